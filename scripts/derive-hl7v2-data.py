@@ -7,6 +7,8 @@ Set-up (this script installs nothing itself):
     /tmp/hl7apy-venv/bin/python scripts/derive-hl7v2-data.py
 
 Written and checked against hl7apy 1.3.5 (a different hl7apy version prints a warning).
+Versions written: 2.1 2.2 2.3 2.3.1 2.4 2.5 2.5.1 2.6 2.7 2.8 2.8.1 2.8.2. hl7apy has no
+2.7.1, so no hl7v2-2.7.1.json exists; readers should fall back to 2.7 for 2.7.1 messages.
 Options: --out DIR (default Sources/HL7v2/Resources next to this script's repo),
 --versions 2.5,2.5.1 (default: all), --quiet.
 

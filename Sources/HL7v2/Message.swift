@@ -66,7 +66,8 @@ public struct Message: Sendable {
         // MSH-18: the first repetition names the default character set.
         var characterSet = CharacterSet.utf8
         let probe = Message.Probe(storage: storage, records: records, fieldStarts: fieldStarts, encoding: index.encoding)
-        if let name = probe.headerField(18)?.split(separator: Character(Unicode.Scalar(index.encoding.repetition))).first.map(String.init),
+        if let range = probe.headerFieldRange(18), !range.isEmpty,
+            case let name = String(decoding: storage[range].prefix { $0 != index.encoding.repetition }, as: UTF8.self),
             !name.isEmpty
         {
             guard let known = CharacterSet(named: name) else {
@@ -219,13 +220,13 @@ extension Message {
             return Int(fieldStarts[Int(record.firstField) + n - 1])
         }
 
-        /// MSH-`n` raw text (n ≥ 2).
-        func headerField(_ n: Int) -> String? {
+        /// The byte range of MSH-`n` (n ≥ 2), or `nil` when the segment is shorter.
+        func headerFieldRange(_ n: Int) -> Range<Int>? {
             guard let record = records.first, n - 1 < Int(record.fieldCount) else { return nil }
             let base = Int(record.firstField)
             let start = Int(fieldStarts[base + n - 1])
             let end = n < Int(record.fieldCount) ? Int(fieldStarts[base + n]) - 1 : Int(record.end)
-            return String(decoding: storage[start..<end], as: UTF8.self)
+            return start..<end
         }
 
         func location(ofByte offset: Int) -> Location {

@@ -49,6 +49,7 @@ struct MessageScanner {
     }
 
     private var table: [UInt8] = []
+    private let scratch = Scratch()
     private var tableKey: EncodingCharacters?
 
     init() {}
@@ -115,12 +116,12 @@ struct MessageScanner {
         prepareTable(for: encoding)
 
         var segments: [SegmentRecord] = []
-        var fieldStarts: [UInt32] = []
+        var fieldStarts = OffsetBuffer(scratch)
         segments.reserveCapacity(16)
-        fieldStarts.reserveCapacity(256)
         var terminator: SegmentTerminator? = nil
         var sawHigh = false
         let fieldByte = encoding.field
+        let words = SpecialWords(encoding)
 
         return table.withUnsafeBufferPointer { classes in
             var segmentStart = start
@@ -140,19 +141,15 @@ struct MessageScanner {
             while true {
                 // Inner loop: one segment.
                 var segmentEnd = n
-                while i < n {
+                while true {
+                    i = Self.recordFields(p, from: i, words: words, highMask: sawHigh ? 0 : Self.highBits, classes: classes, into: &fieldStarts)
+                    if i >= n { break }
                     let k = classes[Int(p[i])]
-                    if k == Self.plain {
-                        i &+= 1
-                        continue
-                    }
-                    if k == Self.fieldClass {
-                        fieldStarts.append(UInt32(truncatingIfNeeded: i &+ 1))
-                    } else if k == Self.escapeClass {
-                        i = Self.checkEscape(p, at: i, encoding: encoding, segments: segments, segmentStart: segmentStart, fieldStarts: fieldStarts, issues: &issues)
+                    if k == Self.escapeClass {
+                        i = Self.checkEscape(p, at: i, encoding: encoding, segments: segments, segmentStart: segmentStart, fieldCount: fieldStarts.count, issues: &issues)
                     } else if k == Self.highClass {
                         sawHigh = true
-                    } else {
+                    } else if k == Self.crClass || k == Self.lfClass {
                         segmentEnd = i
                         break
                     }
@@ -183,12 +180,91 @@ struct MessageScanner {
             let index = Index(
                 encoding: encoding,
                 segments: segments,
-                fieldStarts: fieldStarts,
+                fieldStarts: fieldStarts.array(),
                 issues: issues,
                 terminator: terminator ?? .cr,
                 sawHighBytes: sawHigh)
             return Outcome(result: .success(index), end: i)
         }
+    }
+
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The four bytes the scan stops at, each repeated in every byte of a word.
+    struct SpecialWords {
+        var field: UInt64
+        var escape: UInt64
+        init(_ encoding: EncodingCharacters) {
+            field = UInt64(encoding.field) &* MessageScanner.lowBits
+            escape = UInt64(encoding.escape) &* MessageScanner.lowBits
+        }
+        /// Bytes below 0x0E include CR and LF.
+        static let controlLimit: UInt64 = 0x0E &* MessageScanner.lowBits
+    }
+
+    private static let low7Bits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// Flags (bit 7 of each byte) the bytes of `v` equal to the byte repeated in `word`.
+    /// Exact for every byte: no borrow crosses from one byte to the next.
+    @inline(__always)
+    private static func equalBytes(_ v: UInt64, _ word: UInt64) -> UInt64 {
+        let x = v ^ word
+        return ~(((x & low7Bits) &+ low7Bits) | x) & highBits
+    }
+
+    /// Records the field separators from `start` on and returns the index of the next escape
+    /// character, CR, LF or (while `highMask` is set) byte ≥ 0x80, or `p.count`.
+    ///
+    /// Eight bytes at a time (SWAR): every field separator in a word is recorded from a bit mask
+    /// without a branch per byte; the scan stops at the first rarer byte for the caller to handle.
+    @inline(__always)
+    private static func recordFields(
+        _ p: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        words: SpecialWords,
+        highMask: UInt64,
+        classes: UnsafeBufferPointer<UInt8>,
+        into fieldStarts: inout OffsetBuffer
+    ) -> Int {
+        let n = p.count
+        var i = start
+        if let base = p.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i &+ 8 <= n {
+                let v = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                var fields = equalBytes(v, words.field)
+                // Only the lowest flag of `rare` is used, so the cheaper borrowing tests do:
+                // a zero byte of v ^ escape, a byte below 0x0E (CR, LF; other control
+                // characters are passed over by the slow path), a byte ≥ 0x80.
+                let e = v ^ words.escape
+                let rare = (((e &- lowBits) & ~e) | ((v &- SpecialWords.controlLimit) & ~v)) & highBits | (v & highMask)
+                if rare != 0 {
+                    let stop = rare.trailingZeroBitCount
+                    fields &= (UInt64(1) &<< UInt64(stop)) &- 1
+                    while fields != 0 {
+                        fieldStarts.append(UInt32(truncatingIfNeeded: i &+ (fields.trailingZeroBitCount &>> 3) &+ 1))
+                        fields &= fields &- 1
+                    }
+                    return i &+ (stop &>> 3)
+                }
+                while fields != 0 {
+                    fieldStarts.append(UInt32(truncatingIfNeeded: i &+ (fields.trailingZeroBitCount &>> 3) &+ 1))
+                    fields &= fields &- 1
+                }
+                i &+= 8
+            }
+        }
+        while i < n {
+            let k = classes[Int(p[i])]
+            if k == fieldClass {
+                fieldStarts.append(UInt32(truncatingIfNeeded: i &+ 1))
+            } else if k != plain && (k != highClass || highMask != 0) {
+                return i
+            }
+            i &+= 1
+        }
+        return n
     }
 
     /// The start of the next line that begins a message, batch or file segment, or the end.
@@ -234,7 +310,7 @@ struct MessageScanner {
         encoding: EncodingCharacters,
         segments: [SegmentRecord],
         segmentStart: Int,
-        fieldStarts: [UInt32],
+        fieldCount: Int,
         issues: inout [Issue]
     ) -> Int {
         let n = p.count
@@ -251,23 +327,65 @@ struct MessageScanner {
             j += 1
         }
         if j < n, let problem = EscapeSequence.problem(in: UnsafeBufferPointer(rebasing: p[(i + 1)..<j]), encoding: encoding) {
-            issues.append(Issue(.invalidEscape, severity: .warning, at: location(of: i, segments: segments, segmentStart: segmentStart, fieldStarts: fieldStarts, p: p), problem))
+            issues.append(Issue(.invalidEscape, severity: .warning, at: location(of: i, segments: segments, segmentStart: segmentStart, fieldCount: fieldCount, p: p), problem))
             return i
         }
         if j >= n {
-            issues.append(Issue(.invalidEscape, severity: .warning, at: location(of: i, segments: segments, segmentStart: segmentStart, fieldStarts: fieldStarts, p: p), "an escape character without its closing escape character is kept as a literal"))
+            issues.append(Issue(.invalidEscape, severity: .warning, at: location(of: i, segments: segments, segmentStart: segmentStart, fieldCount: fieldCount, p: p), "an escape character without its closing escape character is kept as a literal"))
             return i
         }
         return j
     }
 
     /// The location of a byte inside the segment being scanned.
-    private static func location(of offset: Int, segments: [SegmentRecord], segmentStart: Int, fieldStarts: [UInt32], p: UnsafeBufferPointer<UInt8>) -> Location {
+    private static func location(of offset: Int, segments: [SegmentRecord], segmentStart: Int, fieldCount: Int, p: UnsafeBufferPointer<UInt8>) -> Location {
         let firstField = segments.isEmpty ? 0 : Int(segments[segments.count - 1].firstField + segments[segments.count - 1].fieldCount)
-        let fieldIndex = fieldStarts.count - 1 - firstField
+        let fieldIndex = fieldCount - 1 - firstField
         let id = segmentStart + 3 <= p.count ? String(decoding: UnsafeBufferPointer(rebasing: p[segmentStart..<(segmentStart + 3)]), as: UTF8.self) : "?"
         let isHeader = id == "MSH" || id == "FHS" || id == "BHS"
         return Location(segment: id, segmentIndex: segments.count + 1, field: isHeader ? fieldIndex + 1 : fieldIndex, byteOffset: offset)
+    }
+}
+
+/// Growable storage for field offsets, reused from message to message so the hot loop appends
+/// without the checks of `Array.append`.
+final class Scratch {
+    var pointer: UnsafeMutablePointer<UInt32>
+    var capacity: Int
+
+    init() {
+        capacity = 4096
+        pointer = .allocate(capacity: capacity)
+    }
+
+    func grow() {
+        let larger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+        larger.update(from: pointer, count: capacity)
+        pointer.deallocate()
+        pointer = larger
+        capacity *= 2
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// The field offsets of the message being scanned, written into a ``Scratch``.
+struct OffsetBuffer {
+    let scratch: Scratch
+    private(set) var count = 0
+
+    init(_ scratch: Scratch) { self.scratch = scratch }
+
+    @inline(__always)
+    mutating func append(_ offset: UInt32) {
+        if count == scratch.capacity { scratch.grow() }
+        scratch.pointer[count] = offset
+        count &+= 1
+    }
+
+    /// A copy of the offsets as an array owned by the message.
+    func array() -> [UInt32] {
+        Array(UnsafeBufferPointer(start: scratch.pointer, count: count))
     }
 }
 
