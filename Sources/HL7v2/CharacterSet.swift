@@ -75,7 +75,7 @@ public struct CharacterSet: Hashable, Sendable, CustomStringConvertible {
     func encode(_ scalar: Unicode.Scalar, into bytes: inout [UInt8]) -> Bool {
         switch kind {
         case .utf8:
-            bytes.append(contentsOf: String(scalar).utf8)
+            UTF8.encode(scalar) { bytes.append($0) }
             return true
         case .ascii:
             guard scalar.value < 0x80 else { return false }
@@ -90,11 +90,24 @@ public struct CharacterSet: Hashable, Sendable, CustomStringConvertible {
                 bytes.append(UInt8(scalar.value))
                 return true
             }
-            for byte in UInt8(0x80)...UInt8(0xFF) where Self.latin9Scalar(byte) == scalar {
-                bytes.append(byte)
-                return true
-            }
-            return false
+            let byte: UInt8? =
+                switch scalar.value {
+                case 0x20AC: 0xA4
+                case 0x0160: 0xA6
+                case 0x0161: 0xA8
+                case 0x017D: 0xB4
+                case 0x017E: 0xB8
+                case 0x0152: 0xBC
+                case 0x0153: 0xBD
+                case 0x0178: 0xBE
+                // The Latin-1 characters Latin-9 replaced with the ones above.
+                case 0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE: nil
+                case 0x80...0xFF: UInt8(scalar.value)
+                default: nil
+                }
+            guard let byte else { return false }
+            bytes.append(byte)
+            return true
         }
     }
 

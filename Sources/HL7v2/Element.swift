@@ -54,18 +54,15 @@ public struct Element: Sendable, CustomStringConvertible {
     /// Whether the element has no structure below it (no lower-level delimiters in it).
     public var isLeaf: Bool {
         if isOpaque { return true }
-        var delimiters: [UInt8] = []
-        var next: Level? = level.child
-        while let current = next {
-            switch current {
-            case .repetition: delimiters.append(encoding.repetition)
-            case .component: delimiters.append(encoding.component)
-            case .subcomponent: delimiters.append(encoding.subcomponent)
-            case .field: break
-            }
-            next = current.child
+        let repetition = encoding.repetition
+        let component = encoding.component
+        let subcomponent = encoding.subcomponent
+        switch level {
+        case .field: return !storage[range].contains { $0 == repetition || $0 == component || $0 == subcomponent }
+        case .repetition: return !storage[range].contains { $0 == component || $0 == subcomponent }
+        case .component: return !storage[range].contains(subcomponent)
+        case .subcomponent: return true
         }
-        return !storage[range].contains { delimiters.contains($0) }
     }
 
     /// The element's bytes as ER7 text, escapes and delimiters intact.

@@ -58,16 +58,19 @@ public struct EncodingCharacters: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads delimiters from the field separator and the bytes of MSH-2.
     ///
-    /// Rejects fewer than four or more than five characters, duplicates, letters, digits, spaces
-    /// and line breaks. One quirk is accepted with a warning: `^~\\&`, where a sender doubled the
-    /// backslash (it is read as `^~\&`).
+    /// Rejects fewer than four or more than five characters, duplicates, digits, spaces, control
+    /// characters and bytes outside ASCII; the field separator and the escape character must be
+    /// punctuation. Two quirks are accepted with a warning: `^~\\&`, where a sender doubled the
+    /// backslash (it is read as `^~\&`), and letters as component, repetition, subcomponent or
+    /// truncation characters (hl7apy writes `MSH!$r?@!…`; every such letter in a value is then a
+    /// delimiter), except the letters escape sequences are written with (A-F, P, R, S, T, X).
     static func read(field: UInt8, msh2: some Collection<UInt8>) -> Result<Reading, Rejection> {
         let bytes = Array(msh2)
-        guard isUsableDelimiter(field) else {
+        guard isUsableDelimiter(field), !isLetter(field) else {
             return .failure(Rejection(reason: "the field separator (MSH-1) must be a punctuation character"))
         }
-        if bytes == Array(#"^~\\&"#.utf8) {
-            return .success(Reading(characters: .standard, warning: "MSH-2 has a doubled escape character; read as ^~\\&"))
+        if bytes == Array(#"^~\\&"#.utf8), !bytes.contains(field) {
+            return .success(Reading(characters: EncodingCharacters(field: field), warning: "MSH-2 has a doubled escape character; read as ^~\\&"))
         }
         guard bytes.count >= 4 else {
             return .failure(Rejection(reason: "MSH-2 must have 4 encoding characters (5 with the truncation character), found \(bytes.count)"))
@@ -77,6 +80,14 @@ public struct EncodingCharacters: Hashable, Sendable, CustomStringConvertible {
         }
         for byte in bytes where !isUsableDelimiter(byte) {
             return .failure(Rejection(reason: "MSH-2 may hold only punctuation characters"))
+        }
+        guard !isLetter(bytes[2]) else {
+            // Escape sequences are letters between two escape characters (\F\, \X0D\, \.br\).
+            return .failure(Rejection(reason: "the escape character (MSH-2, third character) must be a punctuation character"))
+        }
+        guard !bytes.contains(where: { Self.escapeLetters.contains($0) }) else {
+            // A value written with such a delimiter would be split inside its escape sequences.
+            return .failure(Rejection(reason: "MSH-2 may not use a letter that escape sequences are written with (A-F, P, R, S, T, X)"))
         }
         let all = [field] + bytes
         guard Set(all).count == all.count else {
@@ -90,16 +101,24 @@ public struct EncodingCharacters: Hashable, Sendable, CustomStringConvertible {
             subcomponent: bytes[3],
             truncation: bytes.count == 5 ? bytes[4] : nil
         )
-        return .success(Reading(characters: characters))
+        let warning = bytes.contains(where: isLetter) ? "MSH-2 uses a letter as a delimiter" : nil
+        return .success(Reading(characters: characters, warning: warning))
     }
 
+    /// Printable ASCII other than digits and space.
     private static func isUsableDelimiter(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "a")...UInt8(ascii: "z"):
-            false
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): false
         case 0x21...0x7E: true
         default: false
         }
+    }
+
+    /// The letters ``EscapeSequence/escape(_:encoding:characterSet:)`` writes: `\F\ \S\ \T\
+    /// \R\ \E\ \P\ \Xhh\` with upper-case hexadecimal digits.
+    private static let escapeLetters = Set("ABCDEFPRSTX".utf8)
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
     }
 }

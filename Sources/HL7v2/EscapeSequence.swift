@@ -82,6 +82,11 @@ public enum EscapeSequence {
             || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
     }
 
+    /// The upper-case hexadecimal digit of a value below 16.
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private static func hexValue(_ byte: UInt8) -> UInt8 {
@@ -95,7 +100,9 @@ public enum EscapeSequence {
     /// Decodes the bytes of a value, resolving escape sequences.
     ///
     /// Hexadecimal escapes are read in the message's character set; bytes that are not valid
-    /// UTF-8 in a UTF-8 or ASCII message are read as Latin-1, as most senders mean them.
+    /// UTF-8 in a UTF-8 or ASCII message are read as Latin-1, as most senders mean them, and in a
+    /// Latin-1 or Latin-9 message a run of escaped bytes that is valid multi-byte UTF-8 is read as
+    /// UTF-8 (that is how ``escape(_:encoding:characterSet:)`` writes characters the set lacks).
     /// Invalid sequences stay literal (the parser has reported them).
     public static func unescape(
         _ bytes: UnsafeBufferPointer<UInt8>,
@@ -121,7 +128,10 @@ public enum EscapeSequence {
                     UTF8Validation.firstInvalidByte(in: buffer) == nil
                         ? String(decoding: buffer, as: UTF8.self) : CharacterSet.latin1.decode(buffer)
                 case .latin1, .latin9:
-                    characterSet.decode(buffer)
+                    // `escape` writes a character the set cannot hold as its UTF-8 bytes; read
+                    // those back as UTF-8 (Latin text almost never forms valid multi-byte UTF-8).
+                    buffer.contains(where: { $0 >= 0x80 }) && UTF8Validation.firstInvalidByte(in: buffer) == nil
+                        ? String(decoding: buffer, as: UTF8.self) : characterSet.decode(buffer)
                 }
             }
             hex.removeAll(keepingCapacity: true)
@@ -219,10 +229,9 @@ public enum EscapeSequence {
             if !characterSet.encode(scalar, into: &output) {
                 output.append(e)
                 output.append(UInt8(ascii: "X"))
-                for byte in String(scalar).utf8 {
-                    let digits = Array("0123456789ABCDEF".utf8)
-                    output.append(digits[Int(byte >> 4)])
-                    output.append(digits[Int(byte & 0x0F)])
+                UTF8.encode(scalar) { byte in
+                    output.append(hexDigit(byte >> 4))
+                    output.append(hexDigit(byte & 0x0F))
                 }
                 output.append(e)
             }

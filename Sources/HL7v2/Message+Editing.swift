@@ -20,7 +20,10 @@ extension Message {
     /// - Throws: ``ParseError`` with ``ErrorCode/unexpectedData`` when the text holds delimiters
     ///   of the path's level or above (or line breaks).
     public mutating func setER7(_ er7: String, at path: Path) throws(ParseError) {
-        let bytes = Array(er7.utf8)
+        var bytes: [UInt8] = []
+        for scalar in er7.unicodeScalars where !characterSet.encode(scalar, into: &bytes) {
+            throw ParseError(.invalidText, at: path.location, "the ER7 text holds a character that \(characterSet.name) cannot represent; use setValue, which escapes it")
+        }
         let e = encodingCharacters
         var forbidden: Set<UInt8> = [e.field, 0x0D, 0x0A]
         if path.repetition != nil || path.component != nil { forbidden.insert(e.repetition) }
@@ -93,6 +96,11 @@ extension Message {
         if let existing = segment(path.segment, occurrence: path.occurrence) {
             index = existing.index
         } else if path.occurrence == self.segments(path.segment).count + 1, !isHeader {
+            guard path.segment.utf8.count == 3,
+                path.segment.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) })
+            else {
+                throw ParseError(.invalidSegmentID, at: path.location, "a segment ID is three upper-case letters or digits")
+            }
             segments.append(Array(path.segment.utf8))
             index = segments.count - 1
         } else {

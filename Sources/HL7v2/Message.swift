@@ -34,6 +34,9 @@ public struct Message: Sendable {
     ///   unsupported character set, or more than one message.
     public init(_ bytes: some Sequence<UInt8>) throws(ParseError) {
         let array = Array(bytes)
+        guard array.count < Int(UInt32.max) else {
+            throw ParseError(.unexpectedData, at: Location(byteOffset: 0), "messages of 4 GiB or more are not supported")
+        }
         var scanner = MessageScanner()
         let start = Message.skipPreamble(array)
         guard start < array.count else {
@@ -150,29 +153,45 @@ public struct Message: Sendable {
     // MARK: Header
 
     /// MSH-9.1, e.g. `ADT`.
-    public var messageType: String? { nonEmpty("MSH-9.1") }
+    public var messageType: String? { nonEmpty(HeaderPath.messageType) }
     /// MSH-9.2, e.g. `A01`.
-    public var triggerEvent: String? { nonEmpty("MSH-9.2") }
+    public var triggerEvent: String? { nonEmpty(HeaderPath.triggerEvent) }
     /// MSH-9.3, the message structure, e.g. `ADT_A01`.
-    public var structureID: String? { nonEmpty("MSH-9.3") }
+    public var structureID: String? { nonEmpty(HeaderPath.structureID) }
     /// MSH-10, the message control ID.
-    public var controlID: String? { nonEmpty("MSH-10") }
+    public var controlID: String? { nonEmpty(HeaderPath.controlID) }
     /// MSH-11.1, the processing ID (`P`, `T`, `D`).
-    public var processingID: String? { nonEmpty("MSH-11.1") }
+    public var processingID: String? { nonEmpty(HeaderPath.processingID) }
     /// MSH-12.1, the version, e.g. `2.5.1`.
-    public var version: String? { nonEmpty("MSH-12.1") }
+    public var version: String? { nonEmpty(HeaderPath.version) }
     /// MSH-3.1, the sending application.
-    public var sendingApplication: String? { nonEmpty("MSH-3.1") }
+    public var sendingApplication: String? { nonEmpty(HeaderPath.sendingApplication) }
     /// MSH-4.1, the sending facility.
-    public var sendingFacility: String? { nonEmpty("MSH-4.1") }
+    public var sendingFacility: String? { nonEmpty(HeaderPath.sendingFacility) }
     /// MSH-5.1, the receiving application.
-    public var receivingApplication: String? { nonEmpty("MSH-5.1") }
+    public var receivingApplication: String? { nonEmpty(HeaderPath.receivingApplication) }
     /// MSH-6.1, the receiving facility.
-    public var receivingFacility: String? { nonEmpty("MSH-6.1") }
+    public var receivingFacility: String? { nonEmpty(HeaderPath.receivingFacility) }
     /// MSH-15, the accept acknowledgment type (enhanced mode when present).
-    public var acceptAcknowledgmentType: String? { nonEmpty("MSH-15") }
+    public var acceptAcknowledgmentType: String? { nonEmpty(HeaderPath.acceptAcknowledgmentType) }
     /// MSH-16, the application acknowledgment type (enhanced mode when present).
-    public var applicationAcknowledgmentType: String? { nonEmpty("MSH-16") }
+    public var applicationAcknowledgmentType: String? { nonEmpty(HeaderPath.applicationAcknowledgmentType) }
+
+    /// Header paths, parsed once.
+    private enum HeaderPath {
+        static let messageType: Path = "MSH-9.1"
+        static let triggerEvent: Path = "MSH-9.2"
+        static let structureID: Path = "MSH-9.3"
+        static let controlID: Path = "MSH-10"
+        static let processingID: Path = "MSH-11.1"
+        static let version: Path = "MSH-12.1"
+        static let sendingApplication: Path = "MSH-3.1"
+        static let sendingFacility: Path = "MSH-4.1"
+        static let receivingApplication: Path = "MSH-5.1"
+        static let receivingFacility: Path = "MSH-6.1"
+        static let acceptAcknowledgmentType: Path = "MSH-15"
+        static let applicationAcknowledgmentType: Path = "MSH-16"
+    }
 
     private func nonEmpty(_ path: Path) -> String? {
         guard let value = value(at: path), !value.isEmpty else { return nil }

@@ -146,7 +146,7 @@ struct MessageScanner {
                     if i >= n { break }
                     let k = classes[Int(p[i])]
                     if k == Self.escapeClass {
-                        i = Self.checkEscape(p, at: i, encoding: encoding, segments: segments, segmentStart: segmentStart, fieldCount: fieldStarts.count, issues: &issues)
+                        i = Self.checkEscape(p, at: i, encoding: encoding, segments: segments, segmentStart: segmentStart, fieldCount: fieldStarts.count, issues: &issues, sawHigh: &sawHigh)
                     } else if k == Self.highClass {
                         sawHigh = true
                     } else if k == Self.crClass || k == Self.lfClass {
@@ -303,7 +303,8 @@ struct MessageScanner {
 
     /// Checks the escape sequence starting at `i`; returns the index of its closing escape
     /// character, or `i` when it is not a valid sequence (the character then stays literal and
-    /// a warning is recorded).
+    /// a warning is recorded). Sets `sawHigh` for a byte ≥ 0x80 inside the sequence (`\Z…\`
+    /// may hold any text), which the caller's scan then skips.
     private static func checkEscape(
         _ p: UnsafeBufferPointer<UInt8>,
         at i: Int,
@@ -311,13 +312,15 @@ struct MessageScanner {
         segments: [SegmentRecord],
         segmentStart: Int,
         fieldCount: Int,
-        issues: inout [Issue]
+        issues: inout [Issue],
+        sawHigh: inout Bool
     ) -> Int {
         let n = p.count
         var j = i + 1
         while j < n {
             let b = p[j]
             if b == encoding.escape { break }
+            if b >= 0x80 { sawHigh = true }
             if b == encoding.field || b == encoding.component || b == encoding.repetition
                 || b == encoding.subcomponent || b == 0x0D || b == 0x0A
             {
@@ -347,8 +350,7 @@ struct MessageScanner {
     }
 }
 
-/// Growable storage for field offsets, reused from message to message so the hot loop appends
-/// without the checks of `Array.append`.
+/// Memory for field offsets, reused from message to message.
 final class Scratch {
     var pointer: UnsafeMutablePointer<UInt32>
     var capacity: Int
@@ -358,34 +360,44 @@ final class Scratch {
         pointer = .allocate(capacity: capacity)
     }
 
-    func grow() {
-        let larger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
-        larger.update(from: pointer, count: capacity)
-        pointer.deallocate()
-        pointer = larger
-        capacity *= 2
-    }
-
     deinit { pointer.deallocate() }
 }
 
-/// The field offsets of the message being scanned, written into a ``Scratch``.
+/// The field offsets of the message being scanned, written into a ``Scratch``. Pointer and
+/// capacity are copied into the struct so the hot loop keeps them in registers, and appends
+/// skip the checks of `Array.append`.
 struct OffsetBuffer {
-    let scratch: Scratch
+    private let scratch: Scratch
+    private var pointer: UnsafeMutablePointer<UInt32>
+    private var capacity: Int
     private(set) var count = 0
 
-    init(_ scratch: Scratch) { self.scratch = scratch }
+    init(_ scratch: Scratch) {
+        self.scratch = scratch
+        pointer = scratch.pointer
+        capacity = scratch.capacity
+    }
 
     @inline(__always)
     mutating func append(_ offset: UInt32) {
-        if count == scratch.capacity { scratch.grow() }
-        scratch.pointer[count] = offset
+        if count == capacity { grow() }
+        pointer[count] = offset
         count &+= 1
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+        larger.update(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = larger
+        capacity *= 2
+        scratch.pointer = larger
+        scratch.capacity = capacity
     }
 
     /// A copy of the offsets as an array owned by the message.
     func array() -> [UInt32] {
-        Array(UnsafeBufferPointer(start: scratch.pointer, count: count))
+        Array(UnsafeBufferPointer(start: pointer, count: count))
     }
 }
 

@@ -35,13 +35,18 @@ struct HL7ParseCommand: ParsableCommand {
             var messages = 0
             var malformed = 0
             var bytesParsed = 0
+            var lines: LineMap? = nil
             let clock = ContinuousClock()
             let started = clock.now
             let interchange = Interchange(parsing: input.bytes, keepMessages: false) { message in
                 messages += 1
                 bytesParsed += message.byteCount
-                for issue in message.issues {
-                    report(input.name, message: messages, message.inputOffset, issue.description, in: input.bytes)
+                for var issue in message.issues {
+                    if let offset = issue.location.byteOffset {
+                        if lines == nil { lines = LineMap(input.bytes) }
+                        issue.location.line = lines?.line(of: offset)
+                    }
+                    printError("\(input.name): message \(messages): \(issue)")
                 }
                 if message.isMalformed { malformed += 1 }
                 if !count {
@@ -62,9 +67,5 @@ struct HL7ParseCommand: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
-    }
-
-    private func report(_ file: String, message: Int, _ offset: Int, _ text: String, in bytes: [UInt8]) {
-        printError("\(file): message \(message): \(text)")
     }
 }

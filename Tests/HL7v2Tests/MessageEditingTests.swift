@@ -65,4 +65,16 @@ import Testing
         #expect(message.segmentTerminator == .lf)
         #expect(message.encoded(terminator: .lf).last == 0x0A)
     }
+
+    @Test func rejectsInvalidSegmentIDAndUnencodableText() throws {
+        var message = try Message(sample)
+        #expect(throws: ParseError.self) { try message.setValue("x", at: Path(segment: "A|B", field: 1)) }
+        var latin1 = try Message("MSH|^~\\&|A|B|||20260101||ADT^A01|1|P|2.5||||||8859/1\rPID|1\r")
+        try latin1.setER7("Lê^Vân", at: "PID-5")
+        #expect(latin1["PID-5.2"] == "Vân")
+        #expect(latin1.encoded().contains(0xE2))  // â as one Latin-1 byte
+        #expect(throws: ParseError.self) { try latin1.setER7("Lê^Văn", at: "PID-6") }
+        try latin1.setValue("Văn", at: "PID-6")
+        #expect(latin1["PID-6"] == "Văn")
+    }
 }
