@@ -1,0 +1,98 @@
+public import Foundation
+public import Logging
+public import Store
+
+/// The last step of the bus for one destination: leases due entries, delivers them, and records
+/// each attempt and its outcome (delivered, retry later, dead letter) in one transaction.
+///
+/// A worker that dies mid-delivery leaves its entries leased; the lease expires and they are
+/// delivered again — at least once, so destinations dedupe by control ID.
+public struct DestinationWorker: Sendable {
+    /// Worker settings.
+    public struct Configuration: Sendable {
+        /// When failed deliveries are tried again.
+        public var retry: RetryPolicy
+        /// What a failing keyed entry does to its key.
+        public var keyPolicy: KeyFailurePolicy
+        /// How long a lease lasts; longer than the slowest delivery.
+        public var leaseDuration: Duration
+        /// Entries leased per round.
+        public var batchSize: Int
+
+        /// Creates a configuration.
+        public init(retry: RetryPolicy = .exponentialJitter(), keyPolicy: KeyFailurePolicy = .block, leaseDuration: Duration = .seconds(60), batchSize: Int = 32) {
+            self.retry = retry
+            self.keyPolicy = keyPolicy
+            self.leaseDuration = leaseDuration
+            self.batchSize = batchSize
+        }
+    }
+
+    /// The destination's name (its queue).
+    public let name: String
+    let store: any MessageStore
+    let destination: any Destination
+    /// The settings.
+    public var configuration: Configuration
+    let logger: Logger
+
+    /// Creates a worker.
+    public init(name: String, store: any MessageStore, destination: any Destination, configuration: Configuration = Configuration(), logger: Logger) {
+        self.name = name
+        self.store = store
+        self.destination = destination
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Leases one batch of due entries and delivers them in order; returns how many were
+    /// attempted.
+    @discardableResult
+    public func deliverDue(now: @Sendable () -> Date = { Date() }) async throws -> Int {
+        var generator = SystemRandomNumberGenerator()
+        return try await deliverDue(now: now, using: &generator)
+    }
+
+    /// ``deliverDue(now:)`` with a chosen random generator (for reproducible jitter in tests).
+    @discardableResult
+    public func deliverDue(now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator) async throws -> Int {
+        let leases = try await store.lease(destination: name, limit: configuration.batchSize, duration: configuration.leaseDuration, now: now())
+        for lease in leases {
+            let started = now()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let result = await destination.deliver(lease)
+            let finished = now()
+            let decision = DeliveryDecision(
+                after: result.verdict,
+                failedAttempts: lease.attemptNumber,
+                enqueuedAt: lease.entry.enqueuedAt,
+                hasOrderingKey: lease.entry.orderingKey != nil,
+                retry: configuration.retry,
+                keyPolicy: configuration.keyPolicy,
+                now: finished,
+                using: &generator
+            )
+            let outcome: AttemptOutcome
+            switch decision {
+            case .delivered: outcome = .delivered
+            case .retry(let at): outcome = .retry(notBefore: at)
+            case .deadLetter(let reason): outcome = .deadLetter(reason: reason)
+            }
+            let report = AttemptReport(startedAt: started, duration: clock.now - start, responseCode: result.responseCode, response: result.response, error: result.error)
+            var metadata: Logger.Metadata = ["bus.destination": "\(name)", "store.entry_id": "\(lease.entry.id)", "bus.outcome": "\(outcome.kind)"]
+            if let controlID = lease.header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
+            if case .deadLetter = outcome {
+                logger.warning("moved an entry to the dead letters", metadata: metadata)
+            } else {
+                logger.debug("delivery attempt recorded", metadata: metadata)
+            }
+            do {
+                try await store.recordAttempt(report, for: lease, outcome: outcome, now: finished)
+            } catch let error as StoreError where error.code == .leaseLost {
+                logger.warning("lease lost before the attempt was recorded; the entry will be delivered again", metadata: metadata)
+            }
+        }
+        return leases.count
+    }
+}

@@ -1,0 +1,19 @@
+public import HL7v2
+
+/// One destination of a channel: which messages go there and how they are ordered.
+public struct Route: Hashable, Sendable {
+    /// The destination's name (its queue).
+    public var destination: String
+    /// Which messages of the channel go to it.
+    public var filter: MessageFilter
+    /// Entries with the same value at this path are delivered one at a time, in order
+    /// (e.g. `PID-3.1`); `nil` delivers messages independently.
+    public var orderingKey: Path?
+
+    /// Creates a route.
+    public init(destination: String, filter: MessageFilter = .all, orderingKey: Path? = nil) {
+        self.destination = destination
+        self.filter = filter
+        self.orderingKey = orderingKey
+    }
+}

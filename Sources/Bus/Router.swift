@@ -1,0 +1,47 @@
+public import Foundation
+import HL7v2
+public import Logging
+public import Store
+
+/// The second step of the bus: takes stored messages in arrival order, applies each channel's
+/// routes (filters, ordering keys) and enqueues one entry per destination — the hand-off is one
+/// store transaction per message, so a crash re-routes a message at most once more and never
+/// enqueues it twice.
+public struct Router: Sendable {
+    let store: any MessageStore
+    /// The routes of each channel, by channel name.
+    public var routes: [String: [Route]]
+    let logger: Logger
+
+    /// Creates a router.
+    public init(store: any MessageStore, routes: [String: [Route]], logger: Logger) {
+        self.store = store
+        self.routes = routes
+        self.logger = logger
+    }
+
+    /// Routes up to `limit` waiting messages; returns how many were routed (or filtered out).
+    @discardableResult
+    public func routePending(limit: Int = 256, now: Date = Date()) async throws -> Int {
+        let pending = try await store.pendingRouting(limit: limit)
+        for stored in pending {
+            try await store.route(stored.id, entries: entries(for: stored), now: now)
+        }
+        return pending.count
+    }
+
+    /// The queue entries for one stored message.
+    func entries(for stored: StoredMessage) -> [RouteEntry] {
+        guard let channelRoutes = routes[stored.channel], !channelRoutes.isEmpty else { return [] }
+        guard let message = try? Message(stored.raw) else {
+            // Intake stores unparsable input as rejected; this cannot route anywhere.
+            logger.error("a stored message no longer parses; not routed", metadata: ["store.message_id": "\(stored.id)"])
+            return []
+        }
+        return channelRoutes.compactMap { route in
+            guard route.filter.matches(message) else { return nil }
+            let key = route.orderingKey.flatMap { message.value(at: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+            return RouteEntry(destination: route.destination, orderingKey: key)
+        }
+    }
+}

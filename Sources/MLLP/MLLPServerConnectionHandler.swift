@@ -1,0 +1,101 @@
+import NIOCore
+
+/// The server's per-connection channel handler: closes an idle connection and drains one on
+/// graceful shutdown.
+///
+/// It sits between the framing handlers and the `NIOAsyncChannel`, counts the frames read and
+/// the responses written (one per frame), and
+/// - closes the connection after `idleTimeout` with no frame awaiting its response;
+/// - on ``Drain``: stops reading from the socket, and closes the connection as soon as every
+///   frame already read has been answered.
+final class MLLPServerConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = MLLPFrame
+    typealias InboundOut = MLLPFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// The outbound user event that starts draining the connection.
+    struct Drain: Sendable {}
+
+    private let idleTimeout: TimeAmount?
+    private var outstanding = 0
+    private var draining = false
+    private var idleTimer: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount?) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleTimer(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelIdleTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelIdleTimer()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        outstanding += 1
+        cancelIdleTimer()
+        context.fireChannelRead(data)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // While draining, read nothing more from the socket.
+        guard !draining else { return }
+        context.read()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        outstanding = max(0, outstanding - 1)
+        guard outstanding == 0 else {
+            context.write(data, promise: promise)
+            return
+        }
+        if draining {
+            let written = promise ?? context.eventLoop.makePromise()
+            context.write(data, promise: written)
+            context.flush()
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.write(data, promise: promise)
+            scheduleIdleTimer(context: context)
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is Drain else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        draining = true
+        promise?.succeed()
+        if outstanding == 0 { context.close(promise: nil) }
+    }
+
+    private func scheduleIdleTimer(context: ChannelHandlerContext) {
+        guard let idleTimeout, idleTimer == nil, !draining else { return }
+        let loopBoundContext = context.loopBound
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) {
+            loopBoundContext.value.close(promise: nil)
+        }
+    }
+
+    private func cancelIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+}
+
+@available(*, unavailable)
+extension MLLPServerConnectionHandler: Sendable {}

@@ -1,0 +1,22 @@
+/// Why a received message was rejected (stored with state ``MessageState/rejected`` and never routed).
+///
+/// The intake chooses the code; the store keeps it as text. A set of values that may grow.
+public struct RejectionReason: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The stored text, e.g. `unparsable`.
+    public var rawValue: String
+
+    /// Creates a reason from its stored text.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// The bytes could not be parsed as a message.
+    public static let unparsable = RejectionReason(rawValue: "unparsable")
+    /// The message parsed but failed validation.
+    public static let invalid = RejectionReason(rawValue: "invalid")
+    /// The message was refused by policy (e.g. an unknown sender).
+    public static let refused = RejectionReason(rawValue: "refused")
+
+    /// The stored text.
+    public var description: String { rawValue }
+}

@@ -1,0 +1,104 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema, as migrations (never edit a shipped one; add a new one).
+    ///
+    /// Times are microseconds since 1970 (`INTEGER`). Identifiers are `AUTOINCREMENT`, so they
+    /// are never reused and their order is the arrival / enqueue order.
+    ///
+    /// Indexes and the queries they serve (checked by `EXPLAIN QUERY PLAN` in the tests):
+    /// - `message_dedupe` (partial, non-rejected): the duplicate lookup in `receive`.
+    /// - `message_received` (partial, state `received`): `pendingRouting`.
+    /// - `message_patient`, `message_control_id` (partial, non-null): `messages(matching:)` by
+    ///   patient ID or control ID (the support desk's usual questions).
+    /// - `entry_active` (partial, pending or leased; `destination, id`): the lease scan walks
+    ///   only live entries of one destination in enqueue order, however much history there is.
+    /// - `entry_active_key` (partial, live keyed entries; `destination, ordering_key, id, state`):
+    ///   the "earlier live entry of the same key" probe of FIFO-per-key ordering, covering.
+    /// - `queue_depth` is a table kept by triggers, so depths cost one small read.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    rejection TEXT,
+                    received_at INTEGER NOT NULL,
+                    message_type TEXT,
+                    trigger_event TEXT,
+                    control_id TEXT,
+                    sending_application TEXT,
+                    sending_facility TEXT,
+                    patient_id TEXT,
+                    raw BLOB NOT NULL,
+                    retransmissions INTEGER NOT NULL DEFAULT 0,
+                    last_retransmission_at INTEGER
+                );
+                CREATE INDEX message_dedupe
+                    ON message(channel, sending_application, sending_facility, control_id, received_at)
+                    WHERE state <> 'rejected';
+                CREATE INDEX message_received ON message(id) WHERE state = 'received';
+                CREATE INDEX message_patient ON message(patient_id) WHERE patient_id IS NOT NULL;
+                CREATE INDEX message_control_id ON message(control_id) WHERE control_id IS NOT NULL;
+
+                CREATE TABLE entry (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id INTEGER NOT NULL REFERENCES message(id),
+                    destination TEXT NOT NULL,
+                    ordering_key TEXT,
+                    payload BLOB,
+                    state TEXT NOT NULL,
+                    enqueued_at INTEGER NOT NULL,
+                    available_at INTEGER NOT NULL,
+                    lease_count INTEGER NOT NULL DEFAULT 0,
+                    attempt_count INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    is_replay INTEGER NOT NULL DEFAULT 0,
+                    replay_of INTEGER REFERENCES entry(id),
+                    replaced_by INTEGER REFERENCES entry(id),
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX entry_active ON entry(destination, id)
+                    WHERE state IN ('pending', 'leased');
+                CREATE INDEX entry_active_key ON entry(destination, ordering_key, id, state)
+                    WHERE state IN ('pending', 'leased') AND ordering_key IS NOT NULL;
+                CREATE INDEX entry_destination_state ON entry(destination, state, id);
+                CREATE INDEX entry_dead_letter ON entry(id) WHERE state = 'dead_letter';
+                CREATE INDEX entry_message ON entry(message_id);
+
+                CREATE TABLE attempt (
+                    entry_id INTEGER NOT NULL REFERENCES entry(id),
+                    number INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    duration_us INTEGER NOT NULL,
+                    response_code TEXT,
+                    response BLOB,
+                    error TEXT,
+                    PRIMARY KEY (entry_id, number)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE queue_depth (
+                    destination TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (destination, state)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER entry_depth_insert AFTER INSERT ON entry BEGIN
+                    INSERT INTO queue_depth (destination, state, count) VALUES (new.destination, new.state, 1)
+                        ON CONFLICT (destination, state) DO UPDATE SET count = count + 1;
+                END;
+                CREATE TRIGGER entry_depth_update AFTER UPDATE OF state ON entry
+                    WHEN old.state <> new.state BEGIN
+                    UPDATE queue_depth SET count = count - 1
+                        WHERE destination = old.destination AND state = old.state;
+                    INSERT INTO queue_depth (destination, state, count) VALUES (new.destination, new.state, 1)
+                        ON CONFLICT (destination, state) DO UPDATE SET count = count + 1;
+                END;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,537 @@
+public import Foundation
+import GRDB
+public import Logging
+
+/// A ``MessageStore`` in one SQLite file (via GRDB), in WAL mode, with group commit for intake.
+///
+/// Concurrent ``receive(_:deduplicationWindow:)`` calls are committed together in one write
+/// transaction (see ``Configuration/maximumBatchSize``); each call returns only after the
+/// transaction holding its message committed. What a commit survives is set by
+/// ``Durability``. Reads (inspection, ``message(_:)``) run on a pool of reader connections
+/// and do not wait for writes.
+///
+/// ```swift
+/// let store = try SQLiteStore(configuration: .init(), logger: logger) // ./data/lienthong.sqlite
+/// defer { try? store.close() }
+/// ```
+/// The schema is described in `Sources/Store/README.md`.
+public final class SQLiteStore: MessageStore {
+    struct Incoming: Sendable {
+        var message: IncomingMessage
+        var window: Duration
+    }
+
+    let pool: DatabasePool
+    let intake: GroupCommit<Incoming, ReceiveResult>
+    let logger: Logger
+
+    /// The configuration the store was opened with.
+    public let configuration: Configuration
+
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    ///
+    /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` if the file cannot be
+    ///   opened or migrated.
+    public init(configuration: Configuration = Configuration(), logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            let url = URL(fileURLWithPath: configuration.path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            var database = GRDB.Configuration()
+            database.label = "lienthong.store"
+            database.maximumReaderCount = max(1, configuration.maximumReaderCount)
+            database.busyMode = .timeout(Double(configuration.busyTimeout.storeMicroseconds) / 1_000_000)
+            let pool = try DatabasePool(path: configuration.path, configuration: database)
+            // After opening: GRDB sets `synchronous = NORMAL` when it enables WAL. Only the one
+            // writer connection commits, so its setting is the one that matters.
+            let synchronous = configuration.durability.synchronous
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            }
+            try Self.migrator.migrate(pool)
+            self.pool = pool
+        } catch {
+            throw StoreError(code: .database, underlying: error)
+        }
+        let pool = self.pool
+        let batchLogger = logger
+        self.intake = GroupCommit(maximumBatchSize: max(1, configuration.maximumBatchSize)) { items in
+            let results = try await pool.write { db in
+                try items.map { try Self.insert($0, db) }
+            }
+            batchLogger.trace("Committed receive batch", metadata: ["store.batch_size": "\(items.count)"])
+            return results
+        }
+        logger.info(
+            "Opened SQLite store",
+            metadata: ["store.path": "\(configuration.path)", "store.durability": "\(configuration.durability)"]
+        )
+    }
+
+    /// Closes the database. Later calls fail with ``StoreError/Code/database``.
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError(code: .database, underlying: error)
+        }
+    }
+
+    // MARK: Intake
+
+    /// See ``MessageStore/receive(_:deduplicationWindow:)``; committed by group commit.
+    public func receive(_ message: IncomingMessage, deduplicationWindow: Duration) async throws -> ReceiveResult {
+        do {
+            return try await intake.submit(Incoming(message: message, window: deduplicationWindow))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .database, underlying: error)
+        }
+    }
+
+    static func insert(_ incoming: Incoming, _ db: Database) throws -> ReceiveResult {
+        let message = incoming.message
+        let header = message.header
+        let receivedAt = message.receivedAt.storeMicroseconds
+        if message.rejection == nil, let controlID = header.controlID, !controlID.isEmpty,
+            incoming.window > .zero
+        {
+            let since = receivedAt - incoming.window.storeMicroseconds
+            let existing = try Int64.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT id FROM message
+                    WHERE channel = ? AND sending_application IS ? AND sending_facility IS ? AND control_id = ?
+                      AND received_at >= ? AND state <> 'rejected'
+                    ORDER BY received_at DESC LIMIT 1
+                    """),
+                arguments: [message.channel, header.sendingApplication, header.sendingFacility, controlID, since]
+            )
+            if let existing {
+                try db.cachedStatement(sql: """
+                    UPDATE message SET retransmissions = retransmissions + 1, last_retransmission_at = ?
+                    WHERE id = ?
+                    """).execute(arguments: [receivedAt, existing])
+                return .duplicate(of: MessageID(rawValue: existing))
+            }
+        }
+        let state: MessageState = message.rejection == nil ? .received : .rejected
+        try db.cachedStatement(sql: """
+            INSERT INTO message (channel, state, rejection, received_at, message_type, trigger_event, control_id,
+                                 sending_application, sending_facility, patient_id, raw)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                message.channel, state.rawValue, message.rejection?.rawValue, receivedAt,
+                header.messageType, header.triggerEvent, header.controlID,
+                header.sendingApplication, header.sendingFacility, header.patientID, Data(message.raw),
+            ])
+        return .stored(MessageID(rawValue: db.lastInsertedRowID))
+    }
+
+    /// See ``MessageStore/message(_:)``.
+    public func message(_ id: MessageID) async throws -> StoredMessage? {
+        try await reading { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM message WHERE id = ?", arguments: [id.rawValue])
+                .map(Self.message)
+        }
+    }
+
+    /// See ``MessageStore/messages(matching:after:limit:)``.
+    public func messages(matching query: MessageQuery, after: MessageID?, limit: Int) async throws -> [StoredMessage] {
+        try Self.check(limit: limit)
+        var conditions = ["id > ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [after?.rawValue ?? 0]
+        func match(_ column: String, _ value: String?) {
+            guard let value else { return }
+            conditions.append("\(column) = ?")
+            arguments.append(value)
+        }
+        match("channel", query.channel)
+        match("state", query.state?.rawValue)
+        match("message_type", query.messageType)
+        match("trigger_event", query.triggerEvent)
+        match("control_id", query.controlID)
+        match("sending_application", query.sendingApplication)
+        match("sending_facility", query.sendingFacility)
+        match("patient_id", query.patientID)
+        if let from = query.receivedFrom {
+            conditions.append("received_at >= ?")
+            arguments.append(from.storeMicroseconds)
+        }
+        if let before = query.receivedBefore {
+            conditions.append("received_at < ?")
+            arguments.append(before.storeMicroseconds)
+        }
+        arguments.append(limit)
+        let sql = """
+            SELECT \(Self.messageColumns) FROM message
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?
+            """
+        let statementArguments = StatementArguments(arguments)
+        return try await reading { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.message)
+        }
+    }
+
+    // MARK: Routing
+
+    /// See ``MessageStore/pendingRouting(limit:)``.
+    public func pendingRouting(limit: Int) async throws -> [StoredMessage] {
+        try Self.check(limit: limit)
+        return try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.messageColumns) FROM message WHERE state = 'received' ORDER BY id LIMIT ?",
+                arguments: [limit]
+            ).map(Self.message)
+        }
+    }
+
+    /// See ``MessageStore/route(_:entries:now:)``.
+    @discardableResult
+    public func route(_ id: MessageID, entries: [RouteEntry], now: Date) async throws -> [EntryID] {
+        try await writing { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id.rawValue])
+            else { throw StoreError(code: .notFound, messageID: id) }
+            guard MessageState(rawValue: state) == .received else {
+                throw StoreError(code: .invalidState, messageID: id)
+            }
+            let ids = try entries.map { entry in
+                try Self.enqueue(
+                    db, message: id, destination: entry.destination, orderingKey: entry.orderingKey,
+                    payload: entry.payload, now: now, isReplay: false, replayOf: nil
+                )
+            }
+            let newState: MessageState = entries.isEmpty ? .filtered : .routed
+            try db.execute(
+                sql: "UPDATE message SET state = ? WHERE id = ?",
+                arguments: [newState.rawValue, id.rawValue]
+            )
+            return ids
+        }
+    }
+
+    static func enqueue(
+        _ db: Database,
+        message: MessageID,
+        destination: String,
+        orderingKey: String?,
+        payload: [UInt8]?,
+        now: Date,
+        isReplay: Bool,
+        replayOf: EntryID?
+    ) throws -> EntryID {
+        let time = now.storeMicroseconds
+        try db.cachedStatement(sql: """
+            INSERT INTO entry (message_id, destination, ordering_key, payload, state, enqueued_at, available_at,
+                               is_replay, replay_of, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                message.rawValue, destination, orderingKey, payload.map { Data($0) }, EntryState.pending.rawValue,
+                time, time, isReplay, replayOf?.rawValue, time,
+            ])
+        return EntryID(rawValue: db.lastInsertedRowID)
+    }
+
+    // MARK: Queues
+
+    /// The lease scan: live, due entries of one destination in enqueue order, skipping keyed
+    /// entries behind a live entry of the same key. Served by the `entry_active` and
+    /// `entry_active_key` partial indexes.
+    static let leaseQuery = """
+        SELECT \(entryColumns), e.lease_count, e.payload, m.raw, m.message_type, m.trigger_event, m.control_id,
+               m.sending_application, m.sending_facility, m.patient_id
+        FROM entry e JOIN message m ON m.id = e.message_id
+        WHERE e.destination = ? AND e.state IN ('pending', 'leased') AND e.available_at <= ?
+          AND (e.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM entry p
+                WHERE p.destination = e.destination AND p.ordering_key = e.ordering_key
+                  AND p.state IN ('pending', 'leased') AND p.ordering_key IS NOT NULL AND p.id < e.id))
+        ORDER BY e.id
+        LIMIT ?
+        """
+
+    /// See ``MessageStore/lease(destination:limit:duration:now:)``.
+    public func lease(destination: String, limit: Int, duration: Duration, now: Date) async throws -> [Lease] {
+        try Self.check(limit: limit)
+        let expiresAt = now.storeMicroseconds + duration.storeMicroseconds
+        return try await writing { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: Self.leaseQuery),
+                arguments: [destination, now.storeMicroseconds, limit]
+            )
+            let update = try db.cachedStatement(sql: """
+                UPDATE entry SET state = 'leased', available_at = ?, lease_count = ?, updated_at = ? WHERE id = ?
+                """)
+            return try rows.map { row in
+                var entry = Self.entry(row)
+                let token: Int64 = row["lease_count"] + 1
+                try update.execute(arguments: [expiresAt, token, now.storeMicroseconds, entry.id.rawValue])
+                entry.state = .leased
+                entry.availableAt = Date(storeMicroseconds: expiresAt)
+                let payload: Data? = row["payload"]
+                let raw: Data = row["raw"]
+                return Lease(
+                    entry: entry,
+                    token: token,
+                    expiresAt: entry.availableAt,
+                    payload: [UInt8](payload ?? raw),
+                    header: Self.header(row)
+                )
+            }
+        }
+    }
+
+    /// See ``MessageStore/recordAttempt(_:for:outcome:now:)``.
+    public func recordAttempt(_ attempt: AttemptReport?, for lease: Lease, outcome: AttemptOutcome, now: Date) async throws {
+        let id = lease.entry.id
+        try await writing { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT state, lease_count, attempt_count, last_error FROM entry WHERE id = ?",
+                    arguments: [id.rawValue]
+                )
+            else { throw StoreError(code: .notFound, entryID: id) }
+            guard EntryState(rawValue: row["state"]) == .leased, row["lease_count"] == lease.token else {
+                throw StoreError(code: .leaseLost, entryID: id)
+            }
+            var attemptCount: Int = row["attempt_count"]
+            var lastError: String? = row["last_error"]
+            if let attempt {
+                attemptCount += 1
+                try db.execute(
+                    sql: """
+                        INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id.rawValue, attemptCount, outcome.kind, attempt.startedAt.storeMicroseconds,
+                        attempt.duration.storeMicroseconds, attempt.responseCode, attempt.response.map { Data($0) },
+                        attempt.error,
+                    ]
+                )
+            }
+            let state: EntryState
+            var availableAt = now
+            switch outcome {
+            case .delivered:
+                state = .delivered
+            case .retry(let notBefore):
+                state = .pending
+                availableAt = notBefore
+                if let attempt {
+                    lastError = attempt.error ?? attempt.responseCode.map { "response \($0)" } ?? lastError
+                }
+            case .deadLetter(let reason):
+                state = .deadLettered
+                lastError = reason
+            }
+            try db.execute(
+                sql: """
+                    UPDATE entry SET state = ?, available_at = ?, attempt_count = ?, last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    state.rawValue, availableAt.storeMicroseconds, attemptCount, lastError, now.storeMicroseconds,
+                    id.rawValue,
+                ]
+            )
+        }
+    }
+
+    // MARK: Inspection
+
+    /// See ``MessageStore/entry(_:)``.
+    public func entry(_ id: EntryID) async throws -> QueueEntry? {
+        try await reading { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry e WHERE e.id = ?", arguments: [id.rawValue])
+                .map(Self.entry)
+        }
+    }
+
+    /// See ``MessageStore/entries(destination:state:after:limit:)``.
+    public func entries(destination: String, state: EntryState?, after: EntryID?, limit: Int) async throws -> [QueueEntry] {
+        try Self.check(limit: limit)
+        return try await reading { db in
+            let after = after?.rawValue ?? 0
+            if let state {
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(Self.entryColumns) FROM entry e
+                        WHERE e.destination = ? AND e.state = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                        """,
+                    arguments: [destination, state.rawValue, after, limit]
+                ).map(Self.entry)
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.entryColumns) FROM entry e
+                    WHERE e.destination = ? AND e.id > ? ORDER BY e.id LIMIT ?
+                    """,
+                arguments: [destination, after, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    /// See ``MessageStore/entries(of:)``.
+    public func entries(of message: MessageID) async throws -> [QueueEntry] {
+        try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.entryColumns) FROM entry e WHERE e.message_id = ? ORDER BY e.id",
+                arguments: [message.rawValue]
+            ).map(Self.entry)
+        }
+    }
+
+    /// See ``MessageStore/attempts(of:)``.
+    public func attempts(of entry: EntryID) async throws -> [DeliveryAttempt] {
+        try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM attempt WHERE entry_id = ? ORDER BY number",
+                arguments: [entry.rawValue]
+            ).map(Self.attempt)
+        }
+    }
+
+    /// See ``MessageStore/deadLetters(destination:includingReplayed:after:limit:)``.
+    public func deadLetters(
+        destination: String?,
+        includingReplayed: Bool,
+        after: EntryID?,
+        limit: Int
+    ) async throws -> [QueueEntry] {
+        try Self.check(limit: limit)
+        return try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.entryColumns) FROM entry e
+                    WHERE e.state = 'dead_letter' AND e.id > ?
+                      AND (? IS NULL OR e.destination = ?)
+                      AND (? OR e.replaced_by IS NULL)
+                    ORDER BY e.id LIMIT ?
+                    """,
+                arguments: [after?.rawValue ?? 0, destination, destination, includingReplayed, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    /// See ``MessageStore/queueDepths()``; one read of a small table kept up to date by triggers.
+    public func queueDepths() async throws -> [QueueDepth] {
+        try await reading { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT destination, state, count FROM queue_depth WHERE count > 0 ORDER BY destination, state"
+            ).map { row in
+                QueueDepth(destination: row["destination"], state: EntryState(rawValue: row["state"]), count: row["count"])
+            }
+        }
+    }
+
+    // MARK: Replay
+
+    /// See ``MessageStore/replay(message:to:now:)``.
+    @discardableResult
+    public func replay(message: MessageID, to target: ReplayTarget, now: Date) async throws -> [EntryID] {
+        try await writing { db in
+            guard
+                let state = try String.fetchOne(
+                    db,
+                    sql: "SELECT state FROM message WHERE id = ?",
+                    arguments: [message.rawValue]
+                )
+            else { throw StoreError(code: .notFound, messageID: message) }
+            let messageState = MessageState(rawValue: state)
+            guard messageState == .routed || messageState == .filtered else {
+                throw StoreError(code: .invalidState, messageID: message)
+            }
+            switch target {
+            case .destination(let destination, let orderingKey):
+                let id = try Self.enqueue(
+                    db, message: message, destination: destination, orderingKey: orderingKey,
+                    payload: nil, now: now, isReplay: true, replayOf: nil
+                )
+                return [id]
+            case .originalDestinations:
+                let originals = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT destination, ordering_key, payload FROM entry
+                        WHERE message_id = ? AND is_replay = 0 ORDER BY id
+                        """,
+                    arguments: [message.rawValue]
+                )
+                return try originals.map { row in
+                    let payload: Data? = row["payload"]
+                    return try Self.enqueue(
+                        db, message: message, destination: row["destination"], orderingKey: row["ordering_key"],
+                        payload: payload.map { [UInt8]($0) }, now: now, isReplay: true, replayOf: nil
+                    )
+                }
+            }
+        }
+    }
+
+    /// See ``MessageStore/replay(entry:now:)``.
+    @discardableResult
+    public func replay(entry: EntryID, now: Date) async throws -> EntryID {
+        try await writing { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT message_id, destination, ordering_key, payload, state FROM entry WHERE id = ?",
+                    arguments: [entry.rawValue]
+                )
+            else { throw StoreError(code: .notFound, entryID: entry) }
+            guard !EntryState(rawValue: row["state"]).isActive else {
+                throw StoreError(code: .invalidState, entryID: entry)
+            }
+            let payload: Data? = row["payload"]
+            let id = try Self.enqueue(
+                db, message: MessageID(rawValue: row["message_id"]), destination: row["destination"],
+                orderingKey: row["ordering_key"], payload: payload.map { [UInt8]($0) }, now: now,
+                isReplay: true, replayOf: entry
+            )
+            try db.execute(
+                sql: "UPDATE entry SET replaced_by = ?, updated_at = ? WHERE id = ?",
+                arguments: [id.rawValue, now.storeMicroseconds, entry.rawValue]
+            )
+            return id
+        }
+    }
+
+    // MARK: Helpers
+
+    static func check(limit: Int) throws {
+        guard limit > 0 else { throw StoreError(code: .invalidArgument) }
+    }
+
+    func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(updates)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .database, underlying: error)
+        }
+    }
+
+    func reading<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(value)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .database, underlying: error)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// An error from a ``MessageStore``.
+///
+/// ``description`` names the code and the identifiers involved only — never message content
+/// or patient data; the underlying database error is in ``debugDescription``.
+public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// What went wrong. A set of values that may grow.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        /// The code's name.
+        public var rawValue: String
+
+        /// Creates a code from its name.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// No message or entry has the given identifier.
+        public static let notFound = Code(rawValue: "notFound")
+        /// The operation does not apply in the current state (e.g. routing a message twice,
+        /// replaying a rejected message, replaying an entry that is still queued).
+        public static let invalidState = Code(rawValue: "invalidState")
+        /// The lease expired and the entry was leased again, or finished by someone else.
+        public static let leaseLost = Code(rawValue: "leaseLost")
+        /// An argument is out of range (e.g. a non-positive limit).
+        public static let invalidArgument = Code(rawValue: "invalidArgument")
+        /// The database failed (I/O, corruption, a closed store).
+        public static let database = Code(rawValue: "database")
+
+        /// The code's name.
+        public var description: String { rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The message concerned, if any.
+    public var messageID: MessageID?
+    /// The entry concerned, if any.
+    public var entryID: EntryID?
+    /// The underlying error, if any (only in ``debugDescription``).
+    public var underlying: (any Error)?
+
+    /// Creates an error.
+    public init(code: Code, messageID: MessageID? = nil, entryID: EntryID? = nil, underlying: (any Error)? = nil) {
+        self.code = code
+        self.messageID = messageID
+        self.entryID = entryID
+        self.underlying = underlying
+    }
+
+    /// The code and identifiers, e.g. `StoreError(leaseLost, entry: 42)`.
+    public var description: String {
+        var text = "StoreError(\(code)"
+        if let messageID { text += ", message: \(messageID)" }
+        if let entryID { text += ", entry: \(entryID)" }
+        return text + ")"
+    }
+
+    /// ``description`` plus the underlying error.
+    public var debugDescription: String {
+        guard let underlying else { return description }
+        return description + ": \(String(reflecting: underlying))"
+    }
+}
