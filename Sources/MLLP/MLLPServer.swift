@@ -119,6 +119,8 @@ public final class MLLPServer: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Nothing is read until the connection's task has wrapped the channel (see `serve`).
+            .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
@@ -129,10 +131,10 @@ public final class MLLPServer: Service, Sendable {
                         ByteToMessageHandler(MLLPFrameDecoder(maximumFrameLength: maximumFrameLength, logger: logger)))
                     try operations.addHandler(MessageToByteHandler(MLLPFrameEncoder()))
                     try operations.addHandler(MLLPServerConnectionHandler(idleTimeout: idleTimeout))
-                    return try NIOAsyncChannel<MLLPFrame, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(
-                            backPressureStrategy: .init(lowWatermark: max(0, watermark / 2), highWatermark: watermark)))
+                    // The raw channel, not a NIOAsyncChannel: a child accepted while the server
+                    // closes may never reach the accept loop, and a NIOAsyncChannel dropped without
+                    // `executeThenClose` stops the process. `serve` wraps it, and always closes it.
+                    return channel
                 }
             }
 
@@ -150,7 +152,7 @@ public final class MLLPServer: Service, Sendable {
                     try await serverChannel.executeThenClose { inbound in
                         for try await connection in inbound {
                             group.addTask {
-                                await self.serve(connection, isTLS: sslContext != nil)
+                                await self.serve(connection, isTLS: sslContext != nil, watermark: watermark)
                             }
                         }
                     }
@@ -165,14 +167,21 @@ public final class MLLPServer: Service, Sendable {
     }
 
     /// Serves one connection; never throws, so one connection's failure does not stop the server.
-    private func serve(_ connection: NIOAsyncChannel<MLLPFrame, ByteBuffer>, isTLS: Bool) async {
-        let channel = connection.channel
+    private func serve(_ channel: any Channel, isTLS: Bool, watermark: Int) async {
         var logger = self.logger
         logger[metadataKey: "mllp.remote_address"] = "\(channel.remoteAddress.map { "\($0)" } ?? "unknown")"
         logger.debug("MLLP connection accepted")
         do {
+            let connection = try await channel.eventLoop.submit {
+                try NIOAsyncChannel<MLLPFrame, ByteBuffer>(
+                    wrappingChannelSynchronously: channel,
+                    configuration: .init(
+                        backPressureStrategy: .init(lowWatermark: max(0, watermark / 2), highWatermark: watermark)))
+            }.get()
             try await withGracefulShutdownHandler {
                 try await connection.executeThenClose { inbound, outbound in
+                    // From here the async channel's back-pressure decides when to read.
+                    try await channel.setOption(.autoRead, value: true)
                     var info: MLLPRequest.Connection?
                     for try await frame in inbound {
                         let connectionInfo: MLLPRequest.Connection
@@ -198,6 +207,7 @@ public final class MLLPServer: Service, Sendable {
             logger.debug("MLLP connection closed")
         } catch {
             logger.debug("MLLP connection failed", metadata: ["error": "\(error)"])
+            channel.close(promise: nil)
         }
     }
 
