@@ -83,6 +83,7 @@ let package = Package(
             name: "Bus",
             dependencies: [
                 "HL7v2",
+                "MLLP",
                 "Store",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,7 +91,15 @@ let package = Package(
         ),
         .testTarget(
             name: "BusTests",
-            dependencies: ["Bus", "HL7v2", "Store"],
+            dependencies: [
+                "Bus",
+                "HL7v2",
+                "MLLP",
+                "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

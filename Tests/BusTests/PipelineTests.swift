@@ -37,6 +37,17 @@ struct TemporaryStore {
     }
 }
 
+extension TemporaryStore {
+    /// Receives `messages` on channel `his` through an ``Intake``, then routes them with `routes`.
+    func receiveAndRoute(_ messages: [[UInt8]], routes: [Route], at date: Date, logger: Logger) async throws {
+        let intake = Intake(store: store, logger: logger)
+        for message in messages {
+            _ = await intake.receive(message, channel: "his", receivedAt: date)
+        }
+        try await Router(store: store, routes: ["his": routes], logger: logger).routePending(now: date)
+    }
+}
+
 func hl7(_ type: String, controlID: String, patient: String, facility: String = "BV_A") -> [UInt8] {
     Array("MSH|^~\\&|HIS|\(facility)|BUS|SYT|20261122093000||\(type)|\(controlID)|P|2.5\rEVN||20261122093000\rPID|1||\(patient)^^^\(facility)^MR||DOE^JOHN\rPV1|1|I\r".utf8)
 }
@@ -125,12 +136,9 @@ func hl7(_ type: String, controlID: String, patient: String, facility: String = 
     @Test func outageRetriesWithBackoffAndDrainsInKeyOrder() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }
-        let intake = Intake(store: temporary.store, logger: logger)
-        for n in 0..<6 {
-            _ = await intake.receive(hl7("ADT^A08^ADT_A01", controlID: "K\(n)", patient: "P\(n % 2)"), channel: "his", receivedAt: start)
-        }
-        let router = Router(store: temporary.store, routes: ["his": [Route(destination: "lis", orderingKey: "PID-3.1")]], logger: logger)
-        try await router.routePending(now: start)
+        try await temporary.receiveAndRoute(
+            (0..<6).map { hl7("ADT^A08^ADT_A01", controlID: "K\($0)", patient: "P\($0 % 2)") },
+            routes: [Route(destination: "lis", orderingKey: "PID-3.1")], at: start, logger: logger)
 
         // The destination is down for the first two attempts of every message.
         let destination = ScriptedDestination { _, attempt in attempt <= 2 ? .timedOut : .delivered }
@@ -165,12 +173,9 @@ func hl7(_ type: String, controlID: String, patient: String, facility: String = 
     @Test func poisonMessageGoesToDeadLettersWithoutHoldingUpOtherKeys() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }
-        let intake = Intake(store: temporary.store, logger: logger)
-        for n in 0..<4 {
-            _ = await intake.receive(hl7("ADT^A08^ADT_A01", controlID: "Q\(n)", patient: "P\(n)"), channel: "his", receivedAt: start)
-        }
-        let router = Router(store: temporary.store, routes: ["his": [Route(destination: "lis", orderingKey: "PID-3.1")]], logger: logger)
-        try await router.routePending(now: start)
+        try await temporary.receiveAndRoute(
+            (0..<4).map { hl7("ADT^A08^ADT_A01", controlID: "Q\($0)", patient: "P\($0)") },
+            routes: [Route(destination: "lis", orderingKey: "PID-3.1")], at: start, logger: logger)
         let destination = ScriptedDestination { controlID, _ in controlID == "Q1" ? .reject(reason: "rejected (AR)") : .delivered }
         let worker = DestinationWorker(name: "lis", store: temporary.store, destination: destination, logger: logger)
         let now = start
@@ -187,9 +192,8 @@ func hl7(_ type: String, controlID: String, patient: String, facility: String = 
     @Test func fileDestinationWritesAtomically() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }
-        let intake = Intake(store: temporary.store, logger: logger)
-        _ = await intake.receive(hl7("ADT^A01^ADT_A01", controlID: "F1", patient: "P1"), channel: "his", receivedAt: start)
-        try await Router(store: temporary.store, routes: ["his": [Route(destination: "outbox")]], logger: logger).routePending(now: start)
+        try await temporary.receiveAndRoute(
+            [hl7("ADT^A01^ADT_A01", controlID: "F1", patient: "P1")], routes: [Route(destination: "outbox")], at: start, logger: logger)
         let outbox = temporary.folder.appendingPathComponent("outbox")
         let worker = DestinationWorker(name: "outbox", store: temporary.store, destination: FileDestination(directory: outbox), logger: logger)
         let now = start
