@@ -2,8 +2,8 @@ import Foundation
 import HL7v2
 import Logging
 import MLLP
+import MLLPTesting
 import NIOCore
-import ServiceLifecycle
 import Store
 import Synchronization
 import Testing
@@ -23,27 +23,13 @@ final class Received: Sendable {
     /// `BAD` and AA otherwise, recording what it received.
     func withReceiver(_ body: (_ port: Int, _ received: Received) async throws -> Void) async throws {
         let received = Received()
-        let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
-        let server = MLLPServer(configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) }) { request in
+        try await withMLLPTestServer(logger: logger, handler: { request in
             guard let message = try? Message(request.payload.readableBytesView) else { return ByteBuffer() }
             let controlID = message.controlID ?? ""
             received.controlIDs.withLock { $0.append(controlID) }
-            let ack = message.acknowledgment(code: controlID.hasPrefix("BAD") ? .ar : .aa)
-            return ByteBuffer(bytes: ack.encoded())
-        }
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = addresses.makeAsyncIterator()
-            let port = try #require(await iterator.next()?.port)
-            do {
-                try await body(port, received)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            return ByteBuffer(bytes: message.acknowledgment(code: controlID.hasPrefix("BAD") ? .ar : .aa).encoded())
+        }) { port, _ in
+            try await body(port, received)
         }
     }
 
