@@ -21,19 +21,12 @@ final class MLLPServerConnectionHandler: ChannelDuplexHandler {
     private var outstanding = 0
     private var draining = false
     private var idleTimer: Scheduled<Void>?
+    private var readStarted = false
 
     init(idleTimeout: TimeAmount?) {
         self.idleTimeout = idleTimeout
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { scheduleIdleTimer(context: context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        scheduleIdleTimer(context: context)
-        context.fireChannelActive()
-    }
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelIdleTimer()
@@ -53,6 +46,13 @@ final class MLLPServerConnectionHandler: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         // While draining, read nothing more from the socket.
         guard !draining else { return }
+        // The connection is idle from the first read on: the server turns reading on only once
+        // the connection's task is ready, and time spent waiting for that task is not idleness
+        // (closing then would reset a connection whose first frame is still unread).
+        if !readStarted {
+            readStarted = true
+            scheduleIdleTimer(context: context)
+        }
         context.read()
     }
 

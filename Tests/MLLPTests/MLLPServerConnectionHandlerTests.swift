@@ -10,6 +10,7 @@ struct MLLPServerConnectionHandlerTests {
     static func activeChannel(idleTimeout: TimeAmount? = .seconds(5)) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel(handler: MLLPServerConnectionHandler(idleTimeout: idleTimeout))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2575)).wait()
+        channel.read()  // the server turns reading on once the connection's task is ready
         return channel
     }
 
@@ -18,6 +19,20 @@ struct MLLPServerConnectionHandlerTests {
     @Test("a connection with no frame outstanding is closed after the idle timeout")
     func idle() throws {
         let channel = try Self.activeChannel()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test("the idle clock starts at the first read, not while the connection waits for its task")
+    func idleClockStartsAtFirstRead() throws {
+        let channel = EmbeddedChannel(handler: MLLPServerConnectionHandler(idleTimeout: .seconds(5)))
+        try channel.setOption(.autoRead, value: false).wait()
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2575)).wait()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+        channel.read()
         channel.embeddedEventLoop.advanceTime(by: .seconds(4))
         #expect(channel.isActive)
         channel.embeddedEventLoop.advanceTime(by: .seconds(2))
