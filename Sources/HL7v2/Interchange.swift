@@ -44,7 +44,12 @@ public struct Interchange: Sendable {
         var delimiters = EncodingCharacters.standard
         var open: Batch? = nil
         var openHasHeader = false
-        var lines = LineCounter()
+        var lineMap: LineMap? = nil
+        /// The line of an offset; the map is built at the first error only.
+        func line(of offset: Int) -> Int {
+            if lineMap == nil { lineMap = LineMap(bytes) }
+            return lineMap!.line(of: offset)
+        }
         var sawContent = false
         var i = Message.skipPreamble(bytes)
         if i >= bytes.count {
@@ -62,7 +67,7 @@ public struct Interchange: Sendable {
             let kind = bytes.withUnsafeBufferPointer { MessageScanner.HeaderKind($0, at: i) }
             guard let kind else {
                 let next = bytes.withUnsafeBufferPointer { MessageScanner.nextHeader($0, after: i) }
-                errors.append(ParseError(.missingHeader, at: Location(byteOffset: i, line: lines.line(of: i, in: bytes)), "segment received before a message header (MSH)"))
+                errors.append(ParseError(.missingHeader, at: Location(byteOffset: i, line: line(of: i)), "segment received before a message header (MSH)"))
                 i = next
                 continue
             }
@@ -75,7 +80,7 @@ public struct Interchange: Sendable {
                 message = try Message(storage: bytes, index: outcome.result.get())
             } catch {
                 var error = error
-                error.location.line = lines.line(of: error.location.byteOffset ?? start, in: bytes)
+                error.location.line = line(of: error.location.byteOffset ?? start)
                 errors.append(error)
                 continue
             }
@@ -89,13 +94,13 @@ public struct Interchange: Sendable {
                 sawContent = true
             case .fhs:
                 if fileHeader != nil || sawContent {
-                    errors.append(ParseError(.batchStructure, at: Location(segment: "FHS", byteOffset: start, line: lines.line(of: start, in: bytes)), "a file cannot have more than one FHS segment, and FHS must come first"))
+                    errors.append(ParseError(.batchStructure, at: Location(segment: "FHS", byteOffset: start, line: line(of: start)), "a file cannot have more than one FHS segment, and FHS must come first"))
                 } else {
                     fileHeader = segment
                 }
             case .bhs:
                 if openHasHeader && (open?.trailer == nil) {
-                    errors.append(ParseError(.batchStructure, at: Location(segment: "BHS", byteOffset: start, line: lines.line(of: start, in: bytes)), "a batch cannot have more than one BHS segment (BTS missing before the next BHS)"))
+                    errors.append(ParseError(.batchStructure, at: Location(segment: "BHS", byteOffset: start, line: line(of: start)), "a batch cannot have more than one BHS segment (BTS missing before the next BHS)"))
                     closeBatch()
                 }
                 closeBatch()
@@ -114,35 +119,5 @@ public struct Interchange: Sendable {
             }
         }
         closeBatch()
-    }
-
-    /// The 1-based line (segment) number of a byte offset; CR, LF and CRLF each end one line.
-    static func line(of offset: Int, in bytes: [UInt8]) -> Int {
-        var counter = LineCounter()
-        return counter.line(of: offset, in: bytes)
-    }
-
-    /// Counts lines up to a byte offset, resuming from the last offset asked for, so that
-    /// locating every error of a large input stays linear (errors come in input order).
-    struct LineCounter {
-        private var offset = 0
-        private var line = 1
-
-        /// The 1-based line of `target`: a line ends at a CR, or at an LF that does not follow a CR.
-        mutating func line(of target: Int, in bytes: [UInt8]) -> Int {
-            let end = min(max(target, 0), bytes.count)
-            if end < offset {
-                offset = 0
-                line = 1
-            }
-            var i = offset
-            while i < end {
-                let b = bytes[i]
-                if b == 0x0D || (b == 0x0A && (i == 0 || bytes[i - 1] != 0x0D)) { line += 1 }
-                i += 1
-            }
-            offset = end
-            return line
-        }
     }
 }

@@ -34,13 +34,11 @@ struct HL7ParseCommand: ParsableCommand {
             let input = try InputFile.read(path)
             var messages = 0
             var malformed = 0
-            var bytesParsed = 0
             var lines: LineMap? = nil
             let clock = ContinuousClock()
             let started = clock.now
             let interchange = Interchange(parsing: input.bytes, keepMessages: false) { message in
                 messages += 1
-                bytesParsed += message.byteCount
                 for var issue in message.issues {
                     if let offset = issue.location.byteOffset {
                         if lines == nil { lines = LineMap(input.bytes) }

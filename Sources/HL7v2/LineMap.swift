@@ -1,9 +1,11 @@
 /// Line numbers of byte offsets in an input (CR, LF and CRLF each end a line), so that errors
-/// can name `file:line`. Built only when there is something to report.
-struct LineMap {
+/// can name `file:line`. Building it scans the input once; build it only when there is
+/// something to report.
+public struct LineMap: Sendable {
     private var lineStarts: [Int] = [0]
 
-    init(_ bytes: [UInt8]) {
+    /// Indexes the line starts of `bytes`.
+    public init(_ bytes: [UInt8]) {
         var i = 0
         while i < bytes.count {
             if bytes[i] == 0x0D {
@@ -17,7 +19,7 @@ struct LineMap {
     }
 
     /// The 1-based line holding `offset`.
-    func line(of offset: Int) -> Int {
+    public func line(of offset: Int) -> Int {
         var low = 0
         var high = lineStarts.count - 1
         while low < high {
