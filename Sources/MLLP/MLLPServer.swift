@@ -181,7 +181,7 @@ public final class MLLPServer: Service, Sendable {
             try await withGracefulShutdownHandler {
                 try await connection.executeThenClose { inbound, outbound in
                     // From here the async channel's back-pressure decides when to read.
-                    try await channel.setOption(.autoRead, value: true)
+                    try await channel.setOption(.autoRead, value: true).get()
                     var info: MLLPRequest.Connection?
                     for try await frame in inbound {
                         let connectionInfo: MLLPRequest.Connection
