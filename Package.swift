@@ -50,6 +50,7 @@ let package = Package(
             name: "MLLPTests",
             dependencies: [
                 "MLLP",
+                "MLLPTesting",
                 "HL7v2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

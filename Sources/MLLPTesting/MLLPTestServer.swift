@@ -25,7 +25,7 @@ public func withMLLPTestServer(
     try await withThrowingTaskGroup { tasks in
         tasks.addTask { try await group.run() }
         var iterator = addresses.makeAsyncIterator()
-        guard let port = await iterator.next()?.port else {
+        guard let port = await iterator.next()?.port, server.localAddress?.port == port else {
             await group.triggerGracefulShutdown()
             throw MLLPTestServerError()
         }
@@ -40,7 +40,7 @@ public func withMLLPTestServer(
     }
 }
 
-/// The test server did not report a listening port.
+/// The test server did not report a listening port, or its `localAddress` disagrees with it.
 public struct MLLPTestServerError: Error, CustomStringConvertible {
-    public var description: String { "the MLLP test server did not start listening" }
+    public var description: String { "the MLLP test server did not start listening on the port it reports" }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HL7v2
 import Logging
 import MLLP
+import MLLPTesting
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -41,23 +42,7 @@ enum TestSupport {
     ) async throws {
         var configuration = MLLPServer.Configuration(port: 0, idleTimeout: .seconds(30))
         try configure(&configuration)
-        let (addresses, continuation) = AsyncStream.makeStream(of: SocketAddress.self)
-        let server = MLLPServer(configuration: configuration, logger: logger, onListening: { continuation.yield($0) }, handler: handler)
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = addresses.makeAsyncIterator()
-            let port = try #require(await iterator.next()?.port)
-            #expect(server.localAddress?.port == port)
-            do {
-                try await body(port, group)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withMLLPTestServer(configuration: configuration, logger: logger, handler: handler, body)
     }
 
     /// A raw connection: writes bytes as they are, reads decoded frames.
