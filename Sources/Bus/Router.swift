@@ -20,14 +20,25 @@ public struct Router: Sendable {
         self.logger = logger
     }
 
-    /// Routes up to `limit` waiting messages; returns how many were routed (or filtered out).
+    /// What one round of routing did.
+    public struct Round: Sendable {
+        /// How many messages were routed (or filtered out).
+        public var count: Int
+        /// The destinations that got entries.
+        public var destinations: Set<String>
+    }
+
+    /// Routes up to `limit` waiting messages, in arrival order.
     @discardableResult
-    public func routePending(limit: Int = 256, now: Date = Date()) async throws -> Int {
+    public func routePending(limit: Int = 256, now: Date = Date()) async throws -> Round {
         let pending = try await store.pendingRouting(limit: limit)
+        var destinations = Set<String>()
         for stored in pending {
-            try await store.route(stored.id, entries: entries(for: stored), now: now)
+            let entries = entries(for: stored)
+            try await store.route(stored.id, entries: entries, now: now)
+            for entry in entries { destinations.insert(entry.destination) }
         }
-        return pending.count
+        return Round(count: pending.count, destinations: destinations)
     }
 
     /// The queue entries for one stored message.

@@ -66,4 +66,6 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let unexpectedData = ErrorCode("unexpected-data", condition: 100)
     /// A path such as `PID-3(2).1` is malformed.
     public static let invalidPath = ErrorCode("invalid-path", condition: 207)
+    /// The message is larger than the receiver accepts (an MLLP frame over its size limit).
+    public static let messageTooLarge = ErrorCode("message-too-large", condition: 207)
 }

@@ -16,6 +16,8 @@ public struct RejectionReason: RawRepresentable, Hashable, Sendable, CustomStrin
     public static let invalid = RejectionReason(rawValue: "invalid")
     /// The message was refused by policy (e.g. an unknown sender).
     public static let refused = RejectionReason(rawValue: "refused")
+    /// The message was larger than the listener accepts; only its first bytes are stored.
+    public static let oversized = RejectionReason(rawValue: "oversized")
 
     /// The stored text.
     public var description: String { rawValue }

@@ -5,6 +5,6 @@ struct LienThong: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lienthong",
         abstract: "LienThong — an HL7 v2 / FHIR R4 integration bus.",
-        subcommands: [HL7Command.self, SendCommand.self]
+        subcommands: [ServeCommand.self, SendCommand.self, HL7Command.self]
     )
 }

@@ -31,7 +31,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .customLong("repeat"), help: "Send the messages this many times.")
     var repeatCount = 1
 
-    @Flag(help: "Make MSH-10 unique for every send (adds -N to it).")
+    @Flag(name: .customLong("unique-ids"), help: "Make MSH-10 unique for every send (adds -N to it).")
     var uniqueIDs = false
 
     @Option(help: "Seconds to wait for an acknowledgement.")

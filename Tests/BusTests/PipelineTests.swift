@@ -118,8 +118,8 @@ func hl7(_ type: String, controlID: String, patient: String, facility: String = 
                 Route(destination: "everything"),
             ],
         ], logger: logger)
-        #expect(try await router.routePending(now: start) == 3)
-        #expect(try await router.routePending(now: start) == 0)
+        #expect(try await router.routePending(now: start).count == 3)
+        #expect(try await router.routePending(now: start).count == 0)
 
         let destination = ScriptedDestination { _, _ in .delivered }
         let worker = DestinationWorker(name: "adt", store: temporary.store, destination: destination, logger: logger)

@@ -1,0 +1,99 @@
+public import Logging
+import MLLP
+public import NIOCore
+public import ServiceLifecycle
+public import Store
+
+/// One running bus: a channel's listener feeds intake, the router routes what intake stored, and
+/// each destination's workers deliver what the router enqueued.
+///
+/// ``services(onListening:)`` gives the services to run in one swift-service-lifecycle
+/// `ServiceGroup`, in an order whose reverse is the right order to stop: on graceful shutdown the
+/// listeners stop first (no new message is accepted; every message already read is stored and
+/// acknowledged), then the router, then the workers (each finishes and records the batch it has
+/// leased).
+///
+/// ```swift
+/// let node = BusNode(configuration: configuration, store: store, logger: logger)
+/// let group = ServiceGroup(services: try node.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+public struct BusNode: Sendable {
+    /// What the node runs.
+    public let configuration: BusConfiguration
+    /// Where it keeps messages and queues.
+    public let store: any MessageStore
+    let logger: Logger
+    /// How long idle workers and the router wait before looking at the store again.
+    public var pollInterval: Duration = .seconds(1)
+
+    /// Creates a node; nothing runs until its services do.
+    public init(configuration: BusConfiguration, store: any MessageStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The services of the node: destinations' workers, the router, the channels' listeners.
+    ///
+    /// - Parameter onListening: called with the channel's name and address once a listener is
+    ///   bound (useful with port 0).
+    /// - Throws: ``MLLP/MLLPError`` when a destination's TLS set-up cannot be used.
+    public func services(
+        onListening: @escaping @Sendable (_ channel: String, _ address: SocketAddress) async -> Void = { _, _ in }
+    ) throws -> [any Service] {
+        var services: [any Service] = []
+        var doorbells: [String: Doorbell] = [:]
+        for destination in configuration.destinations {
+            let doorbell = Doorbell()
+            doorbells[destination.name] = doorbell
+            var logger = self.logger
+            logger[metadataKey: "bus.destination"] = "\(destination.name)"
+            guard !destination.isPaused else {
+                logger.notice("destination paused; its queue is kept")
+                continue
+            }
+            var workers: [DestinationWorker] = []
+            for _ in 0..<max(1, destination.concurrency) {
+                let endpoint = try Self.makeDestination(destination.endpoint, logger: logger)
+                workers.append(DestinationWorker(name: destination.name, store: store, destination: endpoint, configuration: destination.worker, logger: logger))
+            }
+            services.append(DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger))
+        }
+
+        let incoming = Doorbell()
+        let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
+        let router = Router(store: store, routes: routes, logger: logger)
+        services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
+
+        for channel in configuration.channels {
+            var logger = self.logger
+            logger[metadataKey: "hl7.channel"] = "\(channel.name)"
+            let intake = Intake(store: store, configuration: channel.intake, logger: logger)
+            let name = channel.name
+            let server = MLLPServer(
+                configuration: channel.listener,
+                logger: logger,
+                onListening: { address in await onListening(name, address) },
+                handler: { request in
+                    let acknowledgment = await intake.handle(request, channel: name)
+                    incoming.ring()
+                    return acknowledgment
+                }
+            )
+            services.append(server)
+        }
+        return services
+    }
+
+    static func makeDestination(_ endpoint: DestinationConfiguration.Endpoint, logger: Logger) throws -> any Destination {
+        switch endpoint {
+        case .mllp(let configuration):
+            return MLLPDestination(client: try MLLPClient(configuration: configuration, logger: logger))
+        case .http(let configuration):
+            return HTTPDestination(configuration: configuration)
+        case .file(let directory):
+            return FileDestination(directory: directory)
+        }
+    }
+}

@@ -1,0 +1,291 @@
+public import Foundation
+import HL7v2
+import MLLP
+import Store
+import Yams
+
+extension BusConfiguration {
+    /// Reads a configuration file (YAML, see `docs/CONFIGURATION.md`).
+    ///
+    /// Relative paths in the file are relative to the file's folder.
+    ///
+    /// - Throws: ``ConfigurationError`` naming file, line, column and key.
+    public init(contentsOf url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: url.path, key: "", message: "cannot read the file: \(error.localizedDescription)")
+        }
+        try self.init(yaml: text, file: url.path, baseDirectory: url.deletingLastPathComponent(), environment: environment)
+    }
+
+    /// Reads a configuration from YAML text.
+    ///
+    /// - Parameters:
+    ///   - yaml: the text.
+    ///   - file: the name used in errors.
+    ///   - baseDirectory: what relative paths are relative to.
+    ///   - environment: the variables `${NAME}` is replaced with.
+    /// - Throws: ``ConfigurationError`` naming file, line, column and key.
+    public init(
+        yaml: String, file: String, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigurationError(file: file, key: "", message: "the file is empty")
+            }
+            root = node
+        } catch let error as ConfigurationError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw ConfigurationError(file: file, key: "", message: "not valid YAML: \(error)")
+        }
+        let reader = YAMLReader(base: baseDirectory)
+        self = try reader.configuration(ConfigurationNode(node: root, key: "", file: file, environment: environment))
+        try validate(file: file)
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> ConfigurationError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return ConfigurationError(file: file, line: mark.line, column: mark.column, key: "", message: "not valid YAML: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigurationError(
+                file: file, line: context.mark.line, column: context.mark.column, key: "",
+                message: "a key appears twice in one mapping: \(duplicates.joined(separator: ", "))")
+        default:
+            return ConfigurationError(file: file, key: "", message: "not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Turns the YAML tree into a ``BusConfiguration``, one section at a time.
+private struct YAMLReader {
+    let base: URL
+
+    func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
+        let top = try root.mapping(allowing: ["store", "channels", "destinations"])
+        let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) }
+            ?? .sqlite(.init(path: base.appendingPathComponent("data/lienthong.sqlite").standardizedFileURL.path))
+        var destinations: [DestinationConfiguration] = []
+        for (name, node) in try top.required("destinations").mapping().entries {
+            destinations.append(try destination(name, node))
+        }
+        var channels: [ChannelConfiguration] = []
+        for (name, node) in try top.required("channels").mapping().entries {
+            channels.append(try channel(name, node))
+        }
+        return BusConfiguration(store: store, channels: channels, destinations: destinations)
+    }
+
+    // MARK: Store
+
+    func store(_ node: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration.StoreKind {
+        let sqlite = try node.mapping(allowing: ["sqlite"]).required("sqlite")
+        let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size"])
+        var configuration = SQLiteStore.Configuration(path: base.appendingPathComponent("data/lienthong.sqlite").standardizedFileURL.path)
+        if let path = fields["path"] { configuration.path = try path.path(relativeTo: base) }
+        if let durability = fields["durability"] {
+            switch try durability.string() {
+            case "process-crash": configuration.durability = .processCrash
+            case "power-loss": configuration.durability = .full
+            case let other: throw durability.error("expected process-crash or power-loss, found \"\(other)\"")
+            }
+        }
+        if let size = fields["maximum-batch-size"] { configuration.maximumBatchSize = try size.int(in: 1...100_000) }
+        return .sqlite(configuration)
+    }
+
+    // MARK: Channels
+
+    func channel(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration {
+        try checkName(name, node)
+        let fields = try node.mapping(allowing: ["mllp", "deduplication-window", "patient-id", "routes"])
+        let listener = try self.listener(try fields.required("mllp"))
+        var intake = Intake.Configuration()
+        if let window = fields["deduplication-window"] { intake.deduplicationWindow = try window.duration() }
+        if let patientID = fields["patient-id"] { intake.patientIDPath = try self.path(patientID) }
+        var routes: [Route] = []
+        for route in fields["routes"]?.sequence() ?? [] {
+            routes.append(try self.route(route))
+        }
+        return ChannelConfiguration(name: name, listener: listener, intake: intake, routes: routes)
+    }
+
+    func listener(_ node: ConfigurationNode) throws(ConfigurationError) -> MLLPServer.Configuration {
+        let fields = try node.mapping(allowing: ["host", "port", "maximum-message-size", "idle-timeout", "tls"])
+        var configuration = MLLPServer.Configuration(port: try fields.required("port").int(in: 0...65535, what: "a port (0–65535)"))
+        if let host = fields["host"] { configuration.host = try host.string() }
+        if let size = fields["maximum-message-size"] { configuration.maximumFrameLength = try size.byteSize() }
+        if let idle = fields["idle-timeout"] {
+            configuration.idleTimeout = try idle.string() == "none" ? nil : idle.duration()
+        }
+        if let tls = fields["tls"] {
+            let tlsFields = try tls.mapping(allowing: ["certificate", "private-key", "client-ca"])
+            let certificate = try tlsFields.required("certificate").path(relativeTo: base)
+            let key = try tlsFields.required("private-key").path(relativeTo: base)
+            let clientCA = try tlsFields["client-ca"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            do {
+                configuration.tls = try .server(certificateChainFile: certificate, privateKeyFile: key, clientCertificateAuthorityFile: clientCA)
+            } catch {
+                throw tls.error("cannot load the certificate or key: \(error)")
+            }
+        }
+        return configuration
+    }
+
+    func route(_ node: ConfigurationNode) throws(ConfigurationError) -> Route {
+        let fields = try node.mapping(allowing: ["destination", "message-types", "sending-facilities", "when", "ordering-key"])
+        let destination = try fields.required("destination").string()
+        let types = try fields["message-types"]?.strings() ?? []
+        let facilities = try fields["sending-facilities"]?.strings() ?? []
+        var conditions: [FilterCondition] = []
+        for condition in fields["when"]?.sequence() ?? [] {
+            let text = try condition.string()
+            do {
+                conditions.append(try FilterCondition(text))
+            } catch {
+                throw condition.error(error.description)
+            }
+        }
+        let key = try fields["ordering-key"].map { node throws(ConfigurationError) in try self.path(node) }
+        return Route(destination: destination, filter: MessageFilter(types: types, sendingFacilities: facilities, conditions: conditions), orderingKey: key)
+    }
+
+    func path(_ node: ConfigurationNode) throws(ConfigurationError) -> Path {
+        let text = try node.string()
+        do {
+            return try Path(text)
+        } catch {
+            throw node.error("not a field path such as PID-3.1: \(error.message)")
+        }
+    }
+
+    // MARK: Destinations
+
+    func destination(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> DestinationConfiguration {
+        try checkName(name, node)
+        let fields = try node.mapping(allowing: [
+            "mllp", "http", "file", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
+        ])
+        let kinds = ["mllp", "http", "file"].filter { fields[$0] != nil }
+        guard kinds.count == 1 else {
+            throw node.error(kinds.isEmpty ? "expected one of mllp, http or file" : "only one of mllp, http or file, found \(kinds.joined(separator: " and "))")
+        }
+        let endpoint: DestinationConfiguration.Endpoint
+        if let mllp = fields["mllp"] {
+            endpoint = .mllp(try mllpClient(mllp))
+        } else if let http = fields["http"] {
+            endpoint = .http(try self.http(http))
+        } else {
+            let file = try fields.required("file").mapping(allowing: ["directory"])
+            endpoint = .file(directory: URL(fileURLWithPath: try file.required("directory").path(relativeTo: base)))
+        }
+        var destination = DestinationConfiguration(name: name, endpoint: endpoint)
+        if let concurrency = fields["concurrency"] { destination.concurrency = try concurrency.int(in: 1...256, what: "a number from 1 to 256") }
+        if let paused = fields["paused"] { destination.isPaused = try paused.bool() }
+        if let retry = fields["retry"] { destination.worker.retry = try self.retry(retry) }
+        if let policy = fields["on-key-failure"] { destination.worker.keyPolicy = try keyPolicy(policy) }
+        if let lease = fields["lease"] { destination.worker.leaseDuration = try lease.duration() }
+        if let batch = fields["batch-size"] { destination.worker.batchSize = try batch.int(in: 1...1000, what: "a number from 1 to 1000") }
+        return destination
+    }
+
+    func mllpClient(_ node: ConfigurationNode) throws(ConfigurationError) -> MLLPClient.Configuration {
+        let fields = try node.mapping(allowing: ["host", "port", "connect-timeout", "response-timeout", "maximum-message-size", "tls"])
+        var configuration = MLLPClient.Configuration(
+            host: try fields.required("host").string(),
+            port: try fields.required("port").int(in: 1...65535, what: "a port (1–65535)"))
+        if let timeout = fields["connect-timeout"] { configuration.connectTimeout = try timeout.duration() }
+        if let timeout = fields["response-timeout"] { configuration.responseTimeout = try timeout.duration() }
+        if let size = fields["maximum-message-size"] { configuration.maximumFrameLength = try size.byteSize() }
+        if let tls = fields["tls"] {
+            let tlsFields = try tls.mapping(allowing: ["ca", "certificate", "private-key", "server-name"])
+            let ca = try tlsFields["ca"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            let certificate = try tlsFields["certificate"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            let key = try tlsFields["private-key"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            guard (certificate == nil) == (key == nil) else { throw tls.error("certificate and private-key go together (mutual TLS)") }
+            let serverName = try tlsFields["server-name"]?.string()
+            do {
+                configuration.tls = try .client(certificateAuthorityFile: ca, certificateChainFile: certificate, privateKeyFile: key, serverHostname: serverName)
+            } catch {
+                throw tls.error("cannot load the certificates or key: \(error)")
+            }
+        }
+        return configuration
+    }
+
+    func http(_ node: ConfigurationNode) throws(ConfigurationError) -> HTTPDestination.Configuration {
+        let fields = try node.mapping(allowing: ["url", "method", "content-type", "headers", "timeout"])
+        let urlNode = try fields.required("url")
+        let text = try urlNode.string()
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
+        }
+        var configuration = HTTPDestination.Configuration(url: url)
+        if let method = fields["method"] {
+            let value = try method.string().uppercased()
+            guard ["POST", "PUT"].contains(value) else { throw method.error("expected POST or PUT, found \"\(value)\"") }
+            configuration.method = value
+        }
+        if let type = fields["content-type"] { configuration.contentType = try type.string() }
+        if let headers = fields["headers"] {
+            for (name, value) in try headers.mapping().entries {
+                configuration.headers.append((name: name, value: try value.string()))
+            }
+        }
+        if let timeout = fields["timeout"] { configuration.timeout = try timeout.duration() }
+        return configuration
+    }
+
+    func retry(_ node: ConfigurationNode) throws(ConfigurationError) -> RetryPolicy {
+        let fields = try node.mapping(allowing: ["initial-delay", "maximum-delay", "multiplier", "jitter", "maximum-attempts", "maximum-age"])
+        var policy = RetryPolicy()
+        if let delay = fields["initial-delay"] { policy.initialDelay = try delay.duration() }
+        if let delay = fields["maximum-delay"] { policy.maximumDelay = try delay.duration() }
+        if let multiplier = fields["multiplier"] {
+            policy.multiplier = try multiplier.double()
+            guard policy.multiplier >= 1 else { throw multiplier.error("expected a number of at least 1") }
+        }
+        if let jitter = fields["jitter"] {
+            switch try jitter.string() {
+            case "full": policy.jitter = .full
+            case "none": policy.jitter = .none
+            case let other: throw jitter.error("expected full or none, found \"\(other)\"")
+            }
+        }
+        if let attempts = fields["maximum-attempts"] {
+            policy.maximumAttempts = try attempts.string() == "unlimited" ? nil : attempts.int(in: 1...1_000_000, what: "a positive number or unlimited")
+        }
+        if let age = fields["maximum-age"] {
+            policy.maximumAge = try age.string() == "unlimited" ? nil : age.duration()
+        }
+        guard policy.initialDelay <= policy.maximumDelay else {
+            throw node.error("initial-delay is longer than maximum-delay")
+        }
+        return policy
+    }
+
+    func keyPolicy(_ node: ConfigurationNode) throws(ConfigurationError) -> KeyFailurePolicy {
+        if case .scalar = node.node {
+            let text = try node.string()
+            guard text == "block" else { throw node.error("expected block or move-aside-after: N, found \"\(text)\"") }
+            return .block
+        }
+        let fields = try node.mapping(allowing: ["move-aside-after"])
+        return .moveAside(afterAttempts: try fields.required("move-aside-after").int(in: 1...1_000_000, what: "a number of attempts"))
+    }
+
+    func checkName(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ allowed.contains($0) }) else {
+            throw node.error("a name is 1 to 64 letters, digits, '-', '_' or '.'")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+public import Foundation
+public import MLLP
+
+/// One way out of the bus: an endpoint and the policy of its queue.
+public struct DestinationConfiguration: Sendable {
+    /// Where entries are delivered.
+    public enum Endpoint: Sendable {
+        /// An HL7 system over MLLP (one connection per worker).
+        case mllp(MLLPClient.Configuration)
+        /// An HTTP endpoint.
+        case http(HTTPDestination.Configuration)
+        /// A folder, one file per entry.
+        case file(directory: URL)
+    }
+
+    /// The destination's name (its queue).
+    public var name: String
+    /// Where entries go.
+    public var endpoint: Endpoint
+    /// Retry, key-failure policy, lease and batch size.
+    public var worker: DestinationWorker.Configuration
+    /// How many entries are delivered at the same time (different ordering keys only).
+    public var concurrency: Int
+    /// A paused destination keeps its queue but delivers nothing.
+    public var isPaused: Bool
+
+    /// Creates a destination.
+    public init(
+        name: String,
+        endpoint: Endpoint,
+        worker: DestinationWorker.Configuration = DestinationWorker.Configuration(),
+        concurrency: Int = 1,
+        isPaused: Bool = false
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.worker = worker
+        self.concurrency = concurrency
+        self.isPaused = isPaused
+    }
+}

@@ -1,0 +1,60 @@
+import Logging
+public import ServiceLifecycle
+
+/// Runs a ``Router`` until graceful shutdown: routes what intake stored as soon as intake rings,
+/// and wakes the workers of the destinations that got entries.
+///
+/// Every routing step is one store transaction, so stopping (or crashing) between two messages
+/// loses nothing: what is not routed yet is routed at the next start.
+public struct RouterService: Service {
+    let router: Router
+    let incoming: Doorbell
+    let destinations: [String: Doorbell]
+    /// How long the router sleeps without a ring before it looks at the store again (messages
+    /// stored by another process, a missed ring).
+    let pollInterval: Duration
+    let logger: Logger
+
+    init(router: Router, incoming: Doorbell, destinations: [String: Doorbell], pollInterval: Duration = .seconds(1), logger: Logger) {
+        self.router = router
+        self.incoming = incoming
+        self.destinations = destinations
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let routed = try await router.routePending(limit: 256)
+                failures = 0
+                if routed.count > 0 {
+                    for name in routed.destinations { destinations[name]?.ring() }
+                    continue
+                }
+            } catch {
+                failures += 1
+                logger.error("routing failed; trying again", metadata: ["error": "\(String(describing: error))"])
+                try? await gracefulSleep(for: .milliseconds(min(5000, 100 * failures)))
+                continue
+            }
+            await gracefulWait(incoming, timeout: pollInterval)
+        }
+        logger.debug("router stopped")
+    }
+}
+
+/// Waits for a ring, returning early on graceful shutdown.
+func gracefulWait(_ doorbell: Doorbell, timeout: Duration) async {
+    await cancelWhenGracefulShutdown {
+        await doorbell.wait(timeout: timeout)
+    }
+}
+
+/// Sleeps, returning early on graceful shutdown.
+func gracefulSleep(for duration: Duration) async throws {
+    try await cancelWhenGracefulShutdown {
+        try await Task.sleep(for: duration)
+    }
+}

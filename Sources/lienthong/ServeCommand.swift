@@ -1,0 +1,93 @@
+import ArgumentParser
+import Bus
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+/// `lienthong serve [--config FILE]`
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the bus: listen for HL7 v2 over MLLP, store, acknowledge, route and deliver.",
+        discussion: """
+            Without --config: the store is SQLite in ./data/lienthong.sqlite, one channel \
+            'default' listens for MLLP on 127.0.0.1:2575, and every message it stores is \
+            written to ./data/outbox/. The configuration format is described in \
+            docs/CONFIGURATION.md. SIGTERM or SIGINT (Ctrl-C) stops the bus gracefully: the \
+            listeners stop, every message already read is stored and acknowledged, then \
+            routing and delivery stop.
+            """
+    )
+
+    @OptionGroup var options: BusOptions
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "lienthong")
+        let configuration = try options.load()
+        let store = try options.openStore(configuration, logger: logger)
+        let node = BusNode(configuration: configuration, store: store, logger: logger)
+        let services = try node.services { channel, address in
+            // One line per listener on standard output, for people and for scripts that start
+            // the bus on port 0.
+            let line = "listening: channel \(channel) on mllp://\(address.ipAddress ?? "?"):\(address.port ?? 0)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            try? store.close()
+            throw CLIError("serve: \(error)")
+        }
+        try store.close()
+        logger.info("stopped")
+    }
+}
+
+/// `--config FILE`, shared by the commands that read the bus's configuration and store.
+struct BusOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file (YAML); without it, the embedded default.")
+    var config: String?
+
+    /// The configuration, or the embedded default.
+    func load() throws -> BusConfiguration {
+        guard let config else { return .embeddedDefault() }
+        do {
+            return try BusConfiguration(contentsOf: URL(fileURLWithPath: config))
+        } catch {
+            throw CLIError("error: \(error)")
+        }
+    }
+
+    /// Opens the configuration's store.
+    func openStore(_ configuration: BusConfiguration, logger: Logger) throws -> SQLiteStore {
+        switch configuration.store {
+        case .sqlite(let sqlite):
+            do {
+                return try SQLiteStore(configuration: sqlite, logger: logger)
+            } catch {
+                throw CLIError("error: cannot open the store \(sqlite.path): \(error)")
+            }
+        }
+    }
+}
