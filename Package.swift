@@ -140,9 +140,11 @@ let package = Package(
             name: "lienthongTests",
             dependencies: [
                 "lienthong",
+                "Bus",
                 "HL7v2",
                 "MLLP",
                 "MLLPTesting",
+                "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,7 +3,8 @@ public import Store
 
 /// Writes each entry to a folder, atomically: first to a temporary file in the same folder,
 /// then renamed, so a reader never sees half a message. The name is `<message>-<entry>.hl7`;
-/// writing the same entry again replaces the file (idempotent replays).
+/// delivering the same entry again (after a crash) replaces the file; a replay is a new entry,
+/// so it writes a new file.
 public struct FileDestination: Destination {
     /// The folder written to (created when missing).
     public var directory: URL

@@ -63,7 +63,8 @@ public struct HTTPDestination: Destination {
         request.headers.add(name: "Content-Type", value: configuration.contentType)
         request.headers.add(name: "Idempotency-Key", value: "\(lease.entry.id)")
         for header in configuration.headers {
-            request.headers.add(name: header.name, value: header.value)
+            // A configured header replaces a default one of the same name.
+            request.headers.replaceOrAdd(name: header.name, value: header.value)
         }
         request.body = .bytes(ByteBuffer(bytes: lease.payload))
         do {

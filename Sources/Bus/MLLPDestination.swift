@@ -8,8 +8,8 @@ public import Store
 /// The acknowledgement decides: AA/CA delivered, AE/CE retry, AR/CR dead letter (see
 /// ``DeliveryVerdict/init(acknowledgment:)``). No answer in time, a lost or refused connection,
 /// or an acknowledgement of another message are retried — the message may have arrived, and
-/// destinations dedupe by control ID. A payload that is not an HL7 message, or one larger than
-/// the peer accepts, is rejected: sending it again cannot help.
+/// destinations dedupe by control ID. A payload that is not an HL7 message, or an answer larger
+/// than the client accepts, is rejected: sending it again cannot help.
 public struct MLLPDestination: Destination {
     let client: MLLPClient
 
@@ -38,7 +38,7 @@ public struct MLLPDestination: Destination {
             let verdict: DeliveryVerdict
             switch error.code {
             case .responseTimeout: verdict = .timedOut
-            case .frameTooLarge: verdict = .reject(reason: "the peer does not accept a message this large")
+            case .frameTooLarge: verdict = .reject(reason: "the acknowledgement is larger than the client accepts (maximum-message-size)")
             default: verdict = .retry(reason: "MLLP \(error.code)", retryAfter: nil)
             }
             return DeliveryResult(verdict: verdict, responseCode: error.code.description, error: error.description)

@@ -49,8 +49,11 @@ public struct Router: Sendable {
             logger.error("a stored message no longer parses; not routed", metadata: ["store.message_id": "\(stored.id)"])
             return []
         }
+        // At most one entry per destination: two routes to one destination (with different
+        // filters) must not deliver a message twice. The first matching route decides the key.
+        var destinations = Set<String>()
         return channelRoutes.compactMap { route in
-            guard route.filter.matches(message) else { return nil }
+            guard route.filter.matches(message), destinations.insert(route.destination).inserted else { return nil }
             let key = route.orderingKey.flatMap { message.value(at: $0) }.flatMap { $0.isEmpty ? nil : $0 }
             return RouteEntry(destination: route.destination, orderingKey: key)
         }

@@ -73,9 +73,9 @@ struct BusOptions: ParsableArguments {
     func load() throws -> BusConfiguration {
         guard let config else { return .embeddedDefault() }
         do {
-            return try BusConfiguration(contentsOf: URL(fileURLWithPath: config))
+            return try BusConfiguration(contentsOf: URL(fileURLWithPath: config), name: config)
         } catch {
-            throw CLIError("error: \(error)")
+            throw CLIError("\(error)")
         }
     }
 
@@ -86,7 +86,7 @@ struct BusOptions: ParsableArguments {
             do {
                 return try SQLiteStore(configuration: sqlite, logger: logger)
             } catch {
-                throw CLIError("error: cannot open the store \(sqlite.path): \(error)")
+                throw CLIError("cannot open the store \(sqlite.path): \(error)")
             }
         }
     }

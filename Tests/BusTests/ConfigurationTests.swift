@@ -202,6 +202,18 @@ import Testing
         #expect(http.headers.first?.value == "k")
     }
 
+    @Test func emptySectionsMeanNone() throws {
+        let configuration = try load("""
+            channels:
+              his:
+                mllp: {port: 2575}
+                routes:
+            destinations:
+            """)
+        #expect(configuration.channels.first?.routes.isEmpty == true)
+        #expect(configuration.destinations.isEmpty)
+    }
+
     @Test func invalidYAMLIsReportedWithItsLine() throws {
         let error = try #require(failure("channels:\n  his: [unclosed\ndestinations: {}\n"))
         #expect(error.line != nil)

@@ -189,6 +189,21 @@ func hl7(_ type: String, controlID: String, patient: String, facility: String = 
         #expect(attempts.count == 1)
     }
 
+    @Test func twoMatchingRoutesToOneDestinationGiveOneEntry() async throws {
+        let temporary = try TemporaryStore()
+        defer { try? FileManager.default.removeItem(at: temporary.folder) }
+        let routes = [
+            Route(destination: "lis", filter: try MessageFilter(types: ["ORU"]), orderingKey: "PID-3.1"),
+            Route(destination: "lis", filter: try MessageFilter(conditions: ["PID-3.1 = P1"])),
+            Route(destination: "archive"),
+        ]
+        try await temporary.receiveAndRoute([hl7("ORU^R01^ORU_R01", controlID: "D1", patient: "P1")], routes: routes, at: start, logger: logger)
+        let lis = try await temporary.store.entries(destination: "lis", state: nil, after: nil, limit: 10)
+        #expect(lis.count == 1)
+        #expect(lis.first?.orderingKey == "P1")
+        #expect(try await temporary.store.entries(destination: "archive", state: nil, after: nil, limit: 10).count == 1)
+    }
+
     @Test func fileDestinationWritesAtomically() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }

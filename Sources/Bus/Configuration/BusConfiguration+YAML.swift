@@ -10,14 +10,21 @@ extension BusConfiguration {
     /// Relative paths in the file are relative to the file's folder.
     ///
     /// - Throws: ``ConfigurationError`` naming file, line, column and key.
-    public init(contentsOf url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) {
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - name: how errors name the file (as the user typed it); `nil` uses its path.
+    ///   - environment: the variables `${NAME}` is replaced with.
+    public init(
+        contentsOf url: URL, name: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) {
+        let file = name ?? url.path
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw ConfigurationError(file: url.path, key: "", message: "cannot read the file: \(error.localizedDescription)")
+            throw ConfigurationError(file: file, key: "", message: "cannot read the file: \(error.localizedDescription)")
         }
-        try self.init(yaml: text, file: url.path, baseDirectory: url.deletingLastPathComponent(), environment: environment)
+        try self.init(yaml: text, file: file, baseDirectory: url.deletingLastPathComponent(), environment: environment)
     }
 
     /// Reads a configuration from YAML text.

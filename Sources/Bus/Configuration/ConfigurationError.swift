@@ -1,7 +1,7 @@
 /// A configuration that cannot be used, with where the problem is: file, line, column and the
 /// key's path (`channels.his.mllp.port`).
 ///
-/// Its description reads like a compiler's: `lienthong.yaml:12:11: channels.his.mllp.port: expected a port (1–65535), found "http"`.
+/// Its description reads like a compiler's: `lienthong.yaml:12:11: channels.his.mllp.port: expected a port (0–65535), found "http"`.
 public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file, as named to the loader.
     public var file: String

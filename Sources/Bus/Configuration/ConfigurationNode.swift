@@ -24,6 +24,7 @@ struct ConfigurationNode {
     /// The entries of a mapping, in file order; a key not in `allowed` is an error (a typo must
     /// not be silently ignored).
     func mapping(allowing allowed: Set<String>? = nil) throws(ConfigurationError) -> ConfigurationMapping {
+        if isNull { return ConfigurationMapping(owner: self, entries: []) }
         guard case .mapping(let mapping) = node else { throw error("expected a mapping (key: value lines)") }
         var entries: [(String, ConfigurationNode)] = []
         for (keyNode, value) in mapping {
@@ -43,10 +44,17 @@ struct ConfigurationNode {
 
     /// The items of a sequence; a single value is read as a sequence of one.
     func sequence() -> [ConfigurationNode] {
+        if isNull { return [] }
         guard case .sequence(let sequence) = node else { return [self] }
         return sequence.enumerated().map { index, item in
             ConfigurationNode(node: item, key: "\(key)[\(index)]", file: file, environment: environment)
         }
+    }
+
+    /// An empty value (`key:` with nothing after it, `~`, `null`): an empty mapping or list.
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     // MARK: Scalars

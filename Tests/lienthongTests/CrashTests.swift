@@ -1,0 +1,239 @@
+import Foundation
+import HL7v2
+import Logging
+import MLLP
+import MLLPTesting
+import NIOCore
+import Store
+import Synchronization
+import Testing
+
+/// What the receiving system got: every delivery, by control ID.
+final class Deliveries: Sendable {
+    let counts = Mutex<[String: Int]>([:])
+    func record(_ controlID: String) { counts.withLock { $0[controlID, default: 0] += 1 } }
+    var snapshot: [String: Int] { counts.withLock { $0 } }
+}
+
+/// The acknowledged control IDs, by what the senders saw.
+final class Acknowledged: Sendable {
+    let ids = Mutex<Set<String>>([])
+    let resends = Mutex(0)
+    let sending = Mutex(true)
+    let kills = Mutex(0)
+}
+
+/// `lienthong serve` as a child process.
+final class BusProcess: Sendable {
+    let executable: URL
+    let arguments: [String]
+    private let process = Mutex<Process?>(nil)
+
+    init(executable: URL, arguments: [String]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
+
+    func start() throws {
+        try process.withLock { current in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            current = process
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, nothing.
+    func kill() {
+        process.withLock { process in
+            guard let process, process.isRunning else { return }
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// SIGTERM: graceful shutdown.
+    func stop() {
+        process.withLock { process in
+            guard let process, process.isRunning else { return }
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// The crash test of issue 3: the bus is killed with SIGKILL at random moments while 8
+/// connections send to it, and restarted; in the end every acknowledged message is stored once
+/// and delivered at least once, and duplicates are bounded by what was in flight at the kills.
+///
+/// Short by default (CI); `LIENTHONG_LONG_TESTS=1` sends 20,000 messages and kills 8 times.
+@Suite(.serialized) struct CrashTests {
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let isLong = ProcessInfo.processInfo.environment["LIENTHONG_LONG_TESTS"] == "1"
+
+    /// The `lienthong` executable built next to the tests.
+    static func executable() throws -> URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lienthong"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/lienthong"),
+        ]
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CrashTestError("the lienthong executable is not built next to the tests (looked at \(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    @Test func killedAndRestartedBusLosesNoAcknowledgedMessage() async throws {
+        let total = Self.isLong ? 20_000 : 4_000
+        let kills = Self.isLong ? 8 : 3
+        let connections = 8
+        let concurrency = 2
+        let batchSize = 16
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let deliveries = Deliveries()
+        try await withMLLPTestServer(logger: logger, handler: { request in
+            guard let message = try? Message(request.payload.readableBytesView) else { return ByteBuffer() }
+            deliveries.record(message.controlID ?? "")
+            return ByteBuffer(bytes: message.acknowledgment(code: .aa).encoded())
+        }) { receiverPort, _ in
+            let busPort = try await Self.freePort(logger: logger)
+            let config = folder.appendingPathComponent("bus.yaml")
+            try """
+                store:
+                  sqlite: {path: bus.sqlite}
+                channels:
+                  his:
+                    mllp: {host: 127.0.0.1, port: \(busPort)}
+                    routes: [{destination: receiver, ordering-key: PID-3.1}]
+                destinations:
+                  receiver:
+                    mllp: {host: 127.0.0.1, port: \(receiverPort), connect-timeout: 1s, response-timeout: 5s}
+                    concurrency: \(concurrency)
+                    batch-size: \(batchSize)
+                    lease: 2s
+                    retry: {initial-delay: 50ms, maximum-delay: 500ms, maximum-attempts: unlimited, maximum-age: unlimited}
+                """.write(to: config, atomically: true, encoding: .utf8)
+            let bus = BusProcess(executable: try Self.executable(), arguments: ["serve", "--config", config.path, "--log-level", "error"])
+            try bus.start()
+            defer { bus.stop() }
+
+            let acknowledged = Acknowledged()
+            try await withThrowingTaskGroup { group in
+                for connection in 0..<connections {
+                    group.addTask {
+                        try await Self.send(
+                            (connection..<total).striding(by: connections), port: busPort, acknowledged: acknowledged, logger: logger)
+                    }
+                }
+                group.addTask {
+                    // The killer: SIGKILL at random moments while messages flow, then restart.
+                    var generator = SystemRandomNumberGenerator()
+                    for _ in 0..<kills {
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
+                        guard acknowledged.sending.withLock({ $0 }) else { break }
+                        bus.kill()
+                        acknowledged.kills.withLock { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 0...200, using: &generator)))
+                        try bus.start()
+                    }
+                }
+                // Wait for the senders (the killer may still sleep; it stops once sending is over).
+                var finishedSenders = 0
+                while finishedSenders < connections + 1, try await group.next() != nil {
+                    finishedSenders += 1
+                    if finishedSenders == connections { acknowledged.sending.withLock { $0 = false } }
+                }
+            }
+            let acked = acknowledged.ids.withLock { $0 }
+            #expect(acked.count == total, "every message is acknowledged in the end (senders resend until AA)")
+
+            // Delivery: every acknowledged message reaches the receiver at least once.
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(120)
+            while clock.now < deadline {
+                let delivered = deliveries.snapshot
+                if acked.allSatisfy({ delivered[$0] != nil }) { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            bus.stop()
+            let delivered = deliveries.snapshot
+            let missing = acked.filter { delivered[$0] == nil }
+            #expect(missing.isEmpty, "\(missing.count) acknowledged messages were never delivered")
+            // Duplicates only for deliveries in flight at a kill: at most the leased batches.
+            let duplicates = delivered.values.reduce(0) { $0 + $1 - 1 }
+            #expect(duplicates <= kills * concurrency * batchSize, "\(duplicates) duplicate deliveries")
+
+            // The store: every acknowledged message once (resends of a message stored before the
+            // kill were recognised as retransmissions), each routed.
+            let store = try SQLiteStore(configuration: .init(path: folder.appendingPathComponent("bus.sqlite").path), logger: logger)
+            defer { try? store.close() }
+            var stored: [String: Int] = [:]
+            var after: MessageID?
+            while true {
+                let page = try await store.messages(matching: MessageQuery(channel: "his"), after: after, limit: 1000)
+                for message in page {
+                    stored[message.header.controlID ?? "", default: 0] += 1
+                    #expect(message.state == .routed)
+                }
+                guard let last = page.last else { break }
+                after = last.id
+            }
+            #expect(acked.allSatisfy { stored[$0] == 1 }, "an acknowledged message is missing from the store or stored twice")
+            #expect(stored.count == total)
+            let resends = acknowledged.resends.withLock { $0 }
+            let performed = acknowledged.kills.withLock { $0 }
+            #expect(performed >= 1, "the bus was never killed while messages flowed")
+            print("crash test: \(total) messages, \(performed) kills, \(resends) resends by senders, \(duplicates) duplicate deliveries")
+        }
+    }
+
+    /// Sends each message until it is acknowledged AA, reconnecting after failures.
+    static func send(_ indices: [Int], port: Int, acknowledged: Acknowledged, logger: Logger) async throws {
+        let client = try MLLPClient(configuration: .init(host: "127.0.0.1", port: port, connectTimeout: .seconds(1), responseTimeout: .seconds(5)), logger: logger)
+        for index in indices {
+            let message = try Message(
+                "MSH|^~\\&|HIS|BV_A|BUS|SYT|20261122093000||ADT^A08^ADT_A01|C\(index)|P|2.5\rEVN||20261122093000\r"
+                    + "PID|1||P\(index % 97)^^^BV_A^MR||DOE^JOHN\rPV1|1|I\r")
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let acknowledgment = try await client.send(message)
+                    if acknowledgment.code == .aa {
+                        acknowledged.ids.withLock { _ = $0.insert("C\(index)") }
+                        break
+                    }
+                } catch {
+                    // The bus is down (killed): try again once it is back.
+                }
+                acknowledged.resends.withLock { $0 += 1 }
+                guard attempt < 600 else { throw CrashTestError("C\(index) was never acknowledged") }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        await client.close()
+    }
+
+    static func freePort(logger: Logger) async throws -> Int {
+        var port = 0
+        try await withMLLPTestServer(logger: logger, handler: { _ in ByteBuffer() }) { bound, _ in port = bound }
+        return port
+    }
+}
+
+struct CrashTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Range<Int> {
+    func striding(by step: Int) -> [Int] { Array(Swift.stride(from: lowerBound, to: upperBound, by: step)) }
+}
