@@ -32,12 +32,22 @@ public struct Router: Sendable {
     @discardableResult
     public func routePending(limit: Int = 256, now: Date = Date()) async throws -> Round {
         let pending = try await store.pendingRouting(limit: limit)
-        var destinations = Set<String>()
-        for stored in pending {
-            let entries = entries(for: stored)
-            try await store.route(stored.id, entries: entries, now: now)
-            for entry in entries { destinations.insert(entry.destination) }
+        let decisions = pending.map { RoutingDecision(message: $0.id, entries: entries(for: $0)) }
+        do {
+            try await store.route(decisions, now: now)
+        } catch {
+            // One bad message (routed meanwhile by another node, say) must not stop the others:
+            // route them one at a time, skipping only what fails.
+            logger.warning("routing a batch failed; routing its messages one by one", metadata: ["error": "\(String(describing: error))"])
+            for decision in decisions {
+                do {
+                    try await store.route(decision.message, entries: decision.entries, now: now)
+                } catch let error as StoreError where error.code == .invalidState || error.code == .notFound {
+                    continue
+                }
+            }
         }
+        let destinations = Set(decisions.flatMap { $0.entries.map(\.destination) })
         return Round(count: pending.count, destinations: destinations)
     }
 

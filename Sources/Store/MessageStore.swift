@@ -55,6 +55,15 @@ public protocol MessageStore: Sendable {
     @discardableResult
     func route(_ id: MessageID, entries: [RouteEntry], now: Date) async throws -> [EntryID]
 
+    /// Routes several messages, each exactly as ``route(_:entries:now:)`` does, in as few
+    /// transactions as the store can (SQLite: one). Either a message is routed with all its
+    /// entries or not at all; when this throws, the messages of the failed transaction are still
+    /// waiting.
+    ///
+    /// - Returns: for each message, in order, its new entries' identifiers.
+    @discardableResult
+    func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]]
+
     // MARK: Queues
 
     /// Leases up to `limit` entries of `destination` that are due, in enqueue order, until
@@ -117,4 +126,16 @@ public protocol MessageStore: Sendable {
     ///   that is still pending or leased.
     @discardableResult
     func replay(entry: EntryID, now: Date) async throws -> EntryID
+}
+
+extension MessageStore {
+    /// Routes the messages one transaction each; stores that can do better override this.
+    @discardableResult
+    public func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]] {
+        var results: [[EntryID]] = []
+        for decision in batch {
+            results.append(try await route(decision.message, entries: decision.entries, now: now))
+        }
+        return results
+    }
 }

@@ -39,6 +39,7 @@ public enum StoreConformance {
         Check("no duplicate outside the window or across senders", run: noDuplicateOutsideWindow),
         Check("rejected messages are never routed", run: rejectedNeverRouted),
         Check("route creates entries atomically", run: routeCreatesEntries),
+        Check("route in batches", run: routeInBatches),
         Check("lease exclusivity under concurrency", run: leaseExclusivity),
         Check("an expired lease is leasable again", run: leaseExpiry),
         Check("FIFO per key, other keys in parallel", run: fifoPerKey),
@@ -250,6 +251,32 @@ public enum StoreConformance {
         let filtered = try await store.receive(incoming(controlID: "R2"), deduplicationWindow: window).messageID
         try expectEqual(try await store.route(filtered, entries: [], now: epoch), [], "no entries")
         try expectEqual(try await store.message(filtered)?.state, .filtered, "no destination means filtered")
+    }
+
+    static func routeInBatches(_ store: any MessageStore) async throws {
+        var ids: [MessageID] = []
+        for index in 0..<3 {
+            ids.append(try await store.receive(incoming(controlID: "B\(index)"), deduplicationWindow: .zero).messageID)
+        }
+        let results = try await store.route([
+            RoutingDecision(message: ids[0], entries: [RouteEntry(destination: "lab", orderingKey: "P1"), RouteEntry(destination: "ris")]),
+            RoutingDecision(message: ids[1], entries: []),
+            RoutingDecision(message: ids[2], entries: [RouteEntry(destination: "lab")]),
+        ], now: epoch)
+        try expect(results.map(\.count) == [2, 0, 1], "one result per message, one ID per entry: \(results)")
+        try expect(try await store.message(ids[0])?.state == .routed, "the first message is routed")
+        try expect(try await store.message(ids[1])?.state == .filtered, "a message without entries is filtered")
+        let lab = try await store.entries(destination: "lab", state: nil, after: nil, limit: 10)
+        try expect(lab.map(\.messageID) == [ids[0], ids[2]], "entries in batch order")
+        try expect(lab.first?.orderingKey == "P1", "the ordering key is kept")
+        try expect(try await store.pendingRouting(limit: 10).isEmpty, "nothing waits after the batch")
+        // A batch naming a message that is no longer waiting fails, and routes nothing of it.
+        let fresh = try await store.receive(incoming(controlID: "B9"), deduplicationWindow: .zero).messageID
+        try await expectStoreError(.invalidState) {
+            try await store.route([RoutingDecision(message: fresh, entries: []), RoutingDecision(message: ids[0], entries: [])], now: epoch)
+        }
+        try expect(try await store.message(ids[0])?.state == .routed, "a failed batch leaves a routed message as it was")
+        try expect(try await store.entries(of: ids[0]).count == 2, "and adds no entries to it")
     }
 
     static func leaseExclusivity(_ store: any MessageStore) async throws {

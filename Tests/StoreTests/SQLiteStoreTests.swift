@@ -214,3 +214,18 @@ struct SQLiteStoreTests {
         #expect(String(describing: incoming.header).contains("CTRL9"))
     }
 }
+
+@Suite struct SQLiteBatchRoutingTests {
+    @Test func aFailedBatchRoutesNothing() async throws {
+        try await withTemporarySQLiteStore { store, _ in
+            let first = try await store.receive(StoreConformance.incoming(controlID: "A1"), deduplicationWindow: .zero).messageID
+            let second = try await store.receive(StoreConformance.incoming(controlID: "A2"), deduplicationWindow: .zero).messageID
+            try await store.route(first, entries: [], now: StoreConformance.epoch)
+            await #expect(throws: StoreError.self) {
+                try await store.route([RoutingDecision(message: second, entries: [RouteEntry(destination: "lab")]), RoutingDecision(message: first, entries: [])], now: StoreConformance.epoch)
+            }
+            #expect(try await store.message(second)?.state == .received)
+            #expect(try await store.entries(of: second).isEmpty)
+        }
+    }
+}

@@ -195,24 +195,35 @@ public final class SQLiteStore: MessageStore {
     @discardableResult
     public func route(_ id: MessageID, entries: [RouteEntry], now: Date) async throws -> [EntryID] {
         try await writing { db in
-            guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id.rawValue])
-            else { throw StoreError(code: .notFound, messageID: id) }
-            guard MessageState(rawValue: state) == .received else {
-                throw StoreError(code: .invalidState, messageID: id)
-            }
-            let ids = try entries.map { entry in
-                try Self.enqueue(
-                    db, message: id, destination: entry.destination, orderingKey: entry.orderingKey,
-                    payload: entry.payload, now: now, isReplay: false, replayOf: nil
-                )
-            }
-            let newState: MessageState = entries.isEmpty ? .filtered : .routed
-            try db.execute(
-                sql: "UPDATE message SET state = ? WHERE id = ?",
-                arguments: [newState.rawValue, id.rawValue]
-            )
-            return ids
+            try Self.route(db, id, entries: entries, now: now)
         }
+    }
+
+    /// See ``MessageStore/route(_:now:)``: one transaction for the whole batch, so routing
+    /// costs one commit (and one write of each touched page) per batch, not per message.
+    @discardableResult
+    public func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]] {
+        guard !batch.isEmpty else { return [] }
+        return try await writing { db in
+            try batch.map { try Self.route(db, $0.message, entries: $0.entries, now: now) }
+        }
+    }
+
+    static func route(_ db: Database, _ id: MessageID, entries: [RouteEntry], now: Date) throws -> [EntryID] {
+        guard let state = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM message WHERE id = ?"), arguments: [id.rawValue])
+        else { throw StoreError(code: .notFound, messageID: id) }
+        guard MessageState(rawValue: state) == .received else {
+            throw StoreError(code: .invalidState, messageID: id)
+        }
+        let ids = try entries.map { entry in
+            try Self.enqueue(
+                db, message: id, destination: entry.destination, orderingKey: entry.orderingKey,
+                payload: entry.payload, now: now, isReplay: false, replayOf: nil
+            )
+        }
+        let newState: MessageState = entries.isEmpty ? .filtered : .routed
+        try db.cachedStatement(sql: "UPDATE message SET state = ? WHERE id = ?").execute(arguments: [newState.rawValue, id.rawValue])
+        return ids
     }
 
     static func enqueue(
