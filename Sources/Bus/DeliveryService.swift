@@ -41,7 +41,7 @@ public struct DeliveryService: Service {
             } catch {
                 failures += 1
                 logger.error("leasing failed; trying again", metadata: ["bus.destination": "\(worker.name)", "error": "\(String(describing: error))"])
-                try? await gracefulSleep(for: .milliseconds(min(5000, 100 * failures)))
+                await backOff(afterFailures: failures)
                 continue
             }
             await gracefulWait(doorbell, timeout: pollInterval)

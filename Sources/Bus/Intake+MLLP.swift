@@ -22,15 +22,7 @@ extension Intake {
     private func reject(oversized prefix: [UInt8], length: Int, channel: String, receivedAt: Date) async -> [UInt8] {
         // Only the header is read: the first segment of the kept bytes.
         let headerEnd = prefix.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) ?? prefix.endIndex
-        let header = (try? Message(prefix[..<headerEnd])).map { message in
-            MessageHeader(
-                messageType: message.messageType,
-                triggerEvent: message.triggerEvent,
-                controlID: message.controlID,
-                sendingApplication: message.sendingApplication,
-                sendingFacility: message.sendingFacility
-            )
-        } ?? MessageHeader()
+        let header = (try? Message(prefix[..<headerEnd])).map { Self.header(of: $0, patientIDPath: nil) } ?? MessageHeader()
         var metadata: Logger.Metadata = ["hl7.channel": "\(channel)", "mllp.frame_length": "\(length)"]
         if let controlID = header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
         do {

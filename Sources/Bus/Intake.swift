@@ -65,14 +65,7 @@ public struct Intake: Sendable {
         var metadata: Logger.Metadata = ["hl7.channel": "\(channel)"]
         if let controlID = message.controlID { metadata["hl7.control_id"] = "\(controlID)" }
         if let type = message.messageType { metadata["hl7.message_type"] = "\(type)^\(message.triggerEvent ?? "")" }
-        let header = MessageHeader(
-            messageType: message.messageType,
-            triggerEvent: message.triggerEvent,
-            controlID: message.controlID,
-            sendingApplication: message.sendingApplication,
-            sendingFacility: message.sendingFacility,
-            patientID: message.value(at: configuration.patientIDPath).flatMap { $0.isEmpty ? nil : $0 }
-        )
+        let header = Self.header(of: message, patientIDPath: configuration.patientIDPath)
         let malformed = message.isMalformed
         let incoming = IncomingMessage(channel: channel, raw: bytes, header: header, receivedAt: receivedAt, rejection: malformed ? .invalid : nil)
         do {
@@ -95,6 +88,18 @@ public struct Intake: Sendable {
             let ack = message.acknowledgment(code: code, issues: [issue], includingParseIssues: false, timestamp: receivedAt)
             return Outcome(acknowledgment: ack.encoded(), code: code, messageID: nil, isDuplicate: false)
         }
+    }
+
+    /// The header fields stored with a message; the patient identifier only with a path.
+    static func header(of message: Message, patientIDPath: Path?) -> MessageHeader {
+        MessageHeader(
+            messageType: message.messageType,
+            triggerEvent: message.triggerEvent,
+            controlID: message.controlID,
+            sendingApplication: message.sendingApplication,
+            sendingFacility: message.sendingFacility,
+            patientID: patientIDPath.flatMap { message.value(at: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        )
     }
 
     private func reject(unparsable bytes: [UInt8], error: ParseError, channel: String, receivedAt: Date) async -> Outcome {

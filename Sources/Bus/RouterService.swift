@@ -36,7 +36,7 @@ public struct RouterService: Service {
             } catch {
                 failures += 1
                 logger.error("routing failed; trying again", metadata: ["error": "\(String(describing: error))"])
-                try? await gracefulSleep(for: .milliseconds(min(5000, 100 * failures)))
+                await backOff(afterFailures: failures)
                 continue
             }
             await gracefulWait(incoming, timeout: pollInterval)
@@ -50,6 +50,12 @@ func gracefulWait(_ doorbell: Doorbell, timeout: Duration) async {
     await cancelWhenGracefulShutdown {
         await doorbell.wait(timeout: timeout)
     }
+}
+
+/// After `failures` store failures in a row: waits 100 ms per failure, at most 5 s, returning
+/// early on graceful shutdown.
+func backOff(afterFailures failures: Int) async {
+    try? await gracefulSleep(for: .milliseconds(min(5000, 100 * failures)))
 }
 
 /// Sleeps, returning early on graceful shutdown.

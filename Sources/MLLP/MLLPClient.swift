@@ -206,12 +206,3 @@ public actor MLLPClient {
             .connect(host: host, port: configuration.port)
     }
 }
-
-extension TimeAmount {
-    /// The duration as a `TimeAmount` (nanoseconds, saturating).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        self = overflow ? .nanoseconds(.max) : .nanoseconds(nanoseconds + attoseconds / 1_000_000_000)
-    }
-}

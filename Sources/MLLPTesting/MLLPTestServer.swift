@@ -40,6 +40,14 @@ public func withMLLPTestServer(
     }
 }
 
+/// A free port on 127.0.0.1, for a server a test starts later (a peer that comes back, a child
+/// process): bound by a test server, read, and released.
+public func freeLoopbackPort(logger: Logger) async throws -> Int {
+    var port = 0
+    try await withMLLPTestServer(logger: logger, handler: { _ in ByteBuffer() }) { bound, _ in port = bound }
+    return port
+}
+
 /// The test server did not report a listening port, or its `localAddress` disagrees with it.
 public struct MLLPTestServerError: Error, CustomStringConvertible {
     public var description: String { "the MLLP test server did not start listening on the port it reports" }

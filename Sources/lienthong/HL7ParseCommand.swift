@@ -59,8 +59,7 @@ struct HL7ParseCommand: ParsableCommand {
             if count {
                 print("\(input.name): \(messages) messages, \(interchange.errors.count + malformed) errors")
                 if stats {
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    print("parse: \(input.bytes.count) bytes, \(messages) messages, \(seconds) s")
+                    print("parse: \(input.bytes.count) bytes, \(messages) messages, \(elapsed.seconds) s")
                 }
             }
         }

@@ -93,8 +93,7 @@ struct HL7ValidateCommand: ParsableCommand {
                 print("\(input.name): parse error \(error.code.condition) \(error.code.name) at \(location): \(error.message)")
             }
             if stats {
-                let seconds = Double(validating.components.seconds) + Double(validating.components.attoseconds) / 1e18
-                print("validate: \(input.bytes.count) bytes, \(number) messages, \(seconds) s")
+                print("validate: \(input.bytes.count) bytes, \(number) messages, \(validating.seconds) s")
             }
             if quiet {
                 print("\(input.name): \(number) message\(number == 1 ? "" : "s"), \(invalid) invalid, \(interchange.errors.count) parse error\(interchange.errors.count == 1 ? "" : "s")")

@@ -57,7 +57,7 @@ struct QueueInspector {
         lines.append(attempts.isEmpty ? "no attempts" : "attempts:")
         for attempt in attempts {
             let report = attempt.report
-            var line = "  #\(attempt.number) \(Self.time(report.startedAt)) \(attempt.outcome) \(report.responseCode ?? "-") in \(Self.milliseconds(report.duration)) ms"
+            var line = "  #\(attempt.number) \(Self.time(report.startedAt)) \(attempt.outcome) \(report.responseCode ?? "-") in \(String(format: "%.1f", report.duration.milliseconds)) ms"
             if let error = report.error { line += "  \(error)" }
             lines.append(line)
         }
@@ -148,10 +148,5 @@ struct QueueInspector {
 
     static func time(_ date: Date) -> String {
         date.formatted(.iso8601)
-    }
-
-    static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return String(format: "%.1f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
     }
 }

@@ -49,13 +49,6 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -
     return try await condition()
 }
 
-/// A free loopback port (bound, read, released).
-func freePort(logger: Logger) async throws -> Int {
-    var port = 0
-    try await withMLLPTestServer(logger: logger, handler: { _ in ByteBuffer() }) { bound, _ in port = bound }
-    return port
-}
-
 @Suite struct BusNodeTests {
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -98,7 +91,7 @@ func freePort(logger: Logger) async throws -> Int {
     @Test func destinationOutageQueuesThenDrainsInKeyOrderOverRealMLLP() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }
-        let receiverPort = try await freePort(logger: logger)
+        let receiverPort = try await freeLoopbackPort(logger: logger)
         let messages = (0..<60).map { hl7("ADT^A08^ADT_A01", controlID: "M\($0)", patient: "P\($0 % 5)") }
 
         try await withBusNode(configuration(destinationPort: receiverPort, folder: temporary.folder), store: temporary.store, logger: logger) { ports in
@@ -177,7 +170,7 @@ func freePort(logger: Logger) async throws -> Int {
     @Test func oversizedFrameIsAnsweredARAndItsStartStored() async throws {
         let temporary = try TemporaryStore()
         defer { try? FileManager.default.removeItem(at: temporary.folder) }
-        let receiverPort = try await freePort(logger: logger)
+        let receiverPort = try await freeLoopbackPort(logger: logger)
         try await withBusNode(configuration(destinationPort: receiverPort, folder: temporary.folder), store: temporary.store, logger: logger) { ports in
             var big = hl7("ORU^R01^ORU_R01", controlID: "BIG1", patient: "P1")
             big += Array("OBX|1|ED|PDF||".utf8) + Array(repeating: UInt8(ascii: "A"), count: 10_000) + [0x0D]

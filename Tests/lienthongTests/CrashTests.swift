@@ -104,7 +104,7 @@ final class BusProcess: Sendable {
             deliveries.record(message.controlID ?? "")
             return ByteBuffer(bytes: message.acknowledgment(code: .aa).encoded())
         }) { receiverPort, _ in
-            let busPort = try await Self.freePort(logger: logger)
+            let busPort = try await freeLoopbackPort(logger: logger)
             let config = folder.appendingPathComponent("bus.yaml")
             try """
                 store:
@@ -220,12 +220,6 @@ final class BusProcess: Sendable {
             }
         }
         await client.close()
-    }
-
-    static func freePort(logger: Logger) async throws -> Int {
-        var port = 0
-        try await withMLLPTestServer(logger: logger, handler: { _ in ByteBuffer() }) { bound, _ in port = bound }
-        return port
     }
 }
 

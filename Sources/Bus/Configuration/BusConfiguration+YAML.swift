@@ -78,8 +78,7 @@ private struct YAMLReader {
 
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
         let top = try root.mapping(allowing: ["store", "channels", "destinations"])
-        let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) }
-            ?? .sqlite(.init(path: base.appendingPathComponent("data/lienthong.sqlite").standardizedFileURL.path))
+        let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) } ?? .sqlite(defaultStore)
         var destinations: [DestinationConfiguration] = []
         for (name, node) in try top.required("destinations").mapping().entries {
             destinations.append(try destination(name, node))
@@ -91,12 +90,22 @@ private struct YAMLReader {
         return BusConfiguration(store: store, channels: channels, destinations: destinations)
     }
 
+    /// The store when the file names none: `data/lienthong.sqlite` beside the file.
+    var defaultStore: SQLiteStore.Configuration {
+        SQLiteStore.Configuration(path: base.appendingPathComponent("data/lienthong.sqlite").standardizedFileURL.path)
+    }
+
+    /// An optional file path, relative to the file's folder.
+    func filePath(_ node: ConfigurationNode?) throws(ConfigurationError) -> String? {
+        try node.map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+    }
+
     // MARK: Store
 
     func store(_ node: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration.StoreKind {
         let sqlite = try node.mapping(allowing: ["sqlite"]).required("sqlite")
         let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size"])
-        var configuration = SQLiteStore.Configuration(path: base.appendingPathComponent("data/lienthong.sqlite").standardizedFileURL.path)
+        var configuration = defaultStore
         if let path = fields["path"] { configuration.path = try path.path(relativeTo: base) }
         if let durability = fields["durability"] {
             switch try durability.string() {
@@ -137,7 +146,7 @@ private struct YAMLReader {
             let tlsFields = try tls.mapping(allowing: ["certificate", "private-key", "client-ca"])
             let certificate = try tlsFields.required("certificate").path(relativeTo: base)
             let key = try tlsFields.required("private-key").path(relativeTo: base)
-            let clientCA = try tlsFields["client-ca"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            let clientCA = try filePath(tlsFields["client-ca"])
             do {
                 configuration.tls = try .server(certificateChainFile: certificate, privateKeyFile: key, clientCertificateAuthorityFile: clientCA)
             } catch {
@@ -214,9 +223,9 @@ private struct YAMLReader {
         if let size = fields["maximum-message-size"] { configuration.maximumFrameLength = try size.byteSize() }
         if let tls = fields["tls"] {
             let tlsFields = try tls.mapping(allowing: ["ca", "certificate", "private-key", "server-name"])
-            let ca = try tlsFields["ca"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
-            let certificate = try tlsFields["certificate"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
-            let key = try tlsFields["private-key"].map { node throws(ConfigurationError) in try node.path(relativeTo: base) }
+            let ca = try filePath(tlsFields["ca"])
+            let certificate = try filePath(tlsFields["certificate"])
+            let key = try filePath(tlsFields["private-key"])
             guard (certificate == nil) == (key == nil) else { throw tls.error("certificate and private-key go together (mutual TLS)") }
             let serverName = try tlsFields["server-name"]?.string()
             do {
