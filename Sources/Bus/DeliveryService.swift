@@ -37,7 +37,11 @@ public struct DeliveryService: Service {
             do {
                 let attempted = try await worker.deliverDue()
                 failures = 0
-                if attempted > 0 { continue }
+                if attempted > 0 {
+                    // A full batch: there may be more than this worker can take; wake another.
+                    if attempted >= worker.configuration.batchSize { doorbell.ring() }
+                    continue
+                }
             } catch {
                 failures += 1
                 logger.error("leasing failed; trying again", metadata: ["bus.destination": "\(worker.name)", "error": "\(String(describing: error))"])

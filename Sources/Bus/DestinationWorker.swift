@@ -4,6 +4,8 @@ public import Store
 
 /// The last step of the bus for one destination: leases due entries, delivers them, and records
 /// each attempt and its outcome (delivered, retry later, dead letter) in one transaction.
+/// Attempts of one batch are recorded while the next entries are delivered (see
+/// ``deliverDue(now:using:)``).
 ///
 /// A worker that dies mid-delivery leaves its entries leased; the lease expires and they are
 /// delivered again — at least once, so destinations dedupe by control ID.
@@ -57,42 +59,58 @@ public struct DestinationWorker: Sendable {
     @discardableResult
     public func deliverDue(now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator) async throws -> Int {
         let leases = try await store.lease(destination: name, limit: configuration.batchSize, duration: configuration.leaseDuration, now: now())
-        for lease in leases {
-            let started = now()
-            let clock = ContinuousClock()
-            let start = clock.now
-            let result = await destination.deliver(lease)
-            let finished = now()
-            let decision = DeliveryDecision(
-                after: result.verdict,
-                failedAttempts: lease.attemptNumber,
-                enqueuedAt: lease.entry.enqueuedAt,
-                hasOrderingKey: lease.entry.orderingKey != nil,
-                retry: configuration.retry,
-                keyPolicy: configuration.keyPolicy,
-                now: finished,
-                using: &generator
-            )
-            let outcome: AttemptOutcome
-            switch decision {
-            case .delivered: outcome = .delivered
-            case .retry(let at): outcome = .retry(notBefore: at)
-            case .deadLetter(let reason): outcome = .deadLetter(reason: reason)
-            }
-            let report = AttemptReport(startedAt: started, duration: clock.now - start, responseCode: result.responseCode, response: result.response, error: result.error)
-            var metadata: Logger.Metadata = ["bus.destination": "\(name)", "store.entry_id": "\(lease.entry.id)", "bus.outcome": "\(outcome.kind)"]
-            if let controlID = lease.header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
-            if case .deadLetter = outcome {
-                logger.warning("moved an entry to the dead letters", metadata: metadata)
-            } else {
-                logger.debug("delivery attempt recorded", metadata: metadata)
-            }
-            do {
-                try await store.recordAttempt(report, for: lease, outcome: outcome, now: finished)
-            } catch let error as StoreError where error.code == .leaseLost {
-                logger.warning("lease lost before the attempt was recorded; the entry will be delivered again", metadata: metadata)
+        // Entries of one batch have different ordering keys (the lease takes only the first live
+        // entry of a key), so the next delivery need not wait for the previous attempt's commit:
+        // attempts are recorded in the background and committed together, and the batch ends
+        // once all are recorded.
+        try await withThrowingDiscardingTaskGroup { group in
+            for lease in leases {
+                let (report, outcome, finished) = await attempt(lease, now: now, using: &generator)
+                var metadata: Logger.Metadata = ["bus.destination": "\(name)", "store.entry_id": "\(lease.entry.id)", "bus.outcome": "\(outcome.kind)"]
+                if let controlID = lease.header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
+                if case .deadLetter = outcome {
+                    logger.warning("moved an entry to the dead letters", metadata: metadata)
+                } else {
+                    logger.debug("delivery attempt recorded", metadata: metadata)
+                }
+                group.addTask { [store, logger] in
+                    do {
+                        try await store.recordAttempt(report, for: lease, outcome: outcome, now: finished)
+                    } catch let error as StoreError where error.code == .leaseLost {
+                        logger.warning("lease lost before the attempt was recorded; the entry will be delivered again", metadata: metadata)
+                    }
+                }
             }
         }
         return leases.count
+    }
+
+    /// Delivers one leased entry and decides what happens to it.
+    private func attempt(
+        _ lease: Lease, now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator
+    ) async -> (report: AttemptReport, outcome: AttemptOutcome, finished: Date) {
+        let started = now()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await destination.deliver(lease)
+        let finished = now()
+        let decision = DeliveryDecision(
+            after: result.verdict,
+            failedAttempts: lease.attemptNumber,
+            enqueuedAt: lease.entry.enqueuedAt,
+            hasOrderingKey: lease.entry.orderingKey != nil,
+            retry: configuration.retry,
+            keyPolicy: configuration.keyPolicy,
+            now: finished,
+            using: &generator
+        )
+        let outcome: AttemptOutcome
+        switch decision {
+        case .delivered: outcome = .delivered
+        case .retry(let at): outcome = .retry(notBefore: at)
+        case .deadLetter(let reason): outcome = .deadLetter(reason: reason)
+        }
+        let report = AttemptReport(startedAt: started, duration: clock.now - start, responseCode: result.responseCode, response: result.response, error: result.error)
+        return (report, outcome, finished)
     }
 }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Wakes the tasks waiting for work — the router when intake stored a message, a destination's
+/// Wakes a task waiting for work — the router when intake stored a message, a destination's
 /// workers when the router enqueued entries — so that the pipeline does not depend on polling.
 ///
 /// A ring with nobody waiting is remembered: the next ``wait(timeout:)`` returns at once, so no
@@ -16,17 +16,25 @@ final class Doorbell: Sendable {
 
     init() {}
 
-    /// Wakes every waiting task, or the next one to wait.
+    /// Wakes the longest-waiting task, or the next one to wait.
+    ///
+    /// One ring, one task: the workers of a destination wait on one doorbell, and waking them
+    /// all for a few entries would make all but one lease nothing. A woken worker that finds
+    /// more than it can take rings again for a helper.
     func ring() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard !state.waiters.isEmpty else {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let first = state.waiters.keys.min() else {
                 state.isRung = true
-                return []
+                return nil
             }
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return state.waiters.removeValue(forKey: first)
         }
-        for waiter in waiters { waiter.resume() }
+        waiter?.resume()
+    }
+
+    /// The number of tasks waiting for a ring. For tests.
+    var waitingCount: Int {
+        state.withLock { $0.waiters.count }
     }
 
     /// Returns when the bell rings, after `timeout`, or when the task is cancelled.

@@ -62,9 +62,6 @@ public struct Intake: Sendable {
             return await reject(unparsable: bytes, error: error, channel: channel, receivedAt: receivedAt)
         }
         let mode = Acknowledgment.Mode(for: message)
-        var metadata: Logger.Metadata = ["hl7.channel": "\(channel)"]
-        if let controlID = message.controlID { metadata["hl7.control_id"] = "\(controlID)" }
-        if let type = message.messageType { metadata["hl7.message_type"] = "\(type)^\(message.triggerEvent ?? "")" }
         let header = Self.header(of: message, patientIDPath: configuration.patientIDPath)
         let malformed = message.isMalformed
         let incoming = IncomingMessage(channel: channel, raw: bytes, header: header, receivedAt: receivedAt, rejection: malformed ? .invalid : nil)
@@ -74,13 +71,14 @@ public struct Intake: Sendable {
             let isDuplicate: Bool
             if case .duplicate = result { isDuplicate = true } else { isDuplicate = false }
             if malformed {
-                logger.notice("rejected an invalid message", metadata: metadata)
+                logger.notice("rejected an invalid message", metadata: Self.metadata(header, channel: channel))
             } else if isDuplicate {
-                logger.info("acknowledged a retransmission again", metadata: metadata)
+                logger.info("acknowledged a retransmission again", metadata: Self.metadata(header, channel: channel))
             }
             let ack = message.acknowledgment(code: code, timestamp: receivedAt)
             return Outcome(acknowledgment: ack.encoded(), code: code, messageID: result.messageID, isDuplicate: isDuplicate)
         } catch {
+            var metadata = Self.metadata(header, channel: channel)
             metadata["error"] = "\(String(describing: error))"
             logger.error("could not store a message; answering with an error so that it is sent again", metadata: metadata)
             let code: Acknowledgment.Code = mode == .enhanced ? .ce : .ae
@@ -88,6 +86,14 @@ public struct Intake: Sendable {
             let ack = message.acknowledgment(code: code, issues: [issue], includingParseIssues: false, timestamp: receivedAt)
             return Outcome(acknowledgment: ack.encoded(), code: code, messageID: nil, isDuplicate: false)
         }
+    }
+
+    /// What intake logs about a message: its channel, control ID and type, never patient data.
+    static func metadata(_ header: MessageHeader, channel: String) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["hl7.channel": "\(channel)"]
+        if let controlID = header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
+        if let type = header.messageType { metadata["hl7.message_type"] = "\(type)^\(header.triggerEvent ?? "")" }
+        return metadata
     }
 
     /// The header fields stored with a message; the patient identifier only with a path.

@@ -48,7 +48,7 @@ struct SQLiteStoreTests {
     func groupCommit() async throws {
         try await withTemporarySQLiteStore { store, _ in
             let count = 50
-            store.intake.hold()
+            store.writes.hold()
             let results = try await withThrowingTaskGroup(of: ReceiveResult.self) { group in
                 for index in 0..<count {
                     group.addTask {
@@ -59,16 +59,16 @@ struct SQLiteStoreTests {
                     }
                 }
                 // Wait (bounded) until every receive is queued behind the held commit.
-                for _ in 0..<1_000_000 where store.intake.waitingCount < count {
+                for _ in 0..<1_000_000 where store.writes.waitingCount < count {
                     await Task.yield()
                 }
-                #expect(store.intake.waitingCount == count)
-                store.intake.release()
+                #expect(store.writes.waitingCount == count)
+                store.writes.release()
                 var results: [ReceiveResult] = []
                 for try await result in group { results.append(result) }
                 return results
             }
-            #expect(store.statistics == SQLiteStore.Statistics(receiveTransactions: 1, receivedMessages: count))
+            #expect(store.statistics == SQLiteStore.Statistics(transactions: 1, operations: count))
             // Duplicates inside one batch are caught too: 40 distinct control IDs.
             let stored = results.filter { if case .stored = $0 { true } else { false } }
             #expect(stored.count == 40)
@@ -80,7 +80,7 @@ struct SQLiteStoreTests {
     func groupCommitBatchSize() async throws {
         try await withTemporarySQLiteStore(configuration: { .init(path: $0, maximumBatchSize: 8) }) { store, _ in
             let count = 20
-            store.intake.hold()
+            store.writes.hold()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<count {
                     group.addTask {
@@ -88,15 +88,67 @@ struct SQLiteStoreTests {
                     }
                 }
                 // Wait (bounded) until every receive is queued behind the held commit.
-                for _ in 0..<1_000_000 where store.intake.waitingCount < count {
+                for _ in 0..<1_000_000 where store.writes.waitingCount < count {
                     await Task.yield()
                 }
-                #expect(store.intake.waitingCount == count)
-                store.intake.release()
+                #expect(store.writes.waitingCount == count)
+                store.writes.release()
                 try await group.waitForAll()
             }
-            #expect(store.statistics == SQLiteStore.Statistics(receiveTransactions: 3, receivedMessages: count))
+            #expect(store.statistics == SQLiteStore.Statistics(transactions: 3, operations: count))
             #expect(try await store.pendingRouting(limit: 100).count == count)
+        }
+    }
+
+    @Test("attempts recorded at the same time share one transaction; a lost lease rolls back only its own")
+    func attemptsGroupCommit() async throws {
+        try await withTemporarySQLiteStore { store, _ in
+            let count = 5
+            for index in 0..<count {
+                let id = try await store.receive(StoreConformance.incoming(controlID: "A\(index)"), deduplicationWindow: .zero).messageID
+                try await store.route(id, entries: [RouteEntry(destination: "lab", orderingKey: "K\(index)")], now: epoch)
+            }
+            let leases = try await store.lease(destination: "lab", limit: count, duration: .seconds(1), now: epoch)
+            #expect(leases.count == count)
+            // The first lease expires and is taken again: the old token is lost.
+            let retaken = try await store.lease(destination: "lab", limit: 1, duration: .seconds(30), now: epoch.addingTimeInterval(2))
+            #expect(retaken.map(\.entry.id) == [leases[0].entry.id])
+            let before = store.statistics
+            store.writes.hold()
+            let results = await withTaskGroup(of: (EntryID, StoreError.Code?).self) { group in
+                for lease in leases {
+                    group.addTask {
+                        do {
+                            try await store.recordAttempt(
+                                AttemptReport(startedAt: epoch, duration: .milliseconds(1), responseCode: "AA"),
+                                for: lease, outcome: .delivered, now: epoch)
+                            return (lease.entry.id, nil)
+                        } catch let error as StoreError {
+                            return (lease.entry.id, error.code)
+                        } catch {
+                            return (lease.entry.id, .database)
+                        }
+                    }
+                }
+                for _ in 0..<1_000_000 where store.writes.waitingCount < count {
+                    await Task.yield()
+                }
+                #expect(store.writes.waitingCount == count)
+                store.writes.release()
+                var results: [EntryID: StoreError.Code?] = [:]
+                for await (id, code) in group { results[id] = code }
+                return results
+            }
+            #expect(results[leases[0].entry.id] == .some(.leaseLost))
+            #expect(leases.dropFirst().allSatisfy { results[$0.entry.id] == .some(nil) })
+            #expect(store.statistics.transactions - before.transactions == 1)
+            #expect(store.statistics.operations - before.operations == count)
+            #expect(try await store.entry(leases[0].entry.id)?.state == .leased)
+            #expect(try await store.attempts(of: leases[0].entry.id).isEmpty)
+            for lease in leases.dropFirst() {
+                #expect(try await store.entry(lease.entry.id)?.state == .delivered)
+                #expect(try await store.attempts(of: lease.entry.id).map(\.report.responseCode) == ["AA"])
+            }
         }
     }
 
@@ -106,7 +158,7 @@ struct SQLiteStoreTests {
             for index in 0..<3 {
                 _ = try await store.receive(StoreConformance.incoming(controlID: "S\(index)"), deduplicationWindow: .zero)
             }
-            #expect(store.statistics == SQLiteStore.Statistics(receiveTransactions: 3, receivedMessages: 3))
+            #expect(store.statistics == SQLiteStore.Statistics(transactions: 3, operations: 3))
         }
     }
 
@@ -155,6 +207,10 @@ struct SQLiteStoreTests {
             #expect(pending.contains("message_received"))
             let byPatient = try await plan("SELECT id FROM message WHERE id > ? AND patient_id = ? ORDER BY id LIMIT ?", [0, "P1", 10])
             #expect(byPatient.contains("message_patient"))
+            let listing = try await plan(
+                "SELECT id FROM entry e WHERE e.destination = ? AND e.state = ? AND e.id > ? ORDER BY e.id LIMIT ?", ["lab", "delivered", 0, 10])
+            #expect(listing.contains("USING INDEX entry_destination "))
+            #expect(!listing.contains("TEMP B-TREE"))
         }
     }
 
@@ -216,6 +272,44 @@ struct SQLiteStoreTests {
 }
 
 @Suite struct SQLiteBatchRoutingTests {
+    @Test("operations of every kind share one transaction; a failing one is rolled back alone")
+    func mixedBatch() async throws {
+        try await withTemporarySQLiteStore { store, _ in
+            let first = try await store.receive(StoreConformance.incoming(controlID: "M1"), deduplicationWindow: .zero).messageID
+            let routed = try await store.receive(StoreConformance.incoming(controlID: "M2"), deduplicationWindow: .zero).messageID
+            try await store.route(routed, entries: [], now: StoreConformance.epoch)
+            let before = store.statistics
+            store.writes.hold()
+            async let stored = store.receive(StoreConformance.incoming(controlID: "M3"), deduplicationWindow: .zero)
+            // Writes entries for `first`, then fails on `routed` (already routed): rolled back.
+            async let failed = store.route(
+                [RoutingDecision(message: first, entries: [RouteEntry(destination: "lab")]), RoutingDecision(message: routed, entries: [])],
+                now: StoreConformance.epoch)
+            async let queued = store.route(first, entries: [RouteEntry(destination: "ris")], now: StoreConformance.epoch)
+            for _ in 0..<1_000_000 where store.writes.waitingCount < 3 {
+                await Task.yield()
+            }
+            #expect(store.writes.waitingCount == 3)
+            store.writes.release()
+            let third = try await stored.messageID
+            let failure: StoreError.Code?
+            do {
+                _ = try await failed
+                failure = nil
+            } catch let error as StoreError {
+                failure = error.code
+            }
+            #expect(failure == .invalidState)
+            let entries = try await queued
+            #expect(store.statistics.transactions - before.transactions == 1)
+            #expect(store.statistics.operations - before.operations == 3)
+            #expect(try await store.message(third)?.state == .received)
+            #expect(try await store.message(first)?.state == .routed)
+            #expect(try await store.entries(of: first).map(\.destination) == ["ris"])
+            #expect(try await store.entries(of: first).map(\.id) == entries)
+        }
+    }
+
     @Test func aFailedBatchRoutesNothing() async throws {
         try await withTemporarySQLiteStore { store, _ in
             let first = try await store.receive(StoreConformance.incoming(controlID: "A1"), deduplicationWindow: .zero).messageID

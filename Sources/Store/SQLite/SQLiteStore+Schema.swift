@@ -15,6 +15,9 @@ extension SQLiteStore {
     ///   only live entries of one destination in enqueue order, however much history there is.
     /// - `entry_active_key` (partial, live keyed entries; `destination, ordering_key, id, state`):
     ///   the "earlier live entry of the same key" probe of FIFO-per-key ordering, covering.
+    /// - `entry_destination` (`destination, id`, v2): listing a destination's entries, by state or
+    ///   not. Its columns never change, so only an insert writes it (v1's
+    ///   `entry_destination_state` also moved on every lease and attempt).
     /// - `queue_depth` is a table kept by triggers, so depths cost one small read.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -97,6 +100,12 @@ extension SQLiteStore {
                     INSERT INTO queue_depth (destination, state, count) VALUES (new.destination, new.state, 1)
                         ON CONFLICT (destination, state) DO UPDATE SET count = count + 1;
                 END;
+                """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                DROP INDEX entry_destination_state;
+                CREATE INDEX entry_destination ON entry(destination, id);
                 """)
         }
         return migrator

@@ -1,15 +1,16 @@
 extension SQLiteStore {
     /// Counters of a store since it was opened, e.g. for metrics (average group-commit batch size).
     public struct Statistics: Hashable, Sendable {
-        /// Write transactions that stored incoming messages (one per group-commit batch).
-        public var receiveTransactions: Int
-        /// Incoming messages in those transactions (stored, rejected and duplicates).
-        public var receivedMessages: Int
+        /// Write transactions committed or attempted (one per group-commit batch).
+        public var transactions: Int
+        /// Write operations in those transactions: received messages (stored, rejected and
+        /// duplicates), routing batches, leases, delivery attempts, replays.
+        public var operations: Int
     }
 
     /// The counters so far.
     public var statistics: Statistics {
-        let counters = intake.counters
-        return Statistics(receiveTransactions: counters.batches, receivedMessages: counters.items)
+        let counters = writes.counters
+        return Statistics(transactions: counters.batches, operations: counters.items)
     }
 }

@@ -2,13 +2,16 @@ public import Foundation
 import GRDB
 public import Logging
 
-/// A ``MessageStore`` in one SQLite file (via GRDB), in WAL mode, with group commit for intake.
+/// A ``MessageStore`` in one SQLite file (via GRDB), in WAL mode, with group commit.
 ///
-/// Concurrent ``receive(_:deduplicationWindow:)`` calls are committed together in one write
-/// transaction (see ``Configuration/maximumBatchSize``); each call returns only after the
-/// transaction holding its message committed. What a commit survives is set by
-/// ``Durability``. Reads (inspection, ``message(_:)``) run on a pool of reader connections
-/// and do not wait for writes.
+/// Every write — a received message, a routing batch, a lease, a delivery attempt, a replay —
+/// is one *write operation*. Operations issued while a commit runs are committed together in
+/// the next write transaction (up to ``Configuration/maximumBatchSize``), each inside its own
+/// savepoint, so one that fails is rolled back alone and the others commit. Each call returns
+/// only after the transaction holding its operation committed. So under load the bus pays one
+/// commit (and one write of each touched page) for many messages, whatever their stage. What a
+/// commit survives is set by ``Durability``. Reads (inspection, ``message(_:)``) run on a
+/// pool of reader connections and do not wait for writes.
 ///
 /// ```swift
 /// let store = try SQLiteStore(configuration: .init(), logger: logger) // ./data/lienthong.sqlite
@@ -21,8 +24,22 @@ public final class SQLiteStore: MessageStore {
         var window: Duration
     }
 
+    /// One delivery attempt to record, with the lease it was made under.
+    struct Attempt: Sendable {
+        var report: AttemptReport?
+        var lease: Lease
+        var outcome: AttemptOutcome
+        var now: Date
+    }
+
+    /// One write operation: run inside a savepoint of the next write transaction.
+    struct Write: Sendable {
+        var run: @Sendable (Database) throws -> any Sendable
+    }
+
     let pool: DatabasePool
-    let intake: GroupCommit<Incoming, ReceiveResult>
+    /// The group commit every write operation goes through.
+    let writes: GroupCommit<Write, Result<any Sendable, any Error>>
     let logger: Logger
 
     /// The configuration the store was opened with.
@@ -59,11 +76,11 @@ public final class SQLiteStore: MessageStore {
         }
         let pool = self.pool
         let batchLogger = logger
-        self.intake = GroupCommit(maximumBatchSize: max(1, configuration.maximumBatchSize)) { items in
+        self.writes = GroupCommit(maximumBatchSize: max(1, configuration.maximumBatchSize)) { operations in
             let results = try await pool.write { db in
-                try items.map { try Self.insert($0, db) }
+                try operations.map { try Self.run($0, db) }
             }
-            batchLogger.trace("Committed receive batch", metadata: ["store.batch_size": "\(items.count)"])
+            batchLogger.trace("Committed a write batch", metadata: ["store.batch_size": "\(operations.count)"])
             return results
         }
         logger.info(
@@ -85,13 +102,8 @@ public final class SQLiteStore: MessageStore {
 
     /// See ``MessageStore/receive(_:deduplicationWindow:)``; committed by group commit.
     public func receive(_ message: IncomingMessage, deduplicationWindow: Duration) async throws -> ReceiveResult {
-        do {
-            return try await intake.submit(Incoming(message: message, window: deduplicationWindow))
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(code: .database, underlying: error)
-        }
+        let incoming = Incoming(message: message, window: deduplicationWindow)
+        return try await writing { db in try Self.insert(incoming, db) }
     }
 
     static func insert(_ incoming: Incoming, _ db: Database) throws -> ReceiveResult {
@@ -297,62 +309,64 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
-    /// See ``MessageStore/recordAttempt(_:for:outcome:now:)``.
+    /// See ``MessageStore/recordAttempt(_:for:outcome:now:)``; attempts recorded concurrently
+    /// (by several workers, or by one worker that does not wait) are committed together.
     public func recordAttempt(_ attempt: AttemptReport?, for lease: Lease, outcome: AttemptOutcome, now: Date) async throws {
+        let item = Attempt(report: attempt, lease: lease, outcome: outcome, now: now)
+        try await writing { db in try Self.record(item, db) }
+    }
+
+    /// Records one attempt; throws ``StoreError`` (not found, lease lost) before writing anything.
+    static func record(_ item: Attempt, _ db: Database) throws {
+        let attempt = item.report
+        let lease = item.lease
+        let outcome = item.outcome
+        let now = item.now
         let id = lease.entry.id
-        try await writing { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT state, lease_count, attempt_count, last_error FROM entry WHERE id = ?",
-                    arguments: [id.rawValue]
-                )
-            else { throw StoreError(code: .notFound, entryID: id) }
-            guard EntryState(rawValue: row["state"]) == .leased, row["lease_count"] == lease.token else {
-                throw StoreError(code: .leaseLost, entryID: id)
-            }
-            var attemptCount: Int = row["attempt_count"]
-            var lastError: String? = row["last_error"]
-            if let attempt {
-                attemptCount += 1
-                try db.execute(
-                    sql: """
-                        INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id.rawValue, attemptCount, outcome.kind, attempt.startedAt.storeMicroseconds,
-                        attempt.duration.storeMicroseconds, attempt.responseCode, attempt.response.map { Data($0) },
-                        attempt.error,
-                    ]
-                )
-            }
-            let state: EntryState
-            var availableAt = now
-            switch outcome {
-            case .delivered:
-                state = .delivered
-            case .retry(let notBefore):
-                state = .pending
-                availableAt = notBefore
-                if let attempt {
-                    lastError = attempt.error ?? attempt.responseCode.map { "response \($0)" } ?? lastError
-                }
-            case .deadLetter(let reason):
-                state = .deadLettered
-                lastError = reason
-            }
-            try db.execute(
-                sql: """
-                    UPDATE entry SET state = ?, available_at = ?, attempt_count = ?, last_error = ?, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    state.rawValue, availableAt.storeMicroseconds, attemptCount, lastError, now.storeMicroseconds,
-                    id.rawValue,
-                ]
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT state, lease_count, attempt_count, last_error FROM entry WHERE id = ?"),
+                arguments: [id.rawValue]
             )
+        else { throw StoreError(code: .notFound, entryID: id) }
+        guard EntryState(rawValue: row["state"]) == .leased, row["lease_count"] == lease.token else {
+            throw StoreError(code: .leaseLost, entryID: id)
         }
+        var attemptCount: Int = row["attempt_count"]
+        var lastError: String? = row["last_error"]
+        if let attempt {
+            attemptCount += 1
+            try db.cachedStatement(sql: """
+                INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                    id.rawValue, attemptCount, outcome.kind, attempt.startedAt.storeMicroseconds,
+                    attempt.duration.storeMicroseconds, attempt.responseCode, attempt.response.map { Data($0) },
+                    attempt.error,
+                ])
+        }
+        let state: EntryState
+        var availableAt = now
+        switch outcome {
+        case .delivered:
+            state = .delivered
+        case .retry(let notBefore):
+            state = .pending
+            availableAt = notBefore
+            if let attempt {
+                lastError = attempt.error ?? attempt.responseCode.map { "response \($0)" } ?? lastError
+            }
+        case .deadLetter(let reason):
+            state = .deadLettered
+            lastError = reason
+        }
+        try db.cachedStatement(sql: """
+            UPDATE entry SET state = ?, available_at = ?, attempt_count = ?, last_error = ?, updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                state.rawValue, availableAt.storeMicroseconds, attemptCount, lastError, now.storeMicroseconds,
+                id.rawValue,
+            ])
     }
 
     // MARK: Inspection
@@ -526,14 +540,40 @@ public final class SQLiteStore: MessageStore {
         guard limit > 0 else { throw StoreError(code: .invalidArgument) }
     }
 
+    /// Runs `updates` as one write operation (see the type's discussion) and returns its value
+    /// once committed.
     func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result: Result<any Sendable, any Error>
         do {
-            return try await pool.write(updates)
-        } catch let error as StoreError {
-            throw error
+            result = try await writes.submit(Write(run: { db in try updates(db) }))
         } catch {
             throw StoreError(code: .database, underlying: error)
         }
+        switch result {
+        case .success(let value):
+            guard let value = value as? T else { preconditionFailure("a write operation returned a \(type(of: value)), not a \(T.self)") }
+            return value
+        case .failure(let error as StoreError):
+            throw error
+        case .failure(let error):
+            throw StoreError(code: .database, underlying: error)
+        }
+    }
+
+    /// Runs one operation of a batch in a savepoint: rolled back alone when it throws. Throws
+    /// (failing the whole batch) only when the savepoint itself fails.
+    static func run(_ write: Write, _ db: Database) throws -> Result<any Sendable, any Error> {
+        var result: Result<any Sendable, any Error> = .failure(StoreError(code: .database))
+        try db.inSavepoint {
+            do {
+                result = .success(try write.run(db))
+                return .commit
+            } catch {
+                result = .failure(error)
+                return .rollback
+            }
+        }
+        return result
     }
 
     func reading<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
