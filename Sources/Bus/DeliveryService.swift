@@ -35,13 +35,12 @@ public struct DeliveryService: Service {
         var failures = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let attempted = try await worker.deliverDue()
+                let round = try await worker.deliverRound()
                 failures = 0
-                if attempted > 0 {
-                    // A full batch: there may be more than this worker can take; wake another.
-                    if attempted >= worker.configuration.batchSize { doorbell.ring() }
-                    continue
-                }
+                // A full batch: there may be more than this worker can take; wake another.
+                if round.attempted >= worker.configuration.batchSize { doorbell.ring() }
+                // Otherwise what comes next rings (routing) or is found by polling (retries).
+                if round.mayHaveMore { continue }
             } catch {
                 failures += 1
                 logger.error("leasing failed; trying again", metadata: ["bus.destination": "\(worker.name)", "error": "\(String(describing: error))"])

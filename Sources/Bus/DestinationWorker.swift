@@ -58,6 +58,25 @@ public struct DestinationWorker: Sendable {
     /// ``deliverDue(now:)`` with a chosen random generator (for reproducible jitter in tests).
     @discardableResult
     public func deliverDue(now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator) async throws -> Int {
+        try await deliverRound(now: now, using: &generator).attempted
+    }
+
+    /// What one round of ``deliverDue(now:)`` did.
+    struct Round {
+        /// Entries attempted.
+        var attempted: Int
+        /// Whether the worker should look again at once rather than wait for a ring: the batch
+        /// was full, or it held keyed entries (whose successors became due without a ring).
+        var mayHaveMore: Bool
+    }
+
+    /// One round: lease a batch, deliver it, record the attempts.
+    func deliverRound(now: @Sendable () -> Date = { Date() }) async throws -> Round {
+        var generator = SystemRandomNumberGenerator()
+        return try await deliverRound(now: now, using: &generator)
+    }
+
+    private func deliverRound(now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator) async throws -> Round {
         let leases = try await store.lease(destination: name, limit: configuration.batchSize, duration: configuration.leaseDuration, now: now())
         // Entries of one batch have different ordering keys (the lease takes only the first live
         // entry of a key), so the next delivery need not wait for the previous attempt's commit:
@@ -82,7 +101,8 @@ public struct DestinationWorker: Sendable {
                 }
             }
         }
-        return leases.count
+        let mayHaveMore = leases.count >= configuration.batchSize || leases.contains { $0.entry.orderingKey != nil }
+        return Round(attempted: leases.count, mayHaveMore: mayHaveMore)
     }
 
     /// Delivers one leased entry and decides what happens to it.

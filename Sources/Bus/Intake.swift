@@ -75,8 +75,8 @@ public struct Intake: Sendable {
             } else if isDuplicate {
                 logger.info("acknowledged a retransmission again", metadata: Self.metadata(header, channel: channel))
             }
-            let ack = message.acknowledgment(code: code, timestamp: receivedAt)
-            return Outcome(acknowledgment: ack.encoded(), code: code, messageID: result.messageID, isDuplicate: isDuplicate)
+            let ack = message.encodedAcknowledgment(code: code, timestamp: receivedAt)
+            return Outcome(acknowledgment: ack, code: code, messageID: result.messageID, isDuplicate: isDuplicate)
         } catch {
             var metadata = Self.metadata(header, channel: channel)
             metadata["error"] = "\(String(describing: error))"

@@ -23,16 +23,18 @@ public struct RouterService: Service {
         self.logger = logger
     }
 
+    /// Messages routed per round (one read and one write operation).
+    static let batchSize = 256
+
     public func run() async throws {
         var failures = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let routed = try await router.routePending(limit: 256)
+                let routed = try await router.routePending(limit: Self.batchSize)
                 failures = 0
-                if routed.count > 0 {
-                    for name in routed.destinations { destinations[name]?.ring() }
-                    continue
-                }
+                for name in routed.destinations { destinations[name]?.ring() }
+                // Fewer than a batch: nothing else was pending; what intake stores since rings.
+                if routed.count >= Self.batchSize { continue }
             } catch {
                 failures += 1
                 logger.error("routing failed; trying again", metadata: ["error": "\(String(describing: error))"])

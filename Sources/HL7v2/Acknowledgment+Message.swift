@@ -67,18 +67,46 @@ extension Message {
         timestamp: Date = Date(),
         timeZone: TimeZone = .current
     ) -> Message {
-        var reported: [Issue] = []
-        var seen = Set<Issue>()
-        for issue in (includingParseIssues ? self.issues : []) + issues where seen.insert(issue).inserted {
-            reported.append(issue)
-        }
-        let mode = mode ?? acknowledgmentMode
-        let code = code ?? Acknowledgment.Code(for: reported, mode: mode)
-        let header = Acknowledgment.Original(message: self)
-        return Acknowledgment.Writer(original: header).build(
+        let (writer, code, reported) = acknowledgmentWriter(code: code, mode: mode, issues: issues, includingParseIssues: includingParseIssues)
+        return writer.build(
             code: code, issues: reported, text: text,
             controlID: controlID ?? Acknowledgment.newControlID(),
             timestamp: Acknowledgment.timestamp(timestamp, in: timeZone))
+    }
+
+    /// The bytes of ``acknowledgment(code:mode:issues:includingParseIssues:text:controlID:timestamp:timeZone:)``
+    /// (ER7, a CR after every segment), written straight from this message's header without
+    /// building a ``Message``: what a listener sends back for every message it receives.
+    public func encodedAcknowledgment(
+        code: Acknowledgment.Code? = nil,
+        mode: Acknowledgment.Mode? = nil,
+        issues: [Issue] = [],
+        includingParseIssues: Bool = true,
+        text: String? = nil,
+        controlID: String? = nil,
+        timestamp: Date = Date(),
+        timeZone: TimeZone = .current
+    ) -> [UInt8] {
+        let (writer, code, reported) = acknowledgmentWriter(code: code, mode: mode, issues: issues, includingParseIssues: includingParseIssues)
+        return writer.encode(
+            code: code, issues: reported, text: text,
+            controlID: controlID ?? Acknowledgment.newControlID(),
+            timestamp: Acknowledgment.timestamp(timestamp, in: timeZone))
+    }
+
+    /// The writer, code and issues (parse issues first, each once) of an acknowledgment.
+    private func acknowledgmentWriter(
+        code: Acknowledgment.Code?, mode: Acknowledgment.Mode?, issues: [Issue], includingParseIssues: Bool
+    ) -> (Acknowledgment.Writer, Acknowledgment.Code, [Issue]) {
+        var reported: [Issue] = []
+        let all = includingParseIssues ? self.issues + issues : issues
+        if !all.isEmpty {
+            var seen = Set<Issue>()
+            for issue in all where seen.insert(issue).inserted { reported.append(issue) }
+        }
+        let mode = mode ?? acknowledgmentMode
+        let code = code ?? Acknowledgment.Code(for: reported, mode: mode)
+        return (Acknowledgment.Writer(original: Acknowledgment.Original(message: self)), code, reported)
     }
 
     /// Builds an acknowledgment for input that could not be parsed as a message, so that a

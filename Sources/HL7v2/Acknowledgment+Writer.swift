@@ -101,7 +101,21 @@ extension Acknowledgment {
         }
 
         func build(code: Code, issues: [Issue], text: String?, controlID: String, timestamp: String) -> Message {
+            let bytes = encode(code: code, issues: issues, text: text, controlID: controlID, timestamp: timestamp)
+            do {
+                return try Message(bytes)
+            } catch {
+                // Unreachable: every value is escaped. Answer with a bare reject rather
+                // than stopping a listener.
+                assertionFailure("a built acknowledgment does not parse: \(error)")
+                return Writer.bareReject
+            }
+        }
+
+        /// The acknowledgment as ER7 bytes, CR after every segment.
+        func encode(code: Code, issues: [Issue], text: String?, controlID: String, timestamp: String) -> [UInt8] {
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(256)
             // MSH, from MSH-3 on.
             var msh: [[UInt8]] = [
                 copy(5), copy(6), copy(3), copy(4),
@@ -139,15 +153,7 @@ extension Acknowledgment {
                 bytes += Array("ERR".utf8)
                 append(current ? currentERR(issue) : olderERR(issue), to: &bytes)
             }
-
-            do {
-                return try Message(bytes)
-            } catch {
-                // Unreachable: every value above is escaped. Answer with a bare reject rather
-                // than stopping a listener.
-                assertionFailure("a built acknowledgment does not parse: \(error)")
-                return Writer.bareReject
-            }
+            return bytes
         }
 
         /// `MSH|^~\&|||||||ACK|||2.5` + `MSA|AR`, for a build that should never fail.

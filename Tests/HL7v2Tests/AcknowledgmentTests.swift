@@ -432,7 +432,10 @@ import Testing
             for message in input.messages {
                 let lastSegment = message.segmentCount
                 let issue = Issue(.dataType, severity: .warning, at: Location(segment: message.segments[lastSegment - 1].id, segmentIndex: lastSegment, field: 1), "checked")
-                let result = message.acknowledgment(issues: [issue])
+                let result = message.acknowledgment(issues: [issue], controlID: "A\(acknowledged)", timestamp: time, timeZone: hanoi)
+                // The bytes written straight for a listener are the same as the built message's.
+                let direct = message.encodedAcknowledgment(issues: [issue], controlID: "A\(acknowledged)", timestamp: time, timeZone: hanoi)
+                #expect(direct == result.encoded(), "\(file)")
                 let reparsed = try Message(result.encoded())
                 // Unusual delimiters (letters in MSH-2) are kept, and so is the parser's warning.
                 let delimiterWarnings = message.issues.filter { $0.code == .invalidEncodingCharacters }.map(\.message)
