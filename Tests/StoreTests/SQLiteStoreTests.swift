@@ -152,6 +152,24 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("WAL checkpoints run on their own connection, not in the writer's commits")
+    func backgroundCheckpoints() async throws {
+        try await withTemporarySQLiteStore { store, _ in
+            let threshold = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+            #expect(threshold == SQLiteCheckpointer.backstopPages)
+            #expect(store.checkpointer.checkpoints == 0)
+            for index in 0..<130 {
+                _ = try await store.receive(StoreConformance.incoming(controlID: "W\(index)"), deduplicationWindow: .zero)
+            }
+            // Two checkpoints were started (every 64 commits); wait (bounded) for the first.
+            for _ in 0..<10_000 where store.checkpointer.checkpoints < 1 {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(store.checkpointer.checkpoints >= 1)
+            #expect(try await store.pendingRouting(limit: 200).count == 130)
+        }
+    }
+
     @Test("sequential receives each commit on their own")
     func sequentialReceives() async throws {
         try await withTemporarySQLiteStore { store, _ in
