@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "lienthong", targets: ["lienthong"]),
         .library(name: "HL7v2", targets: ["HL7v2"]),
+        .library(name: "FHIR", targets: ["FHIR"]),
         .library(name: "MLLP", targets: ["MLLP"]),
     ],
     dependencies: [
@@ -157,6 +158,16 @@ let package = Package(
         .testTarget(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FHIR",
+            resources: [.copy("Resources/r4-core.json")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FHIRTests",
+            dependencies: ["FHIR"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,0 +1,222 @@
+public import Foundation
+import Synchronization
+
+/// The definitions FHIR content is read and validated against: StructureDefinitions (types,
+/// resources, profiles) and expanded ValueSets.
+///
+/// ``r4`` holds FHIR R4 4.0.1, built from the official files by `scripts/fhir-definitions` and
+/// shipped as a resource, so no network is needed. Definitions are compiled the first time they
+/// are asked for. More (an implementation guide's profiles) are added with
+/// ``adding(resources:)``.
+///
+/// ```swift
+/// let patient = Definitions.r4.structure(forType: "Patient")
+/// patient?.children(of: "Patient").map(\.name)   // ["id", "meta", …, "link"]
+/// ```
+public final class Definitions: Sendable {
+    /// A value set expansion: the codes it holds, or why it could not be expanded here.
+    public struct ValueSet: Sendable {
+        /// The canonical URL.
+        public var url: String
+        /// `(system, code)` of every code; `nil` when not expanded (needs a terminology server).
+        public var codes: Set<Pair>?
+        /// Displays, where known.
+        public var displays: [Pair: String]
+        /// Why there is no expansion.
+        public var unexpandedReason: String?
+
+        /// A system and a code.
+        public struct Pair: Sendable, Hashable {
+            public var system: String
+            public var code: String
+            public init(system: String, code: String) {
+                self.system = system
+                self.code = code
+            }
+        }
+
+        /// Whether the set holds `code` (in `system`, or in any system when `nil`).
+        public func contains(code: String, system: String?) -> Bool? {
+            guard let codes else { return nil }
+            if let system { return codes.contains(Pair(system: system, code: code)) }
+            return codes.contains { $0.code == code }
+        }
+    }
+
+    /// A conformance resource not compiled yet: a place in a JSON document (read only when
+    /// needed), or a tree already read.
+    private enum Source: Sendable {
+        case json(JSONDocument, Int)
+        case element(Element)
+
+        var element: Element {
+            switch self {
+            case .json(let document, let index): Element(untyped: document, at: index, name: "resource")
+            case .element(let element): element
+            }
+        }
+    }
+
+    private struct Sources: Sendable {
+        /// Resources not compiled yet, by canonical URL.
+        var structures: [String: Source] = [:]
+        var valueSets: [String: Source] = [:]
+        /// Canonical URL of the base definition of each core type, by type name.
+        var typeURLs: [String: String] = [:]
+    }
+
+    private struct Compiled: Sendable {
+        var structures: [String: StructureDefinition] = [:]
+        var valueSets: [String: ValueSet] = [:]
+    }
+
+    private let sources: Sources
+    private let compiled = Mutex(Compiled())
+
+    /// FHIR R4 4.0.1.
+    public static let r4: Definitions = {
+        guard let url = Bundle.module.url(forResource: "r4-core", withExtension: "json"),
+            let data = try? Data(contentsOf: url)
+        else {
+            preconditionFailure("the FHIR R4 definitions resource (r4-core.json) is missing from the FHIR module")
+        }
+        do {
+            return try Definitions(bundle: [UInt8](data))
+        } catch {
+            preconditionFailure("the FHIR R4 definitions resource does not parse: \(error)")
+        }
+    }()
+
+    /// Reads definitions from a JSON Bundle (or a single resource) of StructureDefinitions and
+    /// ValueSets. Only the URLs and types are read now; each resource is compiled the first time
+    /// it is used.
+    public init(bundle bytes: [UInt8]) throws(FormatError) {
+        let document = try JSONDocument(parsing: bytes)
+        var resources: [Int] = []
+        func member(_ object: Int, _ name: String) -> Int? {
+            guard document.kind(object) == .object else { return nil }
+            return document.members(object).first { document.string($0.key, equals: name) }?.value
+        }
+        func text(_ object: Int, _ name: String) -> String? {
+            guard let value = member(object, name), document.kind(value) == .string else { return nil }
+            return document.string(value)
+        }
+        if text(0, "resourceType") == "Bundle", let entries = member(0, "entry"), document.kind(entries) == .array {
+            for entry in document.items(entries) {
+                if let resource = member(entry, "resource") { resources.append(resource) }
+            }
+        } else {
+            resources.append(0)
+        }
+        var sources = Sources()
+        for resource in resources {
+            guard let url = text(resource, "url") else { continue }
+            Self.register(
+                .json(document, resource), url: url, resourceType: text(resource, "resourceType"), type: text(resource, "type"),
+                derivation: text(resource, "derivation"), in: &sources)
+        }
+        self.sources = sources
+    }
+
+    private static func register(_ source: Source, url: String, resourceType: String?, type: String?, derivation: String?, in sources: inout Sources) {
+        switch resourceType {
+        case "StructureDefinition":
+            sources.structures[url] = source
+            if derivation != "constraint", let type, url == "http://hl7.org/fhir/StructureDefinition/\(type)" {
+                sources.typeURLs[type] = url
+            }
+        case "ValueSet":
+            sources.valueSets[url] = source
+        default:
+            break
+        }
+    }
+
+    private init(resources: [Element], base: Sources) {
+        var sources = base
+        for resource in resources {
+            func text(_ name: String) -> String? { resource.child(named: name)?.value?.text }
+            guard let url = text("url") else { continue }
+            Self.register(
+                .element(resource), url: url, resourceType: text("resourceType") ?? resource.type, type: text("type"),
+                derivation: text("derivation"), in: &sources)
+        }
+        self.sources = sources
+    }
+
+    /// These definitions with more resources (an implementation guide's StructureDefinitions and
+    /// ValueSets, read untyped from JSON or XML) added.
+    public func adding(resources: [Element]) -> Definitions {
+        Definitions(resources: resources, base: sources)
+    }
+
+    // MARK: Lookup
+
+    /// The definition of a type or resource by name (`Patient`, `HumanName`, `date`).
+    public func structure(forType type: String) -> StructureDefinition? {
+        sources.typeURLs[type].flatMap { structure(url: $0) }
+    }
+
+    /// A StructureDefinition by canonical URL (a version after `|` is ignored).
+    public func structure(url: String) -> StructureDefinition? {
+        let url = String(url.split(separator: "|", maxSplits: 1).first ?? "")
+        if let done = compiled.withLock({ $0.structures[url] }) { return done }
+        guard let resource = sources.structures[url]?.element, let structure = try? StructureDefinition(resource: resource) else {
+            return nil
+        }
+        compiled.withLock { $0.structures[url] = structure }
+        return structure
+    }
+
+    /// Whether `name` is a resource type (concrete or abstract).
+    public func isResourceType(_ name: String) -> Bool {
+        structure(forType: name)?.kind == .resource
+    }
+
+    /// Whether `name` is a primitive type.
+    public func isPrimitiveType(_ name: String) -> Bool {
+        ElementDefinition.primitiveTypes.contains(name)
+    }
+
+    /// The type names of `type` and its ancestors: `Patient`, `DomainResource`, `Resource`.
+    public func lineage(of type: String) -> [String] {
+        var names: [String] = []
+        var current = structure(forType: type)
+        while let structure = current, !names.contains(structure.type) {
+            names.append(structure.type)
+            current = structure.baseDefinition.flatMap { self.structure(url: $0) }
+        }
+        return names.isEmpty ? [type] : names
+    }
+
+    /// Names of every type and resource defined.
+    public var typeNames: [String] { sources.typeURLs.keys.sorted() }
+
+    /// A value set by canonical URL.
+    public func valueSet(url: String) -> ValueSet? {
+        let url = String(url.split(separator: "|", maxSplits: 1).first ?? "")
+        if let done = compiled.withLock({ $0.valueSets[url] }) { return done }
+        guard let resource = sources.valueSets[url]?.element else { return nil }
+        var valueSet = ValueSet(url: url, codes: nil, displays: [:], unexpandedReason: nil)
+        if let expansion = resource.child(named: "expansion") {
+            var codes = Set<ValueSet.Pair>()
+            func add(_ contains: [Element]) {
+                for item in contains {
+                    if let system = item.child(named: "system")?.value?.text, let code = item.child(named: "code")?.value?.text {
+                        let pair = ValueSet.Pair(system: system, code: code)
+                        codes.insert(pair)
+                        if let display = item.child(named: "display")?.value?.text { valueSet.displays[pair] = display }
+                    }
+                    add(item.children(named: "contains"))
+                }
+            }
+            add(expansion.children(named: "contains"))
+            valueSet.codes = codes
+        } else {
+            valueSet.unexpandedReason = resource.children(named: "extension").first?.children.first { $0.name.hasPrefix("value") }?.value?.text
+                ?? "the value set has no expansion here"
+        }
+        compiled.withLock { $0.valueSets[url] = valueSet }
+        return valueSet
+    }
+}

@@ -1,0 +1,173 @@
+/// A StructureDefinition compiled for reading and validating: a resource, data type or profile
+/// with its elements (the snapshot).
+public struct StructureDefinition: Sendable {
+    /// `primitive-type`, `complex-type`, `resource` or `logical`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        public var rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public static let primitiveType = Kind("primitive-type")
+        public static let complexType = Kind("complex-type")
+        public static let resource = Kind("resource")
+        public static let logical = Kind("logical")
+        public var description: String { rawValue }
+    }
+
+    /// The canonical URL.
+    public var url: String
+    /// The computer name (`Patient`, `VNCorePatient`).
+    public var name: String
+    /// The type defined or constrained (`Patient`).
+    public var type: String
+    /// What kind of type.
+    public var kind: Kind
+    /// Whether the type is abstract (`Resource`, `DomainResource`, `Element`).
+    public var isAbstract: Bool
+    /// The definition this one specializes or constrains.
+    public var baseDefinition: String?
+    /// `specialization` (a type) or `constraint` (a profile).
+    public var derivation: String?
+    /// The snapshot's elements, in order.
+    public var elements: [ElementDefinition]
+
+    /// For each element path (slices not included), the indexes of its direct children.
+    private var childIndexes: [String: [Int]] = [:]
+    /// For each path, the index of its element (the unsliced one).
+    private var elementIndexes: [String: Int] = [:]
+
+    /// Creates a definition from its parts.
+    public init(
+        url: String, name: String, type: String, kind: Kind, isAbstract: Bool, baseDefinition: String?,
+        derivation: String?, elements: [ElementDefinition]
+    ) {
+        self.url = url
+        self.name = name
+        self.type = type
+        self.kind = kind
+        self.isAbstract = isAbstract
+        self.baseDefinition = baseDefinition
+        self.derivation = derivation
+        self.elements = elements
+        for (index, element) in elements.enumerated() where element.sliceName == nil && !element.id.contains(":") {
+            elementIndexes[element.path] = index
+            if let dot = element.path.lastIndex(of: ".") {
+                childIndexes[String(element.path[..<dot]), default: []].append(index)
+            }
+        }
+    }
+
+    /// The (unsliced) element at a path.
+    public func element(at path: String) -> ElementDefinition? {
+        elementIndexes[path].map { elements[$0] }
+    }
+
+    /// The direct children of the element at `path` (slices not included), in order.
+    public func children(of path: String) -> [ElementDefinition] {
+        (childIndexes[path] ?? []).map { elements[$0] }
+    }
+
+    /// The root element (the type itself).
+    public var root: ElementDefinition? { elements.first }
+}
+
+extension StructureDefinition {
+    /// Compiles a StructureDefinition from its resource (read as an untyped tree from JSON or
+    /// XML); uses the snapshot.
+    ///
+    /// - Throws: ``FormatError`` when the resource is not a StructureDefinition or has no
+    ///   snapshot.
+    public init(resource: Element) throws(FormatError) {
+        guard resource.type == "StructureDefinition" || resource.child(named: "resourceType")?.value?.text == "StructureDefinition" else {
+            throw FormatError(.unknownResourceType, path: resource.name, "not a StructureDefinition")
+        }
+        func text(_ name: String) -> String? { resource.child(named: name)?.value?.text }
+        guard let url = text("url"), let type = text("type") else {
+            throw FormatError(.emptyValue, path: "StructureDefinition", "url and type are required")
+        }
+        guard let snapshot = resource.child(named: "snapshot") else {
+            throw FormatError(.emptyValue, path: "StructureDefinition.snapshot", "the definition has no snapshot")
+        }
+        let elements = try snapshot.children(named: "element").map { element throws(FormatError) in try ElementDefinition(element: element) }
+        self.init(
+            url: url, name: text("name") ?? type, type: type, kind: Kind(text("kind") ?? "resource"),
+            isAbstract: text("abstract") == "true", baseDefinition: text("baseDefinition"),
+            derivation: text("derivation"), elements: elements)
+    }
+}
+
+extension ElementDefinition {
+    /// FHIR's primitive type names.
+    static let primitiveTypes: Set<String> = [
+        "base64Binary", "boolean", "canonical", "code", "date", "dateTime", "decimal", "id", "instant", "integer",
+        "integer64", "markdown", "oid", "positiveInt", "string", "time", "unsignedInt", "uri", "url", "uuid", "xhtml",
+    ]
+
+    /// The type named by the suffix of `valueDateTime` / `fixedCodeableConcept`: `dateTime`,
+    /// `CodeableConcept`.
+    static func typeName(suffix: Substring) -> String {
+        guard let first = suffix.first else { return String(suffix) }
+        let lowered = first.lowercased() + suffix.dropFirst()
+        return primitiveTypes.contains(lowered) ? lowered : String(suffix)
+    }
+
+    /// Compiles one `ElementDefinition` (an untyped tree).
+    init(element: Element) throws(FormatError) {
+        func text(_ name: String, in element: Element = element) -> String? { element.child(named: name)?.value?.text }
+        guard let path = text("path") else {
+            throw FormatError(.emptyValue, path: "ElementDefinition", "an element has no path")
+        }
+        self.path = path
+        self.id = text("id") ?? path
+        self.sliceName = text("sliceName")
+        let last = path.split(separator: ".").last.map(String.init) ?? path
+        self.isChoice = last.hasSuffix("[x]")
+        self.name = isChoice ? String(last.dropLast(3)) : last
+        self.min = text("min").flatMap { Int($0) } ?? 0
+        switch text("max") {
+        case "*": self.max = nil
+        case let value?: self.max = Int(value) ?? 1
+        case nil: self.max = 1
+        }
+        self.types = element.children(named: "type").map { type in
+            var code = text("code", in: type) ?? ""
+            for extensionElement in type.children(named: "extension")
+            where text("url", in: extensionElement) == "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type" {
+                if let fhirType = extensionElement.children.first(where: { $0.name.hasPrefix("value") })?.value?.text {
+                    code = fhirType
+                }
+            }
+            return TypeReference(
+                code: code,
+                profiles: type.children(named: "profile").compactMap { $0.value?.text },
+                targetProfiles: type.children(named: "targetProfile").compactMap { $0.value?.text })
+        }
+        self.contentReference = text("contentReference")
+        self.binding = element.child(named: "binding").map { binding in
+            Binding(strength: text("strength", in: binding) ?? "example", valueSet: text("valueSet", in: binding).map { String($0.split(separator: "|")[0]) })
+        }
+        self.constraints = element.children(named: "constraint").map { constraint in
+            Constraint(
+                key: text("key", in: constraint) ?? "", severity: text("severity", in: constraint) ?? "error",
+                human: text("human", in: constraint) ?? "", expression: text("expression", in: constraint))
+        }
+        self.representation = element.children(named: "representation").compactMap { $0.value?.text }
+        self.maxLength = text("maxLength").flatMap { Int($0) }
+        self.isModifier = text("isModifier") == "true"
+        self.slicing = element.child(named: "slicing").map { slicing in
+            Slicing(
+                discriminators: slicing.children(named: "discriminator").map {
+                    Slicing.Discriminator(type: text("type", in: $0) ?? "value", path: text("path", in: $0) ?? "$this")
+                },
+                isOrdered: text("ordered", in: slicing) == "true",
+                rules: text("rules", in: slicing) ?? "open")
+        }
+        self.fixed = nil
+        self.pattern = nil
+        for child in element.children {
+            if child.name.hasPrefix("fixed"), child.name.count > 5 {
+                fixed = (Self.typeName(suffix: child.name.dropFirst(5)), child)
+            } else if child.name.hasPrefix("pattern"), child.name.count > 7 {
+                pattern = (Self.typeName(suffix: child.name.dropFirst(7)), child)
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+/// Reads FHIR JSON into ``Element`` trees, typed by the definitions: every property must be an
+/// element of its parent's type (choice suffixes and `_name` primitive extensions resolved),
+/// of the right JSON kind and cardinality. Problems are collected (with FHIRPath location and
+/// line/column); reading goes on past them so a validator can report them all.
+struct JSONResourceReader {
+    let document: JSONDocument
+    let definitions: Definitions
+    private(set) var errors: [FormatError] = []
+
+    init(document: JSONDocument, definitions: Definitions) {
+        self.document = document
+        self.definitions = definitions
+    }
+
+    /// Reads the resource at `index`, named `name` in its parent (the resource type at the root).
+    mutating func readResource(at index: Int, name: String?, path: String?) -> Element? {
+        guard document.kind(index) == .object else {
+            fail(.wrongType, path ?? "", index, "a resource must be a JSON object")
+            return nil
+        }
+        guard let typeIndex = document.members(index).first(where: { document.string($0.key, equals: "resourceType") })?.value,
+            document.kind(typeIndex) == .string
+        else {
+            fail(.unknownResourceType, path ?? "", index, "the resource has no resourceType")
+            return nil
+        }
+        let type = document.string(typeIndex)
+        guard let structure = definitions.structure(forType: type), structure.kind == .resource else {
+            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is not a FHIR R4 resource type")
+            return nil
+        }
+        if structure.isAbstract {
+            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is an abstract resource type")
+        }
+        var element = Element(name: name ?? type, type: type, position: document.position(index))
+        element.children = readChildren(of: index, structure: structure, definitionPath: type, path: path ?? type, isResource: true)
+        return element
+    }
+
+    /// The children of the object at `index`, whose definition is `definitionPath` in
+    /// `structure`; sorted in definition order.
+    private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: String, isResource: Bool) -> [Element] {
+        var definitionPath = definitionPath
+        var structure = structure
+        // An element defined by reference to another (Questionnaire.item.item → #Questionnaire.item).
+        if let reference = structure.element(at: definitionPath)?.contentReference {
+            let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
+            let targetType = String(target.split(separator: ".").first ?? "")
+            if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
+            definitionPath = target
+        }
+        let childDefinitions = structure.children(of: definitionPath)
+        // JSON property name → (definition index, type).
+        var lookup: [String: (Int, String)] = [:]
+        for (number, definition) in childDefinitions.enumerated() {
+            if definition.isChoice {
+                for type in definition.types { lookup[definition.jsonName(for: type.code)] = (number, type.code) }
+            } else {
+                lookup[definition.name] = (number, definition.types.first?.code ?? "")
+            }
+        }
+        var read: [(order: Int, element: Element)] = []
+        var seenChoice: [Int: String] = [:]
+        var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
+        for (key, value) in document.members(index) {
+            let name = document.string(key)
+            if name == "resourceType" {
+                if !isResource { fail(.unknownElement, path, key, "resourceType is allowed only on a resource") }
+                continue
+            }
+            if name.hasPrefix("_") {
+                primitiveExtensions.append((String(name.dropFirst()), value, key))
+                continue
+            }
+            guard let (number, type) = lookup[name] else {
+                fail(.unknownElement, path, key, "unknown element '\(name)'")
+                continue
+            }
+            let definition = childDefinitions[number]
+            if definition.isChoice {
+                if let other = seenChoice[number], other != name {
+                    fail(.duplicateElement, path, key, "'\(name)' and '\(other)' are two types of one choice element \(definition.name)[x]")
+                    continue
+                }
+                seenChoice[number] = name
+            }
+            let childPath = path + "." + definition.name
+            for element in readValues(value, named: name, definition: definition, type: type, structure: structure, path: childPath) {
+                read.append((number, element))
+            }
+        }
+        // `_name`: id and extensions of primitives, merged into the values read (or standing
+        // alone when the primitive has no value).
+        for (name, value, key) in primitiveExtensions {
+            guard let (number, type) = lookup[name], definitions.isPrimitiveType(type) else {
+                fail(.unknownElement, path, key, "unknown element '_\(name)'")
+                continue
+            }
+            let definition = childDefinitions[number]
+            let childPath = path + "." + definition.name
+            let objects: [Int?]
+            if definition.isRepeating {
+                guard document.kind(value) == .array else {
+                    fail(.wrongCardinality, childPath, value, "'_\(name)' must be an array, as \(definition.name) repeats")
+                    continue
+                }
+                objects = document.items(value).map { document.kind($0) == .null ? nil : $0 }
+            } else {
+                guard document.kind(value) == .object else {
+                    fail(.wrongType, childPath, value, "'_\(name)' must be an object")
+                    continue
+                }
+                objects = [value]
+            }
+            let existing = read.indices.filter { read[$0].order == number }
+            if definition.isRepeating, !existing.isEmpty, existing.count != objects.count {
+                fail(.wrongCardinality, childPath, value, "'_\(name)' must have as many items as '\(name)'")
+            }
+            for (offset, object) in objects.enumerated() {
+                guard let object else { continue }
+                let itemPath = definition.isRepeating ? "\(childPath)[\(offset)]" : childPath
+                guard document.kind(object) == .object else {
+                    fail(.wrongType, itemPath, object, "items of '_\(name)' must be objects or null")
+                    continue
+                }
+                let extras = readPrimitiveExtras(object, path: itemPath)
+                if offset < existing.count {
+                    read[existing[offset]].element.children += extras
+                } else {
+                    read.append((number, Element(name: definition.name, type: type, children: extras, position: document.position(object))))
+                }
+            }
+        }
+        // Nulls of primitive arrays that got no extensions.
+        read.removeAll { item in
+            guard item.element.value == nil, item.element.children.isEmpty, definitions.isPrimitiveType(item.element.type) else { return false }
+            errors.append(FormatError(.emptyValue, path: path + "." + item.element.name, at: item.element.position, "null in an array needs an id or extensions in the '_' array"))
+            return true
+        }
+        // Definition order; within one element, document order.
+        return read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+    }
+
+    /// The elements of one JSON property: one value, or the items of an array.
+    private mutating func readValues(
+        _ index: Int, named name: String, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String
+    ) -> [Element] {
+        var items: [(Int, String)]
+        if document.kind(index) == .array {
+            if !definition.isRepeating {
+                fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
+            }
+            let all = document.items(index)
+            if all.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
+            items = all.enumerated().map { ($1, definition.isRepeating ? "\(path)[\($0)]" : path) }
+        } else {
+            if definition.isRepeating {
+                fail(.wrongCardinality, path, index, "'\(name)' must be an array, as it repeats")
+            }
+            items = [(index, path)]
+        }
+        var elements: [Element] = []
+        for (item, itemPath) in items {
+            if document.kind(item) == .null {
+                // Only a primitive with `_name` extensions may be null in an array: keep its
+                // place for the extensions (dropped, with an error, if none come).
+                if definitions.isPrimitiveType(type) && definition.isRepeating {
+                    elements.append(Element(name: definition.name, type: type, position: document.position(item)))
+                } else {
+                    fail(.emptyValue, itemPath, item, "null is not a value")
+                }
+                continue
+            }
+            if let element = readValue(item, definition: definition, type: type, structure: structure, path: itemPath) {
+                elements.append(element)
+            }
+        }
+        return elements
+    }
+
+    /// One value of type `type`.
+    private mutating func readValue(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String) -> Element? {
+        let position = document.position(index)
+        if definitions.isPrimitiveType(type) {
+            guard let value = primitive(index, type: type, path: path) else { return nil }
+            return Element(name: definition.name, type: type, value: value, position: position)
+        }
+        if type == "Resource" || type == "DomainResource" || definitions.isResourceType(type) {
+            return readResource(at: index, name: definition.name, path: path)
+        }
+        guard document.kind(index) == .object else {
+            fail(.wrongType, path, index, "\(definition.name) must be a JSON object (\(type))")
+            return nil
+        }
+        if document.values[index].count == 0 {
+            fail(.emptyValue, path, index, "\(definition.name) is an empty object")
+        }
+        var element = Element(name: definition.name, type: type, position: position)
+        if type == "BackboneElement" || type == "Element" {
+            // Defined inline, under the element's own path.
+            element.children = readChildren(of: index, structure: structure, definitionPath: definition.path, path: path, isResource: false)
+        } else if definition.types.isEmpty, definition.contentReference != nil {
+            element.type = "BackboneElement"
+            element.children = readChildren(of: index, structure: structure, definitionPath: definition.path, path: path, isResource: false)
+        } else if let typeStructure = definitions.structure(forType: type) {
+            element.children = readChildren(of: index, structure: typeStructure, definitionPath: typeStructure.type, path: path, isResource: false)
+        } else {
+            fail(.unknownElement, path, index, "the type '\(type)' is not defined")
+        }
+        return element
+    }
+
+    /// The id and extensions of a primitive, from its `_name` object.
+    private mutating func readPrimitiveExtras(_ index: Int, path: String) -> [Element] {
+        guard let element = definitions.structure(forType: "Element") else { return [] }
+        return readChildren(of: index, structure: element, definitionPath: "Element", path: path, isResource: false)
+    }
+
+    /// A primitive value, checked for its JSON kind.
+    private mutating func primitive(_ index: Int, type: String, path: String) -> Primitive? {
+        let kind = document.kind(index)
+        switch type {
+        case "boolean":
+            guard kind == .true || kind == .false else {
+                fail(.wrongType, path, index, "a boolean must be JSON true or false")
+                return nil
+            }
+            return .boolean(kind == .true)
+        case "integer", "decimal", "positiveInt", "unsignedInt":
+            guard kind == .number else {
+                fail(.wrongType, path, index, "a \(type) must be a JSON number")
+                return nil
+            }
+            return .number(document.text(index))
+        default:
+            guard kind == .string else {
+                fail(.wrongType, path, index, "a \(type) must be a JSON string")
+                return nil
+            }
+            let text = document.string(index)
+            if text.isEmpty { fail(.emptyValue, path, index, "a \(type) must not be an empty string") }
+            return .string(text)
+        }
+    }
+
+    private mutating func fail(_ code: FormatError.Code, _ path: String, _ index: Int, _ message: String) {
+        errors.append(FormatError(code, path: path.isEmpty ? nil : path, at: document.position(index), message))
+    }
+}

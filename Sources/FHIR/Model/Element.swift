@@ -1,0 +1,63 @@
+/// A FHIR resource, data type value or element: one node of a tree read from JSON or XML and
+/// typed by the R4 definitions (no generated struct per resource).
+///
+/// - A resource is an element whose ``type`` is the resource type (`Patient`); at the root its
+///   ``name`` is the resource type too, inside a resource the name of the element holding it
+///   (`contained`, `resource` of a Bundle entry).
+/// - A primitive (`date`, `decimal`, `code`, …) has its ``value`` and, as children, its `id` and
+///   `extension` (from `_birthDate` in JSON).
+/// - A choice element (`value[x]`) is named without the type suffix (`value`) and its ``type`` says
+///   which type it holds (`Quantity`), as FHIRPath sees it.
+/// - Repeated elements are consecutive children with the same name, in document order.
+///
+/// ```swift
+/// let patient = try Element(json: bytes, definitions: .r4)
+/// patient.children(named: "name").first?.children(named: "family").first?.value?.text   // "Nguyễn"
+/// ```
+public struct Element: Sendable, Hashable {
+    /// The element's name in its parent (`birthDate`, `value`, `contained`), or the resource type
+    /// at the root.
+    public var name: String
+    /// The FHIR type code: a primitive (`date`), a complex type (`HumanName`), a resource type
+    /// (`Patient`), `BackboneElement` or `Element` for inline groups.
+    public var type: String
+    /// The value of a primitive; `nil` for other elements and for a primitive that only has an id
+    /// or extensions.
+    public var value: Primitive?
+    /// The child elements, in order.
+    public var children: [Element]
+    /// Where the element starts in the text it was read from, for messages; `nil` when built in
+    /// code.
+    public var position: TextPosition?
+
+    /// Creates an element.
+    public init(name: String, type: String, value: Primitive? = nil, children: [Element] = [], position: TextPosition? = nil) {
+        self.name = name
+        self.type = type
+        self.value = value
+        self.children = children
+        self.position = position
+    }
+
+    /// The children with a given name, in order.
+    public func children(named name: String) -> [Element] {
+        children.filter { $0.name == name }
+    }
+
+    /// The first child with a given name.
+    public func child(named name: String) -> Element? {
+        children.first { $0.name == name }
+    }
+
+    /// Equality ignores ``position``: two elements read from differently laid out text are equal.
+    public static func == (lhs: Element, rhs: Element) -> Bool {
+        lhs.name == rhs.name && lhs.type == rhs.type && lhs.value == rhs.value && lhs.children == rhs.children
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(type)
+        hasher.combine(value)
+        hasher.combine(children)
+    }
+}

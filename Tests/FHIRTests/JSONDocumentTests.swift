@@ -1,0 +1,63 @@
+@testable import FHIR
+import Testing
+
+@Suite("JSONDocument")
+struct JSONDocumentTests {
+    func parse(_ text: String) throws(FormatError) -> JSONDocument {
+        try JSONDocument(parsing: Array(text.utf8))
+    }
+
+    @Test("numbers keep their exact text; strings are decoded on access")
+    func values() throws {
+        let document = try parse(#"{"a": 1.50, "b": -0.0e+10, "c": "x\"\\\/\n\u00e9\ud83d\ude00", "d": [true, false, null]}"#)
+        let members = document.members(0)
+        #expect(members.map { document.string($0.key) } == ["a", "b", "c", "d"])
+        #expect(document.text(members[0].value) == "1.50")
+        #expect(document.text(members[1].value) == "-0.0e+10")
+        #expect(document.string(members[2].value) == "x\"\\/\né😀")
+        #expect(document.items(members[3].value).map { document.kind($0) } == [.true, .false, .null])
+        #expect(document.string(members[0].key, equals: "a"))
+        #expect(!document.string(members[0].key, equals: "ab"))
+    }
+
+    @Test("a byte order mark is skipped; whitespace around the value is allowed")
+    func bom() throws {
+        let document = try JSONDocument(parsing: [0xEF, 0xBB, 0xBF] + Array(" \n {} \n".utf8))
+        #expect(document.kind(0) == .object)
+    }
+
+    @Test("errors name what is wrong and where", arguments: [
+        ("{\"a\": 1,}", 1, 9, "a property name in quotes"),
+        ("{\n  \"a\": 01\n}", 2, 8, "leading zeros"),
+        ("[1 2]", 1, 4, "',' or ']'"),
+        ("{\"a\": \"x", 1, 7, "not closed"),
+        ("{\"a\": tru}", 1, 7, "unexpected character"),
+        ("{\"a\": \"\\q\"}", 1, 8, "unknown escape"),
+        ("{} x", 1, 4, "after the JSON value"),
+        ("", 1, 1, "empty"),
+        ("{\"a\": \"x\ty\"}", 1, 9, "control character"),
+    ])
+    func errors(text: String, line: Int, column: Int, message: String) {
+        #expect {
+            _ = try parse(text)
+        } throws: { error in
+            guard let error = error as? FormatError else { return false }
+            return error.code == .invalidJSON && error.position == TextPosition(line: line, column: column) && error.message.contains(message)
+        }
+    }
+
+    @Test("invalid UTF-8 in a string is an error, not replaced")
+    func invalidUTF8() {
+        #expect(throws: FormatError.self) {
+            _ = try JSONDocument(parsing: Array("{\"a\": \"".utf8) + [0xC3, 0x28] + Array("\"}".utf8))
+        }
+    }
+
+    @Test("nesting deeper than the limit is refused without exhausting the stack")
+    func depth() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: FormatError.self) { _ = try parse(deep) }
+        let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(throws: Never.self) { _ = try parse(fine) }
+    }
+}
