@@ -1,0 +1,267 @@
+/// Validates FHIR resources against the R4 definitions and profiles: cardinality, types,
+/// primitive formats, bindings (value sets expanded locally; a value set that needs a
+/// terminology server gives a warning), fixed and pattern values, invariants.
+///
+/// ```swift
+/// let validator = Validator()
+/// let outcome = validator.validate(json: bytes)
+/// outcome.hasErrors                    // false
+/// outcome.operationOutcome.json()      // an OperationOutcome resource
+/// ```
+public struct Validator: Sendable {
+    /// Evaluates an invariant: `true`, `false`, or `nil` when it cannot be evaluated (the
+    /// validator then reports nothing for it). Called with the expression, the element it
+    /// applies to and the resource holding it.
+    public typealias InvariantEvaluator = @Sendable (_ expression: String, _ element: Element, _ resource: Element) -> Bool?
+
+    /// The definitions checked against.
+    public var definitions: Definitions
+    /// How invariants are evaluated; `nil` skips them.
+    public var invariants: InvariantEvaluator?
+
+    /// Creates a validator.
+    public init(definitions: Definitions = .r4, invariants: InvariantEvaluator? = nil) {
+        self.definitions = definitions
+        self.invariants = invariants
+    }
+
+    /// Reads and validates a resource in JSON: reading problems (bad JSON, unknown elements, wrong
+    /// JSON types) come first, as errors.
+    public func validate(json bytes: [UInt8], profiles: [String] = []) -> ValidationResult {
+        let element: Element?
+        let problems: [FormatError]
+        do {
+            (element, problems) = try Element.read(json: bytes, definitions: definitions)
+        } catch {
+            return ValidationResult(issues: [Self.issue(error)])
+        }
+        var issues = problems.map(Self.issue)
+        if let element { issues += validate(element, profiles: profiles).issues }
+        return ValidationResult(issues: issues)
+    }
+
+    /// Validates a resource read or built before, against its type, the profiles in its
+    /// `meta.profile` and `profiles`.
+    public func validate(_ resource: Element, profiles: [String] = []) -> ValidationResult {
+        var walk = Walk(validator: self, root: resource)
+        walk.validateResource(resource, path: resource.type, extraProfiles: profiles)
+        return ValidationResult(issues: walk.issues)
+    }
+
+    static func issue(_ error: FormatError) -> ValidationIssue {
+        let code: ValidationIssue.Code = error.code == .unknownElement || error.code == .unknownResourceType ? .structure : (error.code == .invalidJSON || error.code == .invalidXML ? .structure : .structure)
+        return ValidationIssue(.error, code, at: error.path ?? "", error.message, position: error.position)
+    }
+}
+
+extension Validator {
+    /// One validation run: walks the resource with its definitions, collecting issues.
+    struct Walk {
+        let validator: Validator
+        var definitions: Definitions { validator.definitions }
+        /// The outermost resource (for `%rootResource`).
+        let root: Element
+        var issues: [ValidationIssue] = []
+
+        init(validator: Validator, root: Element) {
+            self.validator = validator
+            self.root = root
+        }
+
+        mutating func report(_ severity: ValidationIssue.Severity, _ code: ValidationIssue.Code, _ path: String, _ message: String, _ element: Element?, key: String? = nil) {
+            issues.append(ValidationIssue(severity, code, at: path, message, position: element?.position, constraintKey: key))
+        }
+
+        mutating func validateResource(_ resource: Element, path: String, extraProfiles: [String] = []) {
+            guard let structure = definitions.structure(forType: resource.type), structure.kind == .resource else {
+                report(.error, .notFound, path, "unknown resource type '\(resource.type)'", resource)
+                return
+            }
+            validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
+            let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
+            for url in declared + extraProfiles {
+                guard let profile = definitions.structure(url: url) else {
+                    let severity: ValidationIssue.Severity = extraProfiles.contains(url) ? .error : .warning
+                    report(severity, .notSupported, path, "profile \(url) is not known here, so it was not checked", resource)
+                    continue
+                }
+                guard profile.type == resource.type else {
+                    report(.error, .structure, path, "profile \(url) is for \(profile.type), not \(resource.type)", resource)
+                    continue
+                }
+                validateContent(resource, structure: profile, definitionPath: profile.type, path: path, resource: resource)
+            }
+        }
+
+        /// Checks the children of `element` against the definitions under `definitionPath`, then
+        /// each child, then the element's own invariants.
+        mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: String, resource: Element) {
+            var structure = structure
+            var definitionPath = definitionPath
+            let own = structure.element(at: definitionPath)
+            if let reference = own?.contentReference {
+                let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
+                let targetType = String(target.split(separator: ".").first ?? "")
+                if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
+                definitionPath = target
+            }
+            let childDefinitions = structure.children(of: definitionPath)
+            var counts: [String: Int] = [:]
+            var indexes: [String: Int] = [:]
+            for child in element.children {
+                guard let definition = childDefinitions.first(where: { $0.name == child.name }) else {
+                    report(.error, .structure, path + "." + child.name, "element '\(child.name)' is not allowed here", child)
+                    continue
+                }
+                counts[child.name, default: 0] += 1
+                let index = indexes[child.name, default: 0]
+                indexes[child.name] = index + 1
+                let childPath = path + "." + child.name + (definition.isRepeating ? "[\(index)]" : "")
+                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource)
+            }
+            for definition in childDefinitions {
+                let count = counts[definition.name] ?? 0
+                if count < definition.min {
+                    report(.error, .required, path + "." + definition.name,
+                           "\(definition.name) is required (minimum \(definition.min), found \(count))", element)
+                }
+                if let max = definition.max, count > max {
+                    report(.error, .structure, path + "." + definition.name,
+                           "\(definition.name) allows at most \(max) (found \(count))", element)
+                }
+            }
+            if let own {
+                checkInvariants(own.constraints, on: element, path: path, resource: resource)
+            }
+        }
+
+        mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: String, resource: Element) {
+            let allowed = definition.types.map(\.code)
+            if !allowed.isEmpty, !allowed.contains(element.type),
+                !(allowed.contains("Resource") || allowed.contains("DomainResource")) || !definitions.isResourceType(element.type)
+            {
+                report(.error, .structure, path, "type \(element.type) is not allowed for \(definition.name) (allowed: \(allowed.joined(separator: ", ")))", element)
+                return
+            }
+            if definitions.isResourceType(element.type) {
+                validateResource(element, path: path)
+                return
+            }
+            if definitions.isPrimitiveType(element.type) {
+                // Resource.id is typed `string` in the R4 definitions but is an `id`.
+                let isResourceID = definition.path.split(separator: ".").count == 2 && definition.name == "id"
+                    && definitions.isResourceType(String(definition.path.prefix { $0 != "." }))
+                validatePrimitive(element, definition: definition, as: isResourceID ? "id" : element.type, path: path)
+            }
+            if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
+                checkBinding(element, valueSet: url, strength: binding.strength, path: path)
+            }
+            if let fixed = definition.fixed {
+                if !Self.matches(element, fixed.value, exactly: true) {
+                    report(.error, .value, path, "value must be exactly the fixed value of the profile", element)
+                }
+            }
+            if let pattern = definition.pattern {
+                if !Self.matches(element, pattern.value, exactly: false) {
+                    report(.error, .value, path, "value must match the pattern of the profile", element)
+                }
+            }
+            // Children: inline groups under this element's path, other types under their own
+            // definition (the extensions and id of a primitive under Element).
+            if element.type == "BackboneElement" || element.type == "Element" || definition.types.isEmpty {
+                validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
+            } else if definitions.isPrimitiveType(element.type) {
+                if !element.children.isEmpty, let base = definitions.structure(forType: "Element") {
+                    validateContent(element, structure: base, definitionPath: "Element", path: path, resource: resource)
+                }
+                checkInvariants(definition.constraints, on: element, path: path, resource: resource)
+            } else if let type = definitions.structure(forType: element.type) {
+                validateContent(element, structure: type, definitionPath: type.type, path: path, resource: resource)
+                // The element's own invariants as used here (those of the type were checked).
+                let typeKeys = Set(type.root?.constraints.map(\.key) ?? [])
+                checkInvariants(definition.constraints.filter { !typeKeys.contains($0.key) }, on: element, path: path, resource: resource)
+            }
+        }
+
+        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, path: String) {
+            guard let value = element.value else {
+                if element.children.isEmpty {
+                    report(.error, .required, path, "a primitive needs a value or extensions", element)
+                }
+                return
+            }
+            if let problem = PrimitiveFormat.problem(with: value.text, type: type) {
+                report(.error, .value, path, problem, element)
+            }
+            if let maxLength = definition.maxLength, value.text.count > maxLength {
+                report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
+            }
+        }
+
+        mutating func checkBinding(_ element: Element, valueSet url: String, strength: String, path: String) {
+            let codings: [(system: String?, code: String)]
+            switch element.type {
+            case "code":
+                guard let code = element.value?.text else { return }
+                codings = [(nil, code)]
+            case "Coding":
+                guard let code = element.child(named: "code")?.value?.text else { return }
+                codings = [(element.child(named: "system")?.value?.text, code)]
+            case "CodeableConcept":
+                codings = element.children(named: "coding").compactMap { coding -> (system: String?, code: String)? in
+                    guard let code = coding.child(named: "code")?.value?.text else { return nil }
+                    return (coding.child(named: "system")?.value?.text, code)
+                }
+                if codings.isEmpty {
+                    if strength == "required" {
+                        report(.error, .codeInvalid, path, "no code given, and one is required from the value set \(url)", element)
+                    }
+                    return
+                }
+            case "Quantity", "string", "uri":
+                return
+            default:
+                return
+            }
+            guard let valueSet = definitions.valueSet(url: url) else {
+                report(.warning, .notSupported, path, "value set \(url) is not known here; the code was not checked", element)
+                return
+            }
+            let results = codings.map { valueSet.contains(code: $0.code, system: $0.system) }
+            if results.contains(where: { $0 == nil }) {
+                report(.warning, .notSupported, path, "value set \(url) needs a terminology server; the code was not checked", element)
+                return
+            }
+            guard !results.contains(true) else { return }
+            let severity: ValidationIssue.Severity = strength == "required" ? .error : .warning
+            let shown = codings.map { ($0.system.map { $0 + "#" } ?? "") + $0.code }.joined(separator: ", ")
+            report(severity, .codeInvalid, path, "\(shown) is not in the value set \(url) (\(strength))", element)
+        }
+
+        mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: String, resource: Element) {
+            guard let evaluate = validator.invariants else { return }
+            for constraint in constraints {
+                guard let expression = constraint.expression, !expression.isEmpty else { continue }
+                if evaluate(expression, element, resource) == false {
+                    let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
+                    report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
+                }
+            }
+        }
+
+        /// Whether `element` has the fixed value (exactly: nothing more) or the pattern (at
+        /// least what the pattern has). The expected value is an untyped tree.
+        static func matches(_ element: Element, _ expected: Element, exactly: Bool) -> Bool {
+            if let value = expected.value, element.value?.text != value.text { return false }
+            if exactly, expected.value == nil, element.value != nil { return false }
+            var available = element.children
+            for child in expected.children {
+                guard let index = available.firstIndex(where: { $0.name == child.name && matches($0, child, exactly: exactly) }) else {
+                    return false
+                }
+                available.remove(at: index)
+            }
+            return !exactly || available.isEmpty
+        }
+    }
+}

@@ -1,0 +1,89 @@
+@testable import FHIR
+import Testing
+
+@Suite("Validator")
+struct ValidatorTests {
+    let validator = Validator()
+
+    func issues(_ text: String, profiles: [String] = []) -> [String] {
+        validator.validate(json: Array(text.utf8), profiles: profiles).issues.map { "\($0.severity) \($0.code) \($0.expression)" }
+    }
+
+    /// Examples that are not valid R4, with what is wrong.
+    static let invalidExamples = [
+        // Its nested display items (fly-over texts) have no linkId, which R4 requires (1..1).
+        "bundle-questionnaire.json": ["Questionnaire.item[0].item[0].linkId"],
+    ]
+
+    @Test("the official R4 examples have no errors (invariants aside), except the known invalid ones")
+    func examples() throws {
+        var checked = 0
+        for file in Corpus.files(in: "fhir/fhir-test-cases/r4/examples", extension: "json") {
+            let result = validator.validate(json: try Corpus.bytes(file))
+            let name = String(file.split(separator: "/").last ?? "")
+            if let expected = Self.invalidExamples[name] {
+                #expect(expected.allSatisfy { path in result.errors.contains { $0.expression == path } }, "\(file)")
+            } else {
+                #expect(result.errors.isEmpty, "\(file): \(result.errors.prefix(3))")
+            }
+            checked += 1
+        }
+        #expect(checked > 40)
+    }
+
+    @Test("a missing required element, a code outside its required value set, an impossible date")
+    func basics() {
+        #expect(issues(#"{"resourceType":"Observation","code":{"text":"x"}}"#) == ["error required Observation.status"])
+        #expect(issues(#"{"resourceType":"Patient","gender":"mal"}"#) == ["error code-invalid Patient.gender"])
+        #expect(issues(#"{"resourceType":"Patient","birthDate":"2021-02-29"}"#) == ["error value Patient.birthDate"])
+        #expect(issues(#"{"resourceType":"Patient","birthDate":"2020-02-29"}"#).isEmpty)
+        #expect(issues(#"{"resourceType":"Patient","multipleBirthInteger":2147483648}"#) == ["error value Patient.multipleBirth"])
+        // Resource.id is typed string in the R4 definitions, but holds an id.
+        #expect(issues(#"{"resourceType":"Patient","id":"a b"}"#) == ["error value Patient.id"])
+        #expect(issues(#"{"resourceType":"Patient","telecom":[{"system":"phone","value":" "}]}"#) == ["error value Patient.telecom[0].value"])
+    }
+
+    @Test("a CodeableConcept bound to a required value set needs a code from it; extensible only warns")
+    func codeableConcepts() {
+        #expect(issues(#"{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/1"},"clinicalStatus":{"text":"active"}}"#)
+            == ["error code-invalid AllergyIntolerance.clinicalStatus"])
+        #expect(issues(#"{"resourceType":"AllergyIntolerance","patient":{"reference":"Patient/1"},"clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical","code":"active"}]}}"#).isEmpty)
+        // Observation.interpretation is extensible but needs a terminology server (v3 codes not local).
+        #expect(issues(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"interpretation":[{"coding":[{"system":"http://example.org","code":"z"}]}]}"#)
+            == ["warning not-supported Observation.interpretation[0]"])
+    }
+
+    @Test("reading problems come first, as errors with their position")
+    func readingProblems() throws {
+        let result = validator.validate(json: Array(#"{"resourceType":"Patient","nickname":"x"}"#.utf8))
+        #expect(result.issues.count == 1)
+        #expect(result.issues[0].severity == .error && result.issues[0].code == .structure)
+        #expect(result.issues[0].position == TextPosition(line: 1, column: 27))
+        #expect(validator.validate(json: Array("{".utf8)).hasErrors)
+    }
+
+    @Test("an unknown profile is reported, not silently passed")
+    func unknownProfile() {
+        #expect(issues(#"{"resourceType":"Patient","meta":{"profile":["http://example.org/p"]}}"#) == ["warning not-supported Patient"])
+        #expect(issues(#"{"resourceType":"Patient"}"#, profiles: ["http://example.org/p"]) == ["error not-supported Patient"])
+    }
+
+    @Test("invariants are checked with the evaluator given")
+    func invariants() {
+        let failing = Validator(invariants: { expression, _, _ in expression.contains("organization.exists()") ? false : true })
+        let result = failing.validate(json: Array(#"{"resourceType":"Patient","contact":[{"gender":"male"}]}"#.utf8))
+        #expect(result.issues.map(\.constraintKey) == ["pat-1"])
+        #expect(result.issues.first?.expression == "Patient.contact[0]")
+    }
+
+    @Test("the OperationOutcome is a valid resource")
+    func operationOutcome() throws {
+        let result = validator.validate(json: Array(#"{"resourceType":"Patient","gender":"mal"}"#.utf8))
+        let outcome = result.operationOutcome
+        let written = outcome.json()
+        #expect(validator.validate(json: written).issues.isEmpty)
+        let read = try Element(json: written)
+        #expect(read.children(named: "issue").first?.child(named: "expression")?.value == .string("Patient.gender"))
+        #expect(Validator().validate(json: Validator().validate(json: Array(#"{"resourceType":"Patient"}"#.utf8)).operationOutcome.json()).issues.isEmpty)
+    }
+}
