@@ -161,8 +161,20 @@ public final class Definitions: Sendable {
     public func structure(url: String) -> StructureDefinition? {
         let url = String(url.split(separator: "|", maxSplits: 1).first ?? "")
         if let done = compiled.withLock({ $0.structures[url] }) { return done }
-        guard let resource = sources.structures[url]?.element, let structure = try? StructureDefinition(resource: resource) else {
-            return nil
+        guard let resource = sources.structures[url]?.element else { return nil }
+        let structure: StructureDefinition
+        if resource.child(named: "snapshot") != nil {
+            guard let compiledStructure = try? StructureDefinition(resource: resource) else { return nil }
+            structure = compiledStructure
+        } else {
+            // Given by its differential: the snapshot is generated against the base.
+            guard let differential = resource.child(named: "differential"),
+                let baseURL = resource.child(named: "baseDefinition")?.value?.text, baseURL != url,
+                let base = self.structure(url: baseURL)
+            else { return nil }
+            let elements = SnapshotGenerator(definitions: self).snapshot(differential: differential.children(named: "element"), base: base)
+            guard let generated = try? StructureDefinition(resource: resource, elements: elements) else { return nil }
+            structure = generated
         }
         compiled.withLock { $0.structures[url] = structure }
         return structure

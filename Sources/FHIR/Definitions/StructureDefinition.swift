@@ -79,14 +79,19 @@ extension StructureDefinition {
         guard resource.type == "StructureDefinition" || resource.child(named: "resourceType")?.value?.text == "StructureDefinition" else {
             throw FormatError(.unknownResourceType, path: resource.name, "not a StructureDefinition")
         }
-        func text(_ name: String) -> String? { resource.child(named: name)?.value?.text }
-        guard let url = text("url"), let type = text("type") else {
-            throw FormatError(.emptyValue, path: "StructureDefinition", "url and type are required")
-        }
         guard let snapshot = resource.child(named: "snapshot") else {
             throw FormatError(.emptyValue, path: "StructureDefinition.snapshot", "the definition has no snapshot")
         }
         let elements = try snapshot.children(named: "element").map { element throws(FormatError) in try ElementDefinition(element: element) }
+        try self.init(resource: resource, elements: elements)
+    }
+
+    /// Compiles a StructureDefinition whose elements are given (a generated snapshot).
+    init(resource: Element, elements: [ElementDefinition]) throws(FormatError) {
+        func text(_ name: String) -> String? { resource.child(named: name)?.value?.text }
+        guard let url = text("url"), let type = text("type") else {
+            throw FormatError(.emptyValue, path: "StructureDefinition", "url and type are required")
+        }
         self.init(
             url: url, name: text("name") ?? type, type: type, kind: Kind(text("kind") ?? "resource"),
             isAbstract: text("abstract") == "true", baseDefinition: text("baseDefinition"),

@@ -175,6 +175,10 @@ extension Validator {
                     validateContent(element, structure: base, definitionPath: "Element", path: path, resource: resource)
                 }
                 checkInvariants(definition.constraints, on: element, path: path, resource: resource)
+            } else if structure.derivation == "constraint", !structure.children(of: definition.path).isEmpty {
+                // A profile that constrains inside this element: its expanded children hold the
+                // type's rules and the profile's.
+                validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
             } else if let type = definitions.structure(forType: element.type) {
                 validateContent(element, structure: type, definitionPath: type.type, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).

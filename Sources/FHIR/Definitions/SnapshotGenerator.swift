@@ -1,0 +1,143 @@
+/// Generates the snapshot of a profile given only by its differential: the base definition's
+/// snapshot, with each differential element merged into the element it constrains. Children of
+/// a complex-type element are expanded from the type when the differential reaches into them
+/// (`Patient.identifier.system`), slices are added after their sliced element
+/// (`Patient.identifier:nhs`), and a type-specific path of a choice (`Observation.valueQuantity`)
+/// constrains the choice element.
+struct SnapshotGenerator {
+    let definitions: Definitions
+
+    /// The snapshot elements of a profile whose differential is `differential` (untyped
+    /// ElementDefinition trees) over `base`.
+    func snapshot(differential: [Element], base: StructureDefinition) -> [ElementDefinition] {
+        var elements = base.elements
+        for item in differential {
+            func text(_ name: String) -> String? { item.child(named: name)?.value?.text }
+            guard var path = text("path") else { continue }
+            var id = text("id") ?? path
+            // A type-specific name of a choice: `Observation.valueQuantity` → `Observation.value[x]`.
+            if index(of: id, in: elements) == nil, let renamed = choiceRename(path, in: elements) {
+                if id == path { id = renamed }
+                path = renamed
+            }
+            guard let target = ensure(id: id, path: path, sliceName: text("sliceName"), in: &elements) else { continue }
+            merge(item, into: &elements[target])
+        }
+        return elements
+    }
+
+    private func index(of id: String, in elements: [ElementDefinition]) -> Int? {
+        elements.firstIndex { $0.id == id }
+    }
+
+    /// `Observation.valueQuantity` → `Observation.value[x]` when the latter exists.
+    private func choiceRename(_ path: String, in elements: [ElementDefinition]) -> String? {
+        guard let dot = path.lastIndex(of: ".") else { return nil }
+        let parent = path[..<dot]
+        let last = path[path.index(after: dot)...]
+        for element in elements where element.isChoice && element.path.hasPrefix(parent + ".") {
+            let name = element.name
+            if last.hasPrefix(name), last.count > name.count, last[last.index(last.startIndex, offsetBy: name.count)].isUppercase,
+                element.path == parent + "." + name + "[x]"
+            {
+                return element.path
+            }
+        }
+        return nil
+    }
+
+    /// The index of the element `id`, adding it (as a slice, or by expanding its parent's type)
+    /// when the snapshot does not have it yet.
+    private func ensure(id: String, path: String, sliceName: String?, in elements: inout [ElementDefinition]) -> Int? {
+        if let found = index(of: id, in: elements) { return found }
+        // A slice: `…identifier:nhs` after everything of `…identifier`.
+        if let sliceName, id.hasSuffix(":" + sliceName) {
+            let slicedID = String(id.dropLast(sliceName.count + 1))
+            guard let sliced = ensure(id: slicedID, path: path, sliceName: nil, in: &elements) else { return nil }
+            var slice = elements[sliced]
+            slice.id = id
+            slice.sliceName = sliceName
+            slice.slicing = nil
+            let end = subtreeEnd(of: sliced, in: elements)
+            elements.insert(slice, at: end)
+            return end
+        }
+        // A child: expand the parent's type under it.
+        guard let dot = Self.lastDot(in: id) else { return nil }
+        let parentID = String(id[..<dot])
+        let parentPath = path.split(separator: ".").dropLast().joined(separator: ".")
+        guard let parent = ensure(id: parentID, path: parentPath, sliceName: Self.sliceName(ofLastPart: parentID), in: &elements) else {
+            return nil
+        }
+        expandChildren(of: parent, in: &elements)
+        return index(of: id, in: elements)
+    }
+
+    /// Adds the children of the element at `index` from its type, when it has none yet.
+    private func expandChildren(of index: Int, in elements: inout [ElementDefinition]) {
+        let parent = elements[index]
+        let hasChildren = index + 1 < elements.count && elements[index + 1].id.hasPrefix(parent.id + ".")
+        guard !hasChildren else { return }
+        var source: [ElementDefinition]
+        var sourceRoot: String
+        if let reference = parent.contentReference {
+            sourceRoot = String(reference.drop { $0 == "#" })
+            let rootID = sourceRoot
+            source = elements.filter { $0.id.hasPrefix(rootID + ".") && !$0.id.contains(":") }
+        } else if parent.types.count == 1, let type = definitions.structure(forType: parent.types[0].code),
+            !definitions.isPrimitiveType(parent.types[0].code) || true
+        {
+            sourceRoot = type.type
+            source = Array(type.elements.dropFirst())
+        } else {
+            return
+        }
+        let children = source.map { element -> ElementDefinition in
+            var child = element
+            child.id = parent.id + element.id.dropFirst(sourceRoot.count)
+            child.path = parent.path + element.path.dropFirst(sourceRoot.count)
+            return child
+        }
+        elements.insert(contentsOf: children, at: index + 1)
+    }
+
+    /// The index after the last element of the subtree of `index` (its children and slices).
+    private func subtreeEnd(of index: Int, in elements: [ElementDefinition]) -> Int {
+        let id = elements[index].id
+        var end = index + 1
+        while end < elements.count, elements[end].id.hasPrefix(id + ".") || elements[end].id.hasPrefix(id + ":") {
+            end += 1
+        }
+        return end
+    }
+
+    /// The last `.` of an id that is not inside a slice name.
+    static func lastDot(in id: String) -> String.Index? {
+        id.lastIndex(of: ".")
+    }
+
+    /// `…identifier:nhs` → `nhs`.
+    static func sliceName(ofLastPart id: String) -> String? {
+        let last = id.split(separator: ".").last ?? ""
+        guard let colon = last.lastIndex(of: ":") else { return nil }
+        return String(last[last.index(after: colon)...])
+    }
+
+    /// Applies what a differential element states.
+    private func merge(_ item: Element, into element: inout ElementDefinition) {
+        // Read the differential element like a snapshot one, then keep only what it states.
+        guard let stated = try? ElementDefinition(element: item) else { return }
+        let names = Set(item.children.map(\.name))
+        if names.contains("min") { element.min = stated.min }
+        if names.contains("max") { element.max = stated.max }
+        if names.contains("type") { element.types = stated.types }
+        if names.contains("binding") { element.binding = stated.binding }
+        if names.contains("constraint") { element.constraints += stated.constraints }
+        if names.contains("maxLength") { element.maxLength = stated.maxLength }
+        if names.contains("slicing") { element.slicing = stated.slicing }
+        if names.contains("sliceName") { element.sliceName = stated.sliceName }
+        if stated.fixed != nil { element.fixed = stated.fixed }
+        if stated.pattern != nil { element.pattern = stated.pattern }
+        if names.contains("contentReference") { element.contentReference = stated.contentReference }
+    }
+}
