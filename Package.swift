@@ -129,6 +129,7 @@ let package = Package(
             name: "lienthong",
             dependencies: [
                 "Bus",
+                "FHIR",
                 "HL7v2",
                 "MLLP",
                 "Store",

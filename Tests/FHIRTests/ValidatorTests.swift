@@ -70,7 +70,7 @@ struct ValidatorTests {
 
     @Test("invariants are checked with the evaluator given")
     func invariants() {
-        let failing = Validator(invariants: { expression, _, _ in expression.contains("organization.exists()") ? false : true })
+        let failing = Validator(invariants: { expression, _, _, _ in expression.contains("organization.exists()") ? false : true })
         let result = failing.validate(json: Array(#"{"resourceType":"Patient","contact":[{"gender":"male"}]}"#.utf8))
         #expect(result.issues.map(\.constraintKey) == ["pat-1"])
         #expect(result.issues.first?.expression == "Patient.contact[0]")

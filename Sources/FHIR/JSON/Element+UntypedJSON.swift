@@ -49,3 +49,12 @@ extension Element {
         }
     }
 }
+
+extension Element {
+    /// Reads a conformance resource (StructureDefinition, ValueSet, …) from JSON without typing
+    /// it, for ``Definitions/adding(resources:)``.
+    public static func untyped(json bytes: [UInt8]) throws(FormatError) -> Element {
+        let document = try JSONDocument(parsing: bytes)
+        return Element(untyped: document, at: 0, name: "resource")
+    }
+}

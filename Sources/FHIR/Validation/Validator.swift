@@ -11,8 +11,9 @@
 public struct Validator: Sendable {
     /// Evaluates an invariant: `true`, `false`, or `nil` when it cannot be evaluated (the
     /// validator then reports nothing for it). Called with the expression, the element it
-    /// applies to and the resource holding it.
-    public typealias InvariantEvaluator = @Sendable (_ expression: String, _ element: Element, _ resource: Element) -> Bool?
+    /// applies to, the resource holding it and the outermost resource (the container of a
+    /// contained resource, the Bundle of an entry).
+    public typealias InvariantEvaluator = @Sendable (_ expression: String, _ element: Element, _ resource: Element, _ rootResource: Element) -> Bool?
 
     /// The definitions checked against.
     public var definitions: Definitions
@@ -48,9 +49,23 @@ public struct Validator: Sendable {
         return ValidationResult(issues: walk.issues)
     }
 
+    /// Reads and validates a resource in XML, like ``validate(json:profiles:)``.
+    public func validate(xml bytes: [UInt8], profiles: [String] = []) -> ValidationResult {
+        let element: Element?
+        let problems: [FormatError]
+        do {
+            (element, problems) = try Element.read(xml: bytes, definitions: definitions)
+        } catch {
+            return ValidationResult(issues: [Self.issue(error)])
+        }
+        var issues = problems.map(Self.issue)
+        if let element { issues += validate(element, profiles: profiles).issues }
+        return ValidationResult(issues: issues)
+    }
+
+    /// A reading problem as an issue: an error of type `structure`.
     static func issue(_ error: FormatError) -> ValidationIssue {
-        let code: ValidationIssue.Code = error.code == .unknownElement || error.code == .unknownResourceType ? .structure : (error.code == .invalidJSON || error.code == .invalidXML ? .structure : .structure)
-        return ValidationIssue(.error, code, at: error.path ?? "", error.message, position: error.position)
+        ValidationIssue(.error, .structure, at: error.path ?? "", error.message, position: error.position)
     }
 }
 
@@ -246,7 +261,7 @@ extension Validator {
             guard let evaluate = validator.invariants else { return }
             for constraint in constraints {
                 guard let expression = constraint.expression, !expression.isEmpty else { continue }
-                if evaluate(expression, element, resource) == false {
+                if evaluate(expression, element, resource, root) == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
                     report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
                 }

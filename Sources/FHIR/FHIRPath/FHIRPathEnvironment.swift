@@ -1,0 +1,49 @@
+public import Foundation
+
+/// What a FHIRPath expression is evaluated with besides its input: the FHIR context variables,
+/// user variables, the definitions for type tests and value sets, and the clock.
+///
+/// - `%resource`: the resource holding the input (``resource``; the input when `nil`).
+/// - `%rootResource`: the resource holding `%resource` when that is contained (``rootResource``;
+///   `%resource` when `nil`).
+/// - `%context`: the element the expression is evaluated on (``context``; the input when `nil`).
+/// - `%ucum`, `%sct`, `%loinc`: the code system URLs.
+/// - `%vs-name`, `%ext-name` (or `` %`vs-name` ``): `http://hl7.org/fhir/ValueSet/name` and
+///   `http://hl7.org/fhir/StructureDefinition/name`.
+/// - Any name in ``variables``.
+///
+/// ```swift
+/// var environment = FHIRPathEnvironment(resource: bundle)
+/// environment.variables["threshold"] = [.integer(5)]
+/// ```
+public struct FHIRPathEnvironment: Sendable {
+    /// `%resource`; the input when `nil`.
+    public var resource: Element?
+    /// `%rootResource`; `%resource` when `nil`.
+    public var rootResource: Element?
+    /// `%context`; the input when `nil`.
+    public var context: Element?
+    /// More variables, by name without `%`.
+    public var variables: [String: [FHIRPathValue]]
+    /// The definitions for `is`, `as`, `ofType` (type lineage) and `memberOf` (value sets).
+    public var definitions: Definitions
+    /// The moment `now()`, `today()` and `timeOfDay()` return; the current time when `nil`.
+    public var now: Date?
+    /// The offset from UTC of `now()`, in seconds; the current time zone's when `nil`.
+    public var timeZoneOffset: Int?
+    /// Receives what `trace(name)` logs: the name and the traced values. Nothing is logged when
+    /// `nil`.
+    public var trace: (@Sendable (_ name: String, _ values: [FHIRPathValue]) -> Void)?
+
+    /// Creates an environment.
+    public init(
+        resource: Element? = nil, rootResource: Element? = nil, context: Element? = nil,
+        variables: [String: [FHIRPathValue]] = [:], definitions: Definitions = .r4
+    ) {
+        self.resource = resource
+        self.rootResource = rootResource
+        self.context = context
+        self.variables = variables
+        self.definitions = definitions
+    }
+}

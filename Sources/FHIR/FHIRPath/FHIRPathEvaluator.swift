@@ -1,0 +1,221 @@
+import Foundation
+
+/// Evaluates compiled FHIRPath nodes on collections, for one evaluation (one input and
+/// environment).
+struct FHIRPathEvaluator {
+    typealias Value = FHIRPathValue
+    typealias Node = FHIRPathNode
+
+    /// What `$this`, `$index` and `$total` are where a node is evaluated.
+    struct Scope {
+        var this: [Value]
+        var index: Int? = nil
+        var total: [Value]? = nil
+    }
+
+    let environment: FHIRPathEnvironment
+    let definitions: Definitions
+    let resource: Value?
+    let rootResource: Value?
+    let context: [Value]
+
+    init(environment: FHIRPathEnvironment, input: [Value]) {
+        self.environment = environment
+        self.definitions = environment.definitions
+        let resource = environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil)
+        self.resource = resource
+        self.rootResource = environment.rootResource.map { Value.element($0) } ?? resource
+        self.context = environment.context.map { [Value.element($0)] } ?? input
+    }
+
+    /// The value of `node` evaluated with `focus` as its input.
+    func evaluate(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
+        switch node.kind {
+        case .empty:
+            return []
+        case .literal(let value):
+            return [value]
+        case .member(let target, let name):
+            if let target {
+                return navigate(try evaluate(target, focus, scope), name, isFirst: false)
+            }
+            return navigate(focus, name, isFirst: true)
+        case .call(let target, let call):
+            let items = try target.map { target throws(FHIRPathError) in try evaluate(target, focus, scope) } ?? focus
+            return try invoke(call, on: items, focus: focus, scope: scope, at: node.offset)
+        case .this:
+            return scope.this
+        case .index:
+            return scope.index.map { [.integer($0)] } ?? []
+        case .total:
+            return scope.total ?? []
+        case .variable(let name):
+            return try variable(name, at: node.offset)
+        case .indexer(let target, let indexNode):
+            let items = try evaluate(target, focus, scope)
+            let index = try evaluate(indexNode, focus, scope)
+            guard let position = try integer(index, at: indexNode.offset) else { return [] }
+            return position >= 0 && position < items.count ? [items[position]] : []
+        case .negate(let operand):
+            guard let value = try Self.single(try evaluate(operand, focus, scope), at: node.offset) else { return [] }
+            switch Self.primitive(value) {
+            case .integer(let integer): return [.integer(-integer)]
+            case .decimal(let decimal): return [.decimal(-decimal)]
+            case .quantity(var quantity):
+                quantity.value = -quantity.value
+                return [.quantity(quantity)]
+            default:
+                throw FHIRPathError(.typeMismatch, at: node.offset, "unary '-' needs a number or a quantity")
+            }
+        case .binary(let op, let left, let right):
+            return try binary(op, left, right, focus, scope, at: node.offset)
+        case .type(let isOperator, let operand, let type):
+            let items = try evaluate(operand, focus, scope)
+            if isOperator {
+                guard let item = try Self.single(items, at: node.offset) else { return [] }
+                return [.boolean(isType(item, type))]
+            }
+            // `as` on several items keeps those of the type, as `ofType` does.
+            return items.filter { isType($0, type) }
+        }
+    }
+
+    // MARK: Navigation
+
+    /// The children named `name` of each element (and `value` and `unit` of a system
+    /// quantity). As the first name of a path, a type name (`Patient.name`) selects the input
+    /// when it is of that type.
+    func navigate(_ items: [Value], _ name: String, isFirst: Bool) -> [Value] {
+        var result: [Value] = []
+        for item in items {
+            if case .quantity(let quantity) = item {
+                if name == "value" { result.append(.decimal(quantity.value)) }
+                if name == "unit" { result.append(.string(quantity.unit)) }
+                continue
+            }
+            guard case .element(let element) = item else { continue }
+            var found = false
+            for child in element.children where child.name == name {
+                result.append(.element(child))
+                found = true
+            }
+            if !found, isFirst, let first = name.unicodeScalars.first, first.properties.isUppercase,
+                element.type == name || definitions.lineage(of: element.type).contains(name)
+            {
+                result.append(item)
+            }
+        }
+        return result
+    }
+
+    func variable(_ name: String, at offset: Int) throws(FHIRPathError) -> [Value] {
+        switch name {
+        case "resource": return resource.map { [$0] } ?? []
+        case "rootResource": return rootResource.map { [$0] } ?? []
+        case "context": return context
+        case "ucum": return [.string("http://unitsofmeasure.org")]
+        case "sct": return [.string("http://snomed.info/sct")]
+        case "loinc": return [.string("http://loinc.org")]
+        default:
+            if let values = environment.variables[name] { return values }
+            if name.hasPrefix("vs-") { return [.string("http://hl7.org/fhir/ValueSet/" + name.dropFirst(3))] }
+            if name.hasPrefix("ext-") { return [.string("http://hl7.org/fhir/StructureDefinition/" + name.dropFirst(4))] }
+            throw FHIRPathError(.unknownVariable, at: offset, "no variable %\(name) in the environment")
+        }
+    }
+
+    // MARK: Singletons
+
+    /// The one item of a collection; `nil` when empty.
+    static func single(_ values: [Value], at offset: Int) throws(FHIRPathError) -> Value? {
+        guard values.count <= 1 else {
+            throw FHIRPathError(.singletonExpected, at: offset, "expected at most one item, found \(values.count)")
+        }
+        return values.first
+    }
+
+    /// A collection as a boolean: a single boolean is itself, a single other item is `true`, the
+    /// empty collection is `nil`.
+    static func boolean(_ values: [Value], at offset: Int) throws(FHIRPathError) -> Bool? {
+        guard let value = try single(values, at: offset) else { return nil }
+        switch value {
+        case .boolean(let boolean):
+            return boolean
+        case .element(let element) where element.type == "boolean":
+            return element.value.map { $0.text == "true" }
+        default:
+            return true
+        }
+    }
+
+    /// A FHIR primitive as its system value; anything else unchanged.
+    static func primitive(_ value: Value) -> Value {
+        guard case .element(let element) = value, let system = Value.system(of: element) else { return value }
+        return system
+    }
+
+    /// A value as an operand of comparisons: primitives as system values, FHIR quantities as
+    /// system quantities.
+    static func comparable(_ value: Value) -> Value {
+        guard case .element(let element) = value else { return value }
+        if let system = Value.system(of: element) { return system }
+        if let quantity = Value.quantity(of: element) { return .quantity(quantity) }
+        return value
+    }
+
+    /// The single integer of a collection.
+    func integer(_ values: [Value], at offset: Int) throws(FHIRPathError) -> Int? {
+        guard let value = try Self.single(values, at: offset) else { return nil }
+        switch Self.primitive(value) {
+        case .integer(let integer): return integer
+        default: throw FHIRPathError(.typeMismatch, at: offset, "expected an integer")
+        }
+    }
+
+    /// The single string of a collection: a system string, or the text of any FHIR primitive
+    /// (a `date` too, as its text is the string the data holds).
+    func string(_ values: [Value], at offset: Int) throws(FHIRPathError) -> String? {
+        guard let value = try Self.single(values, at: offset) else { return nil }
+        if case .element(let element) = value, let text = element.value?.text { return text }
+        switch value {
+        case .string(let string): return string
+        default: throw FHIRPathError(.typeMismatch, at: offset, "expected a string")
+        }
+    }
+
+    // MARK: Types
+
+    /// The system type name of a system value.
+    static func systemTypeName(_ value: Value) -> String? {
+        switch value {
+        case .element: nil
+        case .boolean: "Boolean"
+        case .string: "String"
+        case .integer: "Integer"
+        case .decimal: "Decimal"
+        case .date: "Date"
+        case .dateTime: "DateTime"
+        case .time: "Time"
+        case .quantity: "Quantity"
+        }
+    }
+
+    /// Whether a value is of a type: FHIR types by the definitions' lineage (`Patient` is a
+    /// `DomainResource`, `code` is a `string`, `Age` is a `Quantity`), system types by name. An
+    /// unqualified system name (`Boolean`) also matches a FHIR primitive of that system type.
+    func isType(_ value: Value, _ type: Node.TypeSpecifier) -> Bool {
+        switch value {
+        case .element(let element):
+            guard type.namespace == nil || type.namespace == "FHIR" else { return false }
+            if element.type == type.name { return true }
+            if definitions.lineage(of: element.type).contains(type.name) { return true }
+            if type.namespace == nil, let system = Value.system(of: element), Self.systemTypeName(system) == type.name {
+                return true
+            }
+            return false
+        default:
+            guard type.namespace == nil || type.namespace == "System" else { return false }
+            return Self.systemTypeName(value) == type.name
+        }
+    }
+}

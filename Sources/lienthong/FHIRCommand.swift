@@ -1,0 +1,114 @@
+import ArgumentParser
+import FHIR
+import Foundation
+
+/// `lienthong fhir …`: validate and convert FHIR R4 resources.
+struct FHIRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fhir",
+        abstract: "Validate and convert FHIR R4 resources (JSON or XML).",
+        subcommands: [FHIRValidateCommand.self, FHIRConvertCommand.self]
+    )
+
+    /// Whether a text is XML (its first non-blank byte is `<`) rather than JSON.
+    static func isXML(_ bytes: [UInt8]) -> Bool {
+        bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<")
+    }
+
+    /// Reads a resource file as JSON or XML.
+    static func read(_ input: InputFile, definitions: Definitions) throws -> Element {
+        do {
+            if isXML(input.bytes) {
+                return try Element(xml: input.bytes, definitions: definitions)
+            }
+            return try Element(json: input.bytes, definitions: definitions)
+        } catch {
+            throw CLIError("\(input.name)\(error.position.map { ":\($0.line):\($0.column)" } ?? ""): \(error.path.map { "\($0): " } ?? "")\(error.message)")
+        }
+    }
+
+    /// The R4 definitions plus every StructureDefinition and ValueSet (JSON or XML) in `folder`.
+    static func definitions(ig folder: String?) throws -> Definitions {
+        guard let folder else { return .r4 }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var resources: [Element] = []
+        for name in names where name.hasSuffix(".json") || name.hasSuffix(".xml") {
+            let input = try InputFile.read((folder as NSString).appendingPathComponent(name))
+            do {
+                if name.hasSuffix(".xml") {
+                    resources.append(try Element.untyped(xml: input.bytes))
+                } else {
+                    resources.append(try Element.untyped(json: input.bytes))
+                }
+            } catch {
+                printError("\(input.name): skipped: \(error)")
+            }
+        }
+        return Definitions.r4.adding(resources: resources)
+    }
+}
+
+/// `lienthong fhir validate FILE… [--profile URL] [--ig DIR]`
+struct FHIRValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate FHIR resources; print an OperationOutcome per file.",
+        discussion: """
+            Checks each resource against FHIR R4 (cardinality, types, formats, required bindings, \
+            invariants) and the profiles in its meta.profile and --profile. --ig loads the \
+            StructureDefinitions and ValueSets of a folder (an implementation guide). Exit status \
+            0 when no file has errors, 1 otherwise.
+            """
+    )
+
+    @Argument(help: "Resource files, JSON or XML ('-' for standard input).")
+    var files: [String]
+
+    @Option(help: "Also validate against this profile (canonical URL); repeatable.")
+    var profile: [String] = []
+
+    @Option(help: "A folder of conformance resources (StructureDefinitions, ValueSets) to load.")
+    var ig: String?
+
+    func run() async throws {
+        let definitions = try FHIRCommand.definitions(ig: ig)
+        let validator = Validator.standard(definitions: definitions)
+        var failed = false
+        for path in files {
+            let input = try InputFile.read(path)
+            let result = FHIRCommand.isXML(input.bytes)
+                ? validator.validate(xml: input.bytes, profiles: profile)
+                : validator.validate(json: input.bytes, profiles: profile)
+            if files.count > 1 { print("\(input.name):") }
+            print(String(decoding: result.operationOutcome.json(definitions: definitions, pretty: true), as: UTF8.self))
+            failed = failed || result.hasErrors
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `lienthong fhir convert FILE --to json|xml`
+struct FHIRConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a FHIR resource between XML and JSON (XML output is not available yet).",
+        discussion: "Reads JSON or XML and writes FHIR JSON to standard output, pretty-printed."
+    )
+
+    @Argument(help: "The resource file ('-' for standard input).")
+    var file: String
+
+    @Option(help: "The output format: json (xml is not available yet).")
+    var to: String = "json"
+
+    @Flag(help: "Write compact JSON (no indentation).")
+    var compact = false
+
+    func run() async throws {
+        guard to == "json" else {
+            throw CLIError("fhir convert: --to \(to) is not available; only json is written so far")
+        }
+        let element = try FHIRCommand.read(try InputFile.read(file), definitions: .r4)
+        print(String(decoding: element.json(pretty: !compact), as: UTF8.self))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `lienthong fhir validate|convert`, run as the built executable.
+@Suite("lienthong fhir")
+struct FHIRCommandTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = try CrashTests.executable()
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    }
+
+    func file(_ text: String, _ name: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-fhir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test("validate prints an OperationOutcome and exits 1 on errors, 0 without")
+    func validate() throws {
+        let bad = try file(#"{"resourceType":"Patient","gender":"mal","nickname":"x"}"#, "bad.json")
+        let result = try run(["fhir", "validate", bad])
+        #expect(result.status == 1)
+        #expect(result.output.contains("\"resourceType\": \"OperationOutcome\""))
+        #expect(result.output.contains("Patient.gender"))
+        #expect(result.output.contains("nickname"))
+        let good = try file(#"<Patient xmlns="http://hl7.org/fhir"><gender value="female"/></Patient>"#, "good.xml")
+        let ok = try run(["fhir", "validate", good])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(!ok.output.contains("\"severity\": \"error\""))
+        // Invariants run: a resource without narrative gets dom-6, a warning.
+        #expect(ok.output.contains("dom-6"))
+    }
+
+    @Test("convert writes XML input as FHIR JSON; an unreadable file is named with line and column")
+    func convert() throws {
+        let xml = try file("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"w\"/></code><valueQuantity><value value=\"1.50\"/></valueQuantity></Observation>", "o.xml")
+        let result = try run(["fhir", "convert", xml, "--compact"])
+        #expect(result.status == 0)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            == #"{"resourceType":"Observation","status":"final","code":{"text":"w"},"valueQuantity":{"value":1.50}}"#)
+        let broken = try file("{\n  \"resourceType\": \"Patient\",\n  \"active\": tru\n}", "broken.json")
+        let failed = try run(["fhir", "convert", broken])
+        #expect(failed.status != 0)
+        #expect(failed.errors.contains("broken.json:3:13"))
+    }
+}
