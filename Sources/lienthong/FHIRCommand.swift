@@ -70,18 +70,44 @@ struct FHIRValidateCommand: AsyncParsableCommand {
     @Option(help: "A folder of conformance resources (StructureDefinitions, ValueSets) to load.")
     var ig: String?
 
+    @Flag(help: "Print no OperationOutcome, only the exit status (and --stats).")
+    var quiet = false
+
+    @Option(help: "Validate every file this many times (for benchmarks); outcomes are printed once.")
+    var `repeat` = 1
+
+    @Flag(help: "Print the count, the time and the rate (resources/s, MB/s) to standard error.")
+    var stats = false
+
     func run() async throws {
         let definitions = try FHIRCommand.definitions(ig: ig)
         let validator = Validator.standard(definitions: definitions)
+        let inputs = try files.map { try InputFile.read($0) }
         var failed = false
-        for path in files {
-            let input = try InputFile.read(path)
-            let result = FHIRCommand.isXML(input.bytes)
-                ? validator.validate(xml: input.bytes, profiles: profile)
-                : validator.validate(json: input.bytes, profiles: profile)
-            if files.count > 1 { print("\(input.name):") }
-            print(String(decoding: result.operationOutcome.json(definitions: definitions, pretty: true), as: UTF8.self))
-            failed = failed || result.hasErrors
+        let clock = ContinuousClock()
+        let start = clock.now
+        var bytes = 0
+        for round in 0..<max(1, `repeat`) {
+            for input in inputs {
+                let result = FHIRCommand.isXML(input.bytes)
+                    ? validator.validate(xml: input.bytes, profiles: profile)
+                    : validator.validate(json: input.bytes, profiles: profile)
+                bytes += input.bytes.count
+                guard round == 0 else { continue }
+                failed = failed || result.hasErrors
+                if !quiet {
+                    if inputs.count > 1 { print("\(input.name):") }
+                    print(String(decoding: result.operationOutcome.json(definitions: definitions, pretty: true), as: UTF8.self))
+                }
+            }
+        }
+        if stats {
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let count = inputs.count * max(1, `repeat`)
+            printError(String(
+                format: "validated %d resources (%.1f MB) in %.3f s: %.0f resources/s, %.2f MB/s",
+                count, Double(bytes) / 1e6, seconds, Double(count) / seconds, Double(bytes) / 1e6 / seconds))
         }
         if failed { throw ExitCode(1) }
     }

@@ -40,25 +40,10 @@ struct JSONResourceReader {
     /// The children of the object at `index`, whose definition is `definitionPath` in
     /// `structure`; sorted in definition order.
     private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: String, isResource: Bool) -> [Element] {
-        var definitionPath = definitionPath
-        var structure = structure
-        // An element defined by reference to another (Questionnaire.item.item → #Questionnaire.item).
-        if let reference = structure.element(at: definitionPath)?.contentReference {
-            let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
-            let targetType = String(target.split(separator: ".").first ?? "")
-            if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
-            definitionPath = target
-        }
-        let childDefinitions = structure.children(of: definitionPath)
-        // JSON property name → (definition index, type).
-        var lookup: [String: (Int, String)] = [:]
-        for (number, definition) in childDefinitions.enumerated() {
-            if definition.isChoice {
-                for type in definition.types { lookup[definition.jsonName(for: type.code)] = (number, type.code) }
-            } else {
-                lookup[definition.name] = (number, definition.types.first?.code ?? "")
-            }
-        }
+        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let structure = children.structure
+        let childDefinitions = children.elements
+        let lookup = children.byName
         var read: [(order: Int, element: Element)] = []
         var seenChoice: [Int: String] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []

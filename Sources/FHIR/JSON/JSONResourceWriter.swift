@@ -24,19 +24,12 @@ struct JSONResourceWriter {
     }
 
     private mutating func writeMembers(of element: Element, structure: StructureDefinition, definitionPath: String, first: inout Bool, depth: Int) {
-        var structure = structure
-        var definitionPath = definitionPath
-        if let reference = structure.element(at: definitionPath)?.contentReference {
-            let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
-            let targetType = String(target.split(separator: ".").first ?? "")
-            if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
-            definitionPath = target
-        }
-        let childDefinitions = structure.children(of: definitionPath)
+        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let structure = children.structure
         // Children grouped by name (and type, for choices), in the order they come.
         var groups: [(name: String, definition: ElementDefinition?, elements: [Element])] = []
         for child in element.children {
-            let definition = childDefinitions.first { $0.name == child.name }
+            let definition = children.element(named: child.name)
             let jsonName = definition?.jsonName(for: child.type) ?? child.name
             if let last = groups.indices.last, groups[last].name == jsonName {
                 groups[last].elements.append(child)

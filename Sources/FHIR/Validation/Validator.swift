@@ -29,16 +29,7 @@ public struct Validator: Sendable {
     /// Reads and validates a resource in JSON: reading problems (bad JSON, unknown elements, wrong
     /// JSON types) come first, as errors.
     public func validate(json bytes: [UInt8], profiles: [String] = []) -> ValidationResult {
-        let element: Element?
-        let problems: [FormatError]
-        do {
-            (element, problems) = try Element.read(json: bytes, definitions: definitions)
-        } catch {
-            return ValidationResult(issues: [Self.issue(error)])
-        }
-        var issues = problems.map(Self.issue)
-        if let element { issues += validate(element, profiles: profiles).issues }
-        return ValidationResult(issues: issues)
+        validate(profiles: profiles) { () throws(FormatError) in try Element.read(json: bytes, definitions: definitions) }
     }
 
     /// Validates a resource read or built before, against its type, the profiles in its
@@ -51,10 +42,15 @@ public struct Validator: Sendable {
 
     /// Reads and validates a resource in XML, like ``validate(json:profiles:)``.
     public func validate(xml bytes: [UInt8], profiles: [String] = []) -> ValidationResult {
+        validate(profiles: profiles) { () throws(FormatError) in try Element.read(xml: bytes, definitions: definitions) }
+    }
+
+    /// Reading problems first, then the validation of what could be read.
+    private func validate(profiles: [String], reading read: () throws(FormatError) -> (Element?, [FormatError])) -> ValidationResult {
         let element: Element?
         let problems: [FormatError]
         do {
-            (element, problems) = try Element.read(xml: bytes, definitions: definitions)
+            (element, problems) = try read()
         } catch {
             return ValidationResult(issues: [Self.issue(error)])
         }
@@ -111,16 +107,10 @@ extension Validator {
         /// Checks the children of `element` against the definitions under `definitionPath`, then
         /// each child, then the element's own invariants.
         mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: String, resource: Element) {
-            var structure = structure
-            var definitionPath = definitionPath
             let own = structure.element(at: definitionPath)
-            if let reference = own?.contentReference {
-                let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
-                let targetType = String(target.split(separator: ".").first ?? "")
-                if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
-                definitionPath = target
-            }
-            let childDefinitions = structure.children(of: definitionPath)
+            let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+            let structure = children.structure
+            let childDefinitions = children.elements
             var counts: [String: Int] = [:]
             var indexes: [String: Int] = [:]
             for child in element.children {

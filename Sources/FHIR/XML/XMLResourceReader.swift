@@ -30,23 +30,10 @@ struct XMLResourceReader {
     }
 
     private mutating func readChildren(of node: XMLTree.Node, structure: StructureDefinition, definitionPath: String, path: String) -> [Element] {
-        var structure = structure
-        var definitionPath = definitionPath
-        if let reference = structure.element(at: definitionPath)?.contentReference {
-            let target = String(reference.drop(while: { $0 == "#" }).split(separator: "#").last ?? "")
-            let targetType = String(target.split(separator: ".").first ?? "")
-            if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
-            definitionPath = target
-        }
-        let childDefinitions = structure.children(of: definitionPath)
-        var lookup: [String: (Int, String)] = [:]
-        for (number, definition) in childDefinitions.enumerated() {
-            if definition.isChoice {
-                for type in definition.types { lookup[definition.jsonName(for: type.code)] = (number, type.code) }
-            } else {
-                lookup[definition.name] = (number, definition.types.first?.code ?? "")
-            }
-        }
+        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let structure = children.structure
+        let childDefinitions = children.elements
+        let lookup = children.byName
         var read: [(order: Int, element: Element)] = []
         // Attributes: `id` of elements, `url` of extensions (definitions with xmlAttr).
         for attribute in node.attributes where attribute.name != "value" && !attribute.name.hasPrefix("xmlns") {
