@@ -63,10 +63,15 @@ public final class Definitions: Sendable {
         var valueSets: [String: Source] = [:]
         /// Canonical URL of the base definition of each core type, by type name.
         var typeURLs: [String: String] = [:]
+        /// The names of the resource types (abstract ones included).
+        var resourceTypes: Set<String> = []
     }
 
     private struct Compiled: Sendable {
         var structures: [String: StructureDefinition] = [:]
+        var structuresByType: [String: StructureDefinition] = [:]
+        var lineages: [String: [String]] = [:]
+        var children: [String: ChildDefinitions] = [:]
         var valueSets: [String: ValueSet] = [:]
     }
 
@@ -113,17 +118,20 @@ public final class Definitions: Sendable {
             guard let url = text(resource, "url") else { continue }
             Self.register(
                 .json(document, resource), url: url, resourceType: text(resource, "resourceType"), type: text(resource, "type"),
-                derivation: text(resource, "derivation"), in: &sources)
+                kind: text(resource, "kind"), derivation: text(resource, "derivation"), in: &sources)
         }
         self.sources = sources
     }
 
-    private static func register(_ source: Source, url: String, resourceType: String?, type: String?, derivation: String?, in sources: inout Sources) {
+    private static func register(
+        _ source: Source, url: String, resourceType: String?, type: String?, kind: String?, derivation: String?, in sources: inout Sources
+    ) {
         switch resourceType {
         case "StructureDefinition":
             sources.structures[url] = source
             if derivation != "constraint", let type, url == "http://hl7.org/fhir/StructureDefinition/\(type)" {
                 sources.typeURLs[type] = url
+                if kind == "resource" { sources.resourceTypes.insert(type) }
             }
         case "ValueSet":
             sources.valueSets[url] = source
@@ -139,7 +147,7 @@ public final class Definitions: Sendable {
             guard let url = text("url") else { continue }
             Self.register(
                 .element(resource), url: url, resourceType: text("resourceType") ?? resource.type, type: text("type"),
-                derivation: text("derivation"), in: &sources)
+                kind: text("kind"), derivation: text("derivation"), in: &sources)
         }
         self.sources = sources
     }
@@ -154,12 +162,15 @@ public final class Definitions: Sendable {
 
     /// The definition of a type or resource by name (`Patient`, `HumanName`, `date`).
     public func structure(forType type: String) -> StructureDefinition? {
-        sources.typeURLs[type].flatMap { structure(url: $0) }
+        if let done = compiled.withLock({ $0.structuresByType[type] }) { return done }
+        guard let url = sources.typeURLs[type], let structure = structure(url: url) else { return nil }
+        compiled.withLock { $0.structuresByType[type] = structure }
+        return structure
     }
 
     /// A StructureDefinition by canonical URL (a version after `|` is ignored).
     public func structure(url: String) -> StructureDefinition? {
-        let url = String(url.split(separator: "|", maxSplits: 1).first ?? "")
+        let url = url.contains("|") ? String(url.split(separator: "|", maxSplits: 1).first ?? "") : url
         if let done = compiled.withLock({ $0.structures[url] }) { return done }
         guard let resource = sources.structures[url]?.element else { return nil }
         let structure: StructureDefinition
@@ -182,7 +193,7 @@ public final class Definitions: Sendable {
 
     /// Whether `name` is a resource type (concrete or abstract).
     public func isResourceType(_ name: String) -> Bool {
-        structure(forType: name)?.kind == .resource
+        sources.resourceTypes.contains(name)
     }
 
     /// Whether `name` is a primitive type.
@@ -192,6 +203,22 @@ public final class Definitions: Sendable {
 
     /// The type names of `type` and its ancestors: `Patient`, `DomainResource`, `Resource`.
     public func lineage(of type: String) -> [String] {
+        if let known = compiled.withLock({ $0.lineages[type] }) { return known }
+        let names = computeLineage(of: type)
+        compiled.withLock { $0.lineages[type] = names }
+        return names
+    }
+
+    /// The definitions of the children of the element at `path` in `structure` (cached).
+    func children(of path: String, in structure: StructureDefinition) -> ChildDefinitions {
+        let key = structure.url + "#" + path
+        if let known = compiled.withLock({ $0.children[key] }) { return known }
+        let children = ChildDefinitions(of: path, in: structure, definitions: self)
+        compiled.withLock { $0.children[key] = children }
+        return children
+    }
+
+    private func computeLineage(of type: String) -> [String] {
         var names: [String] = []
         var current = structure(forType: type)
         while let structure = current, !names.contains(structure.type) {

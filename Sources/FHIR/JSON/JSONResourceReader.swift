@@ -40,7 +40,7 @@ struct JSONResourceReader {
     /// The children of the object at `index`, whose definition is `definitionPath` in
     /// `structure`; sorted in definition order.
     private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: String, isResource: Bool) -> [Element] {
-        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let children = definitions.children(of: definitionPath, in: structure)
         let structure = children.structure
         let childDefinitions = children.elements
         let lookup = children.byName

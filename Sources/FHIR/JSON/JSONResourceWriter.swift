@@ -24,7 +24,7 @@ struct JSONResourceWriter {
     }
 
     private mutating func writeMembers(of element: Element, structure: StructureDefinition, definitionPath: String, first: inout Bool, depth: Int) {
-        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let children = definitions.children(of: definitionPath, in: structure)
         let structure = children.structure
         // Children grouped by name (and type, for choices), in the order they come.
         var groups: [(name: String, definition: ElementDefinition?, elements: [Element])] = []

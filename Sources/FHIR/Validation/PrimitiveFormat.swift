@@ -35,9 +35,23 @@ enum PrimitiveFormat {
 
     /// Why `text` is not a valid `type` value, or `nil` when it is.
     static func problem(with text: String, type: String) -> String? {
-        if let regex = compiled[type],
-            regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
-        {
+        let matches: Bool
+        switch type {
+        // The frequent types are checked on the bytes; the regexes are the definition (and the
+        // tests check both agree).
+        case "date", "dateTime", "instant": matches = isTemporal(Array(text.utf8), type: type)
+        case "code": matches = isCode(text.utf8)
+        case "id": matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
+        case "uri", "url", "canonical": matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        case "decimal", "integer", "unsignedInt", "positiveInt": matches = isNumber(Array(text.utf8), type: type)
+        default:
+            if let regex = compiled[type] {
+                matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            } else {
+                matches = true
+            }
+        }
+        if !matches {
             return "not a valid \(type)"
         }
         switch type {
@@ -60,6 +74,111 @@ enum PrimitiveFormat {
             break
         }
         return nil
+    }
+
+    /// Whether `text` matches the pattern of `type`, by the regular expression (for tests).
+    static func matchesPattern(_ text: String, type: String) -> Bool {
+        guard let regex = compiled[type] else { return true }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    private static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
+
+    /// The number patterns: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` for decimals,
+    /// without fraction and exponent for integers, unsigned (`+` allowed, no 0) for positiveInt.
+    private static func isNumber(_ b: [UInt8], type: String) -> Bool {
+        var i = 0
+        func isDigit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
+        switch type {
+        case "positiveInt":
+            if i < b.count, b[i] == UInt8(ascii: "+") { i += 1 }
+            guard isDigit(i), b[i] != 0x30 else { return false }
+        case "unsignedInt":
+            guard isDigit(i) else { return false }
+        default:
+            if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
+            guard isDigit(i) else { return false }
+        }
+        let first = i
+        while isDigit(i) { i += 1 }
+        if b[first] == 0x30, i - first > 1 { return false }
+        guard type == "decimal" else { return i == b.count }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+        }
+        return i == b.count
+    }
+
+    /// `[^\s]+( [^\s]+)*`: no leading, trailing or double spaces, no other whitespace.
+    private static func isCode(_ utf8: String.UTF8View) -> Bool {
+        var previousSpace = true
+        for byte in utf8 {
+            if byte == 0x09 || byte == 0x0A || byte == 0x0D { return false }
+            if byte == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        return !previousSpace
+    }
+
+    /// `date`, `dateTime` or `instant` by the R4 patterns, on the bytes.
+    private static func isTemporal(_ b: [UInt8], type: String) -> Bool {
+        var i = 0
+        func digits(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var value = 0
+            for k in 0..<count {
+                let byte = b[i + k]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            i += count
+            return value
+        }
+        func take(_ byte: UInt8) -> Bool {
+            guard i < b.count, b[i] == byte else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), year > 0 else { return false }
+        if i == b.count { return type != "instant" }
+        guard take(UInt8(ascii: "-")), let month = digits(2), (1...12).contains(month) else { return false }
+        if i == b.count { return type != "instant" }
+        guard take(UInt8(ascii: "-")), let day = digits(2), (1...31).contains(day) else { return false }
+        if i == b.count { return type != "instant" }
+        guard type != "date", take(UInt8(ascii: "T")) else { return false }
+        guard let hour = digits(2), hour < 24, take(UInt8(ascii: ":")), let minute = digits(2), minute < 60,
+            take(UInt8(ascii: ":")), let second = digits(2), second <= 60
+        else { return false }
+        if take(UInt8(ascii: ".")) {
+            let start = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            guard i > start else { return false }
+        }
+        if take(UInt8(ascii: "Z")) { return i == b.count }
+        guard take(UInt8(ascii: "+")) || take(UInt8(ascii: "-")) else { return false }
+        guard let offsetHour = digits(2), take(UInt8(ascii: ":")), let offsetMinute = digits(2), offsetMinute < 60,
+            offsetHour < 14 || (offsetHour == 14 && offsetMinute == 0)
+        else { return false }
+        return i == b.count
     }
 
     /// `YYYY-MM-DD…`: the day exists in that month (29 February only in leap years).

@@ -108,7 +108,7 @@ extension Validator {
         /// each child, then the element's own invariants.
         mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: String, resource: Element) {
             let own = structure.element(at: definitionPath)
-            let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+            let children = definitions.children(of: definitionPath, in: structure)
             let structure = children.structure
             let childDefinitions = children.elements
             var counts: [String: Int] = [:]

@@ -30,7 +30,7 @@ struct XMLResourceReader {
     }
 
     private mutating func readChildren(of node: XMLTree.Node, structure: StructureDefinition, definitionPath: String, path: String) -> [Element] {
-        let children = ChildDefinitions(of: definitionPath, in: structure, definitions: definitions)
+        let children = definitions.children(of: definitionPath, in: structure)
         let structure = children.structure
         let childDefinitions = children.elements
         let lookup = children.byName
