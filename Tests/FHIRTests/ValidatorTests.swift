@@ -112,3 +112,55 @@ struct PrimitiveFormatTests {
         }
     }
 }
+
+@Suite("Profiles")
+struct ProfileTests {
+    /// A Patient profile given only by its differential: identifier sliced by system, the `nhs`
+    /// slice required, with a fixed system and a required value.
+    static let profile = #"""
+        {"resourceType":"StructureDefinition","url":"http://example.org/sd/nhs-patient","name":"NHSPatient","status":"draft",
+         "kind":"resource","abstract":false,"type":"Patient","derivation":"constraint",
+         "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient",
+         "differential":{"element":[
+           {"id":"Patient.identifier","path":"Patient.identifier","slicing":{"discriminator":[{"type":"value","path":"system"}],"rules":"open"}},
+           {"id":"Patient.identifier:nhs","path":"Patient.identifier","sliceName":"nhs","min":1,"max":"1"},
+           {"id":"Patient.identifier:nhs.system","path":"Patient.identifier.system","min":1,"fixedUri":"http://nhs.uk"},
+           {"id":"Patient.identifier:nhs.value","path":"Patient.identifier.value","min":1},
+           {"id":"Patient.gender","path":"Patient.gender","min":1}
+         ]}}
+        """#
+
+    let validator: Validator = {
+        let resource = try! Element.untyped(json: Array(ProfileTests.profile.utf8))
+        return Validator.standard(definitions: Definitions.r4.adding(resources: [resource]))
+    }()
+
+    func errors(_ text: String) -> [String] {
+        validator.validate(json: Array(text.utf8), profiles: ["http://example.org/sd/nhs-patient"]).errors.map { "\($0.code) \($0.expression)" }
+    }
+
+    @Test("the snapshot is generated from the differential, with the slice and its expanded children")
+    func snapshot() throws {
+        let profile = try #require(validator.definitions.structure(url: "http://example.org/sd/nhs-patient"))
+        #expect(profile.slices(of: "Patient.identifier").map(\.sliceName) == ["nhs"])
+        #expect(profile.element(at: "Patient.identifier:nhs.system")?.fixed?.value.value?.text == "http://nhs.uk")
+        #expect(profile.element(at: "Patient.identifier:nhs.value")?.min == 1)
+        // The unsliced identifier is not expanded: it is checked against Identifier itself.
+        #expect(profile.element(at: "Patient.identifier.system") == nil)
+        #expect(profile.element(at: "Patient.gender")?.min == 1)
+        #expect(profile.children(of: "Patient").count == Definitions.r4.structure(forType: "Patient")?.children(of: "Patient").count)
+    }
+
+    @Test("items are matched to slices by the discriminator; slice cardinality and slice rules are checked")
+    func slices() {
+        let good = #"{"resourceType":"Patient","gender":"male","identifier":[{"system":"http://other","value":"x"},{"system":"http://nhs.uk","value":"1"}]}"#
+        #expect(errors(good).isEmpty)
+        #expect(errors(#"{"resourceType":"Patient","gender":"male","identifier":[{"system":"http://other","value":"x"}]}"#)
+            == ["structure Patient.identifier"])
+        #expect(errors(#"{"resourceType":"Patient","gender":"male","identifier":[{"system":"http://nhs.uk"}]}"#)
+            == ["required Patient.identifier[0].value"])
+        #expect(errors(#"{"resourceType":"Patient","identifier":[{"system":"http://nhs.uk","value":"1"}]}"#) == ["required Patient.gender"])
+        // Without the profile, none of this applies.
+        #expect(Validator.standard().validate(json: Array(#"{"resourceType":"Patient"}"#.utf8)).errors.isEmpty)
+    }
+}

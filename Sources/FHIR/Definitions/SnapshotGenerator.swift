@@ -73,32 +73,44 @@ struct SnapshotGenerator {
         return index(of: id, in: elements)
     }
 
-    /// Adds the children of the element at `index` from its type, when it has none yet.
+    /// Adds the children of the element at `index` when it has none yet: for a slice, copies of
+    /// the children of the element it slices (which hold the base's and the profile's rules);
+    /// otherwise the elements of its type (or of the element it refers to).
     private func expandChildren(of index: Int, in elements: inout [ElementDefinition]) {
         let parent = elements[index]
         let hasChildren = index + 1 < elements.count && elements[index + 1].id.hasPrefix(parent.id + ".")
         guard !hasChildren else { return }
-        var source: [ElementDefinition]
-        var sourceRoot: String
-        if let reference = parent.contentReference {
+        var source: [ElementDefinition] = []
+        var sourceRoot = ""
+        let unsliced = Self.unslicedID(parent.id)
+        if unsliced != parent.id {
+            sourceRoot = unsliced
+            source = elements.filter { $0.id.hasPrefix(unsliced + ".") && !$0.id.dropFirst(unsliced.count).contains(":") }
+        }
+        if source.isEmpty, let reference = parent.contentReference {
             sourceRoot = String(reference.drop { $0 == "#" })
             let rootID = sourceRoot
             source = elements.filter { $0.id.hasPrefix(rootID + ".") && !$0.id.contains(":") }
-        } else if parent.types.count == 1, let type = definitions.structure(forType: parent.types[0].code),
-            !definitions.isPrimitiveType(parent.types[0].code) || true
-        {
+        }
+        if source.isEmpty, parent.types.count == 1, let type = definitions.structure(forType: parent.types[0].code) {
             sourceRoot = type.type
             source = Array(type.elements.dropFirst())
-        } else {
-            return
         }
+        guard !source.isEmpty else { return }
         let children = source.map { element -> ElementDefinition in
             var child = element
             child.id = parent.id + element.id.dropFirst(sourceRoot.count)
-            child.path = parent.path + element.path.dropFirst(sourceRoot.count)
+            child.path = parent.path + element.path.dropFirst(element.path.hasPrefix(sourceRoot) ? sourceRoot.count : 0)
             return child
         }
         elements.insert(contentsOf: children, at: index + 1)
+    }
+
+    /// `Bundle.entry:a.resource:b` → `Bundle.entry.resource`.
+    static func unslicedID(_ id: String) -> String {
+        id.split(separator: ".", omittingEmptySubsequences: false)
+            .map { part in part.firstIndex(of: ":").map { part[..<$0] } ?? part }
+            .joined(separator: ".")
     }
 
     /// The index after the last element of the subtree of `index` (its children and slices).

@@ -29,10 +29,14 @@ public struct StructureDefinition: Sendable {
     /// The snapshot's elements, in order.
     public var elements: [ElementDefinition]
 
-    /// For each element path (slices not included), the indexes of its direct children.
+    /// For each element id, the indexes of its direct children (slices not included): `Patient`
+    /// → `Patient.id`, …; `Patient.identifier:nhs` → `Patient.identifier:nhs.system`, ….
     private var childIndexes: [String: [Int]] = [:]
-    /// For each path, the index of its element (the unsliced one).
+    /// For each element id, its index.
     private var elementIndexes: [String: Int] = [:]
+    /// For each sliced element id, the indexes of its slices (`Patient.identifier` →
+    /// `Patient.identifier:nhs`, …).
+    private var sliceIndexes: [String: [Int]] = [:]
 
     /// Creates a definition from its parts.
     public init(
@@ -47,22 +51,34 @@ public struct StructureDefinition: Sendable {
         self.baseDefinition = baseDefinition
         self.derivation = derivation
         self.elements = elements
-        for (index, element) in elements.enumerated() where element.sliceName == nil && !element.id.contains(":") {
-            elementIndexes[element.path] = index
-            if let dot = element.path.lastIndex(of: ".") {
-                childIndexes[String(element.path[..<dot]), default: []].append(index)
+        for (index, element) in elements.enumerated() {
+            let id = element.id
+            elementIndexes[id] = elementIndexes[id] ?? index
+            guard let dot = id.lastIndex(of: ".") else { continue }
+            let last = id[id.index(after: dot)...]
+            if let colon = last.firstIndex(of: ":") {
+                // A slice: `<parent>.<name>:<slice>`.
+                sliceIndexes[String(id[..<colon]), default: []].append(index)
+            } else {
+                childIndexes[String(id[..<dot]), default: []].append(index)
             }
         }
     }
 
-    /// The (unsliced) element at a path.
-    public func element(at path: String) -> ElementDefinition? {
-        elementIndexes[path].map { elements[$0] }
+    /// The element with this id; for an element outside slices its id is its path
+    /// (`Patient.name`), inside a slice it names the slice (`Patient.identifier:nhs.system`).
+    public func element(at id: String) -> ElementDefinition? {
+        elementIndexes[id].map { elements[$0] }
     }
 
-    /// The direct children of the element at `path` (slices not included), in order.
-    public func children(of path: String) -> [ElementDefinition] {
-        (childIndexes[path] ?? []).map { elements[$0] }
+    /// The direct children of the element with this id (slices not included), in order.
+    public func children(of id: String) -> [ElementDefinition] {
+        (childIndexes[id] ?? []).map { elements[$0] }
+    }
+
+    /// The slices of the element with this id, in order.
+    public func slices(of id: String) -> [ElementDefinition] {
+        (sliceIndexes[id] ?? []).map { elements[$0] }
     }
 
     /// The root element (the type itself).

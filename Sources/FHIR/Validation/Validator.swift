@@ -135,9 +135,93 @@ extension Validator {
                            "\(definition.name) allows at most \(max) (found \(count))", element)
                 }
             }
+            for definition in childDefinitions where !structure.slices(of: definition.id).isEmpty {
+                checkSlices(of: definition, in: element, structure: structure, path: path, resource: resource)
+            }
             if let own {
                 checkInvariants(own.constraints, on: element, path: path, resource: resource)
             }
+        }
+
+        /// Assigns the items of a sliced element to its slices by the discriminators, checks each
+        /// slice's cardinality and each item against its slice; with `closed` slicing an item that
+        /// fits no slice is an error.
+        mutating func checkSlices(of definition: ElementDefinition, in element: Element, structure: StructureDefinition, path: String, resource: Element) {
+            let slices = structure.slices(of: definition.id)
+            let items = element.children.filter { $0.name == definition.name }
+            var matched = [Int](repeating: 0, count: slices.count)
+            // Slices whose discriminators cannot be decided here (a discriminator value not in
+            // the definitions, resolve(), profiles) make the slicing undecided: no cardinality or
+            // closed-slicing errors then, rather than false ones.
+            var decided = true
+            for (offset, item) in items.enumerated() {
+                let itemPath = path + "." + definition.name + (definition.isRepeating ? "[\(offset)]" : "")
+                let answers = slices.map { Self.matches(item, slice: $0, of: definition, in: structure) }
+                if answers.contains(where: { $0 == nil }) { decided = false }
+                guard let slice = answers.firstIndex(where: { $0 == true }) else {
+                    if decided, definition.slicing?.rules == "closed" {
+                        report(.error, .structure, itemPath, "\(definition.name) fits none of the slices, and the slicing is closed", item)
+                    }
+                    continue
+                }
+                matched[slice] += 1
+                let sliceDefinition = slices[slice]
+                if let pattern = sliceDefinition.pattern, !Self.matches(item, pattern.value, exactly: false) {
+                    report(.error, .value, itemPath, "value must match the pattern of slice \(sliceDefinition.sliceName ?? "")", item)
+                }
+                if !structure.children(of: sliceDefinition.id).isEmpty {
+                    validateContent(item, structure: structure, definitionPath: sliceDefinition.id, path: itemPath, resource: resource)
+                }
+            }
+            for (index, slice) in slices.enumerated() where decided || matched[index] > 0 {
+                let name = "\(definition.name):\(slice.sliceName ?? "")"
+                if matched[index] < slice.min {
+                    report(.error, .structure, path + "." + definition.name,
+                           "slice '\(name)': minimum required = \(slice.min), but only found \(matched[index])", element)
+                }
+                if let max = slice.max, matched[index] > max {
+                    report(.error, .structure, path + "." + definition.name,
+                           "slice '\(name)': maximum allowed = \(max), but found \(matched[index])", element)
+                }
+            }
+        }
+
+        /// Whether `item` belongs to `slice` (every discriminator of the slicing holds); `nil`
+        /// when that cannot be decided here.
+        static func matches(_ item: Element, slice: ElementDefinition, of sliced: ElementDefinition, in structure: StructureDefinition) -> Bool? {
+            guard let discriminators = sliced.slicing?.discriminators, !discriminators.isEmpty else { return nil }
+            for discriminator in discriminators {
+                let isSelf = discriminator.path == "$this"
+                let steps = isSelf ? [] : discriminator.path.split(separator: ".").map(String.init)
+                if steps.contains(where: { $0.contains("(") }) { return nil }  // resolve(), ofType(): not supported
+                var targets = [item]
+                for step in steps { targets = targets.flatMap { $0.children(named: step) } }
+                let definitionID = isSelf ? slice.id : slice.id + "." + steps.joined(separator: ".")
+                let target = structure.element(at: definitionID)
+                switch discriminator.type {
+                case "value", "pattern":
+                    if let expected = target?.fixed ?? target?.pattern ?? (isSelf ? slice.fixed ?? slice.pattern : nil) {
+                        let exactly = (target?.fixed ?? (isSelf ? slice.fixed : nil)) != nil
+                        guard targets.contains(where: { Walk.matches($0, expected.value, exactly: exactly) }) else { return false }
+                    } else if discriminator.path == "url", let url = slice.types.first?.profiles.first {
+                        // An extension slice: its url is the profile of its type.
+                        guard targets.contains(where: { $0.value?.text == url }) else { return false }
+                    } else {
+                        return nil
+                    }
+                case "type":
+                    guard let type = (isSelf ? slice : target)?.types.first?.code else { return nil }
+                    guard targets.contains(where: { $0.type == type }) else { return false }
+                case "exists":
+                    let required = (target?.min ?? 0) >= 1
+                    let forbidden = target?.max == 0
+                    if required, targets.isEmpty { return false }
+                    if forbidden, !targets.isEmpty { return false }
+                default:
+                    return nil
+                }
+            }
+            return true
         }
 
         mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: String, resource: Element) {
