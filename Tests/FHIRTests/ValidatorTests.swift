@@ -91,7 +91,7 @@ struct ValidatorTests {
 @Suite("PrimitiveFormat")
 struct PrimitiveFormatTests {
     @Test("the byte checks of dates, codes, ids and uris agree with the R4 regular expressions", arguments: [
-        "date", "dateTime", "instant", "code", "id", "uri", "decimal", "integer", "unsignedInt", "positiveInt",
+        "date", "dateTime", "instant", "code", "id", "uri", "decimal", "integer", "unsignedInt", "positiveInt", "base64Binary",
     ])
     func agreesWithPatterns(type: String) {
         let samples = [
@@ -100,6 +100,7 @@ struct PrimitiveFormatTests {
             "2020-01-01T10:00:00+14:01", "2020-01-01T10:00:00", "2020-01-01T10:00:60Z", "2020-01-01T10:00:00.Z",
             "a", "a b", " a", "a ", "a  b", "a\tb", "abc-12.3", String(repeating: "x", count: 64), String(repeating: "x", count: 65),
             "http://x/y", "http://x y", "urn:oid:1.2", "ab_c",
+            "aGVsbG8=", "aGVs bG8=", "aGV sbG8=", "aGVsbG8", " aGVsbG8= ", "aGVs\nbG8=", "a/b+",
             "0", "-0", "01", "1.50", "1.", ".5", "-1.5e10", "1E-22", "1e", "+5", "5", "-5", "00", "1.0e+5", "12a",
         ]
         // (Empty values are refused by the readers before any pattern, so "" is not among them.)
@@ -162,5 +163,31 @@ struct ProfileTests {
         #expect(errors(#"{"resourceType":"Patient","identifier":[{"system":"http://nhs.uk","value":"1"}]}"#) == ["required Patient.gender"])
         // Without the profile, none of this applies.
         #expect(Validator.standard().validate(json: Array(#"{"resourceType":"Patient"}"#.utf8)).errors.isEmpty)
+    }
+}
+
+@Suite("NativeInvariants")
+struct NativeInvariantsTests {
+    @Test("each native invariant answers as its FHIRPath expression on every node of the R4 examples")
+    func sameAsFHIRPath() throws {
+        var compared = 0
+        for file in Corpus.files(in: "fhir/fhir-test-cases/r4/examples", extension: "json") {
+            let resource = try Element(json: try Corpus.bytes(file))
+            var nodes: [Element] = []
+            func collect(_ element: Element) {
+                nodes.append(element)
+                element.children.forEach(collect)
+            }
+            collect(resource)
+            for (expression, native) in NativeInvariants.checks {
+                let path = try FHIRPath(expression)
+                for node in nodes {
+                    let expected = (try path.evaluateBoolean(node, environment: FHIRPathEnvironment(resource: resource, rootResource: resource, context: node))) ?? true
+                    #expect(native(node) == expected, "\(file) \(expression) on \(node.name)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 10_000)
     }
 }

@@ -44,6 +44,7 @@ enum PrimitiveFormat {
         case "id": matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
         case "uri", "url", "canonical": matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         case "decimal", "integer", "unsignedInt", "positiveInt": matches = isNumber(Array(text.utf8), type: type)
+        case "base64Binary": matches = isBase64(text.utf8)
         default:
             if let regex = compiled[type] {
                 matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
@@ -122,6 +123,27 @@ enum PrimitiveFormat {
             while isDigit(i) { i += 1 }
         }
         return i == b.count
+    }
+
+    /// Groups of four characters of the base64 alphabet (`+`, `/`, `=` included), whitespace
+    /// allowed around them.
+    private static func isBase64(_ utf8: String.UTF8View) -> Bool {
+        var count = 0
+        var inGroup = 0
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                count += 1
+                inGroup = (inGroup + 1) % 4
+            case 0x20, 0x09, 0x0A, 0x0D:
+                // Whitespace only between groups of four.
+                if inGroup != 0 { return false }
+            default:
+                return false
+            }
+        }
+        return count > 0 && count % 4 == 0
     }
 
     /// `[^\s]+( [^\s]+)*`: no leading, trailing or double spaces, no other whitespace.
