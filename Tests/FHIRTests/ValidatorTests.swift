@@ -191,3 +191,24 @@ struct NativeInvariantsTests {
         #expect(compared > 10_000)
     }
 }
+
+@Suite("Bundle rules")
+struct BundleRuleTests {
+    func errors(_ text: String) -> [String] {
+        Validator.standard().validate(json: Array(text.utf8)).errors.map { "\($0.expression): \($0.message)" }
+    }
+
+    @Test("fullUrls are absolute, unique (bdl-7) and agree with their resource; link relations occur once; search results have ids")
+    func rules() {
+        let good = #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"urn:uuid:5b2d1f0c-1f4a-4b39-9f0b-6b8f0a4c3d2e","resource":{"resourceType":"Patient"}}]}"#
+        #expect(errors(good).isEmpty)
+        #expect(errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#)
+            == ["Bundle.entry[0].fullUrl: the fullUrl must be an absolute URL"])
+        #expect(errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/Patient/2","resource":{"resourceType":"Patient","id":"1"}}]}"#)
+            == ["Bundle.entry[0].fullUrl: the fullUrl does not match the resource's type and id"])
+        #expect(errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#)
+            .map { $0.prefix(16) } == ["Bundle: bdl-7: F"])  // the invariant FullUrl must be unique
+        #expect(errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/a"},{"relation":"self","url":"http://x.org/b"}],"entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient"}}]}"#).sorted()
+            == ["Bundle.entry[0].resource: search results must have ids", "Bundle.link[1].relation: the link relation 'self' can only occur once"])
+    }
+}

@@ -1,0 +1,39 @@
+extension Validator.Walk {
+    /// The rules of a Bundle that its definitions do not state: absolute fullUrls, each link
+    /// relation once, a fullUrl ending in `Type/id` that agrees with its resource, resources with
+    /// ids in search results. (Unique fullUrls are the invariant bdl-7.)
+    mutating func checkBundle(_ bundle: Element, path: String) {
+        let type = bundle.child(named: "type")?.value?.text
+        for (index, entry) in bundle.children(named: "entry").enumerated() {
+            let entryPath = "\(path).entry[\(index)]"
+            let resource = entry.child(named: "resource")
+            if let fullUrl = entry.child(named: "fullUrl")?.value?.text {
+                if !Self.isAbsoluteURL(fullUrl) {
+                    report(.error, .value, entryPath + ".fullUrl", "the fullUrl must be an absolute URL", entry)
+                }
+                if let resource, let id = resource.child(named: "id")?.value?.text, !fullUrl.hasPrefix("urn:"),
+                    !fullUrl.hasSuffix("/\(resource.type)/\(id)"), fullUrl.contains("/\(resource.type)/")
+                {
+                    report(.error, .value, entryPath + ".fullUrl", "the fullUrl does not match the resource's type and id", entry)
+                }
+            }
+            if type == "searchset", let resource, resource.child(named: "id") == nil {
+                report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
+            }
+        }
+        var relations: Set<String> = []
+        for (index, link) in bundle.children(named: "link").enumerated() {
+            guard let relation = link.child(named: "relation")?.value?.text else { continue }
+            if !relations.insert(relation).inserted {
+                report(.error, .value, "\(path).link[\(index)].relation", "the link relation '\(relation)' can only occur once", link)
+            }
+        }
+    }
+
+    /// `http://…`, `https://…`, `urn:uuid:…`, `urn:oid:…` and other URIs with a scheme.
+    static func isAbsoluteURL(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
+        let scheme = text[..<colon]
+        return scheme.first?.isLetter == true && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+}
