@@ -13,6 +13,10 @@ struct ValidatorTests {
     static let invalidExamples = [
         // Its nested display items (fly-over texts) have no linkId, which R4 requires (1..1).
         "bundle-questionnaire.json": ["Questionnaire.item[0].item[0].linkId"],
+        // References to types the element does not allow.
+        "devicemetric-example.json": ["DeviceMetric.parent"],  // a DeviceDefinition; R4 allows Device
+        "deviceusestatement-example.json": ["DeviceUseStatement.reasonReference[0]"],  // a Procedure
+        "medicationrequest0301.json": ["MedicationRequest.dispenseRequest.performer"],  // a Practitioner; R4 allows Organization
     ]
 
     @Test("the official R4 examples have no errors (invariants aside), except the known invalid ones")
@@ -210,5 +214,19 @@ struct BundleRuleTests {
             .map { $0.prefix(16) } == ["Bundle: bdl-7: F"])  // the invariant FullUrl must be unique
         #expect(errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/a"},{"relation":"self","url":"http://x.org/b"}],"entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient"}}]}"#).sorted()
             == ["Bundle.entry[0].resource: search results must have ids", "Bundle.link[1].relation: the link relation 'self' can only occur once"])
+    }
+}
+
+@Suite("References")
+struct ReferenceTests {
+    @Test("a Type/id reference must name a type the element allows")
+    func targets() {
+        func errors(_ text: String) -> [String] {
+            Validator.standard().validate(json: Array(text.utf8)).errors.map(\.expression)
+        }
+        #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/1"}}"#).isEmpty)
+        #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"http://x.org/fhir/Group/1/_history/2"}}"#).isEmpty)
+        #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Observation/1"}}"#) == ["Observation.subject"])
+        #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"urn:uuid:5b2d1f0c-1f4a-4b39-9f0b-6b8f0a4c3d2e"}}"#).isEmpty)
     }
 }

@@ -258,6 +258,9 @@ extension Validator {
             }
             // Children: inline groups under this element's path, other types under their own
             // definition (the extensions and id of a primitive under Element).
+            if element.type == "Reference" {
+                checkReferenceTarget(element, definition: definition, path: path)
+            }
             if element.type == "BackboneElement" || element.type == "Element" || definition.types.isEmpty {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
             } else if definitions.isPrimitiveType(element.type) {
@@ -274,6 +277,25 @@ extension Validator {
                 // The element's own invariants as used here (those of the type were checked).
                 let typeKeys = Set(type.root?.constraints.map(\.key) ?? [])
                 checkInvariants(definition.constraints.filter { !typeKeys.contains($0.key) }, on: element, path: path, resource: resource)
+            }
+        }
+
+        /// A reference written `Type/id` (relative, or at the end of an absolute URL) must name a
+        /// type the element allows (its `targetProfile`s).
+        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: String) {
+            guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
+                let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
+            else { return }
+            let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
+            // …/Type/id or …/Type/id/_history/version
+            let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
+            guard typeIndex >= 0, parts.count >= 2 else { return }
+            let type = parts[typeIndex]
+            guard definitions.isResourceType(type) else { return }
+            let allowed = targets.compactMap { definitions.structure(url: $0)?.type }
+            guard !allowed.isEmpty, !allowed.contains("Resource") else { return }
+            if !definitions.lineage(of: type).contains(where: allowed.contains) {
+                report(.error, .structure, path, "the type '\(type)' of the reference is not a valid target here (must be one of \(allowed.joined(separator: ", ")))", element)
             }
         }
 
