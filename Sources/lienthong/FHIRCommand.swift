@@ -117,24 +117,25 @@ struct FHIRValidateCommand: AsyncParsableCommand {
 struct FHIRConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a FHIR resource between XML and JSON (XML output is not available yet).",
-        discussion: "Reads JSON or XML and writes FHIR JSON to standard output, pretty-printed."
+        abstract: "Convert a FHIR resource between JSON and XML.",
+        discussion: "Reads JSON or XML and writes FHIR JSON or XML to standard output, pretty-printed unless --compact."
     )
 
     @Argument(help: "The resource file ('-' for standard input).")
     var file: String
 
-    @Option(help: "The output format: json (xml is not available yet).")
+    @Option(help: "The output format: json or xml.")
     var to: String = "json"
 
-    @Flag(help: "Write compact JSON (no indentation).")
+    @Flag(help: "Write without indentation.")
     var compact = false
 
     func run() async throws {
-        guard to == "json" else {
-            throw CLIError("fhir convert: --to \(to) is not available; only json is written so far")
+        guard to == "json" || to == "xml" else {
+            throw CLIError("fhir convert: --to must be json or xml, not \(to)")
         }
         let element = try FHIRCommand.read(try InputFile.read(file), definitions: .r4)
-        print(String(decoding: element.json(pretty: !compact), as: UTF8.self))
+        let bytes = to == "xml" ? element.xml(pretty: !compact) : element.json(pretty: !compact)
+        print(String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -72,3 +72,33 @@ struct ElementXMLTests {
         return copy
     }
 }
+
+@Suite("FHIR XML writing")
+struct XMLWritingTests {
+    @Test("every R4 example (JSON and XML) written as XML reads back to the same tree")
+    func roundTrip() throws {
+        let folder = "fhir/fhir-test-cases/r4/examples"
+        var count = 0
+        for file in Corpus.files(in: folder, extension: "json") + Corpus.files(in: folder, extension: "xml") {
+            let bytes = try Corpus.bytes(file)
+            let element = file.hasSuffix(".xml") ? try Element(xml: bytes) : try Element(json: bytes)
+            for pretty in [false, true] {
+                let written = element.xml(pretty: pretty)
+                let (again, problems) = try Element.read(xml: written)
+                #expect(problems.isEmpty, "\(file): \(problems.prefix(2))")
+                // The narrative is markup, which the XML reader writes back in its own form.
+                #expect(again.map(ElementXMLTests.withoutNarrative) == ElementXMLTests.withoutNarrative(element), "\(file)")
+            }
+            count += 1
+        }
+        #expect(count > 80)
+    }
+
+    @Test("attributes, escaping and choice names")
+    func details() throws {
+        let patient = try Element(json: Array(#"{"resourceType":"Patient","id":"p1","extension":[{"url":"http://x.org/e","valueString":"a\"b<c>&\nd"}],"birthDate":"2020-01-02","_birthDate":{"id":"b"},"deceasedBoolean":false}"#.utf8))
+        let text = String(decoding: patient.xml(), as: UTF8.self)
+        #expect(text == #"<?xml version="1.0" encoding="UTF-8"?><Patient xmlns="http://hl7.org/fhir"><id value="p1"/><extension url="http://x.org/e"><valueString value="a&quot;b&lt;c&gt;&amp;&#10;d"/></extension><birthDate id="b" value="2020-01-02"/><deceasedBoolean value="false"/></Patient>"#)
+        #expect(try Element(xml: patient.xml()) == patient)
+    }
+}

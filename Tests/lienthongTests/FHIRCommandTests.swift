@@ -49,13 +49,16 @@ struct FHIRCommandTests {
         #expect(ok.output.contains("dom-6"))
     }
 
-    @Test("convert writes XML input as FHIR JSON; an unreadable file is named with line and column")
+    @Test("convert writes XML input as FHIR JSON and back as XML; an unreadable file is named with line and column")
     func convert() throws {
         let xml = try file("<Observation xmlns=\"http://hl7.org/fhir\"><status value=\"final\"/><code><text value=\"w\"/></code><valueQuantity><value value=\"1.50\"/></valueQuantity></Observation>", "o.xml")
         let result = try run(["fhir", "convert", xml, "--compact"])
         #expect(result.status == 0)
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines)
             == #"{"resourceType":"Observation","status":"final","code":{"text":"w"},"valueQuantity":{"value":1.50}}"#)
+        let back = try run(["fhir", "convert", xml, "--to", "xml", "--compact"])
+        #expect(back.status == 0)
+        #expect(back.output.contains(#"<valueQuantity><value value="1.50"/></valueQuantity>"#))
         let broken = try file("{\n  \"resourceType\": \"Patient\",\n  \"active\": tru\n}", "broken.json")
         let failed = try run(["fhir", "convert", broken])
         #expect(failed.status != 0)

@@ -42,3 +42,14 @@ extension Element {
         return root
     }
 }
+
+extension Element {
+    /// This resource as FHIR XML (UTF-8, with an XML declaration).
+    ///
+    /// - Parameter pretty: indent with two spaces and break lines.
+    public func xml(definitions: Definitions = .r4, pretty: Bool = false) -> [UInt8] {
+        var writer = XMLResourceWriter(definitions: definitions, pretty: pretty)
+        writer.writeResource(self)
+        return Array(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + (pretty ? "\n" : "") + writer.output).utf8)
+    }
+}
