@@ -230,3 +230,40 @@ struct ReferenceTests {
         #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"urn:uuid:5b2d1f0c-1f4a-4b39-9f0b-6b8f0a4c3d2e"}}"#).isEmpty)
     }
 }
+
+@Suite("QuestionnaireResponse")
+struct QuestionnaireResponseTests {
+    static let questionnaire = #"""
+        {"resourceType":"Questionnaire","url":"http://example.org/q/intake","status":"active","item":[
+          {"linkId":"smoker","text":"Smoker?","type":"boolean","required":true},
+          {"linkId":"color","text":"Colour","type":"choice","answerOption":[{"valueCoding":{"system":"http://x.org/c","code":"red"}}]},
+          {"linkId":"note","text":"Note","type":"display"}
+        ]}
+        """#
+
+    func errors(_ response: String) throws -> [String] {
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(Self.questionnaire.utf8))])
+        return Validator.standard(definitions: definitions).validate(json: Array(response.utf8)).errors.map { "\($0.expression): \($0.message)" }
+    }
+
+    func response(_ items: String, status: String = "completed") -> String {
+        #"{"resourceType":"QuestionnaireResponse","questionnaire":"http://example.org/q/intake","status":""# + status + #"","item":["# + items + "]}"
+    }
+
+    @Test("linkIds, answer types, answer options, answers on display items and required items")
+    func checks() throws {
+        #expect(try errors(response(#"{"linkId":"smoker","answer":[{"valueBoolean":true}]},{"linkId":"color","answer":[{"valueCoding":{"system":"http://x.org/c","code":"red"}}]}"#)).isEmpty)
+        #expect(try errors(response(#"{"linkId":"smoker","answer":[{"valueString":"yes"}]}"#))
+            == ["QuestionnaireResponse.item[0].answer[0].value: the answer must be of type boolean, not string"])
+        #expect(try errors(response(#"{"linkId":"smoker","answer":[{"valueBoolean":true}]},{"linkId":"color","answer":[{"valueCoding":{"system":"http://x.org/c","code":"blue"}}]}"#))
+            == ["QuestionnaireResponse.item[1].answer[0].value: the answer is not in the set of permitted values"])
+        #expect(try errors(response(#"{"linkId":"smoker","answer":[{"valueBoolean":true}]},{"linkId":"age","answer":[{"valueInteger":3}]}"#))
+            == ["QuestionnaireResponse.item[1]: linkId 'age' is not in the questionnaire here"])
+        #expect(try errors(response(#"{"linkId":"smoker","answer":[{"valueBoolean":true}]},{"linkId":"note","answer":[{"valueString":"x"}]}"#))
+            == ["QuestionnaireResponse.item[1]: items of type display cannot have answers"])
+        #expect(try errors(response(#"{"linkId":"color","answer":[{"valueCoding":{"system":"http://x.org/c","code":"red"}}]}"#))
+            == ["QuestionnaireResponse: no answer for the required item 'smoker'"])
+        // In progress: required items may still be missing.
+        #expect(try errors(response(#"{"linkId":"color","answer":[{"valueCoding":{"system":"http://x.org/c","code":"red"}}]}"#, status: "in-progress")).isEmpty)
+    }
+}

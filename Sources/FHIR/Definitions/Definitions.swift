@@ -65,6 +65,8 @@ public final class Definitions: Sendable {
         var typeURLs: [String: String] = [:]
         /// The names of the resource types (abstract ones included).
         var resourceTypes: Set<String> = []
+        /// Other conformance resources (Questionnaires, CodeSystems, …) by canonical URL.
+        var others: [String: Source] = [:]
     }
 
     private struct Compiled: Sendable {
@@ -136,7 +138,7 @@ public final class Definitions: Sendable {
         case "ValueSet":
             sources.valueSets[url] = source
         default:
-            break
+            sources.others[url] = source
         }
     }
 
@@ -189,6 +191,13 @@ public final class Definitions: Sendable {
         }
         compiled.withLock { $0.structures[url] = structure }
         return structure
+    }
+
+    /// Another conformance resource added to these definitions (a Questionnaire, a CodeSystem, …),
+    /// by canonical URL, as an untyped tree.
+    public func resource(url: String) -> Element? {
+        let url = url.contains("|") ? String(url.split(separator: "|", maxSplits: 1).first ?? "") : url
+        return sources.others[url]?.element
     }
 
     /// Whether `name` is a resource type (concrete or abstract).

@@ -90,6 +90,7 @@ extension Validator {
             }
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
             if resource.type == "Bundle" { checkBundle(resource, path: path) }
+            if resource.type == "QuestionnaireResponse" { checkQuestionnaireResponse(resource, path: path) }
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
             for url in declared + extraProfiles {
                 guard let profile = definitions.structure(url: url) else {
