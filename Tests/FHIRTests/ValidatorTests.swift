@@ -267,3 +267,20 @@ struct QuestionnaireResponseTests {
         #expect(try errors(response(#"{"linkId":"color","answer":[{"valueCoding":{"system":"http://x.org/c","code":"red"}}]}"#, status: "in-progress")).isEmpty)
     }
 }
+
+@Suite("Code systems")
+struct CodeSystemTests {
+    @Test("a Coding of a code system known here must use one of its codes (nested ones too)")
+    func codes() throws {
+        let codeSystem = #"{"resourceType":"CodeSystem","url":"http://example.org/cs","status":"active","content":"complete","concept":[{"code":"a","concept":[{"code":"a1"}]},{"code":"b"}]}"#
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(codeSystem.utf8))])
+        func errors(_ code: String, system: String = "http://example.org/cs") -> [String] {
+            let text = #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":""# + system + #"","code":""# + code + #""}]}}"#
+            return Validator.standard(definitions: definitions).validate(json: Array(text.utf8)).errors.map(\.expression)
+        }
+        #expect(errors("a").isEmpty)
+        #expect(errors("a1").isEmpty)
+        #expect(errors("c") == ["Observation.code.coding[0].code"])
+        #expect(errors("c", system: "http://example.org/other").isEmpty)  // unknown system: not checked
+    }
+}
