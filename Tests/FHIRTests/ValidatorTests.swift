@@ -284,3 +284,19 @@ struct CodeSystemTests {
         #expect(errors("c", system: "http://example.org/other").isEmpty)  // unknown system: not checked
     }
 }
+
+@Suite("Extensions")
+struct ExtensionTests {
+    @Test("an extension defined here must carry a value of an allowed type")
+    func valueTypes() throws {
+        let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/nickname","name":"Nickname","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension","path":"Extension"},{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/nickname"},{"id":"Extension.value[x]","path":"Extension.value[x]","min":1,"type":[{"code":"string"}]}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+        func errors(_ value: String) -> [String] {
+            let text = #"{"resourceType":"Patient","extension":[{"url":"http://example.org/ext/nickname""# + value + "}]}"
+            return validator.validate(json: Array(text.utf8)).errors.map { "\($0.code) \($0.expression)" }
+        }
+        #expect(errors(#","valueString":"Bi""#).isEmpty)
+        #expect(errors(#","valueInteger":3"#) == ["structure Patient.extension[0].value"])
+        #expect(errors(#","extension":[{"url":"x","valueString":"y"}]"#) == ["required Patient.extension[0]"])
+    }
+}

@@ -265,6 +265,9 @@ extension Validator {
             if element.type == "Coding" {
                 checkCodeSystem(element, path: path)
             }
+            if element.type == "Extension" {
+                checkExtension(element, path: path, resource: resource)
+            }
             if element.type == "BackboneElement" || element.type == "Element" || definition.types.isEmpty {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
             } else if definitions.isPrimitiveType(element.type) {
