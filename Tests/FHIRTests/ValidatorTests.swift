@@ -1,3 +1,4 @@
+import Foundation
 @testable import FHIR
 import Testing
 
@@ -298,5 +299,44 @@ struct ExtensionTests {
         #expect(errors(#","valueString":"Bi""#).isEmpty)
         #expect(errors(#","valueInteger":3"#) == ["structure Patient.extension[0].value"])
         #expect(errors(#","extension":[{"url":"x","valueString":"y"}]"#) == ["required Patient.extension[0]"])
+    }
+}
+
+@Suite("VN Core IG")
+struct VNCoreTests {
+    /// `…/shared/specs/vn-core-ig/resources`.
+    static let folder = Corpus.root.deletingLastPathComponent().appendingPathComponent("specs/vn-core-ig/resources")
+
+    static func definitions() throws -> (Definitions, [String]) {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().filter { $0.hasSuffix(".xml") }
+        var resources: [Element] = []
+        var profiles: [String] = []
+        for name in names {
+            let resource = try Element.untyped(xml: [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
+            resources.append(resource)
+            if name.hasPrefix("StructureDefinition"), let url = resource.child(named: "url")?.value?.text { profiles.append(url) }
+        }
+        return (Definitions.r4.adding(resources: resources), profiles)
+    }
+
+    @Test("every VN Core StructureDefinition compiles (snapshots generated, unknown IPS bases replaced by the core type)")
+    func profilesCompile() throws {
+        let (definitions, profiles) = try Self.definitions()
+        #expect(profiles.count > 50)
+        let failed = profiles.filter { definitions.structure(url: $0) == nil }
+        #expect(failed.isEmpty, "\(failed)")
+        let patient = try #require(definitions.structure(url: "http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"))
+        #expect(patient.missingBase == "http://hl7.org/fhir/uv/ips/StructureDefinition/Patient-uv-ips")
+        #expect(patient.slices(of: "Patient.identifier").count >= 3)
+        #expect(patient.element(at: "Patient.identifier:TheCCCD.system")?.fixed?.value.value?.text == "http://fhir.ehealth.gov.vn/core/sid/national_id")
+    }
+
+    @Test("a Patient claiming the VN Core profile is checked against it, with a warning for the unknown IPS base")
+    func patient() throws {
+        let (definitions, _) = try Self.definitions()
+        let text = #"{"resourceType":"Patient","meta":{"profile":["http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"]},"text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},"name":[{"text":"A"}],"gender":"male"}"#
+        let result = Validator.standard(definitions: definitions).validate(json: Array(text.utf8))
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.issues.contains { $0.severity == .warning && $0.message.contains("Patient-uv-ips") })
     }
 }

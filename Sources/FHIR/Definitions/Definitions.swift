@@ -181,12 +181,21 @@ public final class Definitions: Sendable {
             structure = compiledStructure
         } else {
             // Given by its differential: the snapshot is generated against the base.
+            // A base that is not here (another guide's profile) is replaced by the core type, and
+            // the profile says so (``StructureDefinition/missingBase``).
             guard let differential = resource.child(named: "differential"),
-                let baseURL = resource.child(named: "baseDefinition")?.value?.text, baseURL != url,
-                let base = self.structure(url: baseURL)
+                let baseURL = resource.child(named: "baseDefinition")?.value?.text, baseURL != url
             else { return nil }
+            var missingBase: String?
+            var base = self.structure(url: baseURL)
+            if base == nil, let type = resource.child(named: "type")?.value?.text {
+                base = self.structure(forType: type)
+                missingBase = baseURL
+            }
+            guard let base else { return nil }
             let elements = SnapshotGenerator(definitions: self).snapshot(differential: differential.children(named: "element"), base: base)
-            guard let generated = try? StructureDefinition(resource: resource, elements: elements) else { return nil }
+            guard var generated = try? StructureDefinition(resource: resource, elements: elements) else { return nil }
+            generated.missingBase = missingBase ?? base.missingBase
             structure = generated
         }
         compiled.withLock { $0.structures[url] = structure }

@@ -28,6 +28,9 @@ public struct StructureDefinition: Sendable {
     public var derivation: String?
     /// The snapshot's elements, in order.
     public var elements: [ElementDefinition]
+    /// When the snapshot was generated against the core type because the base profile (this
+    /// URL) is not among the definitions: the rules of that base are not checked.
+    public var missingBase: String?
 
     /// For each element id, the indexes of its direct children (slices not included): `Patient`
     /// → `Patient.id`, …; `Patient.identifier:nhs` → `Patient.identifier:nhs.system`, ….

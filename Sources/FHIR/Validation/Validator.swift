@@ -102,6 +102,10 @@ extension Validator {
                     report(.error, .structure, path, "profile \(url) is for \(profile.type), not \(resource.type)", resource)
                     continue
                 }
+                if let missing = profile.missingBase {
+                    report(.warning, .notSupported, path,
+                           "profile \(url) derives from \(missing), which is not known here; its own rules are checked over the core \(profile.type)", resource)
+                }
                 validateContent(resource, structure: profile, definitionPath: profile.type, path: path, resource: resource)
             }
         }
