@@ -340,3 +340,24 @@ struct VNCoreTests {
         #expect(result.issues.contains { $0.severity == .warning && $0.message.contains("Patient-uv-ips") })
     }
 }
+
+@Suite("Value set expansion")
+struct ValueSetExpansionTests {
+    @Test("a guide's value sets are expanded from its code systems: lists, whole systems, is-a, imports, excludes")
+    func expansion() throws {
+        let resources = [
+            #"{"resourceType":"CodeSystem","url":"http://x.org/cs","status":"active","content":"complete","concept":[{"code":"a","concept":[{"code":"a1"},{"code":"a2"}]},{"code":"b"}]}"#,
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/all","status":"active","compose":{"include":[{"system":"http://x.org/cs"}],"exclude":[{"system":"http://x.org/cs","concept":[{"code":"b"}]}]}}"#,
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/a","status":"active","compose":{"include":[{"system":"http://x.org/cs","filter":[{"property":"concept","op":"descendent-of","value":"a"}]}]}}"#,
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/import","status":"active","compose":{"include":[{"valueSet":["http://x.org/vs/a"]},{"system":"http://x.org/other","concept":[{"code":"z"}]}]}}"#,
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/remote","status":"active","compose":{"include":[{"system":"http://snomed.info/sct"}]}}"#,
+        ]
+        let definitions = Definitions.r4.adding(resources: try resources.map { try Element.untyped(json: Array($0.utf8)) })
+        func codes(_ url: String) -> [String]? { definitions.valueSet(url: url)?.codes.map { $0.map(\.code).sorted() } }
+        #expect(codes("http://x.org/vs/all") == ["a", "a1", "a2"])
+        #expect(codes("http://x.org/vs/a") == ["a1", "a2"])
+        #expect(codes("http://x.org/vs/import") == ["a1", "a2", "z"])
+        #expect(codes("http://x.org/vs/remote") == nil)
+        #expect(definitions.valueSet(url: "http://x.org/vs/remote")?.unexpandedReason?.contains("snomed") == true)
+    }
+}

@@ -269,6 +269,14 @@ public final class Definitions: Sendable {
             }
             add(expansion.children(named: "contains"))
             valueSet.codes = codes
+        } else if let compose = resource.child(named: "compose") {
+            // An implementation guide's value set: expanded here from its compose and the code
+            // systems these definitions hold.
+            var visiting: Set<String> = [url]
+            switch ValueSetExpander(definitions: self).expand(compose, visiting: &visiting) {
+            case .success(let codes): valueSet.codes = codes
+            case .failure(let reason): valueSet.unexpandedReason = reason.message
+            }
         } else {
             valueSet.unexpandedReason = resource.children(named: "extension").first?.children.first { $0.name.hasPrefix("value") }?.value?.text
                 ?? "the value set has no expansion here"
