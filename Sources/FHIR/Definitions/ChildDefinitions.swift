@@ -11,6 +11,8 @@ struct ChildDefinitions: Sendable {
     let elements: [ElementDefinition]
     /// JSON/XML name → (index in ``elements``, type).
     let byName: [String: (index: Int, type: String)]
+    /// Element name (`value` for `value[x]`) → index in ``elements``.
+    let byElementName: [String: Int]
 
     /// The children of the element at `path` in `structure`.
     init(of path: String, in structure: StructureDefinition, definitions: Definitions) {
@@ -34,10 +36,15 @@ struct ChildDefinitions: Sendable {
             }
         }
         self.byName = byName
+        var byElementName: [String: Int] = [:]
+        for (index, definition) in elements.enumerated() where byElementName[definition.name] == nil {
+            byElementName[definition.name] = index
+        }
+        self.byElementName = byElementName
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).
     func element(named name: String) -> ElementDefinition? {
-        elements.first { $0.name == name }
+        byElementName[name].map { elements[$0] }
     }
 }

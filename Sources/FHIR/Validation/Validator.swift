@@ -120,7 +120,7 @@ extension Validator {
             var counts: [String: Int] = [:]
             var indexes: [String: Int] = [:]
             for child in element.children {
-                guard let definition = childDefinitions.first(where: { $0.name == child.name }) else {
+                guard let definition = children.element(named: child.name) else {
                     report(.error, .structure, path + "." + child.name, "element '\(child.name)' is not allowed here", child)
                     continue
                 }
