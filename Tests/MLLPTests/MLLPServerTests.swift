@@ -124,7 +124,9 @@ struct MLLPServerTests {
 
     @Test("an idle connection is closed by the server")
     func idleTimeout() async throws {
-        try await TestSupport.withServer({ $0.idleTimeout = .milliseconds(100) }) { port, _ in
+        // Long enough that a loaded machine (CI runs suites in parallel on two cores) still gets
+        // the frame to the server before the idle clock runs out; the close itself is awaited.
+        try await TestSupport.withServer({ $0.idleTimeout = .seconds(1) }) { port, _ in
             let connection = try await TestSupport.rawConnection(port: port)
             let framesBeforeClose = try await TestSupport.within {
                 try await connection.executeThenClose { inbound, outbound in
