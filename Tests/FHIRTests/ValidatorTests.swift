@@ -361,3 +361,22 @@ struct ValueSetExpansionTests {
         #expect(definitions.valueSet(url: "http://x.org/vs/remote")?.unexpandedReason?.contains("snomed") == true)
     }
 }
+
+@Suite("Value limits")
+struct ValueLimitTests {
+    @Test("minValue and maxValue of a profile bound numbers; no string is longer than 1 MB")
+    func limits() throws {
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/risk","name":"Risk","status":"draft","kind":"resource","abstract":false,"type":"RiskAssessment","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/RiskAssessment","differential":{"element":[{"id":"RiskAssessment.prediction.probability[x]","path":"RiskAssessment.prediction.probability[x]","type":[{"code":"decimal"}],"minValueDecimal":0,"maxValueDecimal":100}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ probability: String) -> [String] {
+            let text = #"{"resourceType":"RiskAssessment","status":"final","subject":{"reference":"Patient/1"},"prediction":[{"probabilityDecimal":"# + probability + "}]}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/risk"]).errors.map(\.message)
+        }
+        #expect(errors("55.5").isEmpty)
+        #expect(errors("100.5").contains { $0.contains("greater than the maximum 100") })
+        #expect(errors("-1").contains { $0.contains("less than the minimum 0") })
+        let long = String(repeating: "x", count: 1_048_577)
+        let result = Validator.standard().validate(json: Array((#"{"resourceType":"Patient","name":[{"text":""# + long + #""}]}"#).utf8))
+        #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
+    }
+}

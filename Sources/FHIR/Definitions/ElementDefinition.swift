@@ -80,6 +80,9 @@ public struct ElementDefinition: Sendable {
     public var fixed: (type: String, value: Element)?
     /// `pattern[x]`: the type and the value.
     public var pattern: (type: String, value: Element)?
+    /// `minValue[x]` and `maxValue[x]`, as written (numbers, dates).
+    public var minValue: String?
+    public var maxValue: String?
 
     /// Whether the element may repeat (its maximum is over 1).
     public var isRepeating: Bool { max.map { $0 > 1 } ?? true }

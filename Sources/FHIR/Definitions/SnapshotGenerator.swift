@@ -150,6 +150,8 @@ struct SnapshotGenerator {
         if names.contains("sliceName") { element.sliceName = stated.sliceName }
         if stated.fixed != nil { element.fixed = stated.fixed }
         if stated.pattern != nil { element.pattern = stated.pattern }
+        if stated.minValue != nil { element.minValue = stated.minValue }
+        if stated.maxValue != nil { element.maxValue = stated.maxValue }
         if names.contains("contentReference") { element.contentReference = stated.contentReference }
     }
 }

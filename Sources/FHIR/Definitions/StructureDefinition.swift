@@ -186,6 +186,8 @@ extension ElementDefinition {
         }
         self.fixed = nil
         self.pattern = nil
+        self.minValue = element.children.first { $0.name.hasPrefix("minValue") }?.value?.text
+        self.maxValue = element.children.first { $0.name.hasPrefix("maxValue") }?.value?.text
         for child in element.children {
             if child.name.hasPrefix("fixed"), child.name.count > 5 {
                 fixed = (Self.typeName(suffix: child.name.dropFirst(5)), child)

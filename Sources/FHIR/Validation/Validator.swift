@@ -1,3 +1,5 @@
+import Foundation
+
 /// Validates FHIR resources against the R4 definitions and profiles: cardinality, types,
 /// primitive formats, bindings (value sets expanded locally; a value set that needs a
 /// terminology server gives a warning), fixed and pattern values, invariants.
@@ -322,6 +324,17 @@ extension Validator {
             }
             if let maxLength = definition.maxLength, value.text.count > maxLength {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
+            }
+            if value.text.utf8.count > 1_048_576, type != "base64Binary" {
+                report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
+            }
+            if ["decimal", "integer", "positiveInt", "unsignedInt"].contains(type), let number = Decimal(string: value.text) {
+                if let minimum = definition.minValue.flatMap({ Decimal(string: $0) }), number < minimum {
+                    report(.error, .value, path, "the value is less than the minimum \(definition.minValue ?? "")", element)
+                }
+                if let maximum = definition.maxValue.flatMap({ Decimal(string: $0) }), number > maximum {
+                    report(.error, .value, path, "the value is greater than the maximum \(definition.maxValue ?? "")", element)
+                }
             }
         }
 
