@@ -172,7 +172,7 @@ public final class Definitions: Sendable {
 
     /// A StructureDefinition by canonical URL (a version after `|` is ignored).
     public func structure(url: String) -> StructureDefinition? {
-        let url = url.contains("|") ? String(url.split(separator: "|", maxSplits: 1).first ?? "") : url
+        let url = Self.unversioned(url)
         if let done = compiled.withLock({ $0.structures[url] }) { return done }
         guard let resource = sources.structures[url]?.element else { return nil }
         let structure: StructureDefinition
@@ -202,10 +202,16 @@ public final class Definitions: Sendable {
         return structure
     }
 
+    /// A canonical URL without its `|version`.
+    static func unversioned(_ url: String) -> String {
+        guard let bar = url.firstIndex(of: "|") else { return url }
+        return String(url[..<bar])
+    }
+
     /// Another conformance resource added to these definitions (a Questionnaire, a CodeSystem, …),
     /// by canonical URL, as an untyped tree.
     public func resource(url: String) -> Element? {
-        let url = url.contains("|") ? String(url.split(separator: "|", maxSplits: 1).first ?? "") : url
+        let url = Self.unversioned(url)
         return sources.others[url]?.element
     }
 
@@ -225,6 +231,19 @@ public final class Definitions: Sendable {
         let names = computeLineage(of: type)
         compiled.withLock { $0.lineages[type] = names }
         return names
+    }
+
+    /// Where the children of an element of `type`, defined by `definition` in `structure`, are
+    /// defined: under `Element` for the id and extensions of a primitive, under the element's own
+    /// path for an inline group, under its type otherwise; `nil` for a type not defined here.
+    func content(ofType type: String, definition: ElementDefinition?, in structure: StructureDefinition) -> (structure: StructureDefinition, path: String)? {
+        if isPrimitiveType(type) {
+            return self.structure(forType: "Element").map { ($0, "Element") }
+        }
+        if let definition, definition.hasInlineContent(type: type) {
+            return (structure, definition.path)
+        }
+        return self.structure(forType: type).map { ($0, $0.type) }
     }
 
     /// The definitions of the children of the element at `path` in `structure` (cached).
@@ -251,7 +270,7 @@ public final class Definitions: Sendable {
 
     /// A value set by canonical URL.
     public func valueSet(url: String) -> ValueSet? {
-        let url = String(url.split(separator: "|", maxSplits: 1).first ?? "")
+        let url = Self.unversioned(url)
         if let done = compiled.withLock({ $0.valueSets[url] }) { return done }
         guard let resource = sources.valueSets[url]?.element else { return nil }
         var valueSet = ValueSet(url: url, codes: nil, displays: [:], unexpandedReason: nil)

@@ -86,6 +86,13 @@ public struct ElementDefinition: Sendable {
 
     /// Whether the element may repeat (its maximum is over 1).
     public var isRepeating: Bool { max.map { $0 > 1 } ?? true }
+
+    /// Whether an element of `type` defined here has its children defined inline, under this
+    /// element's own path (a `BackboneElement` or `Element` group, or a reference to another
+    /// element's definition), rather than by its type.
+    func hasInlineContent(type: String) -> Bool {
+        types.isEmpty || type == "BackboneElement" || type == "Element"
+    }
 }
 
 extension ElementDefinition {

@@ -63,7 +63,7 @@ struct SnapshotGenerator {
             return end
         }
         // A child: expand the parent's type under it.
-        guard let dot = Self.lastDot(in: id) else { return nil }
+        guard let dot = id.lastIndex(of: ".") else { return nil }
         let parentID = String(id[..<dot])
         let parentPath = path.split(separator: ".").dropLast().joined(separator: ".")
         guard let parent = ensure(id: parentID, path: parentPath, sliceName: Self.sliceName(ofLastPart: parentID), in: &elements) else {
@@ -121,11 +121,6 @@ struct SnapshotGenerator {
             end += 1
         }
         return end
-    }
-
-    /// The last `.` of an id that is not inside a slice name.
-    static func lastDot(in id: String) -> String.Index? {
-        id.lastIndex(of: ".")
     }
 
     /// `…identifier:nhs` → `nhs`.

@@ -166,7 +166,7 @@ extension ElementDefinition {
         }
         self.contentReference = text("contentReference")
         self.binding = element.child(named: "binding").map { binding in
-            Binding(strength: text("strength", in: binding) ?? "example", valueSet: text("valueSet", in: binding).map { String($0.split(separator: "|")[0]) })
+            Binding(strength: text("strength", in: binding) ?? "example", valueSet: text("valueSet", in: binding).map(Definitions.unversioned))
         }
         self.constraints = element.children(named: "constraint").map { constraint in
             Constraint(

@@ -180,18 +180,13 @@ struct JSONResourceReader {
         if document.values[index].count == 0 {
             fail(.emptyValue, path, index, "\(definition.name) is an empty object")
         }
-        var element = Element(name: definition.name, type: type, position: position)
-        if type == "BackboneElement" || type == "Element" {
-            // Defined inline, under the element's own path.
-            element.children = readChildren(of: index, structure: structure, definitionPath: definition.path, path: path, isResource: false)
-        } else if definition.types.isEmpty, definition.contentReference != nil {
-            element.type = "BackboneElement"
-            element.children = readChildren(of: index, structure: structure, definitionPath: definition.path, path: path, isResource: false)
-        } else if let typeStructure = definitions.structure(forType: type) {
-            element.children = readChildren(of: index, structure: typeStructure, definitionPath: typeStructure.type, path: path, isResource: false)
-        } else {
+        // An element defined by reference to another (no type of its own) is a group.
+        var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
+        guard let content = definitions.content(ofType: type, definition: definition, in: structure) else {
             fail(.unknownElement, path, index, "the type '\(type)' is not defined")
+            return element
         }
+        element.children = readChildren(of: index, structure: content.structure, definitionPath: content.path, path: path, isResource: false)
         return element
     }
 

@@ -68,10 +68,8 @@ struct JSONResourceWriter {
         }
         output.append(UInt8(ascii: "{"))
         var first = true
-        if element.type == "BackboneElement" || element.type == "Element", let definition {
-            writeMembers(of: element, structure: structure, definitionPath: definition.path, first: &first, depth: depth + 1)
-        } else if let typeStructure = definitions.structure(forType: element.type) {
-            writeMembers(of: element, structure: typeStructure, definitionPath: typeStructure.type, first: &first, depth: depth + 1)
+        if let content = definitions.content(ofType: element.type, definition: definition, in: structure) {
+            writeMembers(of: element, structure: content.structure, definitionPath: content.path, first: &first, depth: depth + 1)
         }
         close(UInt8(ascii: "}"), depth: depth, empty: first)
     }

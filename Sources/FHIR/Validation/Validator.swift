@@ -246,8 +246,8 @@ extension Validator {
             }
             if definitions.isPrimitiveType(element.type) {
                 // Resource.id is typed `string` in the R4 definitions but is an `id`.
-                let isResourceID = definition.path.split(separator: ".").count == 2 && definition.name == "id"
-                    && definitions.isResourceType(String(definition.path.prefix { $0 != "." }))
+                let isResourceID = definition.name == "id" && definition.path == structure.type + ".id"
+                    && definitions.isResourceType(structure.type)
                 validatePrimitive(element, definition: definition, as: isResourceID ? "id" : element.type, path: path)
             }
             if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
@@ -274,7 +274,7 @@ extension Validator {
             if element.type == "Extension" {
                 checkExtension(element, path: path, resource: resource)
             }
-            if element.type == "BackboneElement" || element.type == "Element" || definition.types.isEmpty {
+            if definition.hasInlineContent(type: element.type) {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
             } else if definitions.isPrimitiveType(element.type) {
                 if !element.children.isEmpty, let base = definitions.structure(forType: "Element") {
@@ -358,8 +358,6 @@ extension Validator {
                     }
                     return
                 }
-            case "Quantity", "string", "uri":
-                return
             default:
                 return
             }

@@ -106,15 +106,13 @@ struct XMLResourceReader {
             }
             return readResource(resources[0], name: definition.name, path: path)
         }
-        var element = Element(name: definition.name, type: type, position: node.position)
-        if type == "BackboneElement" || type == "Element" || (definition.types.isEmpty && definition.contentReference != nil) {
-            if definition.types.isEmpty { element.type = "BackboneElement" }
-            element.children = readChildren(of: node, structure: structure, definitionPath: definition.path, path: path)
-        } else if let typeStructure = definitions.structure(forType: type) {
-            element.children = readChildren(of: node, structure: typeStructure, definitionPath: typeStructure.type, path: path)
-        } else {
+        // An element defined by reference to another (no type of its own) is a group.
+        var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: node.position)
+        guard let content = definitions.content(ofType: type, definition: definition, in: structure) else {
             fail(.unknownElement, path, node, "the type '\(type)' is not defined")
+            return element
         }
+        element.children = readChildren(of: node, structure: content.structure, definitionPath: content.path, path: path)
         return element
     }
 

@@ -67,12 +67,8 @@ struct XMLResourceWriter {
         }
         newline(depth)
         output += "<\(tag)"
-        if definitions.isPrimitiveType(element.type) {
-            writeContent(of: element, tag: tag, structure: definitions.structure(forType: "Element") ?? structure, definitionPath: "Element", depth: depth)
-        } else if element.type == "BackboneElement" || element.type == "Element", let definition {
-            writeContent(of: element, tag: tag, structure: structure, definitionPath: definition.path, depth: depth)
-        } else if let type = definitions.structure(forType: element.type) {
-            writeContent(of: element, tag: tag, structure: type, definitionPath: type.type, depth: depth)
+        if let content = definitions.content(ofType: element.type, definition: definition, in: structure) {
+            writeContent(of: element, tag: tag, structure: content.structure, definitionPath: content.path, depth: depth)
         } else {
             output += "/>"
         }
