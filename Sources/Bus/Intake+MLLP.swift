@@ -23,8 +23,8 @@ extension Intake {
         // Only the header is read: the first segment of the kept bytes.
         let headerEnd = prefix.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) ?? prefix.endIndex
         let header = (try? Message(prefix[..<headerEnd])).map { Self.header(of: $0, patientIDPath: nil) } ?? MessageHeader()
-        var metadata: Logger.Metadata = ["hl7.channel": "\(channel)", "mllp.frame_length": "\(length)"]
-        if let controlID = header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
+        var metadata = Self.metadata(header, channel: channel)
+        metadata["mllp.frame_length"] = "\(length)"
         do {
             let incoming = IncomingMessage(channel: channel, raw: prefix, header: header, receivedAt: receivedAt, rejection: .oversized)
             _ = try await store.receive(incoming, deduplicationWindow: .zero)
