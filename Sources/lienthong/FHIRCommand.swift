@@ -30,20 +30,8 @@ struct FHIRCommand: AsyncParsableCommand {
     /// The R4 definitions plus every StructureDefinition and ValueSet (JSON or XML) in `folder`.
     static func definitions(ig folder: String?) throws -> Definitions {
         guard let folder else { return .r4 }
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        var resources: [Element] = []
-        for name in names where name.hasSuffix(".json") || name.hasSuffix(".xml") {
-            let input = try InputFile.read((folder as NSString).appendingPathComponent(name))
-            do {
-                if name.hasSuffix(".xml") {
-                    resources.append(try Element.untyped(xml: input.bytes))
-                } else {
-                    resources.append(try Element.untyped(json: input.bytes))
-                }
-            } catch {
-                printError("\(input.name): skipped: \(error)")
-            }
-        }
+        let (resources, unreadable) = try Definitions.resources(inFolder: folder)
+        for (file, error) in unreadable { printError("\(file): skipped: \(error)") }
         return Definitions.r4.adding(resources: resources)
     }
 }

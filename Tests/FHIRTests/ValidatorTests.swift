@@ -308,14 +308,11 @@ struct VNCoreTests {
     static let folder = Corpus.root.deletingLastPathComponent().appendingPathComponent("specs/vn-core-ig/resources")
 
     static func definitions() throws -> (Definitions, [String]) {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().filter { $0.hasSuffix(".xml") }
-        var resources: [Element] = []
-        var profiles: [String] = []
-        for name in names {
-            let resource = try Element.untyped(xml: [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
-            resources.append(resource)
-            if name.hasPrefix("StructureDefinition"), let url = resource.child(named: "url")?.value?.text { profiles.append(url) }
-        }
+        let (resources, unreadable) = try Definitions.resources(inFolder: folder.path)
+        #expect(unreadable.isEmpty, "\(unreadable.map(\.file))")
+        let profiles = resources
+            .filter { $0.child(named: "resourceType")?.value?.text == "StructureDefinition" }
+            .compactMap { $0.child(named: "url")?.value?.text }
         return (Definitions.r4.adding(resources: resources), profiles)
     }
 

@@ -47,4 +47,10 @@ struct ChildDefinitions: Sendable {
     func element(named name: String) -> ElementDefinition? {
         byElementName[name].map { elements[$0] }
     }
+
+    /// Children read in document order, put in definition order (`order` is the index in
+    /// ``elements``); items of one element keep their document order.
+    static func inDefinitionOrder(_ read: [(order: Int, element: Element)]) -> [Element] {
+        read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+    }
 }

@@ -123,7 +123,7 @@ struct JSONResourceReader {
             return true
         }
         // Definition order; within one element, document order.
-        return read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+        return ChildDefinitions.inDefinitionOrder(read)
     }
 
     /// The elements of one JSON property: one value, or the items of an array.

@@ -66,7 +66,7 @@ struct XMLResourceReader {
                 read.append((number, element))
             }
         }
-        return read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+        return ChildDefinitions.inDefinitionOrder(read)
     }
 
     private mutating func readValue(_ node: XMLTree.Node, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String) -> Element? {
