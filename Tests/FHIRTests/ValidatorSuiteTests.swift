@@ -15,6 +15,8 @@ struct ValidatorSuiteTests {
         var name: String
         var expectedErrors: Int
         var actualErrors: Int
+        /// Our errors, for the per-case listing.
+        var errors: [String] = []
         var agreesOnValidity: Bool { (expectedErrors == 0) == (actualErrors == 0) }
         var agreesOnCount: Bool { expectedErrors == actualErrors }
     }
@@ -39,8 +41,9 @@ struct ValidatorSuiteTests {
             }
             // Supporting files: profiles, value sets, … as extra definitions.
             var resources: [Element] = []
-            // Conformance resources the case loads: "supporting" files and "profiles" files.
-            var supportingFiles = (testCase["supporting"] as? [String] ?? []) + (testCase["profiles"] as? [String] ?? [])
+            // Conformance resources the case loads: "supporting" files (R4 or, as "supporting5", R5)
+            // and "profiles" files.
+            var supportingFiles = ["supporting", "supporting5", "profiles"].flatMap { testCase[$0] as? [String] ?? [] }
             if let source = (testCase["profile"] as? [String: Any])?["source"] as? String { supportingFiles.append(source) }
             for supporting in supportingFiles {
                 if let resource = Self.untyped(supporting) { resources.append(resource) }
@@ -60,20 +63,25 @@ struct ValidatorSuiteTests {
                 skipped["not JSON or XML", default: 0] += 1
                 continue
             }
-            outcomes.append(Outcome(module: module, name: name, expectedErrors: expectedErrors, actualErrors: result.errors.count))
+            outcomes.append(Outcome(module: module, name: name, expectedErrors: expectedErrors, actualErrors: result.errors.count,
+                                    errors: result.errors.map(\.description)))
             // The profile run, when the case has one.
             if let profile = testCase["profile"] as? [String: Any], let source = profile["source"] as? String,
                 let profileJava = profile["java"] as? String, let expected = Self.errorCount(outcome: "outcomes/" + profileJava),
                 let url = Self.untyped(source)?.child(named: "url")?.value?.text
             {
                 let profiled = file.hasSuffix(".json") ? validator.validate(json: bytes, profiles: [url]) : validator.validate(xml: bytes, profiles: [url])
-                outcomes.append(Outcome(module: module + " (profile)", name: name, expectedErrors: expected, actualErrors: profiled.errors.count))
+                outcomes.append(Outcome(module: module + " (profile)", name: name, expectedErrors: expected, actualErrors: profiled.errors.count,
+                                        errors: profiled.errors.map(\.description)))
             }
         }
         let report = Self.report(outcomes, skipped: skipped)
         print(report)
         if let path = ProcessInfo.processInfo.environment["LIENTHONG_FHIR_SUITE_REPORT"] {
             try report.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        if let path = ProcessInfo.processInfo.environment["LIENTHONG_FHIR_SUITE_CASES"] {
+            try Self.caseListing(outcomes).write(toFile: path, atomically: true, encoding: .utf8)
         }
         let agreement = Double(outcomes.filter(\.agreesOnValidity).count) / Double(max(1, outcomes.count))
         #expect(outcomes.count > 300)
@@ -94,6 +102,15 @@ struct ValidatorSuiteTests {
         else { return nil }
         let issues = json["issue"] as? [[String: Any]] ?? []
         return issues.filter { ["error", "fatal"].contains($0["severity"] as? String ?? "") }.count
+    }
+
+    /// One line per case that disagrees on the error count: the expected count, ours, and our errors
+    /// (the Java messages are in the outcome files named by the manifest).
+    static func caseListing(_ outcomes: [Outcome]) -> String {
+        outcomes.filter { !$0.agreesOnCount }.map { outcome in
+            "\(outcome.module)\t\(outcome.name)\texpected \(outcome.expectedErrors)\tfound \(outcome.actualErrors)\n"
+                + outcome.errors.map { "    " + $0 + "\n" }.joined()
+        }.joined()
     }
 
     static func report(_ outcomes: [Outcome], skipped: [String: Int]) -> String {

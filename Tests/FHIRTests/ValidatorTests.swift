@@ -300,6 +300,21 @@ struct ExtensionTests {
         #expect(errors(#","valueInteger":3"#) == ["structure Patient.extension[0].value"])
         #expect(errors(#","extension":[{"url":"x","valueString":"y"}]"#) == ["required Patient.extension[0]"])
     }
+
+    @Test("an extension whose definition is unknown is an error, except core, tooling, cross-version and example URLs")
+    func unknownExtensions() {
+        func errors(_ url: String) -> [String] {
+            let text = #"{"resourceType":"Patient","extension":[{"url":""# + url + #"","valueString":"x"}]}"#
+            return Validator().validate(json: Array(text.utf8)).errors.map { "\($0.code) \($0.expression)" }
+        }
+        #expect(errors("http://fkcfhir.org/fhir/StructureDefinition/supplyBy") == ["structure Patient.extension[0]"])
+        #expect(errors("http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext") == ["structure Patient.extension[0]"])
+        #expect(errors("http://hl7.org/fhir/StructureDefinition/patient-birthPlace").isEmpty)
+        #expect(errors("http://hl7.org/fhir/tools/StructureDefinition/obligation").isEmpty)
+        #expect(errors("http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.deceased").isEmpty)
+        #expect(errors("http://example.org/fhir/StructureDefinition/nickname").isEmpty)
+        #expect(errors("http://www.acme.com/extensions/x").isEmpty)
+    }
 }
 
 @Suite("VN Core IG")
