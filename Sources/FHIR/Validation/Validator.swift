@@ -93,6 +93,7 @@ extension Validator {
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
             if resource.type == "Bundle" { checkBundle(resource, path: path) }
             if resource.type == "QuestionnaireResponse" { checkQuestionnaireResponse(resource, path: path) }
+            if resource.type == "Questionnaire" { checkQuestionnaire(resource, path: path) }
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
             for url in declared + extraProfiles {
                 guard let profile = definitions.structure(url: url) else {
@@ -273,6 +274,9 @@ extension Validator {
             }
             if element.type == "Extension" {
                 checkExtension(element, path: path, resource: resource)
+            }
+            if element.type == "Attachment" {
+                checkAttachment(element, path: path)
             }
             if definition.hasInlineContent(type: element.type) {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
