@@ -268,6 +268,10 @@ extension Validator {
             // definition (the extensions and id of a primitive under Element).
             if element.type == "Reference" {
                 checkReferenceTarget(element, definition: definition, path: path)
+                checkReferenceFormat(element, path: path)
+            }
+            if element.type == "Identifier" {
+                checkSystem(of: element, path: path)
             }
             if element.type == "Coding" {
                 checkCodeSystem(element, path: path)
