@@ -36,4 +36,16 @@ struct DataTypeRuleTests {
         #expect(subject("c282c3ec-6bd3-4826-b654-5a171776e296") == ["error Observation.subject"])
         #expect(subject("XXX/_history/1") == ["warning Observation.subject"])
     }
+
+    @Test("a Quantity bound to a required value set has a unit code from it")
+    func quantityBinding() throws {
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/age-obs","name":"AgeObs","status":"draft","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[{"id":"Observation.value[x]","path":"Observation.value[x]","type":[{"code":"Quantity"}],"binding":{"strength":"required","valueSet":"http://hl7.org/fhir/ValueSet/age-units"}}]}}"#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ code: String) -> [String] {
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"age"},"valueQuantity":{"value":3,"system":"http://unitsofmeasure.org","code":""# + code + #""}}"#
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/age-obs"]).errors.map(\.expression)
+        }
+        #expect(errors("a").isEmpty)
+        #expect(errors("m") == ["Observation.value"])
+    }
 }

@@ -352,7 +352,7 @@ extension Validator {
             case "code":
                 guard let code = element.value?.text else { return }
                 codings = [(nil, code)]
-            case "Coding":
+            case "Coding", "Quantity":
                 guard let code = element.child(named: "code")?.value?.text else { return }
                 codings = [(element.child(named: "system")?.value?.text, code)]
             case "CodeableConcept":
