@@ -75,7 +75,11 @@ struct ValidatorSuiteTests {
                 if let resource = Self.untyped(supporting) { resources.append(resource) }
             }
             let definitions = resources.isEmpty ? Definitions.r4 : Definitions.r4.adding(resources: resources)
-            let validator = Validator.standard(definitions: definitions)
+            var validator = Validator.standard(definitions: definitions)
+            // The case's options, as the Java runner reads them.
+            validator.options.securityChecks = testCase["security-checks"] as? Bool ?? false
+            validator.options.allowsHTMLInMarkdown = !(testCase["noHtmlInMarkdown"] as? Bool ?? false)
+            validator.options.allowsExampleURLs = testCase["examples"] as? Bool ?? true
             guard let bytes = try? Corpus.bytes(Self.folder + file) else {
                 skipped["input missing", default: 0] += 1
                 continue

@@ -7,7 +7,7 @@ extension Validator.Walk {
     mutating func checkExtension(_ element: Element, path: String, resource: Element) {
         guard let url = element.child(named: "url")?.value?.text else { return }
         guard let definition = definitions.structure(url: url) else {
-            if Self.isAbsoluteURL(url), !Self.isUncheckedExtensionURL(url) {
+            if Self.isAbsoluteURL(url), !Self.isUncheckedExtensionURL(url) || (!validator.options.allowsExampleURLs && Self.isExampleURL(url)) {
                 report(.error, .structure, path, "the extension \(url) could not be found so is not allowed here", element)
             }
             return
@@ -40,9 +40,6 @@ extension Validator.Walk {
         if url.hasPrefix("http://hl7.org/fhir/"), let version = url.dropFirst("http://hl7.org/fhir/".count).first, version.isNumber {
             return true
         }
-        let parts = url.split(separator: "/", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasSuffix(":") else { return false }
-        let host = parts[1].prefix { $0 != ":" }.lowercased()
-        return ["example.org", "example.com", "example.net", "acme.com", "acme.org"].contains { host == $0 || host.hasSuffix("." + $0) }
+        return isExampleURL(url)
     }
 }

@@ -21,6 +21,8 @@ public struct Validator: Sendable {
     public var definitions: Definitions
     /// How invariants are evaluated; `nil` skips them.
     public var invariants: InvariantEvaluator?
+    /// Checks that depend on where the content comes from.
+    public var options = Options()
 
     /// Creates a validator.
     public init(definitions: Definitions = .r4, invariants: InvariantEvaluator? = nil) {
@@ -332,6 +334,12 @@ extension Validator {
             }
             if let maxLength = definition.maxLength, value.text.count > maxLength {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
+            }
+            if type == "string" || type == "markdown" || type == "uri" || type == "url" || type == "canonical" {
+                checkContentOptions(element, type: type, text: value.text, path: path)
+            }
+            if type == "xhtml" {
+                checkNarrative(element, text: value.text, path: path)
             }
             if value.text.utf8.count > 1_048_576, type != "base64Binary" {
                 report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
