@@ -214,7 +214,9 @@ struct BundleRuleTests {
         #expect(errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#)
             .map { $0.prefix(16) } == ["Bundle: bdl-7: F"])  // the invariant FullUrl must be unique
         #expect(errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/a"},{"relation":"self","url":"http://x.org/b"}],"entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient"}}]}"#).sorted()
-            == ["Bundle.entry[0].resource: search results must have ids", "Bundle.link[1].relation: the link relation 'self' can only occur once"])
+            == ["Bundle.entry[0].resource: search results must have ids",
+                "Bundle.entry[0]: the fullUrl looks like a RESTful server URL, but the resource has no id",
+                "Bundle.link[1].relation: the link relation 'self' can only occur once"])
     }
 }
 

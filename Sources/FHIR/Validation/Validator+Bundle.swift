@@ -21,6 +21,7 @@ extension Validator.Walk {
                 report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
             }
         }
+        checkBundleReferences(bundle, path: path)
         var relations: Set<String> = []
         for (index, link) in bundle.children(named: "link").enumerated() {
             guard let relation = link.child(named: "relation")?.value?.text else { continue }

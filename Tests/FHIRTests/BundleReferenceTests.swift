@@ -1,0 +1,48 @@
+import Foundation
+@testable import FHIR
+import Testing
+
+/// References between the entries of a Bundle, resolved by the fullUrl rules.
+@Suite("Bundle references")
+struct BundleReferenceTests {
+    func issues(_ text: String) -> [String] {
+        Validator().validate(json: Array(text.utf8)).issues.filter { $0.severity >= .warning }.map { "\($0.severity) \($0.expression)" }
+    }
+
+    /// A document: a Composition whose subject is `reference`, then `entries`.
+    func document(subject reference: String, compositionURL: String = "http://a.org/fhir/Composition/c", _ entries: String) -> String {
+        #"{"resourceType":"Bundle","type":"document","identifier":{"system":"http://a.org/ids","value":"1"},"timestamp":"2024-01-01T00:00:00Z","entry":["#
+            + #"{"fullUrl":""# + compositionURL + #"","resource":{"resourceType":"Composition","id":"c","status":"final","type":{"text":"x"},"date":"2024-01-01","author":[{"display":"A"}],"title":"T","subject":{"reference":""# + reference + #""}}}"#
+            + entries + "]}"
+    }
+
+    func patient(_ fullUrl: String, id: String? = "p", version: String? = nil) -> String {
+        let meta = version.map { #","meta":{"versionId":""# + $0 + #""}"# } ?? ""
+        return #",{"fullUrl":""# + fullUrl + #"","resource":{"resourceType":"Patient""# + (id.map { #","id":""# + $0 + #"""# } ?? "") + meta + "}}"
+    }
+
+    @Test("a relative reference resolves against the base of the referring entry's fullUrl")
+    func relative() {
+        #expect(issues(document(subject: "Patient/p", patient("http://a.org/fhir/Patient/p"))).isEmpty)
+        #expect(issues(document(subject: "http://b.org/Patient/p", patient("http://b.org/Patient/p"))).isEmpty)
+        // The same type and id under another base: the document's Composition cannot find it.
+        #expect(issues(document(subject: "Patient/p", patient("http://b.org/fhir/Patient/p"))) == ["error Bundle.entry[0].resource.subject[0]"])
+        #expect(issues(document(subject: "Patient/p", compositionURL: "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0",
+                                patient("urn:uuid:9f4d0e7c-3a35-4a36-9a77-0a1d64c7b5a1"))) == ["error Bundle.entry[0].resource.subject[0]"])
+        // A reference to nothing in the Bundle may point outside it.
+        #expect(issues(document(subject: "Patient/q", patient("http://a.org/fhir/Patient/p"))).isEmpty)
+    }
+
+    @Test("a reference matching several entries is an error; a version picks by meta.versionId")
+    func versions() {
+        let two = patient("http://a.org/fhir/Patient/p", version: "1") + patient("http://a.org/fhir/Patient/p", version: "2")
+        #expect(issues(document(subject: "Patient/p", two)).contains("error Bundle.entry[0].resource.subject[0]"))
+        #expect(!issues(document(subject: "Patient/p/_history/2", two)).contains("error Bundle.entry[0].resource.subject[0]"))
+        #expect(issues(document(subject: "Patient/p/_history/3", two)).contains("error Bundle.entry[0].resource.subject[0]"))
+    }
+
+    @Test("a RESTful fullUrl needs a resource with an id")
+    func restfulFullURL() {
+        #expect(issues(document(subject: "Patient/p", patient("http://a.org/fhir/Patient/p", id: nil))).contains("error Bundle.entry[1]"))
+    }
+}
