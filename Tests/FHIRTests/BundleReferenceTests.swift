@@ -45,4 +45,16 @@ struct BundleReferenceTests {
     func restfulFullURL() {
         #expect(issues(document(subject: "Patient/p", patient("http://a.org/fhir/Patient/p", id: nil))).contains("error Bundle.entry[1]"))
     }
+
+    @Test("search results have ids, except an OperationOutcome about the search; mode outcome is an OperationOutcome")
+    func searchOutcomes() {
+        func searchset(_ entry: String) -> String {
+            #"{"resourceType":"Bundle","type":"searchset","entry":["# + entry + "]}"
+        }
+        #expect(issues(searchset(#"{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":{"resourceType":"Patient"},"search":{"mode":"match"}}"#))
+            == ["error Bundle.entry[0].resource"])
+        #expect(issues(searchset(#"{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":{"resourceType":"OperationOutcome","issue":[{"severity":"information","code":"informational"}]}}"#)).isEmpty)
+        #expect(issues(searchset(#"{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":{"resourceType":"Patient","id":"1"},"search":{"mode":"outcome"}}"#))
+            == ["error Bundle.entry[0].search.mode"])
+    }
 }

@@ -1,7 +1,7 @@
 extension Validator.Walk {
     /// The rules of a Bundle that its definitions do not state: absolute fullUrls, each link
     /// relation once, a fullUrl ending in `Type/id` that agrees with its resource, resources with
-    /// ids in search results. (Unique fullUrls are the invariant bdl-7.)
+    /// ids in search results (an OperationOutcome about the search aside). (Unique fullUrls are the invariant bdl-7.)
     mutating func checkBundle(_ bundle: Element, path: String) {
         let type = bundle.child(named: "type")?.value?.text
         for (index, entry) in bundle.children(named: "entry").enumerated() {
@@ -17,8 +17,16 @@ extension Validator.Walk {
                     report(.error, .value, entryPath + ".fullUrl", "the fullUrl does not match the resource's type and id", entry)
                 }
             }
-            if type == "searchset", let resource, resource.child(named: "id") == nil {
-                report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
+            if type == "searchset", let resource {
+                // An OperationOutcome about the search (mode outcome) is not a result.
+                let mode = entry.child(named: "search")?.child(named: "mode")?.value?.text
+                let isOutcome = mode == "outcome" || (mode == nil && resource.type == "OperationOutcome")
+                if !isOutcome, resource.child(named: "id") == nil {
+                    report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
+                }
+                if mode == "outcome", resource.type != "OperationOutcome" {
+                    report(.error, .value, entryPath + ".search.mode", "an entry of search mode outcome must be an OperationOutcome", resource)
+                }
             }
         }
         checkBundleReferences(bundle, path: path)
