@@ -57,4 +57,20 @@ struct BundleReferenceTests {
         #expect(issues(searchset(#"{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":{"resourceType":"Patient","id":"1"},"search":{"mode":"outcome"}}"#))
             == ["error Bundle.entry[0].search.mode"])
     }
+
+    @Test("entries need fullUrls outside transactions; a RESTful fullUrl ends in its resource's type and id")
+    func fullUrls() {
+        let entry = #"{"resource":{"resourceType":"Patient","id":"p"}}"#
+        #expect(issues(#"{"resourceType":"Bundle","type":"collection","entry":["# + entry + "]}") == ["error Bundle.entry[0]"])
+        #expect(issues(#"{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}}]}"#).isEmpty)
+        #expect(issues(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Patient/p","resource":{"resourceType":"Observation","id":"p","status":"final","code":{"text":"x"}}}]}"#)
+            == ["error Bundle.entry[0].fullUrl"])
+    }
+
+    @Test("%rootResource of an entry is the entry's resource: its local references find its contained resources")
+    func entryRoot() {
+        let observation = ##"{"resourceType":"Observation","id":"o","contained":[{"resourceType":"Patient","id":"p1"}],"status":"final","code":{"text":"x"},"subject":{"reference":"#p1"}}"##
+        let bundle = #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Observation/o","resource":"# + observation + "}]}"
+        #expect(Validator.standard().validate(json: Array(bundle.utf8)).errors.isEmpty)
+    }
 }

@@ -15,7 +15,7 @@ struct NarrativeAndOptionsTests {
         #"{"resourceType":"Patient","text":{"status":"generated","div":""# + div + #""}}"#
     }
 
-    @Test("a narrative has content, no forbidden elements and only XML entities")
+    @Test("a narrative has content, no forbidden elements, only XML entities and links a browser can follow")
     func narrative() {
         #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Jim &amp; Jo &#160;</p></div>"#)).isEmpty)
         #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><img src=\"a.png\"/></div>"#)).isEmpty)
@@ -23,6 +23,8 @@ struct NarrativeAndOptionsTests {
         #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\">x<script>alert(1)</script></div>"#))
             == ["error Patient.text.div ", "error Patient.text.div txt-1"])
         #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\">&reg; 2024</div>"#)) == ["error Patient.text.div "])
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0\">x</a></div>"#))
+            == ["error Patient.text.div "])
         // A '>' inside an attribute value is not the end of the tag.
         #expect(issues(patient(div: ##"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a title=\"a>b\" href=\"#x\">x</a></div>"##)).isEmpty)
     }

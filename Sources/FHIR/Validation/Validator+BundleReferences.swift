@@ -18,7 +18,7 @@ extension Validator.Walk {
         for (index, entry) in entries.enumerated() {
             if let fullUrl = entry.fullUrl { byFullURL[fullUrl, default: []].append(index) }
             if let type = entry.type, let id = entry.id { byTypeAndID[type + "/" + id, default: []].append(index) }
-            if let fullUrl = entry.fullUrl, entry.id == nil, let type = entry.type, Self.restfulParts(fullUrl)?.type == type {
+            if let fullUrl = entry.fullUrl, entry.id == nil, entry.type != nil, let restful = Self.restfulParts(fullUrl), definitions.isResourceType(restful.type) {
                 report(.error, .value, "\(path).entry[\(index)]", "the fullUrl looks like a RESTful server URL, but the resource has no id", entry.element)
             }
         }

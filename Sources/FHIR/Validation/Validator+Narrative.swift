@@ -1,3 +1,5 @@
+import Foundation
+
 extension Validator.Walk {
     /// The rules of a narrative's XHTML that its invariants `txt-1` and `txt-2` state (their
     /// expression, `htmlChecks()`, is a validator function): no elements the specification
@@ -19,6 +21,9 @@ extension Validator.Walk {
         for entity in scan.invalidEntities {
             report(.error, .value, path, "invalid entity in the XHTML ('&\(entity);')", element)
         }
+        for link in scan.links where link.lowercased().hasPrefix("urn:") {
+            report(.error, .value, path, "the hyperlink scheme 'urn' is not one a browser can follow", element)
+        }
     }
 }
 
@@ -30,6 +35,8 @@ struct NarrativeScan {
     var hasContent = false
     /// Entity names XML does not define.
     var invalidEntities: [String] = []
+    /// The `href`s of the links (`<a>`).
+    var links: [String] = []
 
     /// Elements a narrative SHALL NOT contain (R4 Narrative: no head or body, scripts, forms,
     /// base or link, frames, iframes, objects; no external style sheets).
@@ -77,14 +84,25 @@ struct NarrativeScan {
         if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
         if Self.forbidden.contains(name) { forbiddenElements.append(name) }
         if name == "img" { hasContent = true }
-        // Skip the attributes, minding quoted values that may hold '>'.
+        // The attributes: name="value" or name='value' (a value may hold '>').
+        var attributeStart = index
         var quote: UInt8?
+        var valueStart = index
         while index < bytes.count {
             let byte = bytes[index]
             if let open = quote {
-                if byte == open { quote = nil }
+                if byte == open {
+                    quote = nil
+                    let attribute = String(decoding: bytes[attributeStart..<valueStart], as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+                    if name == "a", attribute.lowercased() == "href" {
+                        links.append(String(decoding: bytes[(valueStart + 1)..<index], as: UTF8.self))
+                    }
+                    attributeStart = index + 1
+                }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                 quote = byte
+                valueStart = index
             } else if byte == UInt8(ascii: ">") {
                 return index + 1
             }

@@ -74,8 +74,9 @@ extension Validator {
     struct Walk {
         let validator: Validator
         var definitions: Definitions { validator.definitions }
-        /// The outermost resource (for `%rootResource`).
-        let root: Element
+        /// The resource `%rootResource` names: the container of a contained resource, else the
+        /// resource itself (an entry of a Bundle, a resource in Parameters).
+        var root: Element
         var issues: [ValidationIssue] = []
 
         init(validator: Validator, root: Element) {
@@ -244,7 +245,10 @@ extension Validator {
                 return
             }
             if definitions.isResourceType(element.type) {
+                let outer = root
+                if definition.name != "contained" { root = element }
                 validateResource(element, path: path)
+                root = outer
                 return
             }
             if definitions.isPrimitiveType(element.type) {
