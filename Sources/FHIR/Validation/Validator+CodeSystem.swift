@@ -1,6 +1,6 @@
 extension Validator.Walk {
     /// A Coding's system is an absolute URI naming a code system, not a value set of these
-    /// definitions; a Coding whose system is a CodeSystem of these definitions (an
+    /// definitions nor a supplement; a Coding whose system is a CodeSystem of these definitions (an
     /// implementation guide's, with all its concepts) must use one of its codes.
     mutating func checkCodeSystem(_ coding: Element, path: String) {
         guard let system = coding.child(named: "system")?.value?.text else { return }
@@ -12,9 +12,13 @@ extension Validator.Walk {
             }
             return
         }
-        guard codeSystem.child(named: "resourceType")?.value?.text == "CodeSystem" || codeSystem.type == "CodeSystem",
-            (codeSystem.child(named: "content")?.value?.text ?? "complete") == "complete"
-        else { return }
+        guard codeSystem.child(named: "resourceType")?.value?.text == "CodeSystem" || codeSystem.type == "CodeSystem" else { return }
+        let content = codeSystem.child(named: "content")?.value?.text ?? "complete"
+        if content == "supplement" || codeSystem.child(named: "supplements") != nil {
+            report(.error, .codeInvalid, path + ".system", "the code system \(system) is a supplement, which cannot be the system of a Coding", coding)
+            return
+        }
+        guard content == "complete" else { return }
         func contains(_ concepts: [Element]) -> Bool {
             concepts.contains { $0.child(named: "code")?.value?.text == code || contains($0.children(named: "concept")) }
         }
@@ -27,7 +31,12 @@ extension Validator.Walk {
     /// a local reference; `false` when it is not.
     @discardableResult
     mutating func checkSystem(of element: Element, path: String) -> Bool {
-        guard let system = element.child(named: "system")?.value?.text, !Self.isAbsoluteURL(system) else { return true }
+        guard let system = element.child(named: "system")?.value?.text else { return true }
+        // An identifier in the URI system (urn:ietf:rfc:3986) is itself an absolute URI.
+        if system == "urn:ietf:rfc:3986", element.type == "Identifier", let value = element.child(named: "value")?.value?.text, !Self.isAbsoluteURL(value) {
+            report(.error, .value, path + ".value", "an identifier in the system urn:ietf:rfc:3986 must be an absolute URI", element)
+        }
+        guard !Self.isAbsoluteURL(system) else { return true }
         report(.error, .value, path + ".system", "\(element.type).system must be an absolute URI, not a local reference", element)
         return false
     }

@@ -6,6 +6,10 @@ extension Validator.Walk {
     /// the namespaces whose definitions exist but are not shipped here (``isUncheckedExtensionURL(_:)``).
     mutating func checkExtension(_ element: Element, path: String, resource: Element) {
         guard let url = element.child(named: "url")?.value?.text else { return }
+        if !Self.isAbsoluteURL(url), !url.isEmpty, !Self.isSubExtension(path) {
+            report(.error, .value, path, "Extension.url must be an absolute URL (only the extensions inside an extension have relative ones)", element)
+            return
+        }
         guard let definition = definitions.structure(url: url) else {
             if Self.isAbsoluteURL(url), !Self.isUncheckedExtensionURL(url) || (!validator.options.allowsExampleURLs && Self.isExampleURL(url)) {
                 report(.error, .structure, path, "the extension \(url) could not be found so is not allowed here", element)
@@ -25,6 +29,14 @@ extension Validator.Walk {
         } else if valueDefinition?.min == 1, element.child(named: "value") == nil {
             report(.error, .required, path, "the extension \(url) needs a value", element)
         }
+    }
+
+    /// Whether the extension at `path` is inside another extension (`….extension[0].extension[1]`).
+    static func isSubExtension(_ path: String) -> Bool {
+        guard let lastDot = path.lastIndex(of: ".") else { return false }
+        let parent = path[..<lastDot]
+        let parentName = parent.lastIndex(of: ".").map { parent[parent.index(after: $0)...] } ?? parent
+        return parentName.hasPrefix("extension[") || parentName.hasPrefix("modifierExtension[")
     }
 
     /// Extension URLs not reported when their definition is missing: the core R4 extensions

@@ -22,8 +22,8 @@ extension Validator {
 }
 
 extension Validator.Walk {
-    /// The option-dependent checks of a primitive (``Validator/Options``): HTML in strings and
-    /// markdown, example URLs.
+    /// The checks of a primitive's text beyond its format: HTML in strings and markdown and
+    /// example URLs (by ``Validator/Options``), UUIDs in `urn:uuid:` URIs.
     mutating func checkContentOptions(_ element: Element, type: String, text: String, path: String) {
         let options = validator.options
         switch type {
@@ -34,6 +34,9 @@ extension Validator.Walk {
             report(options.allowsHTMLInMarkdown && !options.securityChecks ? .warning : .error, .value, path,
                    "the markdown contains content that appears to be an embedded HTML tag", element)
         case "uri", "url", "canonical":
+            if text.hasPrefix("urn:uuid:"), !Self.isUUID(text.utf8.dropFirst(9)) {
+                report(.error, .value, path, "a UUID must be valid and lowercase (8-4-4-4-12 hexadecimal digits)", element)
+            }
             if !options.allowsExampleURLs, Self.isExampleURL(text) {
                 report(.error, .value, path, "example URLs are not allowed in this context", element)
             }
@@ -57,6 +60,19 @@ extension Validator.Walk {
             afterLessThan = byte == UInt8(ascii: "<")
         }
         return false
+    }
+
+    /// Lowercase hexadecimal digits in groups of 8, 4, 4, 4 and 12, joined by `-`.
+    static func isUUID(_ bytes: Substring.UTF8View) -> Bool {
+        guard bytes.count == 36 else { return false }
+        for (offset, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(offset) {
+                if byte != UInt8(ascii: "-") { return false }
+            } else if !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)) {
+                return false
+            }
+        }
+        return true
     }
 
     /// A URL on one of the example domains (``isUncheckedExtensionURL(_:)`` lists them).

@@ -94,9 +94,7 @@ extension Validator {
                 return
             }
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
-            if resource.type == "Bundle" { checkBundle(resource, path: path) }
-            if resource.type == "QuestionnaireResponse" { checkQuestionnaireResponse(resource, path: path) }
-            if resource.type == "Questionnaire" { checkQuestionnaire(resource, path: path) }
+            checkResourceRules(resource, path: path)
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
             for url in declared + extraProfiles {
                 guard let profile = definitions.structure(url: url) else {
@@ -333,7 +331,9 @@ extension Validator {
                 }
                 return
             }
-            if let problem = PrimitiveFormat.problem(with: value.text, type: type) {
+            if value.text.isEmpty {
+                report(.error, .value, path, "a value cannot be empty", element)
+            } else if let problem = PrimitiveFormat.problem(with: value.text, type: type) {
                 report(.error, .value, path, problem, element)
             }
             if let maxLength = definition.maxLength, value.text.count > maxLength {
@@ -362,7 +362,12 @@ extension Validator {
             let codings: [(system: String?, code: String)]
             switch element.type {
             case "code":
-                guard let code = element.value?.text else { return }
+                guard let code = element.value?.text else {
+                    if strength == "required" {
+                        report(.error, .codeInvalid, path, "no code given, and one is required from the value set \(url)", element)
+                    }
+                    return
+                }
                 codings = [(nil, code)]
             case "Coding", "Quantity":
                 guard let code = element.child(named: "code")?.value?.text else { return }

@@ -1,0 +1,88 @@
+extension Validator.Walk {
+    /// The rules of a CodeSystem its definitions do not state: concepts only when its content
+    /// says they are present, a supplement's content is `supplement`, each property code and URI
+    /// declared once, and concept property values of the declared type.
+    mutating func checkCodeSystemResource(_ codeSystem: Element, path: String) {
+        let content = codeSystem.child(named: "content")?.value?.text
+        if content == "not-present", !codeSystem.children(named: "concept").isEmpty {
+            report(.error, .structure, path + ".concept[0]", "the code system says it has no content present, but concepts are found", codeSystem)
+        }
+        if codeSystem.child(named: "supplements") != nil, let content, content != "supplement" {
+            report(.error, .value, path + ".content", "a CodeSystem that supplements another has the content 'supplement'", codeSystem)
+        }
+        var types: [String: String] = [:]
+        var uris: Set<String> = []
+        for (index, property) in codeSystem.children(named: "property").enumerated() {
+            let propertyPath = "\(path).property[\(index)]"
+            if let code = property.child(named: "code")?.value?.text {
+                if types[code] != nil {
+                    report(.error, .structure, propertyPath, "a property is already defined with the code '\(code)'", property)
+                } else {
+                    types[code] = property.child(named: "type")?.value?.text ?? ""
+                }
+            }
+            if let uri = property.child(named: "uri")?.value?.text, !uris.insert(uri).inserted {
+                report(.error, .structure, propertyPath, "a property is already defined with the URI \(uri)", property)
+            }
+        }
+        checkConceptProperties(codeSystem.children(named: "concept"), types: types, path: path)
+    }
+
+    private mutating func checkConceptProperties(_ concepts: [Element], types: [String: String], path: String) {
+        for (index, concept) in concepts.enumerated() {
+            let conceptPath = "\(path).concept[\(index)]"
+            for (propertyIndex, property) in concept.children(named: "property").enumerated() {
+                guard let code = property.child(named: "code")?.value?.text, let declared = types[code], !declared.isEmpty,
+                    let value = property.child(named: "value"), value.type != declared
+                else { continue }
+                report(.error, .value, "\(conceptPath).property[\(propertyIndex)]",
+                       "the property '\(code)' has the type \(value.type), but is declared with the type \(declared)", property)
+            }
+            checkConceptProperties(concept.children(named: "concept"), types: types, path: conceptPath)
+        }
+    }
+
+    /// The rules of a ValueSet its definitions do not state: an included system is an absolute
+    /// URI (a contained code system is named by its URL, not `#id`); a filter on a Coding
+    /// property of a code system known here has a value `system|version#code`, with a code of
+    /// that system when it is known here too.
+    mutating func checkValueSetResource(_ valueSet: Element, path: String) {
+        guard let compose = valueSet.child(named: "compose") else { return }
+        for (name, sets) in [("include", compose.children(named: "include")), ("exclude", compose.children(named: "exclude"))] {
+            for (index, set) in sets.enumerated() {
+                let setPath = "\(path).compose.\(name)[\(index)]"
+                guard let system = set.child(named: "system")?.value?.text else { continue }
+                if !Self.isAbsoluteURL(system) {
+                    report(.error, .value, setPath, "the system of a value set's \(name) must be an absolute URI", set)
+                    continue
+                }
+                guard let codeSystem = definitions.resource(url: system) else { continue }
+                for (filterIndex, filter) in set.children(named: "filter").enumerated() {
+                    checkFilter(filter, of: codeSystem, path: "\(setPath).filter[\(filterIndex)]")
+                }
+            }
+        }
+    }
+
+    private mutating func checkFilter(_ filter: Element, of codeSystem: Element, path: String) {
+        guard let property = filter.child(named: "property")?.value?.text, let value = filter.child(named: "value")?.value?.text,
+            let declared = codeSystem.children(named: "property").first(where: { $0.child(named: "code")?.value?.text == property }),
+            declared.child(named: "type")?.value?.text == "Coding"
+        else { return }
+        guard let hash = value.lastIndex(of: "#") else {
+            report(.error, .value, path, "the value of a filter on the Coding property '\(property)' must be system(|version)#code", filter)
+            return
+        }
+        let system = String(value[..<hash]).split(separator: "|").first.map(String.init) ?? ""
+        let code = String(value[value.index(after: hash)...])
+        guard let target = definitions.resource(url: system),
+            (target.child(named: "content")?.value?.text ?? "complete") == "complete"
+        else { return }
+        func contains(_ concepts: [Element]) -> Bool {
+            concepts.contains { $0.child(named: "code")?.value?.text == code || contains($0.children(named: "concept")) }
+        }
+        if !contains(target.children(named: "concept")) {
+            report(.error, .codeInvalid, path, "the value of the filter on '\(property)' is not a code of \(system)", filter)
+        }
+    }
+}

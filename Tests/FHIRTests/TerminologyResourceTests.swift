@@ -1,0 +1,63 @@
+import Foundation
+@testable import FHIR
+import Testing
+
+/// The rules of CodeSystem and ValueSet resources beyond their definitions, and of codes and
+/// identifiers that name them.
+@Suite("Terminology resources")
+struct TerminologyResourceTests {
+    func errors(_ text: String, definitions: Definitions = .r4) -> [String] {
+        Validator(definitions: definitions).validate(json: Array(text.utf8)).errors.map(\.expression)
+    }
+
+    func codeSystem(_ members: String) -> String {
+        #"{"resourceType":"CodeSystem","url":"http://example.org/cs","status":"active","# + members + "}"
+    }
+
+    @Test("concepts only when content is present; a supplement's content; properties declared once and used with their type")
+    func codeSystems() {
+        #expect(errors(codeSystem(#""content":"complete","concept":[{"code":"a"}]"#)).isEmpty)
+        #expect(errors(codeSystem(#""content":"not-present","concept":[{"code":"a"}]"#)) == ["CodeSystem.concept[0]"])
+        #expect(errors(codeSystem(#""content":"complete","supplements":"http://loinc.org","concept":[{"code":"a"}]"#)) == ["CodeSystem.content"])
+        let properties = #""content":"complete","property":[{"code":"p","type":"boolean"},{"code":"p","type":"code"}],"concept":[{"code":"a","property":[{"code":"p","valueString":"x"}]}]"#
+        #expect(errors(codeSystem(properties)) == ["CodeSystem.property[1]", "CodeSystem.concept[0].property[0]"])
+    }
+
+    @Test("a value set includes absolute systems; a filter on a Coding property names system#code of a known code")
+    func valueSets() throws {
+        let filtered = codeSystem(#""content":"complete","property":[{"code":"parent","type":"Coding"}],"concept":[{"code":"a"}]"#)
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(filtered.utf8))])
+        func valueSet(_ include: String) -> String {
+            #"{"resourceType":"ValueSet","status":"active","compose":{"include":["# + include + "]}}"
+        }
+        #expect(errors(valueSet(##"{"system":"#cs1"}"##)) == ["ValueSet.compose.include[0]"])
+        #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"parent","op":"=","value":"http://example.org/cs#a"}]}"#), definitions: definitions).isEmpty)
+        #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"parent","op":"=","value":"a"}]}"#), definitions: definitions)
+            == ["ValueSet.compose.include[0].filter[0]"])
+        #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"parent","op":"=","value":"http://example.org/cs#z"}]}"#), definitions: definitions)
+            == ["ValueSet.compose.include[0].filter[0]"])
+    }
+
+    @Test("a supplement is not a Coding's system; URI identifiers are URIs; UUIDs are lowercase")
+    func systemsAndIdentifiers() throws {
+        let supplement = codeSystem(#""content":"supplement","supplements":"http://loinc.org","concept":[{"code":"a"}]"#)
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(supplement.utf8))])
+        #expect(errors(#"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://example.org/cs","code":"a"}]}}"#, definitions: definitions)
+            == ["Observation.code.coding[0].system"])
+        #expect(errors(#"{"resourceType":"Patient","identifier":[{"system":"urn:ietf:rfc:3986","value":"2.16.840.1"}]}"#) == ["Patient.identifier[0].value"])
+        #expect(errors(#"{"resourceType":"Patient","identifier":[{"system":"urn:ietf:rfc:3986","value":"urn:oid:2.16.840.1"}]}"#).isEmpty)
+        #expect(errors(codeSystem(#""content":"complete","identifier":[{"system":"urn:ietf:rfc:3986","value":"urn:uuid:68d043b5-9ecf-4559-a57a-396e0d452311"}]"#)).isEmpty)
+        #expect(errors(#"{"resourceType":"ValueSet","status":"active","url":"urn:uuid:68D043B5-9ECF-4559-A57A-396E0D452311"}"#) == ["ValueSet.url"])
+        #expect(errors(#"{"resourceType":"ValueSet","status":"active","url":"urn:uuid:68d043b5-9ecf-4559-a57a-396e0d4523"}"#) == ["ValueSet.url"])
+    }
+
+    @Test("extensions have absolute URLs except inside extensions; a required code needs a value; values are not empty")
+    func urlsCodesAndEmptyValues() throws {
+        #expect(errors(#"{"resourceType":"Patient","extension":[{"url":"nickname","valueString":"x"}]}"#) == ["Patient.extension[0]"])
+        #expect(errors(#"{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-nationality","extension":[{"url":"code","valueCodeableConcept":{"text":"VN"}}]}]}"#).isEmpty)
+        #expect(errors(#"{"resourceType":"Patient","_gender":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"unknown"}]}}"#)
+            == ["Patient.gender"])
+        let xml = #"<Patient xmlns="http://hl7.org/fhir"><name><family value=""/></name></Patient>"#
+        #expect(Validator().validate(xml: Array(xml.utf8)).errors.map(\.expression) == ["Patient.name[0].family"])
+    }
+}
