@@ -60,4 +60,35 @@ struct TerminologyResourceTests {
         let xml = #"<Patient xmlns="http://hl7.org/fhir"><name><family value=""/></name></Patient>"#
         #expect(Validator().validate(xml: Array(xml.utf8)).errors.map(\.expression) == ["Patient.name[0].family"])
     }
+
+    @Test("value set filter expressions: FHIRPath, compiled, naming declared parameters only")
+    func filterExpressions() {
+        func valueSet(language: String = "text/fhirpath", _ expression: String) -> String {
+            #"{"resourceType":"ValueSet","status":"active","extension":[{"url":"http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter","extension":[{"url":"name","valueCode":"p-inactive"}]}],"#
+                + #""compose":{"include":[{"system":"http://snomed.info/sct","filter":[{"property":"inactive","op":"=","_value":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/cqf-expression","valueExpression":{"language":""#
+                + language + #"","expression":""# + expression + #""}}]}}]}]}}"#
+        }
+        #expect(errors(valueSet("%p-inactive")).isEmpty)
+        #expect(errors(valueSet("%p-other")) == ["ValueSet.compose.include[0].filter[0]"])
+        #expect(errors(valueSet(language: "text/cql", "%p-inactive")) == ["ValueSet.compose.include[0].filter[0]"])
+        #expect(errors(valueSet("$ and %p-inactive")) == ["ValueSet.compose.include[0].filter[0]"])
+    }
+
+    @Test("a ConceptMap's source codes are in its source value set; composite search parameters have components; logical types have namespaces")
+    func conformanceResources() throws {
+        let valueSet = #"{"resourceType":"ValueSet","url":"http://example.org/vs","status":"active","expansion":{"timestamp":"2024-01-01","contains":[{"system":"http://example.org/cs","code":"a"}]}}"#
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(valueSet.utf8))])
+        func conceptMap(_ code: String) -> String {
+            #"{"resourceType":"ConceptMap","status":"active","sourceCanonical":"http://example.org/vs","group":[{"source":"http://example.org/cs","element":[{"code":""# + code + #"","target":[{"code":"x","equivalence":"equivalent"}]}]}]}"#
+        }
+        #expect(errors(conceptMap("a"), definitions: definitions).isEmpty)
+        #expect(errors(conceptMap("b"), definitions: definitions) == ["ConceptMap.group[0].element[0].code"])
+        let parameter = #"{"resourceType":"SearchParameter","url":"http://example.org/sp","name":"x","status":"active","description":"x","code":"x","base":["Patient"],"type":"composite","expression":"Patient","component":[{"definition":"http://example.org/sp1","expression":"name"}]}"#
+        #expect(errors(parameter) == ["SearchParameter"])
+        func logical(_ type: String) -> String {
+            #"{"resourceType":"StructureDefinition","url":"http://example.org/sd/m","name":"M","status":"draft","kind":"logical","abstract":false,"type":""# + type + #"","differential":{"element":[{"path":""# + type + #""}]}}"#
+        }
+        #expect(errors(logical("http://example.org/sd/m")).isEmpty)
+        #expect(errors(logical("Boo")) == ["StructureDefinition.type"])
+    }
 }

@@ -8,6 +8,9 @@ extension Validator.Walk {
         case "Questionnaire": checkQuestionnaire(resource, path: path)
         case "CodeSystem": checkCodeSystemResource(resource, path: path)
         case "ValueSet": checkValueSetResource(resource, path: path)
+        case "SearchParameter": checkSearchParameter(resource, path: path)
+        case "StructureDefinition": checkStructureDefinition(resource, path: path)
+        case "ConceptMap": checkConceptMap(resource, path: path)
         default: break
         }
     }

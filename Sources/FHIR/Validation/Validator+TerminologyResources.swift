@@ -48,9 +48,17 @@ extension Validator.Walk {
     /// that system when it is known here too.
     mutating func checkValueSetResource(_ valueSet: Element, path: String) {
         guard let compose = valueSet.child(named: "compose") else { return }
+        let parameters = Set(valueSet.children(named: "extension")
+            .filter { $0.child(named: "url")?.value?.text == "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter" }
+            .flatMap { $0.children(named: "extension") }
+            .filter { $0.child(named: "url")?.value?.text == "name" }
+            .compactMap { $0.child(named: "value")?.value?.text })
         for (name, sets) in [("include", compose.children(named: "include")), ("exclude", compose.children(named: "exclude"))] {
             for (index, set) in sets.enumerated() {
                 let setPath = "\(path).compose.\(name)[\(index)]"
+                for (filterIndex, filter) in set.children(named: "filter").enumerated() {
+                    checkFilterExpression(filter, parameters: parameters, path: "\(setPath).filter[\(filterIndex)]")
+                }
                 guard let system = set.child(named: "system")?.value?.text else { continue }
                 if !Self.isAbsoluteURL(system) {
                     report(.error, .value, setPath, "the system of a value set's \(name) must be an absolute URI", set)
@@ -63,6 +71,50 @@ extension Validator.Walk {
             }
         }
     }
+
+    /// A filter value given by an expression (the `cqf-expression` extension, with the value
+    /// set's `valueset-parameter`s as variables): FHIRPath that compiles and names only declared
+    /// parameters.
+    private mutating func checkFilterExpression(_ filter: Element, parameters: Set<String>, path: String) {
+        guard let value = filter.child(named: "value") else { return }
+        for ext in value.children(named: "extension") where ext.child(named: "url")?.value?.text == "http://hl7.org/fhir/StructureDefinition/cqf-expression" {
+            guard let expression = ext.child(named: "value"), let text = expression.child(named: "expression")?.value?.text else { continue }
+            let language = expression.child(named: "language")?.value?.text ?? ""
+            guard language == "text/fhirpath" else {
+                report(.error, .value, path, "a value set filter expression must be in the language text/fhirpath, not \(language)", filter)
+                continue
+            }
+            guard (try? FHIRPath(text)) != nil else {
+                report(.error, .value, path, "the value set filter expression is not valid FHIRPath", filter)
+                continue
+            }
+            for name in Self.environmentNames(in: text) where !parameters.contains(name) && !Self.standardVariables.contains(name) {
+                report(.error, .value, path, "the value set filter expression refers to the unknown parameter '\(name)'", filter)
+            }
+        }
+    }
+
+    /// The `%name`s an expression uses (letters, digits, `_` and `-`).
+    static func environmentNames(in text: String) -> [String] {
+        var names: [String] = []
+        var current: String?
+        for character in text + " " {
+            if var name = current {
+                if character.isLetter || character.isNumber || character == "_" || character == "-" {
+                    name.append(character)
+                    current = name
+                } else {
+                    if !name.isEmpty { names.append(name) }
+                    current = character == "%" ? "" : nil
+                }
+            } else if character == "%" {
+                current = ""
+            }
+        }
+        return names
+    }
+
+    static let standardVariables: Set<String> = ["resource", "rootResource", "context", "ucum", "sct", "loinc", "this"]
 
     private mutating func checkFilter(_ filter: Element, of codeSystem: Element, path: String) {
         guard let property = filter.child(named: "property")?.value?.text, let value = filter.child(named: "value")?.value?.text,

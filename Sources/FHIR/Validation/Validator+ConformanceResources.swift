@@ -1,0 +1,31 @@
+extension Validator.Walk {
+    /// A composite SearchParameter combines two or more components.
+    mutating func checkSearchParameter(_ parameter: Element, path: String) {
+        if parameter.child(named: "type")?.value?.text == "composite", parameter.children(named: "component").count < 2 {
+            report(.error, .structure, path, "a composite search parameter must define two or more components", parameter)
+        }
+    }
+
+    /// A logical model's type is a type of FHIR or a URL (other names need a namespace).
+    mutating func checkStructureDefinition(_ structure: Element, path: String) {
+        guard structure.child(named: "kind")?.value?.text == "logical", let type = structure.child(named: "type")?.value?.text,
+            !Self.isAbsoluteURL(type), definitions.structure(forType: type) == nil
+        else { return }
+        report(.error, .value, path + ".type", "the type \(type) is not defined by FHIR; a logical model's own type needs a namespace (a URL)", structure)
+    }
+
+    /// The source codes of a ConceptMap are in its source value set (when that is expanded here).
+    mutating func checkConceptMap(_ map: Element, path: String) {
+        guard let url = (map.child(named: "source") ?? map.child(named: "sourceCanonical") ?? map.child(named: "sourceUri"))?.value?.text,
+            let valueSet = definitions.valueSet(url: url)
+        else { return }
+        for (groupIndex, group) in map.children(named: "group").enumerated() {
+            let system = group.child(named: "source")?.value?.text
+            for (index, element) in group.children(named: "element").enumerated() {
+                guard let code = element.child(named: "code")?.value?.text, valueSet.contains(code: code, system: system) == false else { continue }
+                report(.error, .codeInvalid, "\(path).group[\(groupIndex)].element[\(index)].code",
+                       "the source code '\(code)' is not in the source value set \(url)", element)
+            }
+        }
+    }
+}
