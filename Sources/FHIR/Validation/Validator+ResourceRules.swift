@@ -11,6 +11,7 @@ extension Validator.Walk {
         case "SearchParameter": checkSearchParameter(resource, path: path)
         case "StructureDefinition": checkStructureDefinition(resource, path: path)
         case "ConceptMap": checkConceptMap(resource, path: path)
+        case "MeasureReport": checkMeasureReport(resource, path: path)
         default: break
         }
     }
