@@ -11,10 +11,11 @@ struct SnapshotGenerator {
     /// ElementDefinition trees) over `base`.
     func snapshot(differential: [Element], base: StructureDefinition) -> [ElementDefinition] {
         var elements = base.elements
+        var openSlices: [String: String] = [:]
         for item in differential {
             func text(_ name: String) -> String? { item.child(named: name)?.value?.text }
             guard var path = text("path") else { continue }
-            var id = text("id") ?? path
+            var id = text("id") ?? Self.inferredID(path: path, sliceName: text("sliceName"), openSlices: &openSlices)
             // A type-specific name of a choice: `Observation.valueQuantity` → `Observation.value[x]`.
             if index(of: id, in: elements) == nil, let renamed = choiceRename(path, in: elements) {
                 if id == path { id = renamed }
@@ -24,6 +25,20 @@ struct SnapshotGenerator {
             merge(item, into: &elements[target])
         }
         return elements
+    }
+
+    /// The id of a differential element that has none (differentials written before ids, by
+    /// path only): an element under a slice (`Observation.category` with a sliceName, then
+    /// `Observation.category.coding`) belongs to that slice until the sliced element or another
+    /// slice of it comes again. `openSlices` maps each sliced path to the id of its current slice.
+    static func inferredID(path: String, sliceName: String?, openSlices: inout [String: String]) -> String {
+        let enclosing = openSlices.keys.filter { path.hasPrefix($0 + ".") }.max { $0.count < $1.count }
+        let id = enclosing.map { (openSlices[$0] ?? $0) + path.dropFirst($0.count) } ?? path
+        // Whatever was open inside this path is closed by it.
+        for key in openSlices.keys where key == path || key.hasPrefix(path + ".") { openSlices[key] = nil }
+        guard let sliceName else { return id }
+        openSlices[path] = id + ":" + sliceName
+        return id + ":" + sliceName
     }
 
     private func index(of id: String, in elements: [ElementDefinition]) -> Int? {
