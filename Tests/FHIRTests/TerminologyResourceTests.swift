@@ -74,7 +74,7 @@ struct TerminologyResourceTests {
         #expect(errors(valueSet("$ and %p-inactive")) == ["ValueSet.compose.include[0].filter[0]"])
     }
 
-    @Test("a ConceptMap's source codes are in its source value set; composite search parameters have components; logical types have namespaces")
+    @Test("a ConceptMap's source codes are in its source value set; composite search parameters have components; logical types have namespaces; type profiles are of their type")
     func conformanceResources() throws {
         let valueSet = #"{"resourceType":"ValueSet","url":"http://example.org/vs","status":"active","expansion":{"timestamp":"2024-01-01","contains":[{"system":"http://example.org/cs","code":"a"}]}}"#
         let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(valueSet.utf8))])
@@ -90,5 +90,10 @@ struct TerminologyResourceTests {
         }
         #expect(errors(logical("http://example.org/sd/m")).isEmpty)
         #expect(errors(logical("Boo")) == ["StructureDefinition.type"])
+        func profile(_ typeProfile: String) -> String {
+            #"{"resourceType":"StructureDefinition","url":"http://example.org/sd/o","name":"O","status":"draft","kind":"resource","abstract":false,"type":"Observation","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","derivation":"constraint","differential":{"element":[{"id":"Observation.value[x]","path":"Observation.value[x]","type":[{"code":"Quantity","profile":[""# + typeProfile + #""]}]}]}}"#
+        }
+        #expect(errors(profile("http://hl7.org/fhir/StructureDefinition/SimpleQuantity")).isEmpty)
+        #expect(errors(profile("http://hl7.org/fhir/StructureDefinition/Count")) == ["StructureDefinition.differential.element[0].type[0].profile[0]"])
     }
 }

@@ -6,12 +6,25 @@ extension Validator.Walk {
         }
     }
 
-    /// A logical model's type is a type of FHIR or a URL (other names need a namespace).
+    /// A logical model's type is a type of FHIR or a URL (other names need a namespace); the
+    /// profile of a type in the differential (when known here) is a profile of that type.
     mutating func checkStructureDefinition(_ structure: Element, path: String) {
-        guard structure.child(named: "kind")?.value?.text == "logical", let type = structure.child(named: "type")?.value?.text,
+        if structure.child(named: "kind")?.value?.text == "logical", let type = structure.child(named: "type")?.value?.text,
             !Self.isAbsoluteURL(type), definitions.structure(forType: type) == nil
-        else { return }
-        report(.error, .value, path + ".type", "the type \(type) is not defined by FHIR; a logical model's own type needs a namespace (a URL)", structure)
+        {
+            report(.error, .value, path + ".type", "the type \(type) is not defined by FHIR; a logical model's own type needs a namespace (a URL)", structure)
+        }
+        let elements = structure.child(named: "differential")?.children(named: "element") ?? []
+        for (index, element) in elements.enumerated() {
+            for (typeIndex, type) in element.children(named: "type").enumerated() {
+                guard let code = type.child(named: "code")?.value?.text else { continue }
+                for (profileIndex, profile) in type.children(named: "profile").enumerated() {
+                    guard let url = profile.value?.text, let target = definitions.structure(url: url), target.type != code else { continue }
+                    report(.error, .structure, "\(path).differential.element[\(index)].type[\(typeIndex)].profile[\(profileIndex)]",
+                           "the profile \(url) is for the type \(target.type), but the element has the type \(code)", profile)
+                }
+            }
+        }
     }
 
     /// The source codes of a ConceptMap are in its source value set (when that is expanded here).
