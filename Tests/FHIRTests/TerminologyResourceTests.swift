@@ -31,6 +31,8 @@ struct TerminologyResourceTests {
             #"{"resourceType":"ValueSet","status":"active","compose":{"include":["# + include + "]}}"
         }
         #expect(errors(valueSet(##"{"system":"#cs1"}"##)) == ["ValueSet.compose.include[0]"])
+        #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"notSelectable","op":"=","value":"1"}]}"#)) == ["ValueSet.compose.include[0].filter[0]"])
+        #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"notSelectable","op":"=","value":"false"}]}"#)).isEmpty)
         #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"parent","op":"=","value":"http://example.org/cs#a"}]}"#), definitions: definitions).isEmpty)
         #expect(errors(valueSet(#"{"system":"http://example.org/cs","filter":[{"property":"parent","op":"=","value":"a"}]}"#), definitions: definitions)
             == ["ValueSet.compose.include[0].filter[0]"])

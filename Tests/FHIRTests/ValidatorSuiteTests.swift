@@ -35,7 +35,6 @@ struct ValidatorSuiteTests {
         "obs-temp-code2": "whether a SNOMED CT code exists: terminology server",
         "vs-bad-code": "whether the SNOMED CT codes of a ValueSet's compose exist: terminology server",
         "vs-bad-ecl-us": "parsing a SNOMED CT ECL filter of a ValueSet: terminology server",
-        "vs-bad-props": "SNOMED CT filter properties, their operators and codes in a ValueSet: terminology server",
         "choice-async-qr": "the display names of ISO 3166 codes (urn:iso:std:iso:3166 is not in the R4 core) in an answer value set: terminology server",
         "string-with-coding-async-qr": "whether a string answer is a code of the jurisdiction value set (ISO 3166): terminology server",
         "ips-nz-pj": "the display names of LOINC codes (http://loinc.org is not in the R4 core): terminology server",

@@ -43,7 +43,8 @@ extension Validator.Walk {
     }
 
     /// The rules of a ValueSet its definitions do not state: an included system is an absolute
-    /// URI (a contained code system is named by its URL, not `#id`); a filter on a Coding
+    /// URI (a contained code system is named by its URL, not `#id`); a filter on the boolean
+    /// properties `notSelectable` and `inactive` has the value true or false; a filter on a Coding
     /// property of a code system known here has a value `system|version#code`, with a code of
     /// that system when it is known here too.
     mutating func checkValueSetResource(_ valueSet: Element, path: String) {
@@ -57,7 +58,15 @@ extension Validator.Walk {
             for (index, set) in sets.enumerated() {
                 let setPath = "\(path).compose.\(name)[\(index)]"
                 for (filterIndex, filter) in set.children(named: "filter").enumerated() {
-                    checkFilterExpression(filter, parameters: parameters, path: "\(setPath).filter[\(filterIndex)]")
+                    let filterPath = "\(setPath).filter[\(filterIndex)]"
+                    checkFilterExpression(filter, parameters: parameters, path: filterPath)
+                    // The boolean concept properties (http://hl7.org/fhir/concept-properties).
+                    if let property = filter.child(named: "property")?.value?.text, ["notSelectable", "inactive"].contains(property),
+                        filter.child(named: "op")?.value?.text == "=", let value = filter.child(named: "value")?.value?.text,
+                        value != "true", value != "false"
+                    {
+                        report(.error, .value, filterPath, "the value of a filter on the property '\(property)' must be true or false", filter)
+                    }
                 }
                 guard let system = set.child(named: "system")?.value?.text else { continue }
                 if !Self.isAbsoluteURL(system) {
