@@ -179,6 +179,9 @@ extension Validator {
                 if let pattern = sliceDefinition.pattern, !Self.matches(item, pattern.value, exactly: false) {
                     report(.error, .value, itemPath, "value must match the pattern of slice \(sliceDefinition.sliceName ?? "")", item)
                 }
+                if let fixed = sliceDefinition.fixed, !Self.matches(item, fixed.value, exactly: true) {
+                    report(.error, .value, itemPath, "value must be exactly the fixed value of slice \(sliceDefinition.sliceName ?? "")", item)
+                }
                 if !structure.children(of: sliceDefinition.id).isEmpty {
                     validateContent(item, structure: structure, definitionPath: sliceDefinition.id, path: itemPath, resource: resource)
                 }
@@ -210,9 +213,12 @@ extension Validator {
                 let target = structure.element(at: definitionID)
                 switch discriminator.type {
                 case "value", "pattern":
-                    if let expected = target?.fixed ?? target?.pattern ?? (isSelf ? slice.fixed ?? slice.pattern : nil) {
-                        let exactly = (target?.fixed ?? (isSelf ? slice.fixed : nil)) != nil
-                        guard targets.contains(where: { Walk.matches($0, expected.value, exactly: exactly) }) else { return false }
+                    // The value is the target's fixed value or pattern, or what the slice's own
+                    // fixed value or pattern has at the discriminator's path.
+                    let sliceValue = (slice.fixed ?? slice.pattern).flatMap { Self.descendant(of: $0.value, at: steps) }
+                    if let expected = target?.fixed?.value ?? target?.pattern?.value ?? sliceValue {
+                        let exactly = target?.fixed != nil || (target == nil && slice.fixed != nil)
+                        guard targets.contains(where: { Walk.matches($0, expected, exactly: exactly) }) else { return false }
                     } else if discriminator.path == "url", let url = slice.types.first?.profiles.first {
                         // An extension slice: its url is the profile of its type.
                         guard targets.contains(where: { $0.value?.text == url }) else { return false }
@@ -232,6 +238,16 @@ extension Validator {
                 }
             }
             return true
+        }
+
+        /// The child of an untyped value at a discriminator path (`[]`: the value itself).
+        static func descendant(of value: Element, at steps: [String]) -> Element? {
+            var current = value
+            for step in steps {
+                guard let next = current.child(named: step) else { return nil }
+                current = next
+            }
+            return current
         }
 
         mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: String, resource: Element) {

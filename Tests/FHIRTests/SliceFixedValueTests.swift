@@ -1,0 +1,27 @@
+import Foundation
+@testable import FHIR
+import Testing
+
+/// Slices given by a fixed value on the slice itself (`fixedContactPoint: {use: home}`).
+@Suite("Slices with a fixed value")
+struct SliceFixedValueTests {
+    @Test("the discriminator value comes from the slice's fixed value, and the item must be exactly that value")
+    func fixedSlice() throws {
+        let profile = #"""
+            {"resourceType":"StructureDefinition","url":"http://x.org/sd/home","name":"Home","status":"draft","kind":"resource","abstract":false,
+             "type":"Practitioner","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Practitioner",
+             "differential":{"element":[
+               {"id":"Practitioner.telecom","path":"Practitioner.telecom","slicing":{"discriminator":[{"type":"value","path":"use"}],"rules":"open"},"min":1},
+               {"id":"Practitioner.telecom:home","path":"Practitioner.telecom","sliceName":"home","min":1,"max":"1","fixedContactPoint":{"use":"home"}}
+             ]}}
+            """#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ telecom: String) -> [String] {
+            let text = #"{"resourceType":"Practitioner","telecom":["# + telecom + "]}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/home"]).errors.map(\.message)
+        }
+        #expect(errors(#"{"use":"home"}"#).isEmpty)
+        #expect(errors(#"{"use":"home","system":"phone","value":"555"}"#) == ["value must be exactly the fixed value of slice home"])
+        #expect(errors(#"{"use":"work","system":"phone","value":"555"}"#) == ["slice 'telecom:home': minimum required = 1, but only found 0"])
+    }
+}
