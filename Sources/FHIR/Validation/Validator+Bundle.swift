@@ -46,8 +46,19 @@ extension Validator.Walk {
 
     /// `http://…`, `https://…`, `urn:uuid:…`, `urn:oid:…` and other URIs with a scheme.
     static func isAbsoluteURL(_ text: String) -> Bool {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
-        let scheme = text[..<colon]
-        return scheme.first?.isLetter == true && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+        // A scheme: a letter, then letters, digits, '+', '-' or '.', up to the first ':' (on bytes:
+        // this runs for every reference, system and URL).
+        var first = true
+        for byte in text.utf8 {
+            let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            if byte == UInt8(ascii: ":") { return !first }
+            if first {
+                guard isLetter else { return false }
+                first = false
+            } else if !(isLetter || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
+                return false
+            }
+        }
+        return false
     }
 }

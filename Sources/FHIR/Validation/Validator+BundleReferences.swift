@@ -24,10 +24,13 @@ extension Validator.Walk {
         }
         for (index, entry) in entries.enumerated() {
             guard let resource = entry.element.child(named: "resource") else { continue }
-            var references: [(path: String, element: Element, reference: String)] = []
-            Self.collectReferences(in: resource, path: "\(path).entry[\(index)].resource", into: &references)
+            var references: [(steps: [(name: String, index: Int)], element: Element, reference: String)] = []
+            var steps: [(name: String, index: Int)] = []
+            Self.collectReferences(in: resource, steps: &steps, into: &references)
             let mustResolve = isDocument && index == 0 && entry.type == "Composition"
-            for (referencePath, element, reference) in references {
+            for (steps, element, reference) in references {
+                // The path is written out here, for the few references, not for every element.
+                let referencePath = "\(path).entry[\(index)].resource" + steps.map { ".\($0.name)[\($0.index)]" }.joined()
                 checkBundleReference(reference, from: entry, at: referencePath, element: element, mustResolve: mustResolve,
                                      entries: entries, byFullURL: byFullURL, byTypeAndID: byTypeAndID)
             }
@@ -39,7 +42,7 @@ extension Validator.Walk {
         // `…/_history/version`: the version picks among entries with the same fullUrl.
         var target = reference
         var version: String?
-        if let range = reference.range(of: "/_history/") {
+        if Self.contains(reference, "/_history/"), let range = reference.range(of: "/_history/") {
             target = String(reference[..<range.lowerBound])
             version = String(reference[range.upperBound...])
         }
@@ -50,7 +53,7 @@ extension Validator.Walk {
         } else {
             let parts = target.split(separator: "/")
             guard parts.count == 2 else { return }
-            guard let fullUrl = entry.fullUrl, let base = Self.restfulParts(fullUrl)?.base else {
+            guard let base = entry.restfulBase else {
                 // Not resolvable by the rules; an entry with that type and id would have been meant.
                 if let fullUrl = entry.fullUrl, Self.isAbsoluteURL(fullUrl), let sameID = byTypeAndID[target], !sameID.isEmpty {
                     report(nearMiss, .notFound, path, "'\(reference)' is not in the Bundle by the fullUrl rules, though an entry has that type and id", element)
@@ -76,18 +79,22 @@ extension Validator.Walk {
     }
 
     /// The references (`Reference.reference`) in `element`, outside contained resources and
-    /// nested Bundles.
-    private static func collectReferences(in element: Element, path: String, into references: inout [(path: String, element: Element, reference: String)]) {
-        var indexes: [String: Int] = [:]
+    /// nested Bundles, with the steps (name and index) that lead to each.
+    private static func collectReferences(in element: Element, steps: inout [(name: String, index: Int)],
+                                          into references: inout [(steps: [(name: String, index: Int)], element: Element, reference: String)]) {
+        var previous = ""
+        var index = 0
         for child in element.children {
-            let index = indexes[child.name, default: 0]
-            indexes[child.name] = index + 1
+            // Repeated children are adjacent, so counting runs of one name gives the index.
+            index = child.name == previous ? index + 1 : 0
+            previous = child.name
             if child.name == "contained" || child.type == "Bundle" { continue }
-            let childPath = "\(path).\(child.name)[\(index)]"
+            steps.append((child.name, index))
             if child.type == "Reference", let reference = child.child(named: "reference")?.value?.text, !reference.hasPrefix("#") {
-                references.append((childPath, child, reference))
+                references.append((steps, child, reference))
             }
-            if !child.children.isEmpty { collectReferences(in: child, path: childPath, into: &references) }
+            if !child.children.isEmpty { collectReferences(in: child, steps: &steps, into: &references) }
+            steps.removeLast()
         }
     }
 
@@ -106,6 +113,8 @@ extension Validator.Walk {
         let type: String?
         let id: String?
         let versionID: String?
+        /// The base of the fullUrl when it is RESTful (`http://a.org/fhir` of `…/fhir/Patient/1`).
+        let restfulBase: String?
 
         init(_ entry: Element) {
             element = entry
@@ -114,6 +123,7 @@ extension Validator.Walk {
             type = resource?.type
             id = resource?.child(named: "id")?.value?.text
             versionID = resource?.child(named: "meta")?.child(named: "versionId")?.value?.text
+            restfulBase = fullUrl.flatMap { Validator.Walk.restfulParts($0)?.base }
         }
     }
 }

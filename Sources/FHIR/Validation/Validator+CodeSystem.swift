@@ -7,7 +7,7 @@ extension Validator.Walk {
         if checkSystem(of: coding, path: path) == false { return }
         guard let code = coding.child(named: "code")?.value?.text else { return }
         guard let codeSystem = definitions.resource(url: system) else {
-            if system.contains("/ValueSet/"), definitions.valueSet(url: system) != nil {
+            if Self.contains(system, "/ValueSet/"), definitions.valueSet(url: system) != nil {
                 report(.error, .codeInvalid, path + ".system", "the Coding's system \(system) is a value set, not a code system", coding)
             }
             return
@@ -25,6 +25,19 @@ extension Validator.Walk {
         if !contains(codeSystem.children(named: "concept")) {
             report(.error, .codeInvalid, path + ".code", "unknown code '\(code)' in the code system \(system)", coding)
         }
+    }
+
+    /// Whether `text` contains `part` (ASCII), compared on bytes.
+    static func contains(_ text: String, _ part: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount)
+        guard let first = needle.first else { return true }
+        var bytes = text.utf8[...]
+        while let start = bytes.firstIndex(of: first) {
+            let rest = bytes[start...]
+            if rest.count >= needle.count, rest.prefix(needle.count).elementsEqual(needle) { return true }
+            bytes = bytes[bytes.index(after: start)...]
+        }
+        return false
     }
 
     /// The system of a Coding or an Identifier is an absolute URI (`http://…`, `urn:oid:…`), not

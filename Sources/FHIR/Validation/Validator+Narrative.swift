@@ -1,5 +1,3 @@
-import Foundation
-
 extension Validator.Walk {
     /// The rules of a narrative's XHTML that its invariants `txt-1` and `txt-2` state (their
     /// expression, `htmlChecks()`, is a validator function): no elements the specification
@@ -39,11 +37,11 @@ struct NarrativeScan {
     var links: [String] = []
 
     /// Elements a narrative SHALL NOT contain (R4 Narrative: no head or body, scripts, forms,
-    /// base or link, frames, iframes, objects; no external style sheets).
-    static let forbidden: Set<String> = [
+    /// base or link, frames, iframes, objects; no external style sheets), as lowercase bytes.
+    static let forbidden: [[UInt8]] = [
         "html", "head", "body", "title", "meta", "base", "link", "style", "script", "noscript", "form", "input", "button",
         "select", "option", "textarea", "frame", "frameset", "iframe", "object", "embed", "applet", "param",
-    ]
+    ].map { Array($0.utf8) }
     static let xmlEntities: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
 
     mutating func read(_ text: String) {
@@ -56,18 +54,20 @@ struct NarrativeScan {
             } else if byte == UInt8(ascii: "&") {
                 var end = index + 1
                 while end < bytes.count, end - index < 32, bytes[end] != UInt8(ascii: ";"), bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
-                if end < bytes.count, bytes[end] == UInt8(ascii: ";") {
+                if end < bytes.count, bytes[end] == UInt8(ascii: ";"), end > index + 1, bytes[index + 1] != UInt8(ascii: "#") {
                     let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-                    if !name.hasPrefix("#"), !Self.xmlEntities.contains(name) { invalidEntities.append(name) }
+                    if !Self.xmlEntities.contains(name) { invalidEntities.append(name) }
                 }
                 hasContent = true
                 index += 1
             } else {
-                if byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 { hasContent = true }
+                if !Self.isSpace(byte) { hasContent = true }
                 index += 1
             }
         }
     }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 
     /// Reads the tag at `start` (element, end tag, comment, declaration) and returns the index
     /// after it.
@@ -78,31 +78,40 @@ struct NarrativeScan {
             while index < bytes.count, bytes[index] != UInt8(ascii: ">") { index += 1 }
             return index + 1
         }
-        let nameStart = index
-        while index < bytes.count, ![UInt8(ascii: " "), UInt8(ascii: ">"), UInt8(ascii: "/"), 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
-        var name = String(decoding: bytes[nameStart..<index], as: UTF8.self).lowercased()
-        if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
-        if Self.forbidden.contains(name) { forbiddenElements.append(name) }
-        if name == "img" { hasContent = true }
+        // The name, after any namespace prefix, compared in lowercase.
+        var nameStart = index
+        while index < bytes.count, !Self.isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">"), bytes[index] != UInt8(ascii: "/") {
+            if bytes[index] == UInt8(ascii: ":") { nameStart = index + 1 }
+            index += 1
+        }
+        let name = bytes[nameStart..<index]
+        func isName(_ candidate: [UInt8]) -> Bool {
+            candidate.count == name.count && zip(candidate, name).allSatisfy { $0 == $1 | 0x20 }
+        }
+        if let forbidden = Self.forbidden.first(where: isName) { forbiddenElements.append(String(decoding: forbidden, as: UTF8.self)) }
+        if isName(Array("img".utf8)) { hasContent = true }
+        let isLink = isName([UInt8(ascii: "a")])
         // The attributes: name="value" or name='value' (a value may hold '>').
-        var attributeStart = index
         var quote: UInt8?
         var valueStart = index
+        var attributeIsHref = false
         while index < bytes.count {
             let byte = bytes[index]
             if let open = quote {
                 if byte == open {
                     quote = nil
-                    let attribute = String(decoding: bytes[attributeStart..<valueStart], as: UTF8.self)
-                        .trimmingCharacters(in: .whitespacesAndNewlines).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
-                    if name == "a", attribute.lowercased() == "href" {
-                        links.append(String(decoding: bytes[(valueStart + 1)..<index], as: UTF8.self))
-                    }
-                    attributeStart = index + 1
+                    if attributeIsHref { links.append(String(decoding: bytes[(valueStart + 1)..<index], as: UTF8.self)) }
                 }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                 quote = byte
                 valueStart = index
+                // The attribute name ends before the '=' that precedes the quote.
+                if isLink {
+                    var end = index - 1
+                    while end > start, Self.isSpace(bytes[end]) || bytes[end] == UInt8(ascii: "=") { end -= 1 }
+                    attributeIsHref = end >= start + 4 && zip(bytes[(end - 3)...end], "href".utf8).allSatisfy { $0 | 0x20 == $1 }
+                        && (Self.isSpace(bytes[end - 4]) || bytes[end - 4] == UInt8(ascii: ":"))
+                }
             } else if byte == UInt8(ascii: ">") {
                 return index + 1
             }
