@@ -47,5 +47,8 @@ struct DataTypeRuleTests {
         }
         #expect(errors("a").isEmpty)
         #expect(errors("m") == ["Observation.value"])
+        // A profile both declared in meta.profile and asked for is checked once.
+        let declared = #"{"resourceType":"Observation","meta":{"profile":["http://x.org/sd/age-obs"]},"status":"final","code":{"text":"age"},"valueQuantity":{"value":3,"system":"http://unitsofmeasure.org","code":"m"}}"#
+        #expect(validator.validate(json: Array(declared.utf8), profiles: ["http://x.org/sd/age-obs"]).errors.map(\.expression) == ["Observation.value"])
     }
 }

@@ -103,7 +103,14 @@ struct ValidatorSuiteTests {
                 let profileJava = profile["java"] as? String, let expected = Self.errorCount(outcome: "outcomes/" + profileJava),
                 let url = Self.untyped(source)?.child(named: "url")?.value?.text
             {
-                let profiled = file.hasSuffix(".json") ? validator.validate(json: bytes, profiles: [url]) : validator.validate(xml: bytes, profiles: [url])
+                // The profile run also loads the profile's own supporting files.
+                var profileValidator = validator
+                let profileResources = (profile["supporting"] as? [String] ?? []).compactMap(Self.untyped)
+                if !profileResources.isEmpty {
+                    profileValidator = Validator.standard(definitions: definitions.adding(resources: profileResources))
+                    profileValidator.options = validator.options
+                }
+                let profiled = file.hasSuffix(".json") ? profileValidator.validate(json: bytes, profiles: [url]) : profileValidator.validate(xml: bytes, profiles: [url])
                 outcomes.append(Outcome(module: module + " (profile)", name: name, expectedErrors: expected, actualErrors: profiled.errors.count,
                                         errors: profiled.errors.map(\.description), skipReason: skipReason))
             }

@@ -96,7 +96,8 @@ extension Validator {
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
             checkResourceRules(resource, path: path)
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
-            for url in declared + extraProfiles {
+            var checked: Set<String> = []  // a profile both declared and asked for is checked once
+            for url in declared + extraProfiles where checked.insert(Definitions.unversioned(url)).inserted {
                 guard let profile = definitions.structure(url: url) else {
                     let severity: ValidationIssue.Severity = extraProfiles.contains(url) ? .error : .warning
                     report(severity, .notSupported, path, "profile \(url) is not known here, so it was not checked", resource)
