@@ -305,6 +305,20 @@ struct ExtensionTests {
         #expect(errors(#","extension":[{"url":"x","valueString":"y"}]"#) == ["required Patient.extension[0]"])
     }
 
+    @Test("an extension with element contexts is used on one of them: the holder's path, type or their ancestors")
+    func contexts() throws {
+        let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/flag","name":"Flag","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":"DomainResource"},{"type":"element","expression":"DomainResource.text"},{"type":"element","expression":"BackboneElement"}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/flag"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+        let flag = #"{"url":"http://example.org/ext/flag","valueBoolean":true}"#
+        func errors(_ patient: String) -> [String] {
+            validator.validate(json: Array((#"{"resourceType":"Patient","# + patient + "}").utf8)).errors.map(\.expression)
+        }
+        #expect(errors(#""extension":["# + flag + "]").isEmpty)  // DomainResource
+        #expect(errors(#""text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>","extension":["# + flag + "]}").isEmpty)
+        #expect(errors(#""contact":[{"extension":["# + flag + #"],"gender":"male"}]"#).isEmpty)  // BackboneElement
+        #expect(errors(#""name":[{"extension":["# + flag + #"],"family":"X"}]"#) == ["Patient.name[0].extension[0]"])  // HumanName
+    }
+
     @Test("an extension whose definition is unknown is an error, except core, tooling, cross-version and example URLs")
     func unknownExtensions() {
         func errors(_ url: String) -> [String] {

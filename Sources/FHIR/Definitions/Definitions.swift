@@ -303,4 +303,10 @@ public final class Definitions: Sendable {
         compiled.withLock { $0.valueSets[url] = valueSet }
         return valueSet
     }
+
+    /// A StructureDefinition as its untyped tree, for what the compiled form does not keep (the
+    /// contexts of an extension).
+    func structureResource(url: String) -> Element? {
+        sources.structures[Self.unversioned(url)]?.element
+    }
 }

@@ -17,6 +17,7 @@ extension Validator.Walk {
             return
         }
         guard definition.type == "Extension" else { return }
+        checkContext(ofExtension: url, path: path, resource: resource)
         let valueDefinition = definition.element(at: "Extension.value[x]")
         if let value = element.child(named: "value"), let valueDefinition {
             let allowed = valueDefinition.types.map(\.code)
@@ -28,6 +29,38 @@ extension Validator.Walk {
             }
         } else if valueDefinition?.min == 1, element.child(named: "value") == nil {
             report(.error, .required, path, "the extension \(url) needs a value", element)
+        }
+    }
+
+    /// An extension whose definition lists element contexts is used on one of them: the element
+    /// holding it is named by its path (`Patient.name`, also through the resource's ancestors:
+    /// `DomainResource.text`), its type or an ancestor of its type (`HumanName`, `Element`,
+    /// `BackboneElement`). Not decided (nothing reported) when the definition has FHIRPath or
+    /// extension contexts, or when the holding element is not found in the resource's own
+    /// definition (inside a data type, a nested resource).
+    mutating func checkContext(ofExtension url: String, path: String, resource: Element) {
+        guard let contexts = definitions.structureResource(url: url)?.children(named: "context"), !contexts.isEmpty else { return }
+        var expressions: [String] = []
+        for context in contexts {
+            guard context.child(named: "type")?.value?.text == "element", let expression = context.child(named: "expression")?.value?.text else { return }
+            expressions.append(expression)
+        }
+        guard !expressions.contains("Element"), path.hasPrefix(resource.type), let lastDot = path.lastIndex(of: ".") else { return }
+        // The holder's path without indices: `Patient.name[0].extension[0]` → `Patient.name`.
+        let holder = String(path[..<lastDot]).split(separator: ".").map { $0.split(separator: "[")[0] }.joined(separator: ".")
+        guard holder == resource.type || holder.hasPrefix(resource.type + ".") else { return }
+        let ancestors = definitions.lineage(of: resource.type)
+        var names: Set<String>
+        if holder == resource.type {
+            names = Set(ancestors)
+        } else {
+            guard let element = definitions.structure(forType: resource.type)?.element(at: holder) else { return }
+            let relative = holder.dropFirst(resource.type.count)
+            names = Set(ancestors.map { $0 + relative })
+            for type in element.types.map(\.code) { names.formUnion(definitions.lineage(of: type)) }
+        }
+        if !expressions.contains(where: names.contains) {
+            report(.error, .structure, path, "the extension \(url) is not allowed to be used here (contexts: \(expressions.joined(separator: ", ")))", nil)
         }
     }
 
