@@ -3,7 +3,14 @@ import Testing
 
 /// `lienthong fhir validate|convert`, run as the built executable.
 @Suite("lienthong fhir")
-struct FHIRCommandTests {
+final class FHIRCommandTests {
+    /// Each test's files, removed when the test ends.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-fhir-\(UUID().uuidString)")
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     struct Run {
         var status: Int32
         var output: String
@@ -26,7 +33,6 @@ struct FHIRCommandTests {
     }
 
     func file(_ text: String, _ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-fhir-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
