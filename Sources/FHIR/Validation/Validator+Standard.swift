@@ -27,7 +27,7 @@ final class ExpressionCache: Sendable {
     /// The compiled expression, or `nil` when it does not compile.
     func compiled(_ expression: String) -> FHIRPath? {
         if let known = compiledExpressions.withLock({ $0[expression] }) { return known }
-        let compiled = try? FHIRPath(expression)
+        let compiled = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression)
         compiledExpressions.withLock { $0[expression] = compiled }
         return compiled
     }
