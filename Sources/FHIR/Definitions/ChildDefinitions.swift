@@ -2,7 +2,7 @@
 /// validator need them: an element defined by reference to another
 /// (`Questionnaire.item.item` → `#Questionnaire.item`) resolved, and each name an element can
 /// have in JSON or XML (`valueQuantity` for `value[x]`) mapped to its definition and type.
-struct ChildDefinitions: Sendable {
+final class ChildDefinitions: Sendable {
     /// The structure the children are defined in (another one for a reference across types).
     let structure: StructureDefinition
     /// The path of the element whose children these are, after resolving a reference.
