@@ -24,7 +24,7 @@ extension Validator {
 extension Validator.Walk {
     /// The option-dependent checks of a primitive (``Validator/Options``): HTML in strings and
     /// markdown, example URLs.
-    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: String) {
+    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: ElementPath) {
         let options = validator.options
         switch type {
         case "string" where Self.looksLikeHTML(text):
