@@ -30,12 +30,19 @@ public struct FHIRIntake: Sendable {
         public var maximumBodySize: Int
         /// Profiles (canonical URLs) every resource must also conform to, besides its `meta.profile`.
         public var profiles: [String]
+        /// Whether an extension whose definition is not known is accepted with a warning (a
+        /// hospital's own extensions) rather than rejected.
+        public var allowsUnknownExtensions: Bool
 
         /// Creates a configuration.
-        public init(deduplicationWindow: Duration = .seconds(24 * 3600), maximumBodySize: Int = 16 << 20, profiles: [String] = []) {
+        public init(
+            deduplicationWindow: Duration = .seconds(24 * 3600), maximumBodySize: Int = 16 << 20, profiles: [String] = [],
+            allowsUnknownExtensions: Bool = true
+        ) {
             self.deduplicationWindow = deduplicationWindow
             self.maximumBodySize = maximumBodySize
             self.profiles = profiles
+            self.allowsUnknownExtensions = allowsUnknownExtensions
         }
     }
 
@@ -115,10 +122,13 @@ public struct FHIRIntake: Sendable {
     let validator: Validator
     let logger: Logger
 
-    /// Creates an intake writing to a store and validating with `validator`.
+    /// Creates an intake writing to a store and validating with `validator` (its unknown-extension
+    /// option set from `configuration`).
     public init(store: any MessageStore, configuration: Configuration = Configuration(), validator: Validator, logger: Logger) {
         self.store = store
         self.configuration = configuration
+        var validator = validator
+        validator.options.allowsUnknownExtensions = configuration.allowsUnknownExtensions
         self.validator = validator
         self.logger = logger
     }

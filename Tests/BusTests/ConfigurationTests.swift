@@ -256,6 +256,7 @@ import Testing
                 fhir:
                   path: /api/fhir
                   maximum-body-size: 2MiB
+                  unknown-extensions: error
                   implementation-guides: [\(Self.vnCore)]
                   profiles: [http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient]
                 deduplication-window: 2h
@@ -272,6 +273,8 @@ import Testing
         let fhir = try #require(configuration.channels.first?.fhir)
         #expect(fhir.path == "/api/fhir")
         #expect(fhir.intake.maximumBodySize == 2 << 20)
+        #expect(!fhir.intake.allowsUnknownExtensions)
+        #expect(configuration.channels.last?.fhir?.intake.allowsUnknownExtensions == true)
         #expect(fhir.intake.deduplicationWindow == .seconds(7200))
         #expect(fhir.intake.profiles == ["http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"])
         #expect(fhir.implementationGuides == [Self.vnCore])

@@ -217,6 +217,17 @@ import Testing
         #expect(patientEntries == ["patients", "archive"])
     }
 
+    @Test func unknownExtensionsAreWarningsUnlessConfiguredAsErrors() async throws {
+        let temporary = try TemporaryStore()
+        defer { try? FileManager.default.removeItem(at: temporary.folder) }
+        let patient = #"{"resourceType":"Patient","extension":[{"url":"http://benhvien-a.vn/fhir/ext/ward","valueString":"A3"}],"gender":"male"}"#
+        let lenient = await intake(temporary.store).receive(request(patient, .create(type: "Patient")), channel: "fhir", receivedAt: start)
+        #expect(lenient.status == 202)
+        #expect(issues(lenient).contains { $0.severity == "warning" && $0.diagnostics.contains("http://benhvien-a.vn/fhir/ext/ward") })
+        let strict = await intake(temporary.store, .init(allowsUnknownExtensions: false)).receive(request(patient, .create(type: "Patient")), channel: "fhir", receivedAt: start)
+        #expect(strict.status == 422)
+    }
+
     @Test func mediaTypesAreReadWithoutParameters() {
         #expect(FHIRIntake.Encoding(mediaType: "application/fhir+json; fhirVersion=4.0") == .json)
         #expect(FHIRIntake.Encoding(mediaType: "Application/JSON") == .json)

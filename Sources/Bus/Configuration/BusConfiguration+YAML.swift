@@ -159,7 +159,7 @@ private struct YAMLReader {
     func fhirSource(_ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration.FHIRSource {
         var source = ChannelConfiguration.FHIRSource()
         if node.isNull { return source }
-        let fields = try node.mapping(allowing: ["path", "maximum-body-size", "implementation-guides", "profiles"])
+        let fields = try node.mapping(allowing: ["path", "maximum-body-size", "implementation-guides", "profiles", "unknown-extensions"])
         if let path = fields["path"] {
             let text = try path.string()
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")
@@ -169,6 +169,13 @@ private struct YAMLReader {
             source.path = text
         }
         if let size = fields["maximum-body-size"] { source.intake.maximumBodySize = try size.byteSize() }
+        if let unknown = fields["unknown-extensions"] {
+            switch try unknown.string() {
+            case "warning": source.intake.allowsUnknownExtensions = true
+            case "error": source.intake.allowsUnknownExtensions = false
+            case let other: throw unknown.error("expected warning or error, found \"\(other)\"")
+            }
+        }
         var resources: [FHIR.Element] = []
         for guide in fields["implementation-guides"]?.sequence() ?? [] {
             let folder = try guide.path(relativeTo: base)

@@ -15,6 +15,10 @@ extension Validator {
         /// URLs of example domains (`example.org`, `example.com`, …) are accepted; `false`
         /// makes them errors (production content) and reports example extensions as unknown.
         public var allowsExampleURLs = true
+        /// An extension with an absolute URL whose definition is not known is only a warning;
+        /// `false` (the reference validator's behaviour) makes it an error. An intake that
+        /// takes hospitals' own extensions sets this.
+        public var allowsUnknownExtensions = false
 
         /// Creates the default options.
         public init() {}
