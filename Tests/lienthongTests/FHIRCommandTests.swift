@@ -53,6 +53,11 @@ final class FHIRCommandTests {
         #expect(!ok.output.contains("\"severity\": \"error\""))
         // Invariants run: a resource without narrative gets dom-6, a warning.
         #expect(ok.output.contains("dom-6"))
+        // Several files validated at once are printed in file order; one with errors fails the run.
+        let both = try run(["fhir", "validate", "--jobs", "2", "--repeat", "3", good, bad, good])
+        #expect(both.status == 1)
+        let order = both.output.split(separator: "\n").filter { $0.hasSuffix(".xml:") || $0.hasSuffix(".json:") }.map { $0.split(separator: "/").last.map(String.init) ?? "" }
+        #expect(order == ["good.xml:", "bad.json:", "good.xml:"])
     }
 
     @Test("convert writes XML input as FHIR JSON and back as XML; an unreadable file is named with line and column")
