@@ -194,6 +194,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Mapping",
+            dependencies: ["FHIR", "HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MappingTests",
+            dependencies: ["Mapping", "FHIR", "HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FHIR",
             resources: [.copy("Resources/r4-core.json")],
             swiftSettings: swiftSettings
