@@ -163,6 +163,7 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "Mapping",
                 "MLLP",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
