@@ -97,6 +97,15 @@ struct FHIRPathOperatorTests {
         try Self.check([
             ("(1 | 1 | 2).count()", ["2"]), ("1 in {}", ["false"]), ("{} in (1 | 2)", []), ("(1 | 2) contains 3", ["false"]),
             ("(1 | 2 | 3)[1]", ["2"]), ("(1 | 2 | 3)[5]", []), ("'b' > 'a'", ["true"]), ("'a' < 'B'", ["false"]),
+            // Strings dedupe by text, in order; a string equal to a date as a date is a duplicate too.
+            ("'b' | 'a' | 'b' | 'c' | 'a'", ["b", "a", "c"]), ("('2020-01-01' | @2020-01-01).count()", ["1"]),
+            ("('1' | 1).count()", ["2"]),
         ])
+        // FHIR primitives read as strings dedupe with system strings by their value.
+        let givens = try T.texts("Patient.name.given", on: T.patient)
+        var distinct: [String] = []
+        for given in givens where !distinct.contains(given) { distinct.append(given) }
+        #expect(givens.count > distinct.count)
+        #expect(try T.texts("Patient.name.given | '\(givens[0])' | 'Zed'", on: T.patient) == distinct + ["Zed"])
     }
 }

@@ -409,4 +409,15 @@ struct ValueLimitTests {
         let result = Validator.standard().validate(json: Array((#"{"resourceType":"Patient","name":[{"text":""# + long + #""}]}"#).utf8))
         #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
     }
+
+    @Test("an element's path is written only when asked for, with the index of items that repeat")
+    func elementPath() {
+        let root = ElementPath("Bundle.entry[2].resource")
+        #expect(root.description == "Bundle.entry[2].resource")
+        let given = root.child("name", index: 0).child("given", index: 1)
+        #expect(given.description == "Bundle.entry[2].resource.name[0].given[1]")
+        #expect(given.child("id").description == "Bundle.entry[2].resource.name[0].given[1].id")
+        let result = Validator().validate(json: Array(#"{"resourceType":"Patient","link":[{"type":"seealso"},{"type":"seealso"}]}"#.utf8))
+        #expect(result.errors.map { "\($0.code) \($0.expression)" } == ["required Patient.link[0].other", "required Patient.link[1].other"])
+    }
 }

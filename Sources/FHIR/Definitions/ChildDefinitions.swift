@@ -2,7 +2,7 @@
 /// validator need them: an element defined by reference to another
 /// (`Questionnaire.item.item` → `#Questionnaire.item`) resolved, and each name an element can
 /// have in JSON or XML (`valueQuantity` for `value[x]`) mapped to its definition and type.
-struct ChildDefinitions: Sendable {
+final class ChildDefinitions: Sendable {
     /// The structure the children are defined in (another one for a reference across types).
     let structure: StructureDefinition
     /// The path of the element whose children these are, after resolving a reference.
@@ -13,9 +13,18 @@ struct ChildDefinitions: Sendable {
     let byName: [String: (index: Int, type: String)]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
+    /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
+    /// of that name), where the validator counts the items of that name.
+    let countIndexes: [Int]
+    /// The indexes in ``elements`` of the children that are sliced (have slices in ``structure``).
+    let sliced: [Int]
+    /// The definition of the element itself (at `path` in the structure asked for, before a
+    /// reference is resolved).
+    let own: ElementDefinition?
 
     /// The children of the element at `path` in `structure`.
     init(of path: String, in structure: StructureDefinition, definitions: Definitions) {
+        self.own = structure.element(at: path)
         var structure = structure
         var path = path
         if let reference = structure.element(at: path)?.contentReference {
@@ -26,7 +35,8 @@ struct ChildDefinitions: Sendable {
         }
         self.structure = structure
         self.path = path
-        self.elements = structure.children(of: path)
+        let elements = structure.children(of: path)
+        self.elements = elements
         var byName: [String: (index: Int, type: String)] = [:]
         for (index, definition) in elements.enumerated() {
             if definition.isChoice {
@@ -41,11 +51,18 @@ struct ChildDefinitions: Sendable {
             byElementName[definition.name] = index
         }
         self.byElementName = byElementName
+        self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
+        self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).
     func element(named name: String) -> ElementDefinition? {
         byElementName[name].map { elements[$0] }
+    }
+
+    /// The index in ``elements`` of the child definition named `name` in the tree.
+    func index(named name: String) -> Int? {
+        byElementName[name]
     }
 
     /// Children read in document order, put in definition order (`order` is the index in

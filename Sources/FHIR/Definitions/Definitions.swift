@@ -69,11 +69,17 @@ public final class Definitions: Sendable {
         var others: [String: Source] = [:]
     }
 
+    /// A structure's URL and an element path in it.
+    private struct ChildrenKey: Hashable, Sendable {
+        var url: String
+        var path: String
+    }
+
     private struct Compiled: Sendable {
         var structures: [String: StructureDefinition] = [:]
         var structuresByType: [String: StructureDefinition] = [:]
         var lineages: [String: [String]] = [:]
-        var children: [String: ChildDefinitions] = [:]
+        var children: [ChildrenKey: ChildDefinitions] = [:]
         var valueSets: [String: ValueSet] = [:]
     }
 
@@ -248,7 +254,7 @@ public final class Definitions: Sendable {
 
     /// The definitions of the children of the element at `path` in `structure` (cached).
     func children(of path: String, in structure: StructureDefinition) -> ChildDefinitions {
-        let key = structure.url + "#" + path
+        let key = ChildrenKey(url: structure.url, path: path)
         if let known = compiled.withLock({ $0.children[key] }) { return known }
         let children = ChildDefinitions(of: path, in: structure, definitions: self)
         compiled.withLock { $0.children[key] = children }

@@ -46,43 +46,145 @@ public struct ElementDefinition: Sendable {
         public var rules: String
     }
 
+    /// The stored fields, kept in one shared box (copied on write): definitions are looked up for
+    /// every element validated, and copying one is then one reference count, not one per field.
+    struct Fields: Sendable {
+        var path: String = ""
+        var id: String = ""
+        var sliceName: String? = nil
+        var name: String = ""
+        var isChoice: Bool = false
+        var min: Int = 0
+        var max: Int? = nil
+        var types: [TypeReference] = []
+        var contentReference: String? = nil
+        var binding: Binding? = nil
+        var constraints: [Constraint] = []
+        var representation: [String] = []
+        var maxLength: Int? = nil
+        var isModifier: Bool = false
+        var slicing: Slicing? = nil
+        var fixed: (type: String, value: Element)? = nil
+        var pattern: (type: String, value: Element)? = nil
+        var minValue: String? = nil
+        var maxValue: String? = nil
+    }
+
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// Creates a definition from its fields.
+    init(_ fields: Fields) {
+        storage = Storage(fields)
+    }
+
+    /// The fields, to change: this value's own box, copied first when shared.
+    private var fields: Fields {
+        get { storage.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            yield &storage.fields
+        }
+    }
+
     /// `Patient.name`, `Observation.value[x]`.
-    public var path: String
+    public var path: String {
+        get { storage.fields.path }
+        set { fields.path = newValue }
+    }
     /// The element id (`Observation.component:systolic.value[x]` in profiles).
-    public var id: String
+    public var id: String {
+        get { storage.fields.id }
+        set { fields.id = newValue }
+    }
     /// The slice this element starts, if any.
-    public var sliceName: String?
+    public var sliceName: String? {
+        get { storage.fields.sliceName }
+        set { fields.sliceName = newValue }
+    }
     /// The last part of the path without `[x]`: `name`, `value`.
-    public var name: String
+    public var name: String {
+        get { storage.fields.name }
+        set { fields.name = newValue }
+    }
     /// Whether the path ends in `[x]`.
-    public var isChoice: Bool
+    public var isChoice: Bool {
+        get { storage.fields.isChoice }
+        set { fields.isChoice = newValue }
+    }
     /// Minimum count.
-    public var min: Int
+    public var min: Int {
+        get { storage.fields.min }
+        set { fields.min = newValue }
+    }
     /// Maximum count; `nil` for `*`.
-    public var max: Int?
+    public var max: Int? {
+        get { storage.fields.max }
+        set { fields.max = newValue }
+    }
     /// The allowed types (empty for an element defined by `contentReference`).
-    public var types: [TypeReference]
+    public var types: [TypeReference] {
+        get { storage.fields.types }
+        set { fields.types = newValue }
+    }
     /// `#Questionnaire.item`: the element whose definition this one reuses.
-    public var contentReference: String?
+    public var contentReference: String? {
+        get { storage.fields.contentReference }
+        set { fields.contentReference = newValue }
+    }
     /// The value set binding.
-    public var binding: Binding?
+    public var binding: Binding? {
+        get { storage.fields.binding }
+        set { fields.binding = newValue }
+    }
     /// Invariants on the element.
-    public var constraints: [Constraint]
+    public var constraints: [Constraint] {
+        get { storage.fields.constraints }
+        set { fields.constraints = newValue }
+    }
     /// `xmlAttr`, `xhtml`, … for XML.
-    public var representation: [String]
+    public var representation: [String] {
+        get { storage.fields.representation }
+        set { fields.representation = newValue }
+    }
     /// The longest string allowed.
-    public var maxLength: Int?
+    public var maxLength: Int? {
+        get { storage.fields.maxLength }
+        set { fields.maxLength = newValue }
+    }
     /// Whether the element is a modifier.
-    public var isModifier: Bool
+    public var isModifier: Bool {
+        get { storage.fields.isModifier }
+        set { fields.isModifier = newValue }
+    }
     /// The slicing, on the element that is sliced.
-    public var slicing: Slicing?
+    public var slicing: Slicing? {
+        get { storage.fields.slicing }
+        set { fields.slicing = newValue }
+    }
     /// `fixed[x]`: the type and the value (an untyped element tree).
-    public var fixed: (type: String, value: Element)?
+    public var fixed: (type: String, value: Element)? {
+        get { storage.fields.fixed }
+        set { fields.fixed = newValue }
+    }
     /// `pattern[x]`: the type and the value.
-    public var pattern: (type: String, value: Element)?
+    public var pattern: (type: String, value: Element)? {
+        get { storage.fields.pattern }
+        set { fields.pattern = newValue }
+    }
     /// `minValue[x]` and `maxValue[x]`, as written (numbers, dates).
-    public var minValue: String?
-    public var maxValue: String?
+    public var minValue: String? {
+        get { storage.fields.minValue }
+        set { fields.minValue = newValue }
+    }
+    public var maxValue: String? {
+        get { storage.fields.maxValue }
+        set { fields.maxValue = newValue }
+    }
 
     /// Whether the element may repeat (its maximum is over 1).
     public var isRepeating: Bool { max.map { $0 > 1 } ?? true }

@@ -12,76 +12,128 @@ public struct StructureDefinition: Sendable {
         public var description: String { rawValue }
     }
 
+    /// The stored fields, kept in one shared box (copied on write): a definition is passed along
+    /// for every element validated, and copying it is then one reference count.
+    private struct Fields: Sendable {
+        var url: String
+        var name: String
+        var type: String
+        var kind: Kind
+        var isAbstract: Bool
+        var baseDefinition: String?
+        var derivation: String?
+        var elements: [ElementDefinition]
+        var missingBase: String?
+        /// For each element id, the indexes of its direct children (slices not included): `Patient`
+        /// → `Patient.id`, …; `Patient.identifier:nhs` → `Patient.identifier:nhs.system`, ….
+        var childIndexes: [String: [Int]] = [:]
+        /// For each element id, its index.
+        var elementIndexes: [String: Int] = [:]
+        /// For each sliced element id, the indexes of its slices (`Patient.identifier` →
+        /// `Patient.identifier:nhs`, …).
+        var sliceIndexes: [String: [Int]] = [:]
+    }
+
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    /// The fields, to change: this value's own box, copied first when shared.
+    private var fields: Fields {
+        get { storage.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            yield &storage.fields
+        }
+    }
+
     /// The canonical URL.
-    public var url: String
+    public var url: String {
+        get { storage.fields.url }
+        set { fields.url = newValue }
+    }
     /// The computer name (`Patient`, `VNCorePatient`).
-    public var name: String
+    public var name: String {
+        get { storage.fields.name }
+        set { fields.name = newValue }
+    }
     /// The type defined or constrained (`Patient`).
-    public var type: String
+    public var type: String {
+        get { storage.fields.type }
+        set { fields.type = newValue }
+    }
     /// What kind of type.
-    public var kind: Kind
+    public var kind: Kind {
+        get { storage.fields.kind }
+        set { fields.kind = newValue }
+    }
     /// Whether the type is abstract (`Resource`, `DomainResource`, `Element`).
-    public var isAbstract: Bool
+    public var isAbstract: Bool {
+        get { storage.fields.isAbstract }
+        set { fields.isAbstract = newValue }
+    }
     /// The definition this one specializes or constrains.
-    public var baseDefinition: String?
+    public var baseDefinition: String? {
+        get { storage.fields.baseDefinition }
+        set { fields.baseDefinition = newValue }
+    }
     /// `specialization` (a type) or `constraint` (a profile).
-    public var derivation: String?
+    public var derivation: String? {
+        get { storage.fields.derivation }
+        set { fields.derivation = newValue }
+    }
     /// The snapshot's elements, in order.
-    public var elements: [ElementDefinition]
+    public var elements: [ElementDefinition] {
+        get { storage.fields.elements }
+        set { fields.elements = newValue }
+    }
     /// When the snapshot was generated against the core type because the base profile (this
     /// URL) is not among the definitions: the rules of that base are not checked.
-    public var missingBase: String?
-
-    /// For each element id, the indexes of its direct children (slices not included): `Patient`
-    /// → `Patient.id`, …; `Patient.identifier:nhs` → `Patient.identifier:nhs.system`, ….
-    private var childIndexes: [String: [Int]] = [:]
-    /// For each element id, its index.
-    private var elementIndexes: [String: Int] = [:]
-    /// For each sliced element id, the indexes of its slices (`Patient.identifier` →
-    /// `Patient.identifier:nhs`, …).
-    private var sliceIndexes: [String: [Int]] = [:]
+    public var missingBase: String? {
+        get { storage.fields.missingBase }
+        set { fields.missingBase = newValue }
+    }
 
     /// Creates a definition from its parts.
     public init(
         url: String, name: String, type: String, kind: Kind, isAbstract: Bool, baseDefinition: String?,
         derivation: String?, elements: [ElementDefinition]
     ) {
-        self.url = url
-        self.name = name
-        self.type = type
-        self.kind = kind
-        self.isAbstract = isAbstract
-        self.baseDefinition = baseDefinition
-        self.derivation = derivation
-        self.elements = elements
+        var fields = Fields(
+            url: url, name: name, type: type, kind: kind, isAbstract: isAbstract, baseDefinition: baseDefinition,
+            derivation: derivation, elements: elements)
         for (index, element) in elements.enumerated() {
             let id = element.id
-            elementIndexes[id] = elementIndexes[id] ?? index
+            fields.elementIndexes[id] = fields.elementIndexes[id] ?? index
             guard let dot = id.lastIndex(of: ".") else { continue }
             let last = id[id.index(after: dot)...]
             if let colon = last.firstIndex(of: ":") {
                 // A slice: `<parent>.<name>:<slice>`.
-                sliceIndexes[String(id[..<colon]), default: []].append(index)
+                fields.sliceIndexes[String(id[..<colon]), default: []].append(index)
             } else {
-                childIndexes[String(id[..<dot]), default: []].append(index)
+                fields.childIndexes[String(id[..<dot]), default: []].append(index)
             }
         }
+        storage = Storage(fields)
     }
 
     /// The element with this id; for an element outside slices its id is its path
     /// (`Patient.name`), inside a slice it names the slice (`Patient.identifier:nhs.system`).
     public func element(at id: String) -> ElementDefinition? {
-        elementIndexes[id].map { elements[$0] }
+        storage.fields.elementIndexes[id].map { elements[$0] }
     }
 
     /// The direct children of the element with this id (slices not included), in order.
     public func children(of id: String) -> [ElementDefinition] {
-        (childIndexes[id] ?? []).map { elements[$0] }
+        (storage.fields.childIndexes[id] ?? []).map { elements[$0] }
     }
 
     /// The slices of the element with this id, in order.
     public func slices(of id: String) -> [ElementDefinition] {
-        (sliceIndexes[id] ?? []).map { elements[$0] }
+        (storage.fields.sliceIndexes[id] ?? []).map { elements[$0] }
     }
 
     /// The root element (the type itself).
@@ -139,6 +191,7 @@ extension ElementDefinition {
         guard let path = text("path") else {
             throw FormatError(.emptyValue, path: "ElementDefinition", "an element has no path")
         }
+        self.init(Fields())
         self.path = path
         self.id = text("id") ?? path
         self.sliceName = text("sliceName")

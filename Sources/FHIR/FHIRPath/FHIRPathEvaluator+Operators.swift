@@ -80,12 +80,34 @@ extension FHIRPathEvaluator {
 
     /// `left | right`: the items of both, without duplicates.
     static func union(_ left: [Value], _ right: [Value]) -> [Value] {
+        let items = left + right
         var result: [Value] = []
-        result.reserveCapacity(left.count + right.count)
-        for item in left + right where !result.contains(where: { equal($0, item) == true }) {
+        result.reserveCapacity(items.count)
+        // Strings (FHIR primitives with a string value too) equal only the same text: when every
+        // item is one, a set finds the duplicates in one pass instead of comparing every pair.
+        let texts = items.compactMap(stringValue)
+        if texts.count == items.count {
+            var seen = Set<String>(minimumCapacity: texts.count)
+            for (item, text) in zip(items, texts) where seen.insert(text).inserted {
+                result.append(item)
+            }
+            return result
+        }
+        for item in items where !result.contains(where: { equal($0, item) == true }) {
             result.append(item)
         }
         return result
+    }
+
+    /// The string of a system string or of a FHIR primitive whose value reads as a string;
+    /// `nil` for anything else (numbers, dates, elements without a value, …).
+    private static func stringValue(_ value: Value) -> String? {
+        switch value {
+        case .string(let text): text
+        case .element(let element) where element.value != nil:
+            if case .string(let text)? = Value.system(of: element) { text } else { nil }
+        default: nil
+        }
     }
 
     /// `=` on collections: `nil` when either is empty or an item comparison is unknown.

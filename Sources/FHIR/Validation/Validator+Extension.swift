@@ -12,7 +12,11 @@ extension Validator.Walk {
         }
         guard let definition = definitions.structure(url: url) else {
             if Self.isAbsoluteURL(url), !Self.isUncheckedExtensionURL(url) || (!validator.options.allowsExampleURLs && Self.isExampleURL(url)) {
-                report(.error, .structure, path, "the extension \(url) could not be found so is not allowed here", element)
+                if validator.options.allowsUnknownExtensions {
+                    report(.warning, .structure, path, "the extension \(url) is not known here, so it is not checked", element)
+                } else {
+                    report(.error, .structure, path, "the extension \(url) could not be found so is not allowed here", element)
+                }
             }
             return
         }

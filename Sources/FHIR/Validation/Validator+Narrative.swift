@@ -4,7 +4,7 @@ extension Validator.Walk {
     /// forbids (scripts, forms, frames, objects, document-level elements), some non-whitespace
     /// content, and only the entities XML defines (`&lt;`, `&#160;`, …; `&reg;` is HTML). One
     /// pass over the text, no parsing into a tree.
-    mutating func checkNarrative(_ element: Element, text: String, path: String) {
+    mutating func checkNarrative(_ element: Element, text: String, path: ElementPath) {
         var scan = NarrativeScan()
         scan.read(text)
         for name in scan.forbiddenElements {

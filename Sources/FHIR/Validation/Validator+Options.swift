@@ -15,6 +15,10 @@ extension Validator {
         /// URLs of example domains (`example.org`, `example.com`, …) are accepted; `false`
         /// makes them errors (production content) and reports example extensions as unknown.
         public var allowsExampleURLs = true
+        /// An extension with an absolute URL whose definition is not known is only a warning;
+        /// `false` (the reference validator's behaviour) makes it an error. An intake that
+        /// takes hospitals' own extensions sets this.
+        public var allowsUnknownExtensions = false
 
         /// Creates the default options.
         public init() {}
@@ -24,7 +28,7 @@ extension Validator {
 extension Validator.Walk {
     /// The checks of a primitive's text beyond its format: HTML in strings and markdown and
     /// example URLs (by ``Validator/Options``), UUIDs in `urn:uuid:` URIs.
-    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: String) {
+    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: ElementPath) {
         let options = validator.options
         switch type {
         case "string" where Self.looksLikeHTML(text):

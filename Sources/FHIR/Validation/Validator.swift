@@ -40,7 +40,7 @@ public struct Validator: Sendable {
     /// `meta.profile` and `profiles`.
     public func validate(_ resource: Element, profiles: [String] = []) -> ValidationResult {
         var walk = Walk(validator: self, root: resource)
-        walk.validateResource(resource, path: resource.type, extraProfiles: profiles)
+        walk.validateResource(resource, path: ElementPath(resource.type), extraProfiles: profiles)
         return ValidationResult(issues: walk.issues)
     }
 
@@ -88,13 +88,17 @@ extension Validator {
             issues.append(ValidationIssue(severity, code, at: path, message, position: element?.position, constraintKey: key))
         }
 
-        mutating func validateResource(_ resource: Element, path: String, extraProfiles: [String] = []) {
+        mutating func report(_ severity: ValidationIssue.Severity, _ code: ValidationIssue.Code, _ path: ElementPath, _ message: String, _ element: Element?, key: String? = nil) {
+            report(severity, code, path.description, message, element, key: key)
+        }
+
+        mutating func validateResource(_ resource: Element, path: ElementPath, extraProfiles: [String] = []) {
             guard let structure = definitions.structure(forType: resource.type), structure.kind == .resource else {
                 report(.error, .notFound, path, "unknown resource type '\(resource.type)'", resource)
                 return
             }
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
-            checkResourceRules(resource, path: path)
+            checkResourceRules(resource, path: path.description)
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
             var checked: Set<String> = []  // a profile both declared and asked for is checked once
             for url in declared + extraProfiles where checked.insert(Definitions.unversioned(url)).inserted {
@@ -117,39 +121,38 @@ extension Validator {
 
         /// Checks the children of `element` against the definitions under `definitionPath`, then
         /// each child, then the element's own invariants.
-        mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: String, resource: Element) {
-            let own = structure.element(at: definitionPath)
+        mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: ElementPath, resource: Element) {
             let children = definitions.children(of: definitionPath, in: structure)
             let structure = children.structure
             let childDefinitions = children.elements
-            var counts: [String: Int] = [:]
-            var indexes: [String: Int] = [:]
+            // Items of each name, counted at the index of the first child definition of that name.
+            var counts = [Int](repeating: 0, count: childDefinitions.count)
             for child in element.children {
-                guard let definition = children.element(named: child.name) else {
-                    report(.error, .structure, path + "." + child.name, "element '\(child.name)' is not allowed here", child)
+                guard let number = children.index(named: child.name) else {
+                    report(.error, .structure, path.child(child.name), "element '\(child.name)' is not allowed here", child)
                     continue
                 }
-                counts[child.name, default: 0] += 1
-                let index = indexes[child.name, default: 0]
-                indexes[child.name] = index + 1
-                let childPath = path + "." + child.name + (definition.isRepeating ? "[\(index)]" : "")
+                let definition = childDefinitions[number]
+                let index = counts[number]
+                counts[number] = index + 1
+                let childPath = path.child(child.name, index: definition.isRepeating ? index : nil)
                 validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource)
             }
-            for definition in childDefinitions {
-                let count = counts[definition.name] ?? 0
+            for (number, definition) in childDefinitions.enumerated() {
+                let count = counts[children.countIndexes[number]]
                 if count < definition.min {
-                    report(.error, .required, path + "." + definition.name,
+                    report(.error, .required, path.child(definition.name),
                            "\(definition.name) is required (minimum \(definition.min), found \(count))", element)
                 }
                 if let max = definition.max, count > max {
-                    report(.error, .structure, path + "." + definition.name,
+                    report(.error, .structure, path.child(definition.name),
                            "\(definition.name) allows at most \(max) (found \(count))", element)
                 }
             }
-            for definition in childDefinitions where !structure.slices(of: definition.id).isEmpty {
-                checkSlices(of: definition, in: element, structure: structure, path: path, resource: resource)
+            for number in children.sliced {
+                checkSlices(of: childDefinitions[number], in: element, structure: structure, path: path, resource: resource)
             }
-            if let own {
+            if let own = children.own {
                 checkInvariants(own.constraints, on: element, path: path, resource: resource)
             }
         }
@@ -157,7 +160,7 @@ extension Validator {
         /// Assigns the items of a sliced element to its slices by the discriminators, checks each
         /// slice's cardinality and each item against its slice; with `closed` slicing an item that
         /// fits no slice is an error.
-        mutating func checkSlices(of definition: ElementDefinition, in element: Element, structure: StructureDefinition, path: String, resource: Element) {
+        mutating func checkSlices(of definition: ElementDefinition, in element: Element, structure: StructureDefinition, path: ElementPath, resource: Element) {
             let slices = structure.slices(of: definition.id)
             let items = element.children.filter { $0.name == definition.name }
             var matched = [Int](repeating: 0, count: slices.count)
@@ -166,7 +169,7 @@ extension Validator {
             // closed-slicing errors then, rather than false ones.
             var decided = true
             for (offset, item) in items.enumerated() {
-                let itemPath = path + "." + definition.name + (definition.isRepeating ? "[\(offset)]" : "")
+                let itemPath = path.child(definition.name, index: definition.isRepeating ? offset : nil)
                 let answers = slices.map { Self.matches(item, slice: $0, of: definition, in: structure) }
                 if answers.contains(where: { $0 == nil }) { decided = false }
                 guard let slice = answers.firstIndex(where: { $0 == true }) else {
@@ -190,11 +193,11 @@ extension Validator {
             for (index, slice) in slices.enumerated() where decided || matched[index] > 0 {
                 let name = "\(definition.name):\(slice.sliceName ?? "")"
                 if matched[index] < slice.min {
-                    report(.error, .structure, path + "." + definition.name,
+                    report(.error, .structure, path.child(definition.name),
                            "slice '\(name)': minimum required = \(slice.min), but only found \(matched[index])", element)
                 }
                 if let max = slice.max, matched[index] > max {
-                    report(.error, .structure, path + "." + definition.name,
+                    report(.error, .structure, path.child(definition.name),
                            "slice '\(name)': maximum allowed = \(max), but found \(matched[index])", element)
                 }
             }
@@ -251,11 +254,12 @@ extension Validator {
             return current
         }
 
-        mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: String, resource: Element) {
-            let allowed = definition.types.map(\.code)
-            if !allowed.isEmpty, !allowed.contains(element.type),
-                !(allowed.contains("Resource") || allowed.contains("DomainResource")) || !definitions.isResourceType(element.type)
+        mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element) {
+            let types = definition.types
+            if !types.isEmpty, !types.contains(where: { $0.code == element.type }),
+                !types.contains(where: { $0.code == "Resource" || $0.code == "DomainResource" }) || !definitions.isResourceType(element.type)
             {
+                let allowed = types.map(\.code)
                 report(.error, .structure, path, "type \(element.type) is not allowed for \(definition.name) (allowed: \(allowed.joined(separator: ", ")))", element)
                 return
             }
@@ -266,7 +270,8 @@ extension Validator {
                 root = outer
                 return
             }
-            if definitions.isPrimitiveType(element.type) {
+            let isPrimitive = definitions.isPrimitiveType(element.type)
+            if isPrimitive {
                 // Resource.id is typed `string` in the R4 definitions but is an `id`.
                 let isResourceID = definition.name == "id" && definition.path == structure.type + ".id"
                     && definitions.isResourceType(structure.type)
@@ -289,23 +294,23 @@ extension Validator {
             // definition (the extensions and id of a primitive under Element).
             if element.type == "Reference" {
                 checkReferenceTarget(element, definition: definition, path: path)
-                checkReferenceFormat(element, path: path)
+                checkReferenceFormat(element, path: path.description)
             }
             if element.type == "Identifier" {
-                checkSystem(of: element, path: path)
+                checkSystem(of: element, path: path.description)
             }
             if element.type == "Coding" {
-                checkCodeSystem(element, path: path)
+                checkCodeSystem(element, path: path.description)
             }
             if element.type == "Extension" {
-                checkExtension(element, path: path, resource: resource)
+                checkExtension(element, path: path.description, resource: resource)
             }
             if element.type == "Attachment" {
-                checkAttachment(element, path: path)
+                checkAttachment(element, path: path.description)
             }
             if definition.hasInlineContent(type: element.type) {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
-            } else if definitions.isPrimitiveType(element.type) {
+            } else if isPrimitive {
                 if !element.children.isEmpty, let base = definitions.structure(forType: "Element") {
                     validateContent(element, structure: base, definitionPath: "Element", path: path, resource: resource)
                 }
@@ -317,14 +322,15 @@ extension Validator {
             } else if let type = definitions.structure(forType: element.type) {
                 validateContent(element, structure: type, definitionPath: type.type, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).
-                let typeKeys = Set(type.root?.constraints.map(\.key) ?? [])
-                checkInvariants(definition.constraints.filter { !typeKeys.contains($0.key) }, on: element, path: path, resource: resource)
+                let typeConstraints = type.root?.constraints ?? []
+                let own = definition.constraints.filter { constraint in !typeConstraints.contains { $0.key == constraint.key } }
+                checkInvariants(own, on: element, path: path, resource: resource)
             }
         }
 
         /// A reference written `Type/id` (relative, or at the end of an absolute URL) must name a
         /// type the element allows (its `targetProfile`s).
-        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: String) {
+        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath) {
             guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
@@ -341,7 +347,7 @@ extension Validator {
             }
         }
 
-        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, path: String) {
+        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, path: ElementPath) {
             guard let value = element.value else {
                 if element.children.isEmpty {
                     report(.error, .required, path, "a primitive needs a value or extensions", element)
@@ -365,7 +371,9 @@ extension Validator {
             if value.text.utf8.count > 1_048_576, type != "base64Binary" {
                 report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
             }
-            if ["decimal", "integer", "positiveInt", "unsignedInt"].contains(type), let number = Decimal(string: value.text) {
+            if definition.minValue != nil || definition.maxValue != nil, ["decimal", "integer", "positiveInt", "unsignedInt"].contains(type),
+                let number = Decimal(string: value.text)
+            {
                 if let minimum = definition.minValue.flatMap({ Decimal(string: $0) }), number < minimum {
                     report(.error, .value, path, "the value is less than the minimum \(definition.minValue ?? "")", element)
                 }
@@ -375,7 +383,7 @@ extension Validator {
             }
         }
 
-        mutating func checkBinding(_ element: Element, valueSet url: String, strength: String, path: String) {
+        mutating func checkBinding(_ element: Element, valueSet url: String, strength: String, path: ElementPath) {
             let codings: [(system: String?, code: String)]
             switch element.type {
             case "code":
@@ -418,7 +426,7 @@ extension Validator {
             report(severity, .codeInvalid, path, "\(shown) is not in the value set \(url) (\(strength))", element)
         }
 
-        mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: String, resource: Element) {
+        mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: ElementPath, resource: Element) {
             guard let evaluate = validator.invariants else { return }
             for constraint in constraints {
                 guard let expression = constraint.expression, !expression.isEmpty else { continue }
