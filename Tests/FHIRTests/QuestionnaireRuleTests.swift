@@ -86,6 +86,13 @@ struct QuestionnaireRuleTests {
         #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":40,"system":"http://unitsofmeasure.org","code":"kg"}}]}"#).isEmpty)
         #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":60,"system":"http://unitsofmeasure.org","code":"kg"}}]}"#)
             == ["QuestionnaireResponse.item[0].answer[0].value: the quantity is greater than the allowed maximum"])
+        // UCUM units of the same dimension are converted; of another dimension they cannot be compared.
+        #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":40000,"system":"http://unitsofmeasure.org","code":"g"}}]}"#).isEmpty)
+        #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":60000,"system":"http://unitsofmeasure.org","code":"g"}}]}"#)
+            == ["QuestionnaireResponse.item[0].answer[0].value: the quantity is greater than the allowed maximum"])
+        #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":4,"system":"http://unitsofmeasure.org","code":"[mi_i]"}}]}"#)
+            == ["QuestionnaireResponse.item[0].answer[0].value: the quantity cannot be compared to the allowed maximum: its unit measures something else"])
+        #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":4,"system":"http://unitsofmeasure.org","code":"mg/dL"}}]}"#).isEmpty)  // not parsed here
         #expect(try errors(items: item, response: #"{"linkId":"w","answer":[{"valueQuantity":{"value":40,"unit":"kg"}}]}"#)
             == ["QuestionnaireResponse.item[0].answer[0].value: the quantity cannot be compared to the allowed maximum because no formal units are specified"])
         let options = #"{"linkId":"d","type":"quantity","extension":["# + ext("questionnaire-unitOption", #""valueCoding":{"system":"http://unitsofmeasure.org","code":"km"}"#) + "]}"

@@ -51,9 +51,10 @@ extension Validator.Walk {
         }
     }
 
-    /// Quantities are compared with their limits only in the same formal unit (system and code);
-    /// a limit or an answer without one cannot be compared, which is an error. Limits in another
-    /// code of the same system would need UCUM conversions and are not checked here.
+    /// Quantities are compared with their limits in formal units (system and code): the same
+    /// code, or UCUM units of the same dimension (``UCUMUnit``). A limit or an answer without a
+    /// formal unit, or in UCUM units of another dimension, cannot be compared, which is an error;
+    /// UCUM units not known here are not checked.
     private mutating func checkQuantity(_ value: Element, of definition: Element, path: String) {
         for (urls, word, wrongOrder) in [(Self.minQuantity, "minimum", ComparisonResult.orderedAscending), (Self.maxQuantity, "maximum", .orderedDescending)] {
             guard let limit = Self.extensionValue(of: definition, urls)?.element else { continue }
@@ -61,8 +62,25 @@ extension Validator.Walk {
                 report(.error, .value, path, "the quantity cannot be compared to the allowed \(word) because no formal units are specified", value)
                 continue
             }
-            guard Self.text(limit, "system") == Self.text(value, "system"), Self.text(limit, "code") == Self.text(value, "code") else { continue }
-            if Self.compare(value, (limit, "Quantity")) == wrongOrder {
+            guard Self.text(limit, "system") == Self.text(value, "system") else { continue }
+            let order: ComparisonResult?
+            if Self.text(limit, "code") == Self.text(value, "code") {
+                order = Self.compare(value, (limit, "Quantity"))
+            } else {
+                guard Self.text(value, "system") == "http://unitsofmeasure.org", let valueUnit = Self.text(value, "code").flatMap(UCUMUnit.init),
+                    let limitUnit = Self.text(limit, "code").flatMap(UCUMUnit.init)
+                else { continue }
+                guard valueUnit.dimension == limitUnit.dimension else {
+                    report(.error, .value, path, "the quantity cannot be compared to the allowed \(word): its unit measures something else", value)
+                    continue
+                }
+                guard let left = value.child(named: "value").flatMap({ Self.number($0, type: "decimal") }),
+                    let right = limit.child(named: "value").flatMap({ Self.number($0, type: "decimal") })
+                else { continue }
+                let (a, b) = (left * valueUnit.factor, right * limitUnit.factor)
+                order = a == b ? .orderedSame : a < b ? .orderedAscending : .orderedDescending
+            }
+            if order == wrongOrder {
                 report(.error, .value, path, "the quantity is \(word == "minimum" ? "less" : "greater") than the allowed \(word)", value)
             }
         }
