@@ -30,7 +30,12 @@ final class ChildDefinitions: Sendable {
         if let reference = structure.element(at: path)?.contentReference {
             let target = String(reference.drop { $0 == "#" }.split(separator: "#").last ?? "")
             let targetType = String(target.split(separator: ".").first ?? "")
-            if targetType != structure.type, let other = definitions.structure(forType: targetType) { structure = other }
+            // In a profile, the referenced element's content is the base type's: the profile's
+            // constraints on that element (a pattern for the top-level `Parameters.parameter.name`)
+            // do not follow the recursion (`Parameters.parameter.part`).
+            if targetType != structure.type || structure.derivation == "constraint", let other = definitions.structure(forType: targetType) {
+                structure = other
+            }
             path = target
         }
         self.structure = structure
