@@ -308,6 +308,11 @@ extension Validator {
             if element.type == "Attachment" {
                 checkAttachment(element, path: path.description)
             }
+            if !isPrimitive, element.type != "Extension", element.type != "Reference",
+                let profiles = definition.types.first(where: { $0.code == element.type })?.profiles, !profiles.isEmpty
+            {
+                checkTypeProfiles(profiles, on: element, path: path, resource: resource)
+            }
             if definition.hasInlineContent(type: element.type) {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
             } else if isPrimitive {
