@@ -66,7 +66,7 @@ public struct V2ToFHIR: Sendable {
         } catch {
             throw MappingError(file: map.file, "the mapped Bundle is not valid FHIR at \(error.path ?? "?"): \(error.message)")
         }
-        let unmapped = message.segments.indices.filter { !run.consumed.contains($0) }.map { "\(message.segments[$0].id) (segment \($0 + 1))" }
+        let unmapped = run.segmentIDs.indices.filter { !run.consumed.contains($0) }.map { "\(run.segmentIDs[$0]) (segment \($0 + 1))" }
         return MappingResult(bundle: bundle, json: bytes, issues: run.issues, trace: run.trace, unmappedSegments: unmapped)
     }
 }
@@ -80,6 +80,8 @@ extension V2ToFHIR {
         let mapName: String
         let mapFile: String
         let ids: StableID
+        /// The segment IDs, read once.
+        let segmentIDs: [String]
         var created: [(type: String, id: String, json: JSONValue)] = []
         var consumed = Set<Int>()
         var issues: [MappingIssue] = []
@@ -92,6 +94,7 @@ extension V2ToFHIR {
             self.mapName = mapName
             self.mapFile = mapFile
             self.ids = StableID(message: message.encoded())
+            self.segmentIDs = message.segments.map(\.id)
         }
 
         // MARK: Message maps
@@ -100,7 +103,7 @@ extension V2ToFHIR {
         /// (index into ``created``) visible here, and receives the names of non-`each` rules.
         mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, names: inout [String: Int]) {
             for rule in rules {
-                let indices = scope.filter { message.segments[$0].id == rule.segment }
+                let indices = scope.filter { segmentIDs[$0] == rule.segment }
                 for index in rule.isEach ? indices : Array(indices.prefix(1)) {
                     consumed.insert(index)
                     let segment = message.segments[index]
@@ -129,7 +132,7 @@ extension V2ToFHIR {
                     }
                     if !rule.children.isEmpty {
                         // The segments that belong to this one: up to the next of its kind.
-                        let end = scope.first { $0 > index && message.segments[$0].id == rule.segment } ?? scope.upperBound
+                        let end = scope.first { $0 > index && segmentIDs[$0] == rule.segment } ?? scope.upperBound
                         resources(rule.children, scope: (index + 1)..<end, names: &scopeNames)
                     }
                     if !rule.isEach, let name = rule.name { names[name] = resource }
@@ -145,7 +148,9 @@ extension V2ToFHIR {
             let owner = reference.owner.flatMap { names[$0] } ?? resource
             guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
             let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
-            created[owner].json.set(value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: reference.appends)
+            created[owner].json.set(
+                value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                appending: reference.appends)
         }
 
         /// The Bundle of every resource made, in the order made.
@@ -157,8 +162,8 @@ extension V2ToFHIR {
             ]
             if type == "message" || type == "collection",
                let time = message.segment("MSH")?.field(7)?.repetition(1)?.component(1)?.text(),
-               let instant = try? HL7DateTime(time).fhirInstant(defaultOffset: options.defaultOffset) {
-                members.append(.init(key: "timestamp", value: .string(instant)))
+               let dateTime = try? HL7DateTime(time), dateTime.precision >= .minute {
+                members.append(.init(key: "timestamp", value: .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))))
             }
             let entries = created.map { resource -> JSONValue in
                 var entry: [JSONValue.Member] = [
@@ -199,7 +204,9 @@ extension V2ToFHIR {
                 if !last.isRepeating, values.count > 1 { values = [values[0]] }
                 for (index, value) in values.enumerated() {
                     guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
-                    json.set(converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: last.isRepeating)
+                    json.set(
+                        converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                        appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
                             rule: "\(map.file.file):\(rule.line)", input: describe(input, source: rule.source, repetition: index),
@@ -244,6 +251,9 @@ extension V2ToFHIR {
             case .equals(let expected): return text == expected
             case .notEquals(let expected): return text != expected
             case .oneOf(let options): return text.map(options.contains) ?? false
+            case .matches(let pattern):
+                guard let text, let pattern = library.patterns[pattern] else { return false }
+                return (try? pattern.regex.wholeMatch(in: text)) != nil
             }
         }
 
@@ -301,10 +311,9 @@ extension V2ToFHIR {
                     case "date": return .string(dateTime.fhirDate)
                     case "dateTime": return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     default:
-                        guard let instant = dateTime.fhirInstant(defaultOffset: options.defaultOffset) else {
-                            return fail("an instant needs a time to the second")
-                        }
-                        return .string(instant)
+                        // An instant needs seconds; a time to the minute is that minute's start.
+                        guard dateTime.precision >= .minute else { return fail("an instant needs a time of day") }
+                        return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     }
                 } catch {
                     return fail("not a date/time: \(error.message)")
@@ -323,6 +332,8 @@ extension V2ToFHIR {
             case "decimal":
                 guard let decimal = Self.decimal(text) else { return fail("not a number") }
                 return .number(decimal)
+            case "base64":
+                return .string(Data(text.utf8).base64EncodedString())
             default:
                 return .string(text)
             }
