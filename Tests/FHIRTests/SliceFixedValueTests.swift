@@ -2,8 +2,9 @@ import Foundation
 @testable import FHIR
 import Testing
 
-/// Slices given by a fixed value on the slice itself (`fixedContactPoint: {use: home}`).
-@Suite("Slices with a fixed value")
+/// Slices given by a fixed value on the slice itself (`fixedContactPoint: {use: home}`), and
+/// type slices that allow several types.
+@Suite("Slices with a fixed value or several types")
 struct SliceFixedValueTests {
     @Test("the discriminator value comes from the slice's fixed value, and the item must be exactly that value")
     func fixedSlice() throws {
@@ -23,5 +24,26 @@ struct SliceFixedValueTests {
         #expect(errors(#"{"use":"home"}"#).isEmpty)
         #expect(errors(#"{"use":"home","system":"phone","value":"555"}"#) == ["value must be exactly the fixed value of slice home"])
         #expect(errors(#"{"use":"work","system":"phone","value":"555"}"#) == ["slice 'telecom:home': minimum required = 1, but only found 0"])
+    }
+
+    @Test("a type slice with several types takes an item of any of them")
+    func typeSliceWithSeveralTypes() throws {
+        let profile = #"""
+            {"resourceType":"StructureDefinition","url":"http://x.org/sd/b","name":"B","status":"draft","kind":"resource","abstract":false,
+             "type":"Bundle","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Bundle",
+             "differential":{"element":[
+               {"id":"Bundle.entry","path":"Bundle.entry","slicing":{"discriminator":[{"type":"type","path":"resource"}],"rules":"open"}},
+               {"id":"Bundle.entry:who","path":"Bundle.entry","sliceName":"who","min":1,"max":"1"},
+               {"id":"Bundle.entry:who.resource","path":"Bundle.entry.resource","type":[{"code":"Practitioner"},{"code":"PractitionerRole"}]}
+             ]}}
+            """#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ types: [String]) -> [String] {
+            let entries = types.enumerated().map { #"{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e"# + String($0.offset) + #"","resource":{"resourceType":""# + $0.element + #""}}"# }
+            let text = #"{"resourceType":"Bundle","type":"collection","entry":["# + entries.joined(separator: ",") + "]}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/b"]).errors.map(\.message)
+        }
+        #expect(errors(["PractitionerRole"]).isEmpty)
+        #expect(errors(["Practitioner", "PractitionerRole"]) == ["slice 'entry:who': maximum allowed = 1, but found 2"])
     }
 }

@@ -230,8 +230,9 @@ extension Validator {
                         return nil
                     }
                 case "type":
-                    guard let type = (isSelf ? slice : target)?.types.first?.code else { return nil }
-                    guard targets.contains(where: { $0.type == type }) else { return false }
+                    // Any of the slice's types (`Practitioner` or `PractitionerRole`).
+                    guard let types = (isSelf ? slice : target)?.types.map(\.code), !types.isEmpty else { return nil }
+                    guard targets.contains(where: { types.contains($0.type) }) else { return false }
                 case "exists":
                     let required = (target?.min ?? 0) >= 1
                     let forbidden = target?.max == 0
