@@ -46,4 +46,28 @@ struct SliceFixedValueTests {
         #expect(errors(["PractitionerRole"]).isEmpty)
         #expect(errors(["Practitioner", "PractitionerRole"]) == ["slice 'entry:who': maximum allowed = 1, but found 2"])
     }
+
+    @Test("with several discriminators, a slice that fixes only some of them does not constrain the others")
+    func typeAndSubtype() throws {
+        let profile = #"""
+            {"resourceType":"StructureDefinition","url":"http://x.org/sd/rr","name":"RR","status":"draft","kind":"resource","abstract":false,
+             "type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation",
+             "differential":{"element":[
+               {"id":"Observation.referenceRange","path":"Observation.referenceRange","slicing":{"discriminator":[{"type":"pattern","path":"type"},{"type":"pattern","path":"appliesTo"}],"rules":"open"}},
+               {"id":"Observation.referenceRange:raced","path":"Observation.referenceRange","sliceName":"raced","min":1,"max":"1"},
+               {"id":"Observation.referenceRange:raced.type","path":"Observation.referenceRange.type","patternCodeableConcept":{"text":"normal"}},
+               {"id":"Observation.referenceRange:raced.appliesTo","path":"Observation.referenceRange.appliesTo","patternCodeableConcept":{"text":"race"}},
+               {"id":"Observation.referenceRange:treatment","path":"Observation.referenceRange","sliceName":"treatment","min":1,"max":"1"},
+               {"id":"Observation.referenceRange:treatment.type","path":"Observation.referenceRange.type","patternCodeableConcept":{"text":"treatment"}}
+             ]}}
+            """#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ ranges: String) -> [String] {
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"x"},"referenceRange":["# + ranges + "]}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/rr"]).errors.map(\.message)
+        }
+        let treatment = #"{"text":"t","type":{"text":"treatment"}}"#
+        #expect(errors(#"{"text":"n","type":{"text":"normal"},"appliesTo":[{"text":"race"}]},"# + treatment).isEmpty)
+        #expect(errors(#"{"text":"n","type":{"text":"normal"}},"# + treatment) == ["slice 'referenceRange:raced': minimum required = 1, but only found 0"])
+    }
 }

@@ -226,6 +226,13 @@ extension Validator {
                     } else if discriminator.path == "url", let url = slice.types.first?.profiles.first {
                         // An extension slice: its url is the profile of its type.
                         guard targets.contains(where: { $0.value?.text == url }) else { return false }
+                    } else if discriminators.count > 1, discriminators.contains(where: { other in
+                        guard other.path != discriminator.path, let element = structure.element(at: slice.id + "." + other.path) else { return false }
+                        return element.pattern != nil || element.fixed != nil
+                    }) {
+                        // Several discriminators, and this slice fixes another one but not this:
+                        // it does not constrain this one (type/subtype slicing).
+                        continue
                     } else {
                         return nil
                     }
