@@ -2,8 +2,8 @@ import Foundation
 @testable import FHIR
 import Testing
 
-/// Slices given by a fixed value on the slice itself (`fixedContactPoint: {use: home}`), and
-/// type slices that allow several types.
+/// Slices given by a fixed value on the slice itself (`fixedContactPoint: {use: home}`), type
+/// slices that allow several types, type/subtype slicing and slicing by profile.
 @Suite("Slices with a fixed value or several types")
 struct SliceFixedValueTests {
     @Test("the discriminator value comes from the slice's fixed value, and the item must be exactly that value")
@@ -69,5 +69,28 @@ struct SliceFixedValueTests {
         let treatment = #"{"text":"t","type":{"text":"treatment"}}"#
         #expect(errors(#"{"text":"n","type":{"text":"normal"},"appliesTo":[{"text":"race"}]},"# + treatment).isEmpty)
         #expect(errors(#"{"text":"n","type":{"text":"normal"}},"# + treatment) == ["slice 'referenceRange:raced': minimum required = 1, but only found 0"])
+    }
+
+    @Test("a profile discriminator puts an item in the slice whose profile it conforms to")
+    func profileDiscriminator() throws {
+        let patient = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/pg","name":"PG","status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[{"id":"Patient.gender","path":"Patient.gender","min":1}]}}"#
+        let bundle = #"""
+            {"resourceType":"StructureDefinition","url":"http://x.org/sd/pb","name":"PB","status":"draft","kind":"resource","abstract":false,
+             "type":"Bundle","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Bundle",
+             "differential":{"element":[
+               {"id":"Bundle.entry","path":"Bundle.entry","slicing":{"discriminator":[{"type":"profile","path":"resource"}],"rules":"closed"}},
+               {"id":"Bundle.entry:patient","path":"Bundle.entry","sliceName":"patient","min":1,"max":"1"},
+               {"id":"Bundle.entry:patient.resource","path":"Bundle.entry.resource","type":[{"code":"Patient","profile":["http://x.org/sd/pg"]}]}
+             ]}}
+            """#
+        let definitions = Definitions.r4.adding(resources: try [patient, bundle].map { try Element.untyped(json: Array($0.utf8)) })
+        func errors(_ resource: String) -> [String] {
+            let text = #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0","resource":"# + resource + "}]}"
+            return Validator(definitions: definitions).validate(json: Array(text.utf8), profiles: ["http://x.org/sd/pb"]).errors.map(\.message)
+        }
+        #expect(errors(#"{"resourceType":"Patient","gender":"female"}"#).isEmpty)
+        #expect(errors(#"{"resourceType":"Patient"}"#) == [
+            "entry fits none of the slices, and the slicing is closed", "slice 'entry:patient': minimum required = 1, but only found 0",
+        ])
     }
 }

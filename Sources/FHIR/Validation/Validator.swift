@@ -170,7 +170,8 @@ extension Validator {
             var decided = true
             for (offset, item) in items.enumerated() {
                 let itemPath = path.child(definition.name, index: definition.isRepeating ? offset : nil)
-                let answers = slices.map { Self.matches(item, slice: $0, of: definition, in: structure) }
+                var answers: [Bool?] = []
+                for slice in slices { answers.append(sliceMatch(item, slice: slice, of: definition, in: structure)) }
                 if answers.contains(where: { $0 == nil }) { decided = false }
                 guard let slice = answers.firstIndex(where: { $0 == true }) else {
                     if decided, definition.slicing?.rules == "closed" {
