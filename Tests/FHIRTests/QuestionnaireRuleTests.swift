@@ -118,6 +118,19 @@ struct QuestionnaireRuleTests {
         ])
     }
 
+    @Test("a coded answer is in the answer value set (when expanded here), with its display")
+    func answerValueSet() throws {
+        let item = #"{"linkId":"g","type":"choice","answerValueSet":"http://hl7.org/fhir/ValueSet/administrative-gender"}"#
+        func answer(_ code: String, display: String) -> String {
+            #"{"linkId":"g","answer":[{"valueCoding":{"system":"http://hl7.org/fhir/administrative-gender","code":""# + code + #"","display":""# + display + #""}}]}"#
+        }
+        #expect(try errors(items: item, response: answer("female", display: "Female")).isEmpty)
+        #expect(try errors(items: item, response: answer("woman", display: "Woman"))
+            == ["QuestionnaireResponse.item[0].answer[0].value: the code is not in the answer value set http://hl7.org/fhir/ValueSet/administrative-gender"])
+        #expect(try errors(items: item, response: answer("female", display: "Australia"))
+            == ["QuestionnaireResponse.item[0].answer[0].value.display: wrong display 'Australia' for http://hl7.org/fhir/administrative-gender#female; the value set gives 'Female'"])
+    }
+
     @Test("a choice may be answered with a string (R4 answer options); an abstract question has no answers")
     func choiceTypes() throws {
         #expect(try errors(items: #"{"linkId":"c","type":"choice"}"#, response: #"{"linkId":"c","answer":[{"valueString":"x"}]}"#).isEmpty)

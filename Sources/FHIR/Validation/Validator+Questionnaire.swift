@@ -78,6 +78,9 @@ extension Validator.Walk {
                         report(.error, .structure, answerPath + ".value", "the answer must be of type \(expected.joined(separator: " or ")), not \(value.type)", value)
                     } else {
                         checkOption(value, options: definition.children(named: "answerOption"), path: answerPath + ".value", openChoice: type == "open-choice")
+                        if value.type == "Coding", let url = Self.text(definition, "answerValueSet") {
+                            checkAnswerValueSet(value, valueSet: url, path: answerPath + ".value")
+                        }
                         checkAnswer(value, of: definition, path: answerPath + ".value")
                     }
                 }
@@ -174,6 +177,23 @@ extension Validator.Walk {
                 return leftNumber == rightNumber ? .orderedSame : leftNumber < rightNumber ? .orderedAscending : .orderedDescending
             }
             return left == right ? .orderedSame : left < right ? .orderedAscending : .orderedDescending
+        }
+    }
+
+    /// A coded answer in the item's answer value set, when it is expanded here, with the display
+    /// the value set gives for it (when the answer has one).
+    private mutating func checkAnswerValueSet(_ coding: Element, valueSet url: String, path: String) {
+        guard let code = Self.text(coding, "code"), let valueSet = definitions.valueSet(url: url),
+            let contains = valueSet.contains(code: code, system: Self.text(coding, "system"))
+        else { return }
+        guard contains else {
+            report(.error, .codeInvalid, path, "the code is not in the answer value set \(url)", coding)
+            return
+        }
+        if let system = Self.text(coding, "system"), let display = Self.text(coding, "display"),
+            let expected = valueSet.displays[.init(system: system, code: code)], expected.lowercased() != display.lowercased()
+        {
+            report(.error, .codeInvalid, path + ".display", "wrong display '\(display)' for \(system)#\(code); the value set gives '\(expected)'", coding)
         }
     }
 
