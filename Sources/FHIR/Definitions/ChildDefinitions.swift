@@ -68,6 +68,7 @@ final class ChildDefinitions: Sendable {
     /// Children read in document order, put in definition order (`order` is the index in
     /// ``elements``); items of one element keep their document order.
     static func inDefinitionOrder(_ read: [(order: Int, element: Element)]) -> [Element] {
-        read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+        if zip(read, read.dropFirst()).allSatisfy({ $0.order <= $1.order }) { return read.map(\.element) }
+        return read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
     }
 }

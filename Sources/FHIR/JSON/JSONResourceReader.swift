@@ -13,33 +13,33 @@ struct JSONResourceReader {
     }
 
     /// Reads the resource at `index`, named `name` in its parent (the resource type at the root).
-    mutating func readResource(at index: Int, name: String?, path: String?) -> Element? {
+    mutating func readResource(at index: Int, name: String?, path: ElementPath?) -> Element? {
         guard document.kind(index) == .object else {
-            fail(.wrongType, path ?? "", index, "a resource must be a JSON object")
+            fail(.wrongType, path, index, "a resource must be a JSON object")
             return nil
         }
         guard let typeIndex = document.members(index).first(where: { document.string($0.key, equals: "resourceType") })?.value,
             document.kind(typeIndex) == .string
         else {
-            fail(.unknownResourceType, path ?? "", index, "the resource has no resourceType")
+            fail(.unknownResourceType, path, index, "the resource has no resourceType")
             return nil
         }
         let type = document.string(typeIndex)
         guard let structure = definitions.structure(forType: type), structure.kind == .resource else {
-            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is not a FHIR R4 resource type")
+            fail(.unknownResourceType, path, typeIndex, "'\(type)' is not a FHIR R4 resource type")
             return nil
         }
         if structure.isAbstract {
-            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is an abstract resource type")
+            fail(.unknownResourceType, path, typeIndex, "'\(type)' is an abstract resource type")
         }
         var element = Element(name: name ?? type, type: type, position: document.position(index))
-        element.children = readChildren(of: index, structure: structure, definitionPath: type, path: path ?? type, isResource: true)
+        element.children = readChildren(of: index, structure: structure, definitionPath: type, path: path ?? ElementPath(type), isResource: true)
         return element
     }
 
     /// The children of the object at `index`, whose definition is `definitionPath` in
     /// `structure`; sorted in definition order.
-    private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: String, isResource: Bool) -> [Element] {
+    private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: ElementPath, isResource: Bool) -> [Element] {
         let children = definitions.children(of: definitionPath, in: structure)
         let structure = children.structure
         let childDefinitions = children.elements
@@ -69,10 +69,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = name
             }
-            let childPath = path + "." + definition.name
-            for element in readValues(value, named: name, definition: definition, type: type, structure: structure, path: childPath) {
-                read.append((number, element))
-            }
+            readValues(value, named: name, definition: definition, type: type, structure: structure, parent: path, order: number, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -82,7 +79,7 @@ struct JSONResourceReader {
                 continue
             }
             let definition = childDefinitions[number]
-            let childPath = path + "." + definition.name
+            let childPath = path.child(definition.name)
             let objects: [Int?]
             if definition.isRepeating {
                 guard document.kind(value) == .array else {
@@ -103,7 +100,7 @@ struct JSONResourceReader {
             }
             for (offset, object) in objects.enumerated() {
                 guard let object else { continue }
-                let itemPath = definition.isRepeating ? "\(childPath)[\(offset)]" : childPath
+                let itemPath = definition.isRepeating ? path.child(definition.name, index: offset) : childPath
                 guard document.kind(object) == .object else {
                     fail(.wrongType, itemPath, object, "items of '_\(name)' must be objects or null")
                     continue
@@ -119,52 +116,59 @@ struct JSONResourceReader {
         // Nulls of primitive arrays that got no extensions.
         read.removeAll { item in
             guard item.element.value == nil, item.element.children.isEmpty, definitions.isPrimitiveType(item.element.type) else { return false }
-            errors.append(FormatError(.emptyValue, path: path + "." + item.element.name, at: item.element.position, "null in an array needs an id or extensions in the '_' array"))
+            errors.append(FormatError(.emptyValue, path: path.child(item.element.name).description, at: item.element.position, "null in an array needs an id or extensions in the '_' array"))
             return true
         }
         // Definition order; within one element, document order.
         return ChildDefinitions.inDefinitionOrder(read)
     }
 
-    /// The elements of one JSON property: one value, or the items of an array.
+    /// The elements of one JSON property (of the object at `parent`): one value, or the items of
+    /// an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, named name: String, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String
-    ) -> [Element] {
-        var items: [(Int, String)]
-        if document.kind(index) == .array {
-            if !definition.isRepeating {
-                fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
-            }
-            let all = document.items(index)
-            if all.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
-            items = all.enumerated().map { ($1, definition.isRepeating ? "\(path)[\($0)]" : path) }
-        } else {
+        _ index: Int, named name: String, definition: ElementDefinition, type: String, structure: StructureDefinition, parent: ElementPath,
+        order: Int, into read: inout [(order: Int, element: Element)]
+    ) {
+        let path = parent.child(definition.name)
+        guard document.kind(index) == .array else {
             if definition.isRepeating {
                 fail(.wrongCardinality, path, index, "'\(name)' must be an array, as it repeats")
             }
-            items = [(index, path)]
-        }
-        var elements: [Element] = []
-        for (item, itemPath) in items {
-            if document.kind(item) == .null {
-                // Only a primitive with `_name` extensions may be null in an array: keep its
-                // place for the extensions (dropped, with an error, if none come).
-                if definitions.isPrimitiveType(type) && definition.isRepeating {
-                    elements.append(Element(name: definition.name, type: type, position: document.position(item)))
-                } else {
-                    fail(.emptyValue, itemPath, item, "null is not a value")
-                }
-                continue
+            if let element = readItem(index, definition: definition, type: type, structure: structure, path: path) {
+                read.append((order, element))
             }
-            if let element = readValue(item, definition: definition, type: type, structure: structure, path: itemPath) {
-                elements.append(element)
+            return
+        }
+        if !definition.isRepeating {
+            fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
+        }
+        let items = document.items(index)
+        if items.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
+        for (offset, item) in items.enumerated() {
+            let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
+            if let element = readItem(item, definition: definition, type: type, structure: structure, path: itemPath) {
+                read.append((order, element))
             }
         }
-        return elements
+    }
+
+    /// One value or array item: a null only keeps the place of a primitive whose `_name`
+    /// extensions may come.
+    private mutating func readItem(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: ElementPath) -> Element? {
+        guard document.kind(index) == .null else {
+            return readValue(index, definition: definition, type: type, structure: structure, path: path)
+        }
+        // Only a primitive with `_name` extensions may be null in an array: keep its place for
+        // the extensions (dropped, with an error, if none come).
+        if definitions.isPrimitiveType(type) && definition.isRepeating {
+            return Element(name: definition.name, type: type, position: document.position(index))
+        }
+        fail(.emptyValue, path, index, "null is not a value")
+        return nil
     }
 
     /// One value of type `type`.
-    private mutating func readValue(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String) -> Element? {
+    private mutating func readValue(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: ElementPath) -> Element? {
         let position = document.position(index)
         if definitions.isPrimitiveType(type) {
             guard let value = primitive(index, type: type, path: path) else { return nil }
@@ -191,13 +195,13 @@ struct JSONResourceReader {
     }
 
     /// The id and extensions of a primitive, from its `_name` object.
-    private mutating func readPrimitiveExtras(_ index: Int, path: String) -> [Element] {
+    private mutating func readPrimitiveExtras(_ index: Int, path: ElementPath) -> [Element] {
         guard let element = definitions.structure(forType: "Element") else { return [] }
         return readChildren(of: index, structure: element, definitionPath: "Element", path: path, isResource: false)
     }
 
     /// A primitive value, checked for its JSON kind.
-    private mutating func primitive(_ index: Int, type: String, path: String) -> Primitive? {
+    private mutating func primitive(_ index: Int, type: String, path: ElementPath) -> Primitive? {
         let kind = document.kind(index)
         switch type {
         case "boolean":
@@ -223,7 +227,7 @@ struct JSONResourceReader {
         }
     }
 
-    private mutating func fail(_ code: FormatError.Code, _ path: String, _ index: Int, _ message: String) {
-        errors.append(FormatError(code, path: path.isEmpty ? nil : path, at: document.position(index), message))
+    private mutating func fail(_ code: FormatError.Code, _ path: ElementPath?, _ index: Int, _ message: String) {
+        errors.append(FormatError(code, path: path?.description, at: document.position(index), message))
     }
 }
