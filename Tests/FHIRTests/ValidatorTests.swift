@@ -117,6 +117,16 @@ struct PrimitiveFormatTests {
             #expect((found == nil) == expected, "\(type) '\(sample)'")
         }
     }
+
+    @Test("strings and markdown refuse control characters but tabs and line breaks; any other text is fine")
+    func controlCharacters() {
+        for type in ["string", "markdown"] {
+            #expect(PrimitiveFormat.problem(with: "a\u{01}b", type: type) != nil)
+            #expect(PrimitiveFormat.problem(with: "Nguyễn\u{1F}", type: type) != nil)
+            #expect(PrimitiveFormat.problem(with: "a\tb\r\nc", type: type) == nil)
+            #expect(PrimitiveFormat.problem(with: "Nguyễn Văn A \u{7F} 😀", type: type) == nil)
+        }
+    }
 }
 
 @Suite("Profiles")

@@ -210,7 +210,7 @@ public final class Definitions: Sendable {
 
     /// A canonical URL without its `|version`.
     static func unversioned(_ url: String) -> String {
-        guard let bar = url.firstIndex(of: "|") else { return url }
+        guard let bar = url.utf8.firstIndex(of: UInt8(ascii: "|")) else { return url }
         return String(url[..<bar])
     }
 

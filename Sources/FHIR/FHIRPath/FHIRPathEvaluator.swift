@@ -185,6 +185,9 @@ struct FHIRPathEvaluator {
 
     // MARK: Types
 
+    /// The names ``systemTypeName(_:)`` gives.
+    static let systemTypeNames: Set<String> = ["Boolean", "String", "Integer", "Decimal", "Date", "DateTime", "Time", "Quantity"]
+
     /// The system type name of a system value.
     static func systemTypeName(_ value: Value) -> String? {
         switch value {
@@ -209,7 +212,9 @@ struct FHIRPathEvaluator {
             guard type.namespace == nil || type.namespace == "FHIR" else { return false }
             if element.type == type.name { return true }
             if definitions.lineage(of: element.type).contains(type.name) { return true }
-            if type.namespace == nil, let system = Value.system(of: element), Self.systemTypeName(system) == type.name {
+            if type.namespace == nil, Self.systemTypeNames.contains(type.name), let system = Value.system(of: element),
+                Self.systemTypeName(system) == type.name
+            {
                 return true
             }
             return false

@@ -67,7 +67,8 @@ enum PrimitiveFormat {
         case "date", "dateTime", "instant":
             if !hasRealDay(text) { return "not a calendar date" }
         case "string", "markdown":
-            if text.unicodeScalars.contains(where: { $0.value < 32 && $0 != "\t" && $0 != "\r" && $0 != "\n" }) {
+            // Bytes under 32 in UTF-8 are those characters themselves.
+            if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
                 return "a \(type) must not hold control characters"
             }
             if type == "string", text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
@@ -128,9 +129,14 @@ enum PrimitiveFormat {
     /// Groups of four characters of the base64 alphabet (`+`, `/`, `=` included), whitespace
     /// allowed around them.
     private static func isBase64(_ utf8: String.UTF8View) -> Bool {
+        // Attachments can be large: scan the contiguous bytes when the string has them.
+        utf8.withContiguousStorageIfAvailable { isBase64(bytes: $0) } ?? isBase64(bytes: utf8)
+    }
+
+    private static func isBase64(bytes: some Sequence<UInt8>) -> Bool {
         var count = 0
         var inGroup = 0
-        for byte in utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
