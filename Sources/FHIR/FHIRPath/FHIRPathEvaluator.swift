@@ -18,8 +18,17 @@ struct FHIRPathEvaluator {
     let resource: Value?
     let rootResource: Value?
     let context: [Value]
+    /// The values of constant subexpressions computed so far (``FHIRPathNode/memoSlot``).
+    let memo: Memo?
 
-    init(environment: FHIRPathEnvironment, input: [Value]) {
+    /// Values kept for one evaluation, by slot.
+    final class Memo {
+        var values: [[Value]?]
+        init(slots: Int) { values = Array(repeating: nil, count: slots) }
+    }
+
+    init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0) {
+        self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
         self.environment = environment
         self.definitions = environment.definitions
         let resource = environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil)
@@ -30,6 +39,15 @@ struct FHIRPathEvaluator {
 
     /// The value of `node` evaluated with `focus` as its input.
     func evaluate(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
+        guard let slot = node.memoSlot, let memo else { return try compute(node, focus, scope) }
+        if let known = memo.values[slot] { return known }
+        let values = try compute(node, focus, scope)
+        memo.values[slot] = values
+        return values
+    }
+
+    /// The value of `node`, computed.
+    private func compute(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
         switch node.kind {
         case .empty:
             return []
