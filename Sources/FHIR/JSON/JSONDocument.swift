@@ -41,9 +41,7 @@ struct JSONDocument: Sendable {
     ///   and the position.
     init(parsing bytes: [UInt8]) throws(FormatError) {
         self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-        self.lineStarts = starts
+        self.lineStarts = Self.lineStarts(of: bytes)
         var parser = Parser(bytes: bytes)
         parser.values.reserveCapacity(bytes.count / 12)
         do {
@@ -52,6 +50,20 @@ struct JSONDocument: Sendable {
             throw FormatError(error.code, at: position(ofOffset: error.offset), error.message)
         }
         values = parser.values
+    }
+
+    /// Where each line starts: 0, and after each line feed (found with `memchr`).
+    private static func lineStarts(of bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
+                offset = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                starts.append(offset)
+            }
+        }
+        return starts
     }
 
     // MARK: Reading

@@ -135,21 +135,29 @@ enum PrimitiveFormat {
 
     private static func isBase64(bytes: some Sequence<UInt8>) -> Bool {
         var count = 0
-        var inGroup = 0
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            switch base64Classes[Int(byte)] {
+            case 1:
                 count += 1
-                inGroup = (inGroup + 1) % 4
-            case 0x20, 0x09, 0x0A, 0x0D:
+            case 2:
                 // Whitespace only between groups of four.
-                if inGroup != 0 { return false }
+                if count & 3 != 0 { return false }
             default:
                 return false
             }
         }
-        return count > 0 && count % 4 == 0
+        return count > 0 && count & 3 == 0
+    }
+
+    /// For each byte: 1 in the base64 alphabet (`+`, `/`, `=` included), 2 whitespace, 0 neither.
+    private static let base64Classes: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            1
+        case 0x20, 0x09, 0x0A, 0x0D: 2
+        default: 0
+        }
     }
 
     /// `[^\s]+( [^\s]+)*`: no leading, trailing or double spaces, no other whitespace.
