@@ -177,4 +177,17 @@ struct FHIRPathFHIRTests {
             == (0..<Int(count[0])!).map { String(Int(count[0])! + $0) })
         #expect(try T.texts("Patient.name.where(%resource.name.given.count() > 2).count()", on: T.patient) == count)
     }
+
+    @Test("ofType follows the primitive lineage (canonical and url are uri, code is string); descendants are breadth first")
+    func primitiveLineage() throws {
+        let valueSet = try Self.read(#"""
+            {"resourceType":"ValueSet","url":"http://x/vs","name":"N","status":"draft",
+             "compose":{"include":[{"system":"http://s","valueSet":["http://x/other"]}]}}
+            """#)
+        #expect(try T.texts("descendants().ofType(uri)", on: valueSet) == ["http://x/vs", "http://s", "http://x/other"])
+        #expect(try T.texts("descendants().ofType(canonical)", on: valueSet) == ["http://x/other"])
+        #expect(try T.texts("descendants().ofType(string)", on: valueSet) == ["N", "draft"])
+        #expect(try T.texts("compose.descendants().ofType(BackboneElement).count()", on: valueSet) == ["1"])
+        #expect(try T.texts("descendants().where($this is uri).count()", on: valueSet) == ["3"])
+    }
 }

@@ -203,6 +203,12 @@ struct FHIRPathEvaluator {
 
     // MARK: Types
 
+    /// Whether a type name starts with a lower-case letter (`canonical`, not `Reference`).
+    static func startsLowercase(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
+    }
+
     /// The names ``systemTypeName(_:)`` gives.
     static let systemTypeNames: Set<String> = ["Boolean", "String", "Integer", "Decimal", "Date", "DateTime", "Time", "Quantity"]
 
@@ -229,8 +235,14 @@ struct FHIRPathEvaluator {
         case .element(let element):
             guard type.namespace == nil || type.namespace == "FHIR" else { return false }
             if element.type == type.name { return true }
-            if definitions.lineage(of: element.type).contains(type.name) { return true }
-            if type.namespace == nil, Self.systemTypeNames.contains(type.name), let system = Value.system(of: element),
+            // Types named in lower case are primitives, which only primitives derive from (`code`
+            // from `string`), and no system type is: `ofType(canonical)` over every descendant
+            // looks nothing up for the complex ones.
+            let isLowercase = Self.startsLowercase(type.name)
+            if !isLowercase || Self.startsLowercase(element.type), definitions.lineage(of: element.type).contains(type.name) {
+                return true
+            }
+            if type.namespace == nil, !isLowercase, Self.systemTypeNames.contains(type.name), let system = Value.system(of: element),
                 Self.systemTypeName(system) == type.name
             {
                 return true
