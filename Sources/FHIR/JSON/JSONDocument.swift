@@ -338,6 +338,10 @@ extension JSONDocument {
             var hasEscapes = false
             var isASCII = true
             while true {
+                // Plain characters, the most of a string, on the raw bytes.
+                let (end, plainASCII) = Self.plainRun(in: bytes, from: offset)
+                offset = end
+                isASCII = isASCII && plainASCII
                 guard offset < bytes.count else { throw Failure(code: .invalidJSON, offset: open, message: "a string is not closed") }
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") { break }
@@ -369,6 +373,22 @@ extension JSONDocument {
             }
             values.append(Value(kind: .string, hasEscapes: hasEscapes, start: Int32(start), end: Int32(offset), next: Int32(values.count + 1)))
             offset += 1
+        }
+
+        /// Where the run of bytes from `start` that need no attention in a string (no quote,
+        /// backslash or control character) ends, and whether it is all ASCII.
+        static func plainRun(in bytes: [UInt8], from start: Int) -> (end: Int, isASCII: Bool) {
+            bytes.withUnsafeBufferPointer { buffer in
+                var offset = start
+                var high: UInt8 = 0
+                while offset < buffer.count {
+                    let byte = buffer[offset]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    high |= byte
+                    offset += 1
+                }
+                return (offset, high < 0x80)
+            }
         }
 
         mutating func parseNumber() throws(Failure) {
