@@ -147,12 +147,11 @@ struct JSONDocument: Sendable {
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex
         while index < bytes.endIndex {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
-                continue
-            }
+            // The text up to the next backslash, in one copy.
+            let backslash = bytes[index...].firstIndex(of: UInt8(ascii: "\\")) ?? bytes.endIndex
+            output.append(contentsOf: bytes[index..<backslash])
+            index = backslash
+            guard index < bytes.endIndex else { break }
             let escape = bytes[index + 1]
             index += 2
             switch escape {
