@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -97,6 +99,7 @@ let package = Package(
         .target(
             name: "Bus",
             dependencies: [
+                "FHIR",
                 "HL7v2",
                 "MLLP",
                 "Store",
@@ -113,6 +116,7 @@ let package = Package(
             name: "BusTests",
             dependencies: [
                 "Bus",
+                "FHIR",
                 "HL7v2",
                 "MLLP",
                 "MLLPTesting",
@@ -125,12 +129,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Bus",
+                "FHIR",
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                "Bus",
+                "FHIR",
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lienthong",
             dependencies: [
                 "Bus",
+                "Server",
                 "FHIR",
                 "HL7v2",
+                "Mapping",
                 "MLLP",
                 "Store",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -159,6 +192,16 @@ let package = Package(
         .testTarget(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Mapping",
+            dependencies: ["FHIR", "HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MappingTests",
+            dependencies: ["Mapping", "FHIR", "HL7v2"],
             swiftSettings: swiftSettings
         ),
         .target(

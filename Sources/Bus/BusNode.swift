@@ -1,3 +1,4 @@
+import FHIR
 public import Logging
 import MLLP
 public import NIOCore
@@ -26,15 +27,36 @@ public struct BusNode: Sendable {
     let logger: Logger
     /// How long idle workers and the router wait before looking at the store again.
     public var pollInterval: Duration = .seconds(1)
+    /// Rung by every intake that stored a message: wakes the router.
+    let incoming = Doorbell()
+    /// Validates what FHIR channels receive (the R4 definitions, read once).
+    let validator: Validator
 
     /// Creates a node; nothing runs until its services do.
     public init(configuration: BusConfiguration, store: any MessageStore, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
+        self.validator = Validator.standard(definitions: .r4)
     }
 
-    /// The services of the node: destinations' workers, the router, the channels' listeners.
+    /// The FHIR channels' endpoints, for the HTTP listener (the `Server` module) to serve:
+    /// what they store wakes this node's router.
+    public func fhirEndpoints() -> [FHIREndpoint] {
+        configuration.channels.compactMap { channel in
+            guard let source = channel.fhir else { return nil }
+            var logger = self.logger
+            logger[metadataKey: "hl7.channel"] = "\(channel.name)"
+            let validator = source.definitions === Definitions.r4 ? self.validator : Validator.standard(definitions: source.definitions)
+            let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, logger: logger)
+            let incoming = self.incoming
+            return FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
+        }
+    }
+
+    /// The services of the node: destinations' workers, the router, the MLLP channels' listeners.
+    /// (FHIR channels are served by the HTTP listener, from ``fhirEndpoints()``; run it after
+    /// these services so that it stops first.)
     ///
     /// - Parameter onListening: called with the channel's name and address once a listener is
     ///   bound (useful with port 0).
@@ -61,18 +83,19 @@ public struct BusNode: Sendable {
             services.append(DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger))
         }
 
-        let incoming = Doorbell()
+        let incoming = self.incoming
         let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
         let router = Router(store: store, routes: routes, logger: logger)
         services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
 
         for channel in configuration.channels {
+            guard let listener = channel.listener else { continue }
             var logger = self.logger
             logger[metadataKey: "hl7.channel"] = "\(channel.name)"
             let intake = Intake(store: store, configuration: channel.intake, logger: logger)
             let name = channel.name
             let server = MLLPServer(
-                configuration: channel.listener,
+                configuration: listener,
                 logger: logger,
                 onListening: { address in await onListening(name, address) },
                 handler: { request in

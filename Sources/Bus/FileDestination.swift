@@ -2,7 +2,8 @@ public import Foundation
 public import Store
 
 /// Writes each entry to a folder, atomically: first to a temporary file in the same folder,
-/// then renamed, so a reader never sees half a message. The name is `<message>-<entry>.hl7`;
+/// then renamed, so a reader never sees half a message. The name is `<message>-<entry>.<ext>`
+/// (`hl7`, `json` or `xml` by the payload's format);
 /// delivering the same entry again (after a crash) replaces the file; a replay is a new entry,
 /// so it writes a new file.
 public struct FileDestination: Destination {
@@ -15,7 +16,7 @@ public struct FileDestination: Destination {
     }
 
     public func deliver(_ lease: Lease) async -> DeliveryResult {
-        let name = "\(lease.entry.messageID)-\(lease.entry.id).hl7"
+        let name = "\(lease.entry.messageID)-\(lease.entry.id).\(lease.format.fileExtension)"
         let target = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).\(lease.token).tmp")
         do {

@@ -19,8 +19,9 @@ public struct HTTPDestination: Destination {
         public var url: URL
         /// `POST` (default) or `PUT`.
         public var method: String
-        /// The `Content-Type` of the body.
-        public var contentType: String
+        /// The `Content-Type` of the body; `nil` names the payload's format
+        /// (`x-application/hl7-v2+er7`, `application/fhir+json`, `application/fhir+xml`).
+        public var contentType: String?
         /// Further headers (e.g. `Authorization`).
         public var headers: [(name: String, value: String)]
         /// How long one request may take, from connecting to the end of the response.
@@ -32,7 +33,7 @@ public struct HTTPDestination: Destination {
         public init(
             url: URL,
             method: String = "POST",
-            contentType: String = "x-application/hl7-v2+er7; charset=utf-8",
+            contentType: String? = nil,
             headers: [(name: String, value: String)] = [],
             timeout: Duration = .seconds(30),
             maximumResponseLength: Int = 64 * 1024
@@ -60,7 +61,7 @@ public struct HTTPDestination: Destination {
     public func deliver(_ lease: Lease) async -> DeliveryResult {
         var request = HTTPClientRequest(url: configuration.url.absoluteString)
         request.method = HTTPMethod(rawValue: configuration.method.uppercased())
-        request.headers.add(name: "Content-Type", value: configuration.contentType)
+        request.headers.add(name: "Content-Type", value: configuration.contentType ?? lease.format.mediaType)
         request.headers.add(name: "Idempotency-Key", value: "\(lease.entry.id)")
         for header in configuration.headers {
             // A configured header replaces a default one of the same name.

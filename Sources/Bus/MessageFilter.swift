@@ -1,4 +1,5 @@
 public import HL7v2
+public import Store
 
 /// Which messages a channel takes: by message type and event, by sending facility, and by
 /// conditions on values. Every part that is set must match.
@@ -43,6 +44,22 @@ public struct MessageFilter: Hashable, Sendable {
             guard let facility = message.sendingFacility, sendingFacilities.contains(facility) else { return false }
         }
         return conditions.allSatisfy { $0.matches(message) }
+    }
+
+    /// Whether a message with this stored header passes the types and sending facilities of the
+    /// filter. Conditions read HL7 v2 fields, so a filter with conditions takes no such message
+    /// (a FHIR resource, say); configurations keep conditions to HL7 v2 channels.
+    public func matches(header: MessageHeader) -> Bool {
+        guard conditions.isEmpty else { return false }
+        if !types.isEmpty {
+            let type = header.messageType ?? ""
+            let event = header.triggerEvent ?? ""
+            guard types.contains(where: { Self.pattern($0, matchesType: type, event: event) }) else { return false }
+        }
+        if !sendingFacilities.isEmpty {
+            guard let facility = header.sendingFacility, sendingFacilities.contains(facility) else { return false }
+        }
+        return true
     }
 
     static func pattern(_ pattern: String, matchesType type: String, event: String) -> Bool {

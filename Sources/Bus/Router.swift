@@ -54,6 +54,14 @@ public struct Router: Sendable {
     /// The queue entries for one stored message.
     func entries(for stored: StoredMessage) -> [RouteEntry] {
         guard let channelRoutes = routes[stored.channel], !channelRoutes.isEmpty else { return [] }
+        guard stored.format == .hl7v2 else {
+            // FHIR and other formats are routed by their stored header (type, event, sender).
+            var destinations = Set<String>()
+            return channelRoutes.compactMap { route in
+                guard route.filter.matches(header: stored.header), destinations.insert(route.destination).inserted else { return nil }
+                return RouteEntry(destination: route.destination)
+            }
+        }
         guard let message = try? Message(stored.raw) else {
             // Intake stores unparsable input as rejected; this cannot route anywhere.
             logger.error("a stored message no longer parses; not routed", metadata: ["store.message_id": "\(stored.id)"])

@@ -6,6 +6,8 @@ public struct IncomingMessage: Sendable, CustomStringConvertible {
     public var channel: String
     /// The bytes exactly as received.
     public var raw: [UInt8]
+    /// What the bytes are.
+    public var format: MessageFormat
     /// The header facts the intake extracted.
     public var header: MessageHeader
     /// When the message arrived; also the reference time of the duplicate window.
@@ -17,12 +19,14 @@ public struct IncomingMessage: Sendable, CustomStringConvertible {
     public init(
         channel: String,
         raw: [UInt8],
+        format: MessageFormat = .hl7v2,
         header: MessageHeader,
         receivedAt: Date,
         rejection: RejectionReason? = nil
     ) {
         self.channel = channel
         self.raw = raw
+        self.format = format
         self.header = header
         self.receivedAt = receivedAt
         self.rejection = rejection
@@ -30,6 +34,6 @@ public struct IncomingMessage: Sendable, CustomStringConvertible {
 
     /// Channel, header summary and size (no patient data).
     public var description: String {
-        "IncomingMessage(channel: \(channel), \(header), \(raw.count) bytes)"
+        "IncomingMessage(channel: \(channel), \(format) \(header), \(raw.count) bytes)"
     }
 }

@@ -14,15 +14,18 @@ public struct Lease: Sendable, CustomStringConvertible {
     public var expiresAt: Date
     /// The bytes to deliver: the entry's payload, or the message's raw bytes.
     public var payload: [UInt8]
+    /// What the payload is (today always the message's format; a mapping's output may differ).
+    public var format: MessageFormat
     /// The header facts of the message.
     public var header: MessageHeader
 
     /// Creates a lease (stores build these).
-    public init(entry: QueueEntry, token: Int64, expiresAt: Date, payload: [UInt8], header: MessageHeader) {
+    public init(entry: QueueEntry, token: Int64, expiresAt: Date, payload: [UInt8], format: MessageFormat = .hl7v2, header: MessageHeader) {
         self.entry = entry
         self.token = token
         self.expiresAt = expiresAt
         self.payload = payload
+        self.format = format
         self.header = header
     }
 

@@ -16,6 +16,8 @@ public struct RejectionReason: RawRepresentable, Hashable, Sendable, CustomStrin
     public static let invalid = RejectionReason(rawValue: "invalid")
     /// The message was refused by policy (e.g. an unknown sender).
     public static let refused = RejectionReason(rawValue: "refused")
+    /// The input was in a format the listener does not read (e.g. an HTTP body that is not FHIR).
+    public static let unsupportedFormat = RejectionReason(rawValue: "unsupported-format")
     /// The message was larger than the listener accepts; only its first bytes are stored.
     public static let oversized = RejectionReason(rawValue: "oversized")
 

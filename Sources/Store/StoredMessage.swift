@@ -8,6 +8,8 @@ public struct StoredMessage: Sendable, CustomStringConvertible {
     public var channel: String
     /// The bytes exactly as received.
     public var raw: [UInt8]
+    /// What the bytes are.
+    public var format: MessageFormat
     /// The header facts stored with it.
     public var header: MessageHeader
     /// When it arrived.
@@ -24,6 +26,7 @@ public struct StoredMessage: Sendable, CustomStringConvertible {
         id: MessageID,
         channel: String,
         raw: [UInt8],
+        format: MessageFormat = .hl7v2,
         header: MessageHeader,
         receivedAt: Date,
         state: MessageState,
@@ -33,6 +36,7 @@ public struct StoredMessage: Sendable, CustomStringConvertible {
         self.id = id
         self.channel = channel
         self.raw = raw
+        self.format = format
         self.header = header
         self.receivedAt = receivedAt
         self.state = state

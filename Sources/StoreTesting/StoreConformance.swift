@@ -34,6 +34,7 @@ public enum StoreConformance {
     /// Every check.
     public static let checks: [Check] = [
         Check("receive and get", run: receiveAndGet),
+        Check("the format is kept with the message and its leases", run: formatKept),
         Check("search messages", run: searchMessages),
         Check("duplicate inside the window", run: duplicateInsideWindow),
         Check("no duplicate outside the window or across senders", run: noDuplicateOutsideWindow),
@@ -143,6 +144,22 @@ public enum StoreConformance {
         try expect(try await store.message(MessageID(rawValue: 999_999)) == nil, "unknown ID gives nil")
         try expectEqual(try await store.pendingRouting(limit: 10).map(\.id), [id, second.messageID], "pending routing order")
         try expectEqual(try await store.pendingRouting(limit: 1).map(\.id), [id], "pending routing limit")
+    }
+
+    static func formatKept(_ store: any MessageStore) async throws {
+        var fhir = incoming(controlID: "urn:uuid:1", seconds: 1)
+        fhir.raw = Array(#"{"resourceType":"Bundle","type":"message"}"#.utf8)
+        fhir.format = .fhirJSON
+        let hl7 = try await store.receive(incoming(controlID: "F1"), deduplicationWindow: window).messageID
+        let json = try await store.receive(fhir, deduplicationWindow: window).messageID
+        try expectEqual(try await store.message(hl7)?.format, .hl7v2, "an HL7 v2 message's format")
+        try expectEqual(try await store.message(json)?.format, .fhirJSON, "a FHIR message's format")
+        try expectEqual(try await store.pendingRouting(limit: 10).map(\.format), [.hl7v2, .fhirJSON], "formats of messages waiting for routing")
+        try await store.route([RoutingDecision(message: hl7, entries: [RouteEntry(destination: "lab")]),
+                               RoutingDecision(message: json, entries: [RouteEntry(destination: "lab")])], now: epoch)
+        let leases = try await store.lease(destination: "lab", limit: 10, duration: .seconds(30), now: epoch.addingTimeInterval(2))
+        try expectEqual(leases.map(\.format), [.hl7v2, .fhirJSON], "formats of leased entries")
+        try expectEqual(leases.last?.payload, fhir.raw, "a FHIR message's leased bytes")
     }
 
     static func searchMessages(_ store: any MessageStore) async throws {

@@ -67,35 +67,56 @@ struct FHIRValidateCommand: AsyncParsableCommand {
     @Flag(help: "Print the count, the time and the rate (resources/s, MB/s) to standard error.")
     var stats = false
 
+    @Option(help: "Files validated at the same time (default: one per processor core); outcomes are printed in file order.")
+    var jobs: Int?
+
     func run() async throws {
         let definitions = try FHIRCommand.definitions(ig: ig)
         let validator = Validator.standard(definitions: definitions)
         let inputs = try files.map { try InputFile.read($0) }
-        var failed = false
+        let rounds = max(1, `repeat`)
+        let jobs = max(1, min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, inputs.count * rounds))
+        let profiles = profile
         let clock = ContinuousClock()
         let start = clock.now
-        var bytes = 0
-        for round in 0..<max(1, `repeat`) {
-            for input in inputs {
-                let result = FHIRCommand.isXML(input.bytes)
-                    ? validator.validate(xml: input.bytes, profiles: profile)
-                    : validator.validate(json: input.bytes, profiles: profile)
-                bytes += input.bytes.count
-                guard round == 0 else { continue }
-                failed = failed || result.hasErrors
-                if !quiet {
-                    if inputs.count > 1 { print("\(input.name):") }
-                    print(String(decoding: result.operationOutcome.json(definitions: definitions, pretty: true), as: UTF8.self))
+        // Worker w takes the validations w, w + jobs, w + 2·jobs, … of all rounds; the first
+        // round's results are kept for printing.
+        let results = await withTaskGroup(of: [(Int, ValidationResult)].self) { group in
+            for worker in 0..<jobs {
+                group.addTask {
+                    var kept: [(Int, ValidationResult)] = []
+                    for index in Swift.stride(from: worker, to: inputs.count * rounds, by: jobs) {
+                        let input = inputs[index % inputs.count]
+                        let result = FHIRCommand.isXML(input.bytes)
+                            ? validator.validate(xml: input.bytes, profiles: profiles)
+                            : validator.validate(json: input.bytes, profiles: profiles)
+                        if index < inputs.count { kept.append((index, result)) }
+                    }
+                    return kept
                 }
+            }
+            var all = [ValidationResult?](repeating: nil, count: inputs.count)
+            for await kept in group {
+                for (index, result) in kept { all[index] = result }
+            }
+            return all.compactMap { $0 }
+        }
+        let elapsed = clock.now - start
+        var failed = false
+        for (input, result) in zip(inputs, results) {
+            failed = failed || result.hasErrors
+            if !quiet {
+                if inputs.count > 1 { print("\(input.name):") }
+                print(String(decoding: result.operationOutcome.json(definitions: definitions, pretty: true), as: UTF8.self))
             }
         }
         if stats {
-            let elapsed = clock.now - start
+            let bytes = inputs.reduce(0) { $0 + $1.bytes.count } * rounds
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let count = inputs.count * max(1, `repeat`)
+            let count = inputs.count * rounds
             printError(String(
-                format: "validated %d resources (%.1f MB) in %.3f s: %.0f resources/s, %.2f MB/s",
-                count, Double(bytes) / 1e6, seconds, Double(count) / seconds, Double(bytes) / 1e6 / seconds))
+                format: "validated %d resources (%.1f MB) in %.3f s: %.0f resources/s, %.2f MB/s (%d jobs)",
+                count, Double(bytes) / 1e6, seconds, Double(count) / seconds, Double(bytes) / 1e6 / seconds, jobs))
         }
         if failed { throw ExitCode(1) }
     }

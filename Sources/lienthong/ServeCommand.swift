@@ -3,6 +3,7 @@ import Bus
 import Foundation
 import Logging
 import NIOCore
+import Server
 import ServiceLifecycle
 import Store
 import UnixSignals
@@ -11,11 +12,11 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the bus: listen for HL7 v2 over MLLP, store, acknowledge, route and deliver.",
+        abstract: "Run the bus: take HL7 v2 over MLLP and FHIR over HTTP, store, acknowledge, route and deliver.",
         discussion: """
-            Without --config: the store is SQLite in ./data/lienthong.sqlite, one channel \
-            'default' listens for MLLP on 127.0.0.1:2575, and every message it stores is \
-            written to ./data/outbox/. The configuration format is described in \
+            Without --config: the store is SQLite in ./data/lienthong.sqlite, the channel \
+            'default' listens for MLLP on 127.0.0.1:2575, the channel 'fhir' takes FHIR at \
+            http://127.0.0.1:8080/fhir, and every message they store is written to ./data/outbox/. The configuration format is described in \
             docs/CONFIGURATION.md. SIGTERM or SIGINT (Ctrl-C) stops the bus gracefully: the \
             listeners stop, every message already read is stored and acknowledged, then \
             routing and delivery stop.
@@ -40,11 +41,19 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let store = try options.openStore(configuration, logger: logger)
         let node = BusNode(configuration: configuration, store: store, logger: logger)
-        let services = try node.services { channel, address in
+        var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
             // the bus on port 0.
             let line = "listening: channel \(channel) on mllp://\(address.ipAddress ?? "?"):\(address.port ?? 0)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        if configuration.needsHTTPListener {
+            // Last in the group, so it stops first: no request is taken once routing stops.
+            let endpoints = node.fhirEndpoints()
+            services.append(HTTPServer(configuration: configuration.http, endpoints: endpoints, logger: logger) { host, port in
+                let lines = endpoints.map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
+                FileHandle.standardOutput.write(Data(lines.joined().utf8))
+            })
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

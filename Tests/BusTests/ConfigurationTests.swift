@@ -1,3 +1,4 @@
+import FHIR
 import Foundation
 import HL7v2
 import MLLP
@@ -64,10 +65,11 @@ import Testing
 
         let channel = try #require(configuration.channels.first)
         #expect(channel.name == "his")
-        #expect(channel.listener.host == "0.0.0.0")
-        #expect(channel.listener.port == 2575)
-        #expect(channel.listener.maximumFrameLength == 2 << 20)
-        #expect(channel.listener.idleTimeout == nil)
+        let listener = try #require(channel.listener)
+        #expect(listener.host == "0.0.0.0")
+        #expect(listener.port == 2575)
+        #expect(listener.maximumFrameLength == 2 << 20)
+        #expect(listener.idleTimeout == nil)
         #expect(channel.intake.deduplicationWindow == .seconds(3600))
         #expect(channel.intake.patientIDPath == Path("PID-3(1).1"))
         #expect(channel.routes.map(\.destination) == ["lis", "api"])
@@ -225,16 +227,112 @@ import Testing
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/examples/lienthong.yaml")
         let configuration = try BusConfiguration(contentsOf: example, environment: [:])
-        #expect(configuration.channels.map(\.name) == ["his"])
+        #expect(configuration.channels.map(\.name) == ["his", "his-fhir"])
         #expect(configuration.destinations.map(\.name) == ["lis", "adt-service", "archive"])
     }
 
-    @Test func embeddedDefaultListensOn2575AndWritesToTheOutbox() throws {
+    @Test func embeddedDefaultListensOn2575AndAtFHIRAndWritesToTheOutbox() throws {
         let configuration = BusConfiguration.embeddedDefault(dataDirectory: URL(fileURLWithPath: "/tmp/d"))
         try configuration.validate()
-        #expect(configuration.channels.map(\.listener.port) == [2575])
-        #expect(configuration.channels.map(\.listener.host) == ["127.0.0.1"])
+        #expect(configuration.channels.map(\.listener?.port) == [2575, nil])
+        #expect(configuration.channels.map(\.listener?.host) == ["127.0.0.1", nil])
+        #expect(configuration.channels.map(\.fhir?.path) == [nil, "/fhir"])
+        #expect(configuration.needsHTTPListener)
+        #expect(configuration.http == HTTPListenerConfiguration(host: "127.0.0.1", port: 8080))
+        #expect(configuration.channels.allSatisfy { $0.routes.map(\.destination) == ["outbox"] })
         guard case .file(let directory) = configuration.destinations.first?.endpoint else { Issue.record("not a folder"); return }
         #expect(directory.path == "/tmp/d/outbox")
+    }
+
+    /// The VN Core profiles (`…/shared/specs/vn-core-ig/resources`).
+    static let vnCore = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/specs/vn-core-ig/resources").path
+
+    @Test func readsFHIRChannelsAndTheHTTPListener() throws {
+        let configuration = try load("""
+            http: {host: 0.0.0.0, port: 8443}
+            channels:
+              his-fhir:
+                fhir:
+                  path: /api/fhir
+                  maximum-body-size: 2MiB
+                  unknown-extensions: error
+                  implementation-guides: [\(Self.vnCore)]
+                  profiles: [http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient]
+                deduplication-window: 2h
+                routes:
+                  - destination: out
+                    message-types: ["Bundle^admit", Patient]
+              plain:
+                fhir:
+            destinations:
+              out: {file: {directory: out}}
+            """)
+        #expect(configuration.http == HTTPListenerConfiguration(host: "0.0.0.0", port: 8443))
+        #expect(configuration.needsHTTPListener)
+        let fhir = try #require(configuration.channels.first?.fhir)
+        #expect(fhir.path == "/api/fhir")
+        #expect(fhir.intake.maximumBodySize == 2 << 20)
+        #expect(!fhir.intake.allowsUnknownExtensions)
+        #expect(configuration.channels.last?.fhir?.intake.allowsUnknownExtensions == true)
+        #expect(fhir.intake.deduplicationWindow == .seconds(7200))
+        #expect(fhir.intake.profiles == ["http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"])
+        #expect(fhir.implementationGuides == [Self.vnCore])
+        #expect(fhir.definitions.structure(url: "http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient") != nil)
+        #expect(configuration.channels.first?.routes.first?.filter.types == ["Bundle^admit", "Patient"])
+        #expect(configuration.channels.last?.fhir?.path == "/fhir")
+        #expect(configuration.channels.last?.fhir?.intake.maximumBodySize == 16 << 20)
+    }
+
+    @Test func fhirChannelMistakesAreNamed() throws {
+        let both = try #require(failure("""
+            destinations: {}
+            channels:
+              x:
+                mllp: {port: 2575}
+                fhir: {path: /fhir}
+            """))
+        #expect(both.key == "channels.x")
+        #expect(both.message.contains("only one of mllp or fhir"))
+
+        let badPath = try #require(failure("""
+            destinations: {}
+            channels:
+              x: {fhir: {path: fhir/}}
+            """))
+        #expect(badPath.key == "channels.x.fhir.path")
+
+        let unknownProfile = try #require(failure("""
+            destinations: {}
+            channels:
+              x: {fhir: {profiles: ["http://example.org/StructureDefinition/none"]}}
+            """))
+        #expect(unknownProfile.key == "channels.x.fhir.profiles[0]")
+
+        let hl7Condition = try #require(failure("""
+            destinations:
+              out: {file: {directory: out}}
+            channels:
+              x:
+                fhir: {}
+                routes: [{destination: out, when: ["PID-8 = F"]}]
+            """))
+        #expect(hl7Condition.key == "channels.x.routes[0].when")
+
+        let patientID = try #require(failure("""
+            destinations: {}
+            channels:
+              x: {fhir: {}, patient-id: PID-3.1}
+            """))
+        #expect(patientID.key == "channels.x.patient-id")
+
+        let samePath = try #require(failure("""
+            destinations: {}
+            channels:
+              x: {fhir: {path: /fhir}}
+              y: {fhir: {path: /fhir}}
+            """))
+        #expect(samePath.key == "channels.y.fhir.path")
+        #expect(samePath.message.contains("channel x"))
     }
 }

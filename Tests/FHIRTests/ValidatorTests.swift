@@ -224,7 +224,9 @@ struct BundleRuleTests {
         #expect(errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#)
             .map { $0.prefix(16) } == ["Bundle: bdl-7: F"])  // the invariant FullUrl must be unique
         #expect(errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/a"},{"relation":"self","url":"http://x.org/b"}],"entry":[{"fullUrl":"http://x.org/Patient/1","resource":{"resourceType":"Patient"}}]}"#).sorted()
-            == ["Bundle.entry[0].resource: search results must have ids", "Bundle.link[1].relation: the link relation 'self' can only occur once"])
+            == ["Bundle.entry[0].resource: search results must have ids",
+                "Bundle.entry[0]: the fullUrl looks like a RESTful server URL, but the resource has no id",
+                "Bundle.link[1].relation: the link relation 'self' can only occur once"])
     }
 }
 
@@ -309,6 +311,21 @@ struct ExtensionTests {
         #expect(errors(#","valueString":"Bi""#).isEmpty)
         #expect(errors(#","valueInteger":3"#) == ["structure Patient.extension[0].value"])
         #expect(errors(#","extension":[{"url":"x","valueString":"y"}]"#) == ["required Patient.extension[0]"])
+    }
+
+    @Test("an extension whose definition is unknown is an error, except core, tooling, cross-version and example URLs")
+    func unknownExtensions() {
+        func errors(_ url: String) -> [String] {
+            let text = #"{"resourceType":"Patient","extension":[{"url":""# + url + #"","valueString":"x"}]}"#
+            return Validator().validate(json: Array(text.utf8)).errors.map { "\($0.code) \($0.expression)" }
+        }
+        #expect(errors("http://fkcfhir.org/fhir/StructureDefinition/supplyBy") == ["structure Patient.extension[0]"])
+        #expect(errors("http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext") == ["structure Patient.extension[0]"])
+        #expect(errors("http://hl7.org/fhir/StructureDefinition/patient-birthPlace").isEmpty)
+        #expect(errors("http://hl7.org/fhir/tools/StructureDefinition/obligation").isEmpty)
+        #expect(errors("http://hl7.org/fhir/5.0/StructureDefinition/extension-Patient.deceased").isEmpty)
+        #expect(errors("http://example.org/fhir/StructureDefinition/nickname").isEmpty)
+        #expect(errors("http://www.acme.com/extensions/x").isEmpty)
     }
 }
 

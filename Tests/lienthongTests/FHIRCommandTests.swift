@@ -3,7 +3,14 @@ import Testing
 
 /// `lienthong fhir validate|convert`, run as the built executable.
 @Suite("lienthong fhir")
-struct FHIRCommandTests {
+final class FHIRCommandTests {
+    /// Each test's files, removed when the test ends.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-fhir-\(UUID().uuidString)")
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     struct Run {
         var status: Int32
         var output: String
@@ -26,7 +33,6 @@ struct FHIRCommandTests {
     }
 
     func file(_ text: String, _ name: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-fhir-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -47,6 +53,11 @@ struct FHIRCommandTests {
         #expect(!ok.output.contains("\"severity\": \"error\""))
         // Invariants run: a resource without narrative gets dom-6, a warning.
         #expect(ok.output.contains("dom-6"))
+        // Several files validated at once are printed in file order; one with errors fails the run.
+        let both = try run(["fhir", "validate", "--jobs", "2", "--repeat", "3", good, bad, good])
+        #expect(both.status == 1)
+        let order = both.output.split(separator: "\n").filter { $0.hasSuffix(".xml:") || $0.hasSuffix(".json:") }.map { $0.split(separator: "/").last.map(String.init) ?? "" }
+        #expect(order == ["good.xml:", "bad.json:", "good.xml:"])
     }
 
     @Test("convert writes XML input as FHIR JSON and back as XML; an unreadable file is named with line and column")

@@ -1,4 +1,5 @@
 public import Foundation
+import FHIR
 import HL7v2
 import MLLP
 import Store
@@ -77,7 +78,7 @@ private struct YAMLReader {
     let base: URL
 
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
-        let top = try root.mapping(allowing: ["store", "channels", "destinations"])
+        let top = try root.mapping(allowing: ["store", "http", "channels", "destinations"])
         let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) } ?? .sqlite(defaultStore)
         var destinations: [DestinationConfiguration] = []
         for (name, node) in try top.required("destinations").mapping().entries {
@@ -87,7 +88,13 @@ private struct YAMLReader {
         for (name, node) in try top.required("channels").mapping().entries {
             channels.append(try channel(name, node))
         }
-        return BusConfiguration(store: store, channels: channels, destinations: destinations)
+        var http = HTTPListenerConfiguration()
+        if let node = top["http"] {
+            let fields = try node.mapping(allowing: ["host", "port"])
+            if let host = fields["host"] { http.host = try host.string() }
+            if let port = fields["port"] { http.port = try port.int(in: 0...65535, what: "a port (0–65535)") }
+        }
+        return BusConfiguration(store: store, channels: channels, destinations: destinations, http: http)
     }
 
     /// The store when the file names none: `data/lienthong.sqlite` beside the file.
@@ -122,16 +129,77 @@ private struct YAMLReader {
 
     func channel(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration {
         try checkName(name, node)
-        let fields = try node.mapping(allowing: ["mllp", "deduplication-window", "patient-id", "routes"])
-        let listener = try self.listener(try fields.required("mllp"))
+        let fields = try node.mapping(allowing: ["mllp", "fhir", "deduplication-window", "patient-id", "routes"])
+        let kinds = ["mllp", "fhir"].filter { fields[$0] != nil }
+        guard kinds.count == 1 else {
+            throw node.error(kinds.isEmpty ? "expected mllp or fhir (where the channel's messages come from)" : "only one of mllp or fhir, found both")
+        }
+        let window = try fields["deduplication-window"].map { node throws(ConfigurationError) in try node.duration() }
+        let source: ChannelConfiguration.Source
         var intake = Intake.Configuration()
-        if let window = fields["deduplication-window"] { intake.deduplicationWindow = try window.duration() }
-        if let patientID = fields["patient-id"] { intake.patientIDPath = try self.path(patientID) }
+        if let mllp = fields["mllp"] {
+            source = .mllp(try self.listener(mllp))
+            if let window { intake.deduplicationWindow = window }
+            if let patientID = fields["patient-id"] { intake.patientIDPath = try self.path(patientID) }
+        } else {
+            if let patientID = fields["patient-id"] {
+                throw patientID.error("patient-id is an HL7 v2 field path; a FHIR message's patient is its Patient's identifier")
+            }
+            var fhir = try self.fhirSource(try fields.required("fhir"))
+            if let window { fhir.intake.deduplicationWindow = window }
+            source = .fhir(fhir)
+        }
         var routes: [Route] = []
         for route in fields["routes"]?.sequence() ?? [] {
             routes.append(try self.route(route))
         }
-        return ChannelConfiguration(name: name, listener: listener, intake: intake, routes: routes)
+        return ChannelConfiguration(name: name, source: source, intake: intake, routes: routes)
+    }
+
+    func fhirSource(_ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration.FHIRSource {
+        var source = ChannelConfiguration.FHIRSource()
+        if node.isNull { return source }
+        let fields = try node.mapping(allowing: ["path", "maximum-body-size", "implementation-guides", "profiles", "unknown-extensions"])
+        if let path = fields["path"] {
+            let text = try path.string()
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")
+            guard text.hasPrefix("/"), text.count > 1, !text.hasSuffix("/"), !text.contains("//"), text.allSatisfy({ allowed.contains($0) }) else {
+                throw path.error("expected a path such as /fhir (starting with /, letters, digits, -, _, . and /, no trailing /), found \"\(text)\"")
+            }
+            source.path = text
+        }
+        if let size = fields["maximum-body-size"] { source.intake.maximumBodySize = try size.byteSize() }
+        if let unknown = fields["unknown-extensions"] {
+            switch try unknown.string() {
+            case "warning": source.intake.allowsUnknownExtensions = true
+            case "error": source.intake.allowsUnknownExtensions = false
+            case let other: throw unknown.error("expected warning or error, found \"\(other)\"")
+            }
+        }
+        var resources: [FHIR.Element] = []
+        for guide in fields["implementation-guides"]?.sequence() ?? [] {
+            let folder = try guide.path(relativeTo: base)
+            let read: (resources: [FHIR.Element], unreadable: [(file: String, error: FormatError)])
+            do {
+                read = try Definitions.resources(inFolder: folder)
+            } catch {
+                throw guide.error("cannot read the implementation guide folder \(folder): \(error.localizedDescription)")
+            }
+            if let (file, error) = read.unreadable.first {
+                throw guide.error("\(file): \(error.position.map { "\($0.line):\($0.column): " } ?? "")\(error.message)")
+            }
+            resources += read.resources
+            source.implementationGuides.append(folder)
+        }
+        if !resources.isEmpty { source.definitions = Definitions.r4.adding(resources: resources) }
+        for profile in fields["profiles"]?.sequence() ?? [] {
+            let url = try profile.string()
+            guard source.definitions.structure(url: url) != nil else {
+                throw profile.error("no StructureDefinition with the URL \(url) is known (R4 core and the implementation-guides)")
+            }
+            source.intake.profiles.append(url)
+        }
+        return source
     }
 
     func listener(_ node: ConfigurationNode) throws(ConfigurationError) -> MLLPServer.Configuration {

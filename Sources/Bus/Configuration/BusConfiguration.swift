@@ -2,8 +2,9 @@ public import Foundation
 public import Store
 import MLLP
 
-/// Everything `lienthong serve` runs: the store, the channels (a listener, intake settings and
-/// routes each) and the destinations (an endpoint and a queue policy each).
+/// Everything `lienthong serve` runs: the store, the channels (a source — an MLLP listener or a
+/// FHIR path of the HTTP listener —, intake settings and routes each), the HTTP listener and the
+/// destinations (an endpoint and a queue policy each).
 ///
 /// Read from YAML with ``init(yaml:file:environment:)`` or ``init(contentsOf:environment:)``;
 /// the format is described in `docs/CONFIGURATION.md`. With no file, `serve` uses
@@ -21,24 +22,34 @@ public struct BusConfiguration: Sendable {
     public var channels: [ChannelConfiguration]
     /// The destinations, in file order.
     public var destinations: [DestinationConfiguration]
+    /// The HTTP listener; it runs when a channel is a FHIR channel.
+    public var http: HTTPListenerConfiguration
 
     /// Creates a configuration; ``validate()`` checks that routes name known destinations.
-    public init(store: StoreKind, channels: [ChannelConfiguration], destinations: [DestinationConfiguration]) {
+    public init(
+        store: StoreKind, channels: [ChannelConfiguration], destinations: [DestinationConfiguration],
+        http: HTTPListenerConfiguration = HTTPListenerConfiguration()
+    ) {
         self.store = store
         self.channels = channels
         self.destinations = destinations
+        self.http = http
     }
 
+    /// Whether a channel needs the HTTP listener.
+    public var needsHTTPListener: Bool { channels.contains { $0.fhir != nil } }
+
     /// The configuration of `lienthong serve` without `--config`: SQLite in
-    /// `<dataDirectory>/lienthong.sqlite`, one channel `default` listening for MLLP on
-    /// 127.0.0.1:2575, routing every message to the destination `outbox`, a folder
-    /// `<dataDirectory>/outbox/`.
+    /// `<dataDirectory>/lienthong.sqlite`; a channel `default` listening for MLLP on
+    /// 127.0.0.1:2575 and a channel `fhir` taking FHIR at `http://127.0.0.1:8080/fhir`, both
+    /// routing every message to the destination `outbox`, a folder `<dataDirectory>/outbox/`.
     public static func embeddedDefault(dataDirectory: URL = URL(fileURLWithPath: "data")) -> BusConfiguration {
         let data = dataDirectory.standardizedFileURL
         return BusConfiguration(
             store: .sqlite(.init(path: data.appendingPathComponent("lienthong.sqlite").path)),
             channels: [
-                ChannelConfiguration(name: "default", listener: .init(host: "127.0.0.1", port: 2575), routes: [Route(destination: "outbox")])
+                ChannelConfiguration(name: "default", listener: .init(host: "127.0.0.1", port: 2575), routes: [Route(destination: "outbox")]),
+                ChannelConfiguration(name: "fhir", source: .fhir(.init(path: "/fhir")), routes: [Route(destination: "outbox")]),
             ],
             destinations: [
                 DestinationConfiguration(name: "outbox", endpoint: .file(directory: data.appendingPathComponent("outbox")))
@@ -59,13 +70,33 @@ public struct BusConfiguration: Sendable {
         }
         var channelNames = Set<String>()
         var addresses = [String: String]()
+        var fhirPaths = [String: String]()
         for channel in channels {
             guard channelNames.insert(channel.name).inserted else {
                 throw ConfigurationError(file: file, key: "channels.\(channel.name)", message: "a second channel with this name")
             }
-            let address = "\(channel.listener.host):\(channel.listener.port)"
-            if channel.listener.port != 0, let other = addresses.updateValue(channel.name, forKey: address) {
-                throw ConfigurationError(file: file, key: "channels.\(channel.name).mllp", message: "listens on \(address), as channel \(other) does")
+            switch channel.source {
+            case .mllp(let listener):
+                let address = "\(listener.host):\(listener.port)"
+                if listener.port != 0, let other = addresses.updateValue(channel.name, forKey: address) {
+                    throw ConfigurationError(file: file, key: "channels.\(channel.name).mllp", message: "listens on \(address), as channel \(other) does")
+                }
+            case .fhir(let source):
+                if let other = fhirPaths.updateValue(channel.name, forKey: source.path) {
+                    throw ConfigurationError(file: file, key: "channels.\(channel.name).fhir.path", message: "\(source.path) is already the path of channel \(other)")
+                }
+                for (index, route) in channel.routes.enumerated() {
+                    if !route.filter.conditions.isEmpty {
+                        throw ConfigurationError(
+                            file: file, key: "channels.\(channel.name).routes[\(index)].when",
+                            message: "conditions read HL7 v2 fields; a FHIR channel routes by message-types and sending-facilities")
+                    }
+                    if route.orderingKey != nil {
+                        throw ConfigurationError(
+                            file: file, key: "channels.\(channel.name).routes[\(index)].ordering-key",
+                            message: "an ordering key is an HL7 v2 field path; a FHIR channel has none")
+                    }
+                }
             }
             for (index, route) in channel.routes.enumerated() where !destinationNames.contains(route.destination) {
                 throw ConfigurationError(

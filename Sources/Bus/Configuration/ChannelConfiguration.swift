@@ -1,22 +1,73 @@
+public import FHIR
 public import MLLP
 
-/// One way into the bus: an MLLP listener, the intake settings of what it receives, and the
-/// routes that decide where each message goes.
+/// One way into the bus: a listener (MLLP) or an HTTP path (FHIR), the intake settings of what it
+/// receives, and the routes that decide where each message goes.
 public struct ChannelConfiguration: Sendable {
+    /// Where a channel's messages come from.
+    public enum Source: Sendable {
+        /// HL7 v2 over MLLP on its own listener.
+        case mllp(MLLPServer.Configuration)
+        /// FHIR over HTTP under a base path of the bus's HTTP listener.
+        case fhir(FHIRSource)
+    }
+
+    /// A FHIR channel's endpoint: `POST <path>`, `POST <path>/<type>`, `POST <path>/$process-message`,
+    /// `GET <path>/metadata`.
+    public struct FHIRSource: Sendable {
+        /// The base path, e.g. `/fhir`.
+        public var path: String
+        /// Deduplication window, body size limit, required profiles.
+        public var intake: FHIRIntake.Configuration
+        /// What resources are validated against: R4, plus the implementation guides' profiles,
+        /// value sets and code systems.
+        public var definitions: Definitions
+        /// The implementation guide folders loaded into ``definitions``.
+        public var implementationGuides: [String]
+
+        /// Creates a FHIR source.
+        public init(
+            path: String = "/fhir", intake: FHIRIntake.Configuration = FHIRIntake.Configuration(),
+            definitions: Definitions = .r4, implementationGuides: [String] = []
+        ) {
+            self.path = path
+            self.intake = intake
+            self.definitions = definitions
+            self.implementationGuides = implementationGuides
+        }
+    }
+
     /// The channel's name, stored with each message.
     public var name: String
-    /// Where and how the channel listens.
-    public var listener: MLLPServer.Configuration
-    /// Deduplication window and the patient identifier's path.
+    /// Where its messages come from.
+    public var source: Source
+    /// Deduplication window and the patient identifier's path of an MLLP channel.
     public var intake: Intake.Configuration
     /// The destinations, each with its filter and ordering key.
     public var routes: [Route]
 
     /// Creates a channel.
-    public init(name: String, listener: MLLPServer.Configuration, intake: Intake.Configuration = Intake.Configuration(), routes: [Route]) {
+    public init(name: String, source: Source, intake: Intake.Configuration = Intake.Configuration(), routes: [Route]) {
         self.name = name
-        self.listener = listener
+        self.source = source
         self.intake = intake
         self.routes = routes
+    }
+
+    /// Creates an MLLP channel.
+    public init(name: String, listener: MLLPServer.Configuration, intake: Intake.Configuration = Intake.Configuration(), routes: [Route]) {
+        self.init(name: name, source: .mllp(listener), intake: intake, routes: routes)
+    }
+
+    /// The MLLP listener, for an MLLP channel.
+    public var listener: MLLPServer.Configuration? {
+        if case .mllp(let listener) = source { return listener }
+        return nil
+    }
+
+    /// The FHIR endpoint, for a FHIR channel.
+    public var fhir: FHIRSource? {
+        if case .fhir(let source) = source { return source }
+        return nil
     }
 }

@@ -1,26 +1,40 @@
 extension Validator.Walk {
-    /// The rules of a Bundle that its definitions do not state: absolute fullUrls, each link
-    /// relation once, a fullUrl ending in `Type/id` that agrees with its resource, resources with
-    /// ids in search results. (Unique fullUrls are the invariant bdl-7.)
+    /// The rules of a Bundle that its definitions do not state: fullUrls (outside transactions,
+    /// batches and histories), absolute, and when RESTful (`…/Type/id`) ending in the type and id
+    /// of their resource; each link relation once; resources with ids in search results (an
+    /// OperationOutcome about the search aside); references between entries
+    /// (``checkBundleReferences(_:path:)``). (Unique fullUrls are the invariant bdl-7.)
     mutating func checkBundle(_ bundle: Element, path: String) {
         let type = bundle.child(named: "type")?.value?.text
         for (index, entry) in bundle.children(named: "entry").enumerated() {
             let entryPath = "\(path).entry[\(index)]"
             let resource = entry.child(named: "resource")
+            if entry.child(named: "fullUrl") == nil, resource != nil, !["transaction", "batch", "transaction-response", "batch-response", "history"].contains(type ?? "") {
+                report(.error, .required, entryPath, "except in transactions, batches and histories, each entry needs a fullUrl (the identity of its resource)", entry)
+            }
             if let fullUrl = entry.child(named: "fullUrl")?.value?.text {
                 if !Self.isAbsoluteURL(fullUrl) {
                     report(.error, .value, entryPath + ".fullUrl", "the fullUrl must be an absolute URL", entry)
                 }
-                if let resource, let id = resource.child(named: "id")?.value?.text, !fullUrl.hasPrefix("urn:"),
-                    !fullUrl.hasSuffix("/\(resource.type)/\(id)"), fullUrl.contains("/\(resource.type)/")
+                if let resource, let id = resource.child(named: "id")?.value?.text, let restful = Self.restfulParts(fullUrl),
+                    definitions.isResourceType(restful.type), !fullUrl.hasSuffix("/\(resource.type)/\(id)")
                 {
                     report(.error, .value, entryPath + ".fullUrl", "the fullUrl does not match the resource's type and id", entry)
                 }
             }
-            if type == "searchset", let resource, resource.child(named: "id") == nil {
-                report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
+            if type == "searchset", let resource {
+                // An OperationOutcome about the search (mode outcome) is not a result.
+                let mode = entry.child(named: "search")?.child(named: "mode")?.value?.text
+                let isOutcome = mode == "outcome" || (mode == nil && resource.type == "OperationOutcome")
+                if !isOutcome, resource.child(named: "id") == nil {
+                    report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
+                }
+                if mode == "outcome", resource.type != "OperationOutcome" {
+                    report(.error, .value, entryPath + ".search.mode", "an entry of search mode outcome must be an OperationOutcome", resource)
+                }
             }
         }
+        checkBundleReferences(bundle, path: path)
         var relations: Set<String> = []
         for (index, link) in bundle.children(named: "link").enumerated() {
             guard let relation = link.child(named: "relation")?.value?.text else { continue }

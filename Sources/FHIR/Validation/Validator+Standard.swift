@@ -39,13 +39,14 @@ final class ExpressionCache: Sendable {
 
     private let invariants = Mutex<[String: Invariant]>([:])
 
-    /// How the invariant with this expression is checked.
+    /// How the invariant with this expression is checked (an expression with an erratum by its
+    /// corrected text).
     func invariant(_ expression: String) -> Invariant {
         if let known = invariants.withLock({ $0[expression] }) { return known }
         let invariant: Invariant
         if let native = NativeInvariants.checks[expression] {
             invariant = .native(native)
-        } else if let compiled = try? FHIRPath(expression) {
+        } else if let compiled = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
             invariant = .fhirPath(compiled)
         } else {
             invariant = .invalid

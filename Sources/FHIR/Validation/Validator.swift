@@ -21,6 +21,8 @@ public struct Validator: Sendable {
     public var definitions: Definitions
     /// How invariants are evaluated; `nil` skips them.
     public var invariants: InvariantEvaluator?
+    /// Checks that depend on where the content comes from.
+    public var options = Options()
 
     /// Creates a validator.
     public init(definitions: Definitions = .r4, invariants: InvariantEvaluator? = nil) {
@@ -72,8 +74,9 @@ extension Validator {
     struct Walk {
         let validator: Validator
         var definitions: Definitions { validator.definitions }
-        /// The outermost resource (for `%rootResource`).
-        let root: Element
+        /// The resource `%rootResource` names: the container of a contained resource, else the
+        /// resource itself (an entry of a Bundle, a resource in Parameters).
+        var root: Element
         var issues: [ValidationIssue] = []
 
         init(validator: Validator, root: Element) {
@@ -97,6 +100,7 @@ extension Validator {
             validateContent(resource, structure: structure, definitionPath: structure.type, path: path, resource: resource)
             if resource.type == "Bundle" { checkBundle(resource, path: path.description) }
             if resource.type == "QuestionnaireResponse" { checkQuestionnaireResponse(resource, path: path.description) }
+            if resource.type == "Questionnaire" { checkQuestionnaire(resource, path: path.description) }
             let declared = resource.child(named: "meta")?.children(named: "profile").compactMap { $0.value?.text } ?? []
             for url in declared + extraProfiles {
                 guard let profile = definitions.structure(url: url) else {
@@ -245,7 +249,10 @@ extension Validator {
                 return
             }
             if definitions.isResourceType(element.type) {
+                let outer = root
+                if definition.name != "contained" { root = element }
                 validateResource(element, path: path)
+                root = outer
                 return
             }
             let isPrimitive = definitions.isPrimitiveType(element.type)
@@ -272,12 +279,19 @@ extension Validator {
             // definition (the extensions and id of a primitive under Element).
             if element.type == "Reference" {
                 checkReferenceTarget(element, definition: definition, path: path)
+                checkReferenceFormat(element, path: path.description)
+            }
+            if element.type == "Identifier" {
+                checkSystem(of: element, path: path.description)
             }
             if element.type == "Coding" {
                 checkCodeSystem(element, path: path.description)
             }
             if element.type == "Extension" {
                 checkExtension(element, path: path.description, resource: resource)
+            }
+            if element.type == "Attachment" {
+                checkAttachment(element, path: path.description)
             }
             if definition.hasInlineContent(type: element.type) {
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
@@ -331,6 +345,12 @@ extension Validator {
             if let maxLength = definition.maxLength, value.text.count > maxLength {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
             }
+            if type == "string" || type == "markdown" || type == "uri" || type == "url" || type == "canonical" {
+                checkContentOptions(element, type: type, text: value.text, path: path)
+            }
+            if type == "xhtml" {
+                checkNarrative(element, text: value.text, path: path)
+            }
             if value.text.utf8.count > 1_048_576, type != "base64Binary" {
                 report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
             }
@@ -352,7 +372,7 @@ extension Validator {
             case "code":
                 guard let code = element.value?.text else { return }
                 codings = [(nil, code)]
-            case "Coding":
+            case "Coding", "Quantity":
                 guard let code = element.child(named: "code")?.value?.text else { return }
                 codings = [(element.child(named: "system")?.value?.text, code)]
             case "CodeableConcept":

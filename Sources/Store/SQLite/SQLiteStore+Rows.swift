@@ -23,7 +23,7 @@ extension Duration {
 extension SQLiteStore {
     static let messageColumns = """
         id, channel, state, rejection, received_at, message_type, trigger_event, control_id,
-        sending_application, sending_facility, patient_id, raw, retransmissions
+        sending_application, sending_facility, patient_id, raw, format, retransmissions
         """
 
     static let entryColumns = """
@@ -49,6 +49,7 @@ extension SQLiteStore {
             id: MessageID(rawValue: row["id"]),
             channel: row["channel"],
             raw: [UInt8](raw),
+            format: MessageFormat(rawValue: row["format"]),
             header: header(row),
             receivedAt: Date(storeMicroseconds: row["received_at"]),
             state: MessageState(rawValue: row["state"]),

@@ -108,6 +108,10 @@ extension SQLiteStore {
                 CREATE INDEX entry_destination ON entry(destination, id);
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // What the raw bytes are (HL7 v2, FHIR JSON or XML); every older message is HL7 v2.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN format TEXT NOT NULL DEFAULT 'hl7v2'")
+        }
         return migrator
     }
 }

@@ -146,12 +146,13 @@ public final class SQLiteStore: MessageStore {
         let state: MessageState = message.rejection == nil ? .received : .rejected
         try db.cachedStatement(sql: """
             INSERT INTO message (channel, state, rejection, received_at, message_type, trigger_event, control_id,
-                                 sending_application, sending_facility, patient_id, raw)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 sending_application, sending_facility, patient_id, raw, format)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 message.channel, state.rawValue, message.rejection?.rawValue, receivedAt,
                 header.messageType, header.triggerEvent, header.controlID,
                 header.sendingApplication, header.sendingFacility, header.patientID, Data(message.raw),
+                message.format.rawValue,
             ])
         return .stored(MessageID(rawValue: db.lastInsertedRowID))
     }
@@ -278,7 +279,7 @@ public final class SQLiteStore: MessageStore {
     /// entries behind a live entry of the same key. Served by the `entry_active` and
     /// `entry_active_key` partial indexes.
     static let leaseQuery = """
-        SELECT \(entryColumns), e.lease_count, e.payload, m.raw, m.message_type, m.trigger_event, m.control_id,
+        SELECT \(entryColumns), e.lease_count, e.payload, m.raw, m.format, m.message_type, m.trigger_event, m.control_id,
                m.sending_application, m.sending_facility, m.patient_id
         FROM entry e JOIN message m ON m.id = e.message_id
         WHERE e.destination = ? AND e.state IN ('pending', 'leased') AND e.available_at <= ?
@@ -315,6 +316,7 @@ public final class SQLiteStore: MessageStore {
                     token: token,
                     expiresAt: entry.availableAt,
                     payload: [UInt8](payload ?? raw),
+                    format: MessageFormat(rawValue: row["format"]),
                     header: Self.header(row)
                 )
             }

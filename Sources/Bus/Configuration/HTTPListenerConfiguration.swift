@@ -1,0 +1,13 @@
+/// Where the bus's HTTP listener (FHIR channels) binds.
+public struct HTTPListenerConfiguration: Sendable, Hashable {
+    /// The address to bind.
+    public var host: String
+    /// The port; 0 picks a free one.
+    public var port: Int
+
+    /// Creates a listener configuration; by default `127.0.0.1:8080`.
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,80 @@
+extension Validator {
+    /// Checks that depend on where the content comes from, off or lenient by default (the
+    /// reference validator's defaults).
+    ///
+    /// ```swift
+    /// var validator = Validator.standard()
+    /// validator.options.securityChecks = true   // strings that look like HTML are errors
+    /// ```
+    public struct Options: Sendable {
+        /// Strings (and markdown) that look like they carry HTML tags are errors, not
+        /// information: content from untrusted sources that a viewer might render.
+        public var securityChecks = false
+        /// Markdown with HTML tags is only a warning; `false` makes it an error.
+        public var allowsHTMLInMarkdown = true
+        /// URLs of example domains (`example.org`, `example.com`, …) are accepted; `false`
+        /// makes them errors (production content) and reports example extensions as unknown.
+        public var allowsExampleURLs = true
+        /// An extension with an absolute URL whose definition is not known is only a warning;
+        /// `false` (the reference validator's behaviour) makes it an error. An intake that
+        /// takes hospitals' own extensions sets this.
+        public var allowsUnknownExtensions = false
+
+        /// Creates the default options.
+        public init() {}
+    }
+}
+
+extension Validator.Walk {
+    /// The option-dependent checks of a primitive (``Validator/Options``): HTML in strings and
+    /// markdown, example URLs.
+    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: ElementPath) {
+        let options = validator.options
+        switch type {
+        case "string" where Self.looksLikeHTML(text):
+            report(options.securityChecks ? .error : .information, .value, path,
+                   "the string value contains text that looks like embedded HTML tags", element)
+        case "markdown" where Self.looksLikeHTML(text):
+            report(options.allowsHTMLInMarkdown && !options.securityChecks ? .warning : .error, .value, path,
+                   "the markdown contains content that appears to be an embedded HTML tag", element)
+        case "uri", "url", "canonical":
+            if !options.allowsExampleURLs, Self.isExampleURL(text) {
+                report(.error, .value, path, "example URLs are not allowed in this context", element)
+            }
+        default:
+            break
+        }
+    }
+
+    /// `<` followed by a letter, `/` or `!`, and a `>` after it: an HTML tag or comment.
+    static func looksLikeHTML(_ text: String) -> Bool {
+        var afterLessThan = false
+        var inTag = false
+        for byte in text.utf8 {
+            if inTag {
+                if byte == UInt8(ascii: ">") { return true }
+                continue
+            }
+            if afterLessThan, (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "!") {
+                inTag = true
+            }
+            afterLessThan = byte == UInt8(ascii: "<")
+        }
+        return false
+    }
+
+    /// A URL on one of the example domains (``isUncheckedExtensionURL(_:)`` lists them).
+    static func isExampleURL(_ url: String) -> Bool {
+        guard let host = host(of: url) else { return false }
+        return exampleDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
+    static let exampleDomains = ["example.org", "example.com", "example.net", "acme.com", "acme.org"]
+
+    /// The host of `scheme://host/…`, lowercased.
+    static func host(of url: String) -> String? {
+        let parts = url.split(separator: "/", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasSuffix(":") else { return nil }
+        return parts[1].prefix { $0 != ":" }.lowercased()
+    }
+}

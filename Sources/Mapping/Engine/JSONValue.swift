@@ -1,0 +1,115 @@
+/// The output of a mapping while it is built: JSON with keys in insertion order, numbers kept as
+/// text. Written out with ``bytes`` and read back as a typed FHIR `Element`.
+indirect enum JSONValue: Sendable, Hashable {
+    case object([Member])
+    case array([JSONValue])
+    case string(String)
+    case number(String)
+    case bool(Bool)
+
+    struct Member: Sendable, Hashable {
+        var key: String
+        var value: JSONValue
+    }
+
+    static let emptyObject = JSONValue.object([])
+
+    /// Whether it holds nothing (an empty object or array).
+    var isEmpty: Bool {
+        switch self {
+        case .object(let members): members.isEmpty
+        case .array(let items): items.isEmpty
+        default: false
+        }
+    }
+
+    subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// Sets `value` at `path` in this object. `repeating[i]` says whether step `i` is an array:
+    /// an array in the middle of the path reuses its last item (creating one when empty); at the
+    /// end, `appending` adds an item, otherwise the last item (or the value) is replaced.
+    mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, appending: Bool) {
+        guard case .object(var members) = self, let key = path.first, let isArray = repeating.first else { return }
+        let index = members.firstIndex { $0.key == key }
+        let isLast = path.count == 1
+        var current = index.map { members[$0].value }
+        if isLast {
+            if isArray {
+                var items: [JSONValue] = []
+                if case .array(let existing) = current { items = existing }
+                if appending || items.isEmpty { items.append(value) } else { items[items.count - 1] = value }
+                current = .array(items)
+            } else {
+                current = value
+            }
+        } else if isArray {
+            var items: [JSONValue] = []
+            if case .array(let existing) = current { items = existing }
+            var item = items.last ?? .emptyObject
+            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), appending: appending)
+            if items.isEmpty { items.append(item) } else { items[items.count - 1] = item }
+            current = .array(items)
+        } else {
+            var item = current ?? .emptyObject
+            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), appending: appending)
+            current = item
+        }
+        if let index { members[index].value = current! } else { members.append(Member(key: key, value: current!)) }
+        self = .object(members)
+    }
+
+    /// The JSON text.
+    var bytes: [UInt8] {
+        var output: [UInt8] = []
+        write(to: &output)
+        return output
+    }
+
+    func write(to output: inout [UInt8]) {
+        switch self {
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                Self.writeString(member.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                member.value.write(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .array(let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                item.write(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .string(let text):
+            Self.writeString(text, to: &output)
+        case .number(let text):
+            output.append(contentsOf: text.utf8)
+        case .bool(let value):
+            output.append(contentsOf: (value ? "true" : "false").utf8)
+        }
+    }
+
+    static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,46 @@
+public import FHIR
+
+/// What a mapping made of one message.
+public struct MappingResult: Sendable {
+    /// The FHIR Bundle, typed by the definitions.
+    public var bundle: FHIR.Element
+    /// The Bundle as compact JSON.
+    public var json: [UInt8]
+    /// Values that could not be converted, codes without a mapping, references to resources
+    /// the message did not have.
+    public var issues: [MappingIssue]
+    /// Which rule produced which element (only when ``V2ToFHIR/Options/trace`` is on).
+    public var trace: [MappingTrace]
+    /// The segments no rule read, e.g. `ZPI (segment 4)`: nothing is dropped silently.
+    public var unmappedSegments: [String]
+}
+
+/// A problem met while mapping: where in the input, which rule, what (never the value).
+public struct MappingIssue: Sendable, Hashable, CustomStringConvertible {
+    /// How bad it is.
+    public enum Severity: String, Sendable, Hashable {
+        case warning, error
+    }
+
+    public var severity: Severity
+    /// Where in the input, e.g. `PID (segment 3) field 7`.
+    public var input: String
+    /// The rule, `file:line`.
+    public var rule: String
+    /// What happened.
+    public var message: String
+
+    public var description: String { "\(severity): \(input) (\(rule)): \(message)" }
+}
+
+/// One value a rule produced.
+public struct MappingTrace: Sendable, Hashable, CustomStringConvertible {
+    /// The rule, `file:line`.
+    public var rule: String
+    /// Where the value came from, e.g. `PID (segment 3) field 5 repetition 1`.
+    public var input: String
+    /// Where it went, e.g. `Patient/6f1c….name`.
+    public var output: String
+
+    public var description: String { "\(rule): \(input) -> \(output)" }
+}

@@ -1,0 +1,361 @@
+public import FHIR
+import Foundation
+public import HL7v2
+
+/// Maps HL7 v2 messages to FHIR R4 Bundles with the message maps of a ``MappingLibrary``
+/// (see `docs/MAPPING.md`).
+///
+/// ```swift
+/// let mapper = V2ToFHIR(library: try MappingLibrary(folder: mappingsFolder))
+/// let result = try mapper.convert(try Message(bytes))
+/// result.bundle        // a typed FHIR Bundle
+/// result.issues        // values that could not be converted, with rule and input location
+/// ```
+public struct V2ToFHIR: Sendable {
+    /// Conversion settings.
+    public struct Options: Sendable {
+        /// The offset of times that have none (the facility's time zone).
+        public var defaultOffset: HL7DateTime.Offset
+        /// Whether to record which rule produced which value.
+        public var trace: Bool
+
+        /// Creates options; by default Vietnam's offset and no trace.
+        public init(defaultOffset: HL7DateTime.Offset = .vietnam, trace: Bool = false) {
+            self.defaultOffset = defaultOffset
+            self.trace = trace
+        }
+    }
+
+    /// The mappings.
+    public let library: MappingLibrary
+    /// The settings.
+    public var options: Options
+
+    /// Creates a mapper.
+    public init(library: MappingLibrary, options: Options = Options()) {
+        self.library = library
+        self.options = options
+    }
+
+    /// Maps a message with the message map of its type and event (MSH-9.1^MSH-9.2).
+    ///
+    /// - Throws: ``MappingError`` when no message map takes the message's event.
+    public func convert(_ message: Message) throws(MappingError) -> MappingResult {
+        let event = "\(message.messageType ?? "")^\(message.triggerEvent ?? "")"
+        guard let name = library.messageMapByEvent[event] ?? library.messageMapByEvent["\(message.messageType ?? "")^*"] else {
+            throw MappingError(file: "mappings", "no message map takes \(event)")
+        }
+        return try convert(message, map: name)
+    }
+
+    /// Maps a message with the message map `name`.
+    ///
+    /// - Throws: ``MappingError`` when there is no such map, or the result cannot be read as FHIR
+    ///   (a mapping problem, named with the Bundle's location).
+    public func convert(_ message: Message, map name: String) throws(MappingError) -> MappingResult {
+        guard let map = library.messageMaps[name], case .message(_, let bundleType) = map.kind else {
+            throw MappingError(file: "mappings", "no message map named \(name)")
+        }
+        var run = Run(library: library, options: options, message: message, mapName: map.name, mapFile: map.file)
+        var names: [String: Int] = [:]
+        run.resources(map.resources, scope: 0..<message.segmentCount, names: &names)
+        let bytes = run.bundle(type: bundleType).bytes
+        let bundle: FHIR.Element
+        do throws(FormatError) {
+            bundle = try FHIR.Element(json: bytes, definitions: library.definitions)
+        } catch {
+            throw MappingError(file: map.file, "the mapped Bundle is not valid FHIR at \(error.path ?? "?"): \(error.message)")
+        }
+        let unmapped = message.segments.indices.filter { !run.consumed.contains($0) }.map { "\(message.segments[$0].id) (segment \($0 + 1))" }
+        return MappingResult(bundle: bundle, json: bytes, issues: run.issues, trace: run.trace, unmappedSegments: unmapped)
+    }
+}
+
+extension V2ToFHIR {
+    /// One conversion.
+    struct Run {
+        let library: MappingLibrary
+        let options: Options
+        let message: Message
+        let mapName: String
+        let mapFile: String
+        let ids: StableID
+        var created: [(type: String, id: String, json: JSONValue)] = []
+        var consumed = Set<Int>()
+        var issues: [MappingIssue] = []
+        var trace: [MappingTrace] = []
+
+        init(library: MappingLibrary, options: Options, message: Message, mapName: String, mapFile: String) {
+            self.library = library
+            self.options = options
+            self.message = message
+            self.mapName = mapName
+            self.mapFile = mapFile
+            self.ids = StableID(message: message.encoded())
+        }
+
+        // MARK: Message maps
+
+        /// Runs resource rules on the segments in `scope`; `names` holds the named resources
+        /// (index into ``created``) visible here, and receives the names of non-`each` rules.
+        mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, names: inout [String: Int]) {
+            for rule in rules {
+                let indices = scope.filter { message.segments[$0].id == rule.segment }
+                for index in rule.isEach ? indices : Array(indices.prefix(1)) {
+                    consumed.insert(index)
+                    let segment = message.segments[index]
+                    let resource: Int
+                    if let into = rule.into {
+                        guard let existing = names[into] else {
+                            issue(.warning, segment, nil, rule.line, "there is no \(into) resource to add this segment to")
+                            continue
+                        }
+                        resource = existing
+                    } else {
+                        let type = rule.resourceType ?? "?"
+                        let id = ids.id("\(mapName):\(rule.line):\(index)")
+                        created.append((type, id, .object([.init(key: "resourceType", value: .string(type)), .init(key: "id", value: .string(id))])))
+                        resource = created.count - 1
+                    }
+                    if let map = library.segmentMaps[rule.map] {
+                        var json = created[resource].json
+                        apply(map, to: .segment(segment, index), into: &json, output: "\(created[resource].type)/\(created[resource].id)")
+                        created[resource].json = json
+                    }
+                    var scopeNames = names
+                    if let name = rule.name { scopeNames[name] = resource }
+                    for reference in rule.references {
+                        self.reference(reference, from: resource, names: scopeNames, segment: segment)
+                    }
+                    if !rule.children.isEmpty {
+                        // The segments that belong to this one: up to the next of its kind.
+                        let end = scope.first { $0 > index && message.segments[$0].id == rule.segment } ?? scope.upperBound
+                        resources(rule.children, scope: (index + 1)..<end, names: &scopeNames)
+                    }
+                    if !rule.isEach, let name = rule.name { names[name] = resource }
+                }
+            }
+        }
+
+        mutating func reference(_ reference: MappingFile.ReferenceRule, from resource: Int, names: [String: Int], segment: Segment) {
+            guard let target = names[reference.target] else {
+                issue(.warning, segment, nil, reference.line, "no \(reference.target) resource to refer to (the message has none)")
+                return
+            }
+            let owner = reference.owner.flatMap { names[$0] } ?? resource
+            guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
+            let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
+            created[owner].json.set(value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: reference.appends)
+        }
+
+        /// The Bundle of every resource made, in the order made.
+        func bundle(type: String) -> JSONValue {
+            var members: [JSONValue.Member] = [
+                .init(key: "resourceType", value: .string("Bundle")),
+                .init(key: "id", value: .string(ids.id("\(mapName):bundle"))),
+                .init(key: "type", value: .string(type)),
+            ]
+            if type == "message" || type == "collection",
+               let time = message.segment("MSH")?.field(7)?.repetition(1)?.component(1)?.text(),
+               let instant = try? HL7DateTime(time).fhirInstant(defaultOffset: options.defaultOffset) {
+                members.append(.init(key: "timestamp", value: .string(instant)))
+            }
+            let entries = created.map { resource -> JSONValue in
+                var entry: [JSONValue.Member] = [
+                    .init(key: "fullUrl", value: .string("urn:uuid:\(resource.id)")),
+                    .init(key: "resource", value: resource.json),
+                ]
+                if type == "transaction" || type == "batch" {
+                    entry.append(.init(key: "request", value: .object([
+                        .init(key: "method", value: .string("POST")), .init(key: "url", value: .string(resource.type)),
+                    ])))
+                }
+                return .object(entry)
+            }
+            if !entries.isEmpty { members.append(.init(key: "entry", value: .array(entries))) }
+            return .object(members)
+        }
+
+        // MARK: Segment and data-type maps
+
+        /// What a field map reads: a segment, or one value (a repetition, component or
+        /// subcomponent) of a data type.
+        enum Input {
+            case segment(Segment, Int)
+            case value(HL7v2.Element, Segment, field: Int)
+
+            var segment: Segment {
+                switch self {
+                case .segment(let segment, _), .value(_, let segment, _): segment
+                }
+            }
+        }
+
+        mutating func apply(_ map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
+            for (rule, steps) in map.rules {
+                if !rule.conditions.allSatisfy({ holds($0, on: input) }) { continue }
+                var values = self.values(of: rule.source, on: input)
+                guard let last = steps.last else { continue }
+                if !last.isRepeating, values.count > 1 { values = [values[0]] }
+                for (index, value) in values.enumerated() {
+                    guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
+                    json.set(converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: last.isRepeating)
+                    if options.trace {
+                        trace.append(MappingTrace(
+                            rule: "\(map.file.file):\(rule.line)", input: describe(input, source: rule.source, repetition: index),
+                            output: "\(output).\(steps.map(\.name).joined(separator: "."))"))
+                    }
+                }
+            }
+        }
+
+        /// A source value: a constant or an HL7 element, with the field it came from.
+        enum Value {
+            case constant(String)
+            case element(HL7v2.Element, field: Int)
+        }
+
+        func values(of source: MappingFile.Source, on input: Input) -> [Value] {
+            switch source {
+            case .constant(let text):
+                return [.constant(text)]
+            case .field(_, let field, let components):
+                guard case .segment(let segment, _) = input, let element = segment.field(field) else { return [] }
+                return element.repetitions.compactMap { repetition in
+                    var value: HL7v2.Element? = repetition
+                    for component in components { value = value?.child(component) }
+                    guard let value, !value.isEmpty, !value.isNull else { return nil }
+                    return .element(value, field: field)
+                }
+            case .component(let path):
+                guard case .value(let element, _, let field) = input else { return [] }
+                var value: HL7v2.Element? = element
+                for component in path { value = value?.child(component) }
+                guard let value, !value.isEmpty, !value.isNull else { return [] }
+                return [.element(value, field: field)]
+            }
+        }
+
+        func holds(_ condition: MappingFile.Condition, on input: Input) -> Bool {
+            let text = values(of: condition.source, on: input).first.map(Self.text)
+            switch condition.test {
+            case .exists: return !(text ?? "").isEmpty
+            case .missing: return (text ?? "").isEmpty
+            case .equals(let expected): return text == expected
+            case .notEquals(let expected): return text != expected
+            case .oneOf(let options): return text.map(options.contains) ?? false
+            }
+        }
+
+        static func text(_ value: Value) -> String {
+            switch value {
+            case .constant(let text): text
+            case .element(let element, _): element.text().trimmingCharacters(in: .whitespaces)
+            }
+        }
+
+        /// Converts one value for an element of FHIR type `type`, or reports why not.
+        mutating func convert(_ value: Value, rule: MappingFile.Rule, type: String, map: MappingLibrary.FieldMap, input: Input) -> JSONValue? {
+            let file = map.file.file
+            let segment = input.segment
+            switch rule.conversion {
+            case .datatype(let name):
+                guard let datatype = library.datatypeMaps[name] else { return nil }
+                guard case .element(let element, let field) = value else {
+                    issue(.warning, segment, nil, rule.line, "a constant cannot go through the data-type map \(name)", file: file)
+                    return nil
+                }
+                var json = JSONValue.emptyObject
+                apply(datatype, to: .value(element, segment, field: field), into: &json, output: type)
+                return json.isEmpty ? nil : json
+            case .vocabulary(let name):
+                let code = Self.text(value)
+                guard let target = library.vocabularies[name]?.target(of: code) else {
+                    issue(.warning, segment, field(of: value), rule.line, "the code has no mapping in \(name)", file: file)
+                    return nil
+                }
+                return .string(target.code)
+            case .builtin(let builtin):
+                return primitive(Self.text(value), as: builtin.rawValue, rule: rule, value: value, segment: segment, file: file)
+            case nil:
+                return primitive(Self.text(value), as: type, rule: rule, value: value, segment: segment, file: file)
+            }
+        }
+
+        /// A primitive of the given FHIR type from v2 text: dates and times converted, numbers
+        /// and booleans as JSON numbers and booleans, everything else as a string.
+        mutating func primitive(_ text: String, as type: String, rule: MappingFile.Rule, value: Value, segment: Segment, file: String) -> JSONValue? {
+            guard !text.isEmpty else { return nil }
+            let field = self.field(of: value)
+            var problem: String?
+            func fail(_ message: String) -> JSONValue? {
+                problem = message
+                return nil
+            }
+            defer { if let problem { issue(.warning, segment, field, rule.line, problem, file: file) } }
+            switch type {
+            case "date", "dateTime", "instant":
+                do {
+                    let dateTime = try HL7DateTime(text)
+                    switch type {
+                    case "date": return .string(dateTime.fhirDate)
+                    case "dateTime": return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
+                    default:
+                        guard let instant = dateTime.fhirInstant(defaultOffset: options.defaultOffset) else {
+                            return fail("an instant needs a time to the second")
+                        }
+                        return .string(instant)
+                    }
+                } catch {
+                    return fail("not a date/time: \(error.message)")
+                }
+            case "boolean":
+                switch text.uppercased() {
+                case "Y", "YES", "TRUE", "T", "1": return .bool(true)
+                case "N", "NO", "FALSE", "F", "0": return .bool(false)
+                default: return fail("not a Y/N value")
+                }
+            case "integer", "positiveInt", "unsignedInt":
+                guard let number = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else { return fail("not a whole number") }
+                if type == "positiveInt", number < 1 { return fail("not a positive whole number") }
+                if type == "unsignedInt", number < 0 { return fail("a negative number") }
+                return .number("\(number)")
+            case "decimal":
+                guard let decimal = Self.decimal(text) else { return fail("not a number") }
+                return .number(decimal)
+            default:
+                return .string(text)
+            }
+        }
+
+        /// v2 NM text as a FHIR decimal: an optional sign, digits with an optional point; a plus
+        /// sign and leading zeros dropped, the digits otherwise kept as written.
+        static func decimal(_ text: String) -> String? {
+            var body = Substring(text)
+            var sign = ""
+            if body.first == "+" { body = body.dropFirst() } else if body.first == "-" { sign = "-"; body = body.dropFirst() }
+            let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty)) else { return nil }
+            var whole = parts[0].drop { $0 == "0" }
+            if whole.isEmpty { whole = "0" }
+            return sign + whole + (parts.count == 2 && !parts[1].isEmpty ? "." + parts[1] : "")
+        }
+
+        // MARK: Locations
+
+        func field(of value: Value) -> Int? {
+            if case .element(_, let field) = value { return field }
+            return nil
+        }
+
+        func describe(_ input: Input, source: MappingFile.Source, repetition: Int) -> String {
+            "\(input.segment) \(source)"
+        }
+
+        mutating func issue(_ severity: MappingIssue.Severity, _ segment: Segment?, _ field: Int?, _ line: Int, _ message: String, file: String? = nil) {
+            var input = segment.map(\.description) ?? "the message"
+            if let field { input += " field \(field)" }
+            issues.append(MappingIssue(severity: severity, input: input, rule: "\(file ?? mapFile):\(line)", message: message))
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// One mapping file, parsed (see `docs/MAPPING.md`): a data-type map, a segment map or a message map.
+public struct MappingFile: Sendable {
+    /// What the file maps.
+    public enum Kind: Sendable, Hashable {
+        /// `datatype CX -> Identifier`
+        case datatype(source: String, target: String)
+        /// `segment PID -> Patient`
+        case segment(source: String, target: String)
+        /// `message ADT^A01 ADT^A04 -> Bundle message`
+        case message(events: [String], bundleType: String)
+    }
+
+    /// The name other files use: the file name without `.map`.
+    public var name: String
+    /// The file, as errors name it.
+    public var file: String
+    /// What it maps.
+    public var kind: Kind
+    /// The field and component rules (data-type and segment maps).
+    public var rules: [Rule]
+    /// The resource rules (message maps), as a tree.
+    public var resources: [ResourceRule]
+
+    /// The line number (1-based) of a rule in its file.
+    public typealias Line = Int
+}
+
+extension MappingFile {
+    /// Where a value comes from.
+    public enum Source: Sendable, Hashable, CustomStringConvertible {
+        /// A component path of the value a data-type map converts: `.4.1` is `[4, 1]`.
+        case component([Int])
+        /// A field of the segment a segment map converts, with an optional component path:
+        /// `PID-3.4.1` is field 3, `[4, 1]`.
+        case field(segment: String, field: Int, components: [Int])
+        /// A constant.
+        case constant(String)
+
+        public var description: String {
+            switch self {
+            case .component(let path): path.map { ".\($0)" }.joined()
+            case .field(let segment, let field, let path): "\(segment)-\(field)" + path.map { ".\($0)" }.joined()
+            case .constant(let text): "\"\(text)\""
+            }
+        }
+    }
+
+    /// How a value is converted.
+    public enum Conversion: Sendable, Hashable {
+        /// By a data-type map.
+        case datatype(String)
+        /// By a vocabulary map (a ConceptMap).
+        case vocabulary(String)
+        /// By a built-in conversion.
+        case builtin(Builtin)
+    }
+
+    /// The built-in conversions.
+    public enum Builtin: String, Sendable, Hashable, CaseIterable {
+        case string, code, id, uri, markdown, decimal, integer, positiveInt, unsignedInt, boolean, date, dateTime, instant
+    }
+
+    /// A test of a source value.
+    public struct Condition: Sendable, Hashable {
+        /// How the value is tested.
+        public enum Test: Sendable, Hashable {
+            case exists, missing
+            case equals(String), notEquals(String)
+            case oneOf([String])
+        }
+
+        public var source: Source
+        public var test: Test
+    }
+
+    /// `SOURCE -> TARGET [via MAP] [if CONDITION [and CONDITION…]]`.
+    public struct Rule: Sendable, Hashable {
+        public var line: Line
+        public var source: Source
+        /// The FHIR element path, split at the dots.
+        public var target: [String]
+        public var conversion: Conversion?
+        /// Conditions that must all hold.
+        public var conditions: [Condition]
+    }
+
+    /// A line of a message map: `[each] SEG -> Type [as name] via MAP` (a new resource) or
+    /// `[each] SEG -> name via MAP` (more of a named resource), with its reference lines and the
+    /// rules nested under it.
+    public struct ResourceRule: Sendable, Hashable {
+        public var line: Line
+        /// One resource per segment (`each`), or one from the first segment.
+        public var isEach: Bool
+        public var segment: String
+        /// The new resource's type; `nil` when the line adds to the resource ``into``.
+        public var resourceType: String?
+        /// The named resource this line adds to.
+        public var into: String?
+        /// The name the resource is referred to by.
+        public var name: String?
+        /// The segment map.
+        public var map: String
+        /// `element = name` and `owner.element += name` lines.
+        public var references: [ReferenceRule]
+        /// The rules of the segments that belong to this one.
+        public var children: [ResourceRule]
+    }
+
+    /// `[owner.]element = name` (set a Reference) or `[owner.]element += name` (append one).
+    public struct ReferenceRule: Sendable, Hashable {
+        public var line: Line
+        /// The resource that gets the reference (a name); `nil` for the rule's own resource.
+        public var owner: String?
+        /// The element path.
+        public var element: [String]
+        /// The referenced resource's name.
+        public var target: String
+        public var appends: Bool
+    }
+}

@@ -1,0 +1,158 @@
+import FHIR
+
+/// The cross-checks of ``MappingLibrary``: resolves every rule's target, and checks that every
+/// map, vocabulary and name a rule uses exists and fits.
+struct LibraryChecker {
+    let definitions: Definitions
+    let vocabularies: [String: VocabularyMap]
+    let resolver: TargetResolver
+    var errors: [MappingError] = []
+    var datatypeMaps: [String: MappingLibrary.FieldMap] = [:]
+    var segmentMaps: [String: MappingLibrary.FieldMap] = [:]
+    var messageMaps: [String: MappingFile] = [:]
+    var messageMapByEvent: [String: String] = [:]
+    var referenceSteps: [String: [TargetResolver.Step]] = [:]
+
+    init(definitions: Definitions, vocabularies: [String: VocabularyMap]) {
+        self.definitions = definitions
+        self.vocabularies = vocabularies
+        self.resolver = TargetResolver(definitions: definitions)
+    }
+
+    mutating func check(_ files: [MappingFile]) {
+        // First every data-type and segment map's own rules (their targets), then the uses of
+        // other maps (which need the targets' types), then the message maps.
+        for file in files {
+            switch file.kind {
+            case .datatype(let source, let target):
+                if let map = fieldMap(file, source: source, target: target) { datatypeMaps[file.name] = map }
+            case .segment(let source, let target):
+                guard definitions.isResourceType(target) else {
+                    errors.append(MappingError(file: file.file, line: 1, "\(target) is not a FHIR R4 resource type"))
+                    continue
+                }
+                if let map = fieldMap(file, source: source, target: target) { segmentMaps[file.name] = map }
+            case .message:
+                messageMaps[file.name] = file
+            }
+        }
+        for map in Array(datatypeMaps.values) + Array(segmentMaps.values) {
+            for (rule, steps) in map.rules {
+                checkConversion(rule, steps: steps, in: map.file)
+            }
+        }
+        for file in messageMaps.values.sorted(by: { $0.name < $1.name }) {
+            guard case .message(let events, _) = file.kind else { continue }
+            for event in events {
+                if let other = messageMapByEvent.updateValue(file.name, forKey: event) {
+                    errors.append(MappingError(file: file.file, line: 1, "\(event) is mapped by \(other) too"))
+                }
+            }
+            var names: [String: String] = [:]
+            checkResources(file.resources, in: file, names: &names)
+        }
+    }
+
+    mutating func fieldMap(_ file: MappingFile, source: String, target: String) -> MappingLibrary.FieldMap? {
+        guard definitions.structure(forType: target) != nil else {
+            errors.append(MappingError(file: file.file, line: 1, "\(target) is not a FHIR R4 type"))
+            return nil
+        }
+        var rules: [(MappingFile.Rule, [TargetResolver.Step])] = []
+        for rule in file.rules {
+            switch resolver.resolve(rule.target, from: target) {
+            case .success(let steps): rules.append((rule, steps))
+            case .failure(let error): errors.append(MappingError(file: file.file, line: rule.line, error.message))
+            }
+        }
+        return MappingLibrary.FieldMap(file: file, sourceType: source, targetType: target, rules: rules)
+    }
+
+    mutating func checkConversion(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], in file: MappingFile) {
+        guard let last = steps.last else { return }
+        switch rule.conversion {
+        case .datatype(let name):
+            guard let map = datatypeMaps[name] else {
+                errors.append(MappingError(file: file.file, line: rule.line, "no data-type map named \(name)"))
+                return
+            }
+            if map.targetType != last.type {
+                errors.append(MappingError(file: file.file, line: rule.line, "\(name) makes a \(map.targetType), but \(rule.target.joined(separator: ".")) is a \(last.type)"))
+            }
+        case .vocabulary(let name):
+            if vocabularies[name] == nil {
+                errors.append(MappingError(file: file.file, line: rule.line, "no vocabulary map (ConceptMap) named \(name)"))
+            }
+            if !Self.codeTypes.contains(last.type) {
+                errors.append(MappingError(file: file.file, line: rule.line, "a vocabulary gives a code; \(rule.target.joined(separator: ".")) is a \(last.type)"))
+            }
+        case .builtin, nil:
+            if definitions.structure(forType: last.type).map({ $0.kind != .primitiveType }) ?? false {
+                errors.append(MappingError(
+                    file: file.file, line: rule.line,
+                    "\(rule.target.joined(separator: ".")) is a \(last.type); it needs a data-type map (via …) or a path to one of its elements"))
+            }
+        }
+    }
+
+    static let codeTypes: Set<String> = ["code", "string", "uri", "id"]
+
+    /// Checks the resource rules of a message map; `names` maps each name declared so far to its
+    /// resource type.
+    mutating func checkResources(_ rules: [MappingFile.ResourceRule], in file: MappingFile, names: inout [String: String]) {
+        for rule in rules {
+            var type = rule.resourceType
+            if let into = rule.into {
+                type = names[into]
+                if type == nil { errors.append(MappingError(file: file.file, line: rule.line, "no resource named \(into) before this line")) }
+            }
+            if let map = segmentMaps[rule.map] {
+                if map.sourceType != rule.segment {
+                    errors.append(MappingError(file: file.file, line: rule.line, "\(rule.map) maps \(map.sourceType) segments, not \(rule.segment)"))
+                }
+                if let type, map.targetType != type {
+                    errors.append(MappingError(file: file.file, line: rule.line, "\(rule.map) makes a \(map.targetType), not a \(type)"))
+                }
+            } else {
+                errors.append(MappingError(file: file.file, line: rule.line, "no segment map named \(rule.map)"))
+            }
+            // The name of an `each` resource is known to its own lines only (there is one per
+            // segment); any other name to every line after it.
+            var scope = names
+            if let name = rule.name, let type {
+                if scope.updateValue(type, forKey: name) != nil {
+                    errors.append(MappingError(file: file.file, line: rule.line, "the name \(name) is used twice"))
+                }
+                if !rule.isEach { names[name] = type }
+            }
+            for reference in rule.references {
+                guard scope[reference.target] != nil else {
+                    errors.append(MappingError(file: file.file, line: reference.line, "no resource named \(reference.target) before this line"))
+                    continue
+                }
+                let ownerType = reference.owner.map { scope[$0] } ?? type
+                guard let ownerType else {
+                    errors.append(MappingError(file: file.file, line: reference.line, "no resource named \(reference.owner ?? "?") before this line"))
+                    continue
+                }
+                switch resolver.resolve(reference.element, from: ownerType) {
+                case .success(let steps):
+                    if steps.last?.type != "Reference" {
+                        errors.append(MappingError(
+                            file: file.file, line: reference.line,
+                            "\(ownerType).\(reference.element.joined(separator: ".")) is a \(steps.last?.type ?? "?"), not a Reference"))
+                    } else if reference.appends, steps.last?.isRepeating == false {
+                        errors.append(MappingError(file: file.file, line: reference.line, "+= appends to a repeating element; \(reference.element.joined(separator: ".")) holds one reference (use =)"))
+                    }
+                    referenceSteps[MappingLibrary.referenceKey(file.name, reference.line)] = steps
+                case .failure(let error):
+                    errors.append(MappingError(file: file.file, line: reference.line, error.message))
+                }
+            }
+            checkResources(rule.children, in: file, names: &scope)
+            if !rule.isEach {
+                for (name, type) in scope where names[name] == nil { names[name] = type }
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+public import FHIR
+public import Foundation
+
+/// Every mapping of a folder (`mappings/`), parsed and checked against each other and against the
+/// FHIR definitions: `*.map` files (data-type, segment and message maps, anywhere below the
+/// folder) and ConceptMaps (`*.json`) as vocabulary maps. Names are file names without their
+/// extension and must be unique.
+///
+/// Loading checks everything before anything runs, and reports every problem at once with its
+/// file and line: a rule's target that is not an element, a map or vocabulary that does not
+/// exist, a segment map used for another segment or resource type, a reference to an unknown
+/// name, two message maps for one event.
+///
+/// ```swift
+/// let library = try MappingLibrary(folder: URL(fileURLWithPath: "mappings"))
+/// let result = try V2ToFHIR(library: library).convert(message)
+/// ```
+public struct MappingLibrary: Sendable {
+    /// A data-type or segment map with each rule's target resolved.
+    struct FieldMap: Sendable {
+        var file: MappingFile
+        var sourceType: String
+        var targetType: String
+        var rules: [(rule: MappingFile.Rule, steps: [TargetResolver.Step])]
+    }
+
+    /// The data-type maps, by name.
+    var datatypeMaps: [String: FieldMap] = [:]
+    /// The segment maps, by name.
+    var segmentMaps: [String: FieldMap] = [:]
+    /// The message maps, by name.
+    var messageMaps: [String: MappingFile] = [:]
+    /// The message map of each `TYPE^EVENT`.
+    var messageMapByEvent: [String: String] = [:]
+    /// Resolved reference element paths, by (map name, line).
+    var referenceSteps: [String: [TargetResolver.Step]] = [:]
+    /// The vocabulary maps, by name.
+    public private(set) var vocabularies: [String: VocabularyMap] = [:]
+    /// The definitions targets are checked against.
+    public let definitions: Definitions
+
+    /// The names of the maps, by kind, sorted.
+    public var mapNames: (messages: [String], segments: [String], datatypes: [String], vocabularies: [String]) {
+        (messageMaps.keys.sorted(), segmentMaps.keys.sorted(), datatypeMaps.keys.sorted(), vocabularies.keys.sorted())
+    }
+
+    /// The events (`TYPE^EVENT`) a message map exists for, sorted.
+    public var events: [String] { messageMapByEvent.keys.sorted() }
+
+    /// Loads and checks every mapping under `folder`.
+    ///
+    /// - Throws: ``MappingErrors`` with every problem found.
+    public init(folder: URL, definitions: Definitions = .r4) throws(MappingErrors) {
+        var sources: [(file: String, text: String)] = []
+        var conceptMaps: [(file: String, bytes: [UInt8])] = []
+        var errors: [MappingError] = []
+        let base = folder.standardizedFileURL.path
+        let enumerator = FileManager.default.enumerator(atPath: base)
+        var relativePaths: [String] = []
+        while let relative = enumerator?.nextObject() as? String { relativePaths.append(relative) }
+        if enumerator == nil { errors.append(MappingError(file: base, "the mappings folder cannot be read")) }
+        for relative in relativePaths.sorted() {
+            let url = URL(fileURLWithPath: base).appendingPathComponent(relative)
+            if relative.hasSuffix(".map") {
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                    errors.append(MappingError(file: relative, "cannot be read as UTF-8 text"))
+                    continue
+                }
+                sources.append((relative, text))
+            } else if relative.hasSuffix(".json"), let data = try? Data(contentsOf: url) {
+                conceptMaps.append((relative, [UInt8](data)))
+            }
+        }
+        try self.init(sources: sources, conceptMaps: conceptMaps, definitions: definitions, errors: errors)
+    }
+
+    /// Loads and checks mappings given as text (`file` names them in errors; the name is the
+    /// file name without extension).
+    ///
+    /// - Throws: ``MappingErrors`` with every problem found.
+    public init(
+        sources: [(file: String, text: String)], conceptMaps: [(file: String, bytes: [UInt8])] = [], definitions: Definitions = .r4
+    ) throws(MappingErrors) {
+        try self.init(sources: sources, conceptMaps: conceptMaps, definitions: definitions, errors: [])
+    }
+
+    private init(
+        sources: [(file: String, text: String)], conceptMaps: [(file: String, bytes: [UInt8])], definitions: Definitions, errors: [MappingError]
+    ) throws(MappingErrors) {
+        self.definitions = definitions
+        var errors = errors
+        var files: [MappingFile] = []
+        var seen: [String: String] = [:]
+        for source in sources {
+            let name = Self.name(of: source.file, extension: ".map")
+            if let other = seen.updateValue(source.file, forKey: name) {
+                errors.append(MappingError(file: source.file, "a second map named \(name) (the other is \(other))"))
+                continue
+            }
+            var parser = MappingParser(file: source.file, name: name)
+            if let file = parser.parse(source.text) { files.append(file) }
+            errors += parser.errors
+        }
+        for conceptMap in conceptMaps {
+            let name = Self.name(of: conceptMap.file, extension: ".json")
+            do {
+                let element = try Element(json: conceptMap.bytes, definitions: definitions)
+                guard element.type == "ConceptMap" else { continue }
+                vocabularies[name] = try VocabularyMap(conceptMap: element)
+            } catch let error as FormatError {
+                errors.append(MappingError(file: conceptMap.file, line: error.position?.line, column: error.position?.column, error.message))
+            } catch {
+                errors.append(MappingError(file: conceptMap.file, "\(error)"))
+            }
+        }
+        var checker = LibraryChecker(definitions: definitions, vocabularies: vocabularies)
+        checker.check(files)
+        errors += checker.errors
+        guard errors.isEmpty else { throw MappingErrors(errors: errors) }
+        datatypeMaps = checker.datatypeMaps
+        segmentMaps = checker.segmentMaps
+        messageMaps = checker.messageMaps
+        messageMapByEvent = checker.messageMapByEvent
+        referenceSteps = checker.referenceSteps
+    }
+
+    static func name(of file: String, extension suffix: String) -> String {
+        let last = file.split(separator: "/").last.map(String.init) ?? file
+        return last.hasSuffix(suffix) ? String(last.dropLast(suffix.count)) : last
+    }
+
+    static func referenceKey(_ map: String, _ line: Int) -> String { "\(map):\(line)" }
+}

@@ -1,0 +1,65 @@
+public import Bus
+public import FHIR
+import Foundation
+public import Hummingbird
+import HTTPTypes
+public import Logging
+public import ServiceLifecycle
+
+/// The bus's HTTP listener (Hummingbird): serves the FHIR channels' endpoints. A service of the
+/// bus's service group; on graceful shutdown it stops taking requests and finishes those in
+/// flight (each is stored before it is answered).
+///
+/// ```swift
+/// let server = HTTPServer(configuration: configuration.http, endpoints: node.fhirEndpoints(), logger: logger)
+/// let group = ServiceGroup(services: try node.services() + [server], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// ```
+public struct HTTPServer: Service {
+    /// Where it listens.
+    public let configuration: HTTPListenerConfiguration
+    /// The FHIR channels it serves.
+    public let endpoints: [FHIREndpoint]
+    let definitions: Definitions
+    let logger: Logger
+    let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
+
+    /// Creates the listener; nothing is bound until ``run()``.
+    ///
+    /// - Parameter onListening: called with the bound address (the real port when configured with 0).
+    public init(
+        configuration: HTTPListenerConfiguration, endpoints: [FHIREndpoint], definitions: Definitions = .r4, logger: Logger,
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) {
+        self.configuration = configuration
+        self.endpoints = endpoints
+        self.definitions = definitions
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// The router with every endpoint's routes (also used by tests without a socket).
+    public func router() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router()
+        for endpoint in endpoints {
+            FHIRRoutes(endpoint: endpoint, definitions: definitions).add(to: router)
+        }
+        return router
+    }
+
+    /// The Hummingbird application (also used by tests).
+    public func application() -> some ApplicationProtocol {
+        let onListening = self.onListening
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "LienThong"),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
+            },
+            logger: logger
+        )
+    }
+
+    public func run() async throws {
+        try await application().run()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+@testable import FHIR
+import Testing
+
+/// The narrative rules (`txt-1`, `txt-2`, XML entities) and the option-dependent checks.
+@Suite("Narrative and options")
+struct NarrativeAndOptionsTests {
+    func issues(_ text: String, options: Validator.Options = Validator.Options()) -> [String] {
+        var validator = Validator()
+        validator.options = options
+        return validator.validate(json: Array(text.utf8)).issues.map { "\($0.severity) \($0.expression) \($0.constraintKey ?? "")" }
+    }
+
+    func patient(div: String) -> String {
+        #"{"resourceType":"Patient","text":{"status":"generated","div":""# + div + #""}}"#
+    }
+
+    @Test("a narrative has content, no forbidden elements, only XML entities and links a browser can follow")
+    func narrative() {
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Jim &amp; Jo &#160;</p></div>"#)).isEmpty)
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><img src=\"a.png\"/></div>"#)).isEmpty)
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\">  <p> </p> </div>"#)) == ["error Patient.text.div txt-2"])
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\">x<script>alert(1)</script></div>"#))
+            == ["error Patient.text.div ", "error Patient.text.div txt-1"])
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\">&reg; 2024</div>"#)) == ["error Patient.text.div "])
+        #expect(issues(patient(div: #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0\">x</a></div>"#))
+            == ["error Patient.text.div "])
+        // A '>' inside an attribute value is not the end of the tag.
+        #expect(issues(patient(div: ##"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a title=\"a>b\" href=\"#x\">x</a></div>"##)).isEmpty)
+    }
+
+    @Test("HTML in strings is information, an error with security checks; in markdown a warning, an error when not allowed")
+    func html() {
+        let name = #"{"resourceType":"Patient","name":[{"text":"Jim <script>x</script>"}]}"#
+        #expect(issues(name) == ["information Patient.name[0].text "])
+        var secure = Validator.Options()
+        secure.securityChecks = true
+        #expect(issues(name, options: secure) == ["error Patient.name[0].text "])
+        #expect(issues(#"{"resourceType":"Patient","name":[{"text":"a < b > c"}]}"#, options: secure).isEmpty)
+        let note = #"{"resourceType":"Communication","status":"completed","note":[{"text":"see <resource type>"}]}"#
+        #expect(issues(note) == ["warning Communication.note[0].text "])
+        var strict = Validator.Options()
+        strict.allowsHTMLInMarkdown = false
+        #expect(issues(note, options: strict) == ["error Communication.note[0].text "])
+    }
+
+    @Test("example URLs are errors, and example extensions unknown, when examples are not allowed")
+    func exampleURLs() {
+        let text = #"{"resourceType":"Patient","extension":[{"url":"http://example.org/fhir/ext","valueString":"x"}],"photo":[{"url":"http://repository.example.org/photo/1"}]}"#
+        #expect(issues(text).isEmpty)
+        var production = Validator.Options()
+        production.allowsExampleURLs = false
+        #expect(issues(text, options: production) == ["error Patient.extension[0] ", "error Patient.extension[0].url ", "error Patient.photo[0].url "])
+    }
+}

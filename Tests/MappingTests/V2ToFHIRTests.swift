@@ -1,0 +1,136 @@
+import FHIR
+import Foundation
+import HL7v2
+import Testing
+@testable import Mapping
+
+@Suite struct V2ToFHIRTests {
+    let library: MappingLibrary
+
+    init() throws {
+        library = try MappingLibrary(folder: VocabularyMapTests.mappings)
+    }
+
+    static let validator = Validator.standard()
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/hl7v2/microsoft-fhir-converter/input")
+
+    func message(_ name: String) throws -> Message {
+        try Message([UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(name))))
+    }
+
+    func resources(_ bundle: FHIR.Element, _ type: String) -> [FHIR.Element] {
+        bundle.children(named: "entry").compactMap { $0.child(named: "resource") }.filter { $0.type == type }
+    }
+
+    func fullUrl(of resource: FHIR.Element, in bundle: FHIR.Element) -> String? {
+        bundle.children(named: "entry").first { $0.child(named: "resource") == resource }?.child(named: "fullUrl")?.value?.text
+    }
+
+    @Test func theShippedMappingsLoad() {
+        let names = library.mapNames
+        #expect(names.messages == ["ADT_A01", "ORU_R01"])
+        #expect(names.segments.contains("PID-Patient"))
+        #expect(library.events.contains("ADT^A08"))
+    }
+
+    @Test func adtA01BecomesAValidMessageBundle() throws {
+        let result = try V2ToFHIR(library: library, options: .init(trace: true)).convert(try message("ADT-A01-01.hl7"))
+        let bundle = result.bundle
+        let validation = Self.validator.validate(bundle)
+        #expect(!validation.hasErrors, "\(validation.errors)")
+        #expect(bundle.child(named: "type")?.value?.text == "message")
+        #expect(bundle.children(named: "entry").first?.child(named: "resource")?.type == "MessageHeader")
+
+        let patient = try #require(resources(bundle, "Patient").first)
+        #expect(patient.child(named: "gender")?.value?.text == "male")
+        #expect(patient.child(named: "birthDate")?.value?.text == "1988-08-18")
+        let identifiers = patient.children(named: "identifier").compactMap { $0.child(named: "value")?.value?.text }
+        #expect(identifiers == ["PATID1234", "123456789", "1234567"], "PID-3 repetitions, then PID-2")
+        #expect(patient.children(named: "name").first?.child(named: "family")?.value?.text == "EVERYMAN")
+        #expect(patient.children(named: "name").first?.children(named: "given").map { $0.value?.text } == ["ADAM", "A"])
+
+        let encounter = try #require(resources(bundle, "Encounter").first)
+        #expect(encounter.child(named: "class")?.child(named: "code")?.value?.text == "PRENC")
+        #expect(encounter.child(named: "subject")?.child(named: "reference")?.value?.text == fullUrl(of: patient, in: bundle))
+        let observation = try #require(resources(bundle, "Observation").first)
+        #expect(observation.child(named: "value")?.type == "Quantity")
+        #expect(observation.child(named: "value")?.child(named: "value")?.value?.text == "60")
+
+        // Nothing silently lost: the segments no rule read are listed.
+        #expect(result.unmappedSegments.contains("EVN (segment 3)"))
+        #expect(result.unmappedSegments.contains { $0.hasPrefix("NK1") })
+        #expect(!result.unmappedSegments.contains { $0.hasPrefix("PID") })
+        #expect(result.trace.contains { $0.rule == "v2-to-fhir/segments/PID-Patient.map:6" && $0.output.hasSuffix(".birthDate") })
+    }
+
+    @Test func sameMessageSameIds() throws {
+        let mapper = V2ToFHIR(library: library)
+        let first = try mapper.convert(try message("ADT-A01-01.hl7"))
+        let second = try mapper.convert(try message("ADT-A01-01.hl7"))
+        #expect(first.json == second.json)
+        let other = try mapper.convert(try message("ADT-A08-01.hl7"))
+        #expect(first.bundle.child(named: "id") != other.bundle.child(named: "id"))
+    }
+
+    @Test func oruGroupsObservationsUnderTheirReport() throws {
+        let text = """
+            MSH|^~\\&|LIS|BV_A|BUS|SYT|20261123083000+0700||ORU^R01^ORU_R01|M1|P|2.5.1\r\
+            PID|1||001203004567^^^BV_A^MR||NGUYEN^AN||19900401|F\r\
+            OBR|1|O1|F1|58410-2^CBC panel^LN|||20261123080000||||||||||||||||||F\r\
+            OBX|1|NM|718-7^Hemoglobin^LN||13.5|g/dL^g/dL^UCUM|12-16||||F\r\
+            OBX|2|NM|4544-3^Hematocrit^LN||40.1|%^%^UCUM|36-46||||F\r\
+            OBR|2|O2|F2|24323-8^Metabolic panel^LN|||20261123080000||||||||||||||||||P\r\
+            OBX|1|ST|2951-2^Sodium^LN||normal||||||P\r\
+            NTE|1||a comment\r
+            """
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let validation = Self.validator.validate(result.bundle)
+        #expect(!validation.hasErrors, "\(validation.errors)")
+        let reports = resources(result.bundle, "DiagnosticReport")
+        let observations = resources(result.bundle, "Observation")
+        #expect(reports.count == 2)
+        #expect(observations.count == 3)
+        let firstResults = reports[0].children(named: "result").compactMap { $0.child(named: "reference")?.value?.text }
+        #expect(firstResults == observations[0...1].map { fullUrl(of: $0, in: result.bundle) })
+        #expect(reports[1].children(named: "result").count == 1)
+        #expect(reports[1].child(named: "status")?.value?.text == "preliminary")
+        #expect(observations[0].child(named: "value")?.child(named: "value")?.value?.text == "13.5")
+        #expect(observations[0].child(named: "value")?.child(named: "system")?.value?.text == "http://unitsofmeasure.org")
+        #expect(observations[2].child(named: "value")?.value?.text == "normal")
+        #expect(result.unmappedSegments == ["NTE (segment 8)"])
+        let time = try #require(result.bundle.child(named: "timestamp")?.value?.text)
+        #expect(time == "2026-11-23T08:30:00+07:00")
+    }
+
+    @Test func badValuesAreReportedWithRuleAndPlaceNotValue() throws {
+        let text = "MSH|^~\\&|HIS|BV|BUS|SYT|20261123||ADT^A01|M2|P|2.5\rPID|1||X1||DOE^J||19901399|Q\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let birth = try #require(result.issues.first { $0.rule == "v2-to-fhir/segments/PID-Patient.map:6" })
+        #expect(birth.input == "PID segment 2 field 7")
+        #expect(!birth.message.contains("19901399"))
+        // An unknown sex code: unmapped → unknown (the ConceptMap's rule), no issue.
+        let patient = try #require(resources(result.bundle, "Patient").first)
+        #expect(patient.child(named: "gender")?.value?.text == "unknown")
+        #expect(patient.child(named: "birthDate") == nil)
+    }
+
+    @Test func loadingReportsEveryProblemWithFileAndLine() {
+        let sources = [
+            (file: "d/XPN-HumanName.map", text: "datatype XPN -> HumanName\n.1 -> family\n.2 -> nickname\n"),
+            (file: "s/PID-Patient.map", text: "segment PID -> Patient\nPID-5 -> name via XPN-HumanName\nPID-3 -> identifier via CX-Identifier\nPID-8 -> gender via vocabulary none\nOBX-5 -> gender\n"),
+            (file: "m/ADT.map", text: "message ADT^A01 -> Bundle message\nPID -> Patient as patient via PID-Patient\nPV1 -> Encounter via PV1-Encounter\n    subject = nobody\n"),
+        ]
+        #expect {
+            try MappingLibrary(sources: sources)
+        } throws: { error in
+            let errors = (error as? MappingErrors)?.errors.map(\.description) ?? []
+            return errors.contains("d/XPN-HumanName.map:3: HumanName has no element nickname")
+                && errors.contains("s/PID-Patient.map:3: no data-type map named CX-Identifier")
+                && errors.contains("s/PID-Patient.map:4: no vocabulary map (ConceptMap) named none")
+                && errors.contains("s/PID-Patient.map:5:1: this map converts PID segments; OBX-5 is a field of OBX")
+                && errors.contains("m/ADT.map:3: no segment map named PV1-Encounter")
+                && errors.contains("m/ADT.map:4: no resource named nobody before this line")
+        }
+    }
+}

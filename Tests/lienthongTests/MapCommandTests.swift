@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// `lienthong map run|check`, run as the built executable.
+final class MapCommandTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-map-\(UUID().uuidString)")
+    static let mappings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("mappings").path
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = try CrashTests.executable()
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func runPrintsOneBundlePerMessageAndNamesWhatWasNotMapped() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("two.hl7")
+        try ("MSH|^~\\&|HIS|BV|BUS|SYT|20261123083000||ADT^A01|C1|P|2.5\rEVN|A01\rPID|1||P1||DOE^J||19900401|F\r\n"
+            + "MSH|^~\\&|HIS|BV|BUS|SYT|20261123083000||SIU^S12|C2|P|2.5\r").write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(["map", "run", "--mappings", Self.mappings, file.path])
+        #expect(result.status == 1, "the SIU message has no message map")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix(#"{"resourceType":"Bundle""#) == true)
+        #expect(result.errors.contains("message 1 (C1): not mapped: EVN (segment 2)"))
+        #expect(result.errors.contains("message 2 (C2): mappings: no message map takes SIU^S12"))
+    }
+
+    @Test func checkNamesEveryProblemWithFileAndLine() throws {
+        let broken = folder.appendingPathComponent("mappings")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "segment PID -> Patient\nPID-8 -> gendre\nPID-7 -> birthDate via date\n".write(
+            to: broken.appendingPathComponent("PID-Patient.map"), atomically: true, encoding: .utf8)
+        let bad = try run(["map", "check", "--mappings", broken.path])
+        #expect(bad.status == 1)
+        #expect(bad.errors.contains("PID-Patient.map:2: Patient has no element gendre"))
+        let good = try run(["map", "check", "--mappings", Self.mappings])
+        #expect(good.status == 0, "\(good.errors)")
+        #expect(good.output.hasPrefix("ok: "))
+    }
+}
