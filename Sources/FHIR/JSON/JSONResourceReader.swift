@@ -33,18 +33,16 @@ struct JSONResourceReader {
             fail(.unknownResourceType, path, typeIndex, "'\(type)' is an abstract resource type")
         }
         var element = Element(name: name ?? type, type: type, position: document.position(index))
-        element.children = readChildren(of: index, structure: structure, definitionPath: type, path: path ?? ElementPath(type), isResource: true)
+        element.children = readChildren(of: index, children: definitions.children(of: type, in: structure), path: path ?? ElementPath(type), isResource: true)
         return element
     }
 
-    /// The children of the object at `index`, whose definition is `definitionPath` in
-    /// `structure`; sorted in definition order.
-    private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: ElementPath, isResource: Bool) -> [Element] {
-        let children = definitions.children(of: definitionPath, in: structure)
-        let structure = children.structure
+    /// The children of the object at `index`, defined by `children`; sorted in definition order.
+    private mutating func readChildren(of index: Int, children: ChildDefinitions, path: ElementPath, isResource: Bool) -> [Element] {
         let childDefinitions = children.elements
         let lookup = children.byName
-        var read: [(order: Int, element: Element)] = []
+        // The elements read, each with its definition's index (its place in definition order).
+        var read = ReadChildren()
         var seenChoice: [Int: String] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
         for (key, value) in document.members(index) {
@@ -69,7 +67,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = name
             }
-            readValues(value, named: name, definition: definition, type: type, structure: structure, parent: path, order: number, into: &read)
+            readValues(value, named: name, children: children, number: number, type: type, parent: path, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -94,7 +92,7 @@ struct JSONResourceReader {
                 }
                 objects = [value]
             }
-            let existing = read.indices.filter { read[$0].order == number }
+            let existing = read.orders.indices.filter { read.orders[$0] == number }
             if definition.isRepeating, !existing.isEmpty, existing.count != objects.count {
                 fail(.wrongCardinality, childPath, value, "'_\(name)' must have as many items as '\(name)'")
             }
@@ -107,35 +105,35 @@ struct JSONResourceReader {
                 }
                 let extras = readPrimitiveExtras(object, path: itemPath)
                 if offset < existing.count {
-                    read[existing[offset]].element.children += extras
+                    read.elements[existing[offset]].children += extras
                 } else {
-                    read.append((number, Element(name: definition.name, type: type, children: extras, position: document.position(object))))
+                    read.append(Element(name: definition.name, type: type, children: extras, position: document.position(object)), order: number)
                 }
             }
         }
         // Nulls of primitive arrays that got no extensions.
-        read.removeAll { item in
-            guard item.element.value == nil, item.element.children.isEmpty, definitions.isPrimitiveType(item.element.type) else { return false }
-            errors.append(FormatError(.emptyValue, path: path.child(item.element.name).description, at: item.element.position, "null in an array needs an id or extensions in the '_' array"))
+        read.removeAll { element in
+            guard element.value == nil, element.children.isEmpty, definitions.isPrimitiveType(element.type) else { return false }
+            errors.append(FormatError(.emptyValue, path: path.child(element.name).description, at: element.position, "null in an array needs an id or extensions in the '_' array"))
             return true
         }
         // Definition order; within one element, document order.
-        return ChildDefinitions.inDefinitionOrder(read)
+        return ChildDefinitions.inDefinitionOrder(read.elements, orders: read.orders)
     }
 
     /// The elements of one JSON property (of the object at `parent`): one value, or the items of
     /// an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, named name: String, definition: ElementDefinition, type: String, structure: StructureDefinition, parent: ElementPath,
-        order: Int, into read: inout [(order: Int, element: Element)]
+        _ index: Int, named name: String, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
     ) {
+        let definition = children.elements[number]
         let path = parent.child(definition.name)
         guard document.kind(index) == .array else {
             if definition.isRepeating {
                 fail(.wrongCardinality, path, index, "'\(name)' must be an array, as it repeats")
             }
-            if let element = readItem(index, definition: definition, type: type, structure: structure, path: path) {
-                read.append((order, element))
+            if let element = readItem(index, children: children, number: number, type: type, path: path) {
+                read.append(element, order: number)
             }
             return
         }
@@ -146,18 +144,19 @@ struct JSONResourceReader {
         if items.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
         for (offset, item) in items.enumerated() {
             let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
-            if let element = readItem(item, definition: definition, type: type, structure: structure, path: itemPath) {
-                read.append((order, element))
+            if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
+                read.append(element, order: number)
             }
         }
     }
 
     /// One value or array item: a null only keeps the place of a primitive whose `_name`
     /// extensions may come.
-    private mutating func readItem(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: ElementPath) -> Element? {
+    private mutating func readItem(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
         guard document.kind(index) == .null else {
-            return readValue(index, definition: definition, type: type, structure: structure, path: path)
+            return readValue(index, children: children, number: number, type: type, path: path)
         }
+        let definition = children.elements[number]
         // Only a primitive with `_name` extensions may be null in an array: keep its place for
         // the extensions (dropped, with an error, if none come).
         if definitions.isPrimitiveType(type) && definition.isRepeating {
@@ -167,8 +166,9 @@ struct JSONResourceReader {
         return nil
     }
 
-    /// One value of type `type`.
-    private mutating func readValue(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: ElementPath) -> Element? {
+    /// One value of type `type`, for child `number` of `children`.
+    private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+        let definition = children.elements[number]
         let position = document.position(index)
         if definitions.isPrimitiveType(type) {
             guard let value = primitive(index, type: type, path: path) else { return nil }
@@ -186,18 +186,18 @@ struct JSONResourceReader {
         }
         // An element defined by reference to another (no type of its own) is a group.
         var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
-        guard let content = definitions.content(ofType: type, definition: definition, in: structure) else {
+        guard let content = children.content(ofChild: number, type: type, definitions: definitions) else {
             fail(.unknownElement, path, index, "the type '\(type)' is not defined")
             return element
         }
-        element.children = readChildren(of: index, structure: content.structure, definitionPath: content.path, path: path, isResource: false)
+        element.children = readChildren(of: index, children: content, path: path, isResource: false)
         return element
     }
 
     /// The id and extensions of a primitive, from its `_name` object.
     private mutating func readPrimitiveExtras(_ index: Int, path: ElementPath) -> [Element] {
         guard let element = definitions.structure(forType: "Element") else { return [] }
-        return readChildren(of: index, structure: element, definitionPath: "Element", path: path, isResource: false)
+        return readChildren(of: index, children: definitions.children(of: "Element", in: element), path: path, isResource: false)
     }
 
     /// A primitive value, checked for its JSON kind.
@@ -224,6 +224,30 @@ struct JSONResourceReader {
             let text = document.string(index)
             if text.isEmpty { fail(.emptyValue, path, index, "a \(type) must not be an empty string") }
             return .string(text)
+        }
+    }
+
+    /// Children read, in document order, with the index of each one's definition: two arrays,
+    /// so that the elements need no copy when they already are in definition order.
+    private struct ReadChildren {
+        var elements: [Element] = []
+        var orders: [Int] = []
+
+        mutating func append(_ element: Element, order: Int) {
+            elements.append(element)
+            orders.append(order)
+        }
+
+        mutating func removeAll(where shouldRemove: (Element) -> Bool) {
+            var index = 0
+            while index < elements.count {
+                if shouldRemove(elements[index]) {
+                    elements.remove(at: index)
+                    orders.remove(at: index)
+                } else {
+                    index += 1
+                }
+            }
         }
     }
 
