@@ -123,7 +123,12 @@ extension Validator {
         /// Checks the children of `element` against the definitions under `definitionPath`, then
         /// each child, then the element's own invariants.
         mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: ElementPath, resource: Element) {
-            let children = definitions.children(of: definitionPath, in: structure)
+            validateContent(element, children: definitions.children(of: definitionPath, in: structure), path: path, resource: resource)
+        }
+
+        /// Checks the children of `element` against `children`, then each child, then the
+        /// element's own invariants.
+        mutating func validateContent(_ element: Element, children: ChildDefinitions, path: ElementPath, resource: Element) {
             let structure = children.structure
             let childDefinitions = children.elements
             // Items of each name, counted at the index of the first child definition of that name.
@@ -137,7 +142,7 @@ extension Validator {
                 let index = counts[number]
                 counts[number] = index + 1
                 let childPath = path.child(child.name, index: definition.isRepeating ? index : nil)
-                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource)
+                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
             }
             for (number, definition) in childDefinitions.enumerated() {
                 let count = counts[children.countIndexes[number]]
@@ -239,7 +244,12 @@ extension Validator {
             return true
         }
 
-        mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element) {
+        /// Checks one element against its definition; `parent` (the definitions it is one of, and
+        /// its index there) keeps what the children of each type are defined by.
+        mutating func validateElement(
+            _ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element,
+            parent: (children: ChildDefinitions, number: Int)
+        ) {
             let types = definition.types
             if !types.isEmpty, !types.contains(where: { $0.code == element.type }),
                 !types.contains(where: { $0.code == "Resource" || $0.code == "DomainResource" }) || !definitions.isResourceType(element.type)
@@ -293,21 +303,30 @@ extension Validator {
             if element.type == "Attachment" {
                 checkAttachment(element, path: path.description)
             }
+            // The children of an inline group, of a primitive (under Element) and of a type are
+            // defined where the parent's definitions keep them (content(ofChild:type:definitions:)).
+            func content() -> ChildDefinitions? {
+                parent.children.content(ofChild: parent.number, type: element.type, definitions: definitions)
+            }
             if definition.hasInlineContent(type: element.type) {
-                validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
+                if !isPrimitive, let content = content() {
+                    validateContent(element, children: content, path: path, resource: resource)
+                } else {
+                    validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
+                }
             } else if isPrimitive {
-                if !element.children.isEmpty, let base = definitions.structure(forType: "Element") {
-                    validateContent(element, structure: base, definitionPath: "Element", path: path, resource: resource)
+                if !element.children.isEmpty, let content = content() {
+                    validateContent(element, children: content, path: path, resource: resource)
                 }
                 checkInvariants(definition.constraints, on: element, path: path, resource: resource)
             } else if structure.derivation == "constraint", !structure.children(of: definition.path).isEmpty {
                 // A profile that constrains inside this element: its expanded children hold the
                 // type's rules and the profile's.
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
-            } else if let type = definitions.structure(forType: element.type) {
-                validateContent(element, structure: type, definitionPath: type.type, path: path, resource: resource)
+            } else if let content = content() {
+                validateContent(element, children: content, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).
-                let typeConstraints = type.root?.constraints ?? []
+                let typeConstraints = content.own?.constraints ?? []
                 let own = definition.constraints.filter { constraint in !typeConstraints.contains { $0.key == constraint.key } }
                 checkInvariants(own, on: element, path: path, resource: resource)
             }
