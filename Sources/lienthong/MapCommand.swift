@@ -49,8 +49,17 @@ struct MapRunCommand: AsyncParsableCommand {
     @Flag(help: "Print which mapping rule produced which element, to standard error.")
     var trace = false
 
-    @Flag(help: "Pretty-print the Bundle (one message only).")
+    @Flag(help: "Pretty-print the Bundles.")
     var pretty = false
+
+    @Flag(help: "Print no Bundles or problems, only failures (and --stats).")
+    var quiet = false
+
+    @Option(help: "Map every message this many times (for benchmarks); output is printed once.")
+    var `repeat` = 1
+
+    @Flag(help: "Print the count, the time and the rate (messages/s) to standard error.")
+    var stats = false
 
     @Argument(help: "Files of HL7 v2 messages ('-' for standard input).")
     var files: [String]
@@ -58,29 +67,58 @@ struct MapRunCommand: AsyncParsableCommand {
     func run() async throws {
         let mapper = V2ToFHIR(library: try MapCommand.library(options.mappings), options: .init(trace: trace))
         var failed = false
+        var inputs: [(name: String, messages: [Message])] = []
         for file in files {
             let input = try InputFile.read(file)
             let interchange = Interchange(parsing: input.bytes)
             for error in interchange.errors { printError("\(input.name): \(error)") }
             failed = failed || !interchange.errors.isEmpty
-            for (index, message) in interchange.messages.enumerated() {
-                let place = "\(input.name) message \(index + 1) (\(message.controlID ?? "no control ID"))"
-                do {
-                    let result = try mapping.map { name throws(MappingError) in try mapper.convert(message, map: name) } ?? mapper.convert(message)
-                    for issue in result.issues { printError("\(place): \(issue)") }
-                    if !result.unmappedSegments.isEmpty {
-                        printError("\(place): not mapped: \(result.unmappedSegments.joined(separator: ", "))")
-                    }
-                    for line in result.trace { printError("\(place): \(line)") }
-                    let bytes = pretty ? result.bundle.json(pretty: true) : result.json
-                    print(String(decoding: bytes, as: UTF8.self))
-                } catch {
-                    printError("\(place): \(error)")
-                    failed = true
+            inputs.append((input.name, interchange.messages))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        for round in 0..<max(1, `repeat`) {
+            for (name, messages) in inputs {
+                for (index, message) in messages.enumerated() {
+                    count += 1
+                    let converted = Result { () throws(MappingError) in try convert(message, with: mapper) }
+                    guard round == 0 else { continue }
+                    failed = report(converted, place: "\(name) message \(index + 1) (\(message.controlID ?? "no control ID"))") || failed
                 }
             }
         }
+        if stats {
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            printError(String(format: "mapped %d messages in %.3f s: %.0f messages/s", count, seconds, Double(count) / seconds))
+        }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Maps with `--mapping`, or with the map of the message's event.
+    func convert(_ message: Message, with mapper: V2ToFHIR) throws(MappingError) -> MappingResult {
+        if let mapping { return try mapper.convert(message, map: mapping) }
+        return try mapper.convert(message)
+    }
+
+    /// Prints one result (unless quiet); returns whether it failed.
+    func report(_ converted: Result<MappingResult, MappingError>, place: String) -> Bool {
+        switch converted {
+        case .failure(let error):
+            printError("\(place): \(error)")
+            return true
+        case .success(let result):
+            guard !quiet else { return false }
+            for issue in result.issues { printError("\(place): \(issue)") }
+            if !result.unmappedSegments.isEmpty {
+                printError("\(place): not mapped: \(result.unmappedSegments.joined(separator: ", "))")
+            }
+            for line in result.trace { printError("\(place): \(line)") }
+            let bytes = pretty ? result.bundle.json(pretty: true) : result.json
+            print(String(decoding: bytes, as: UTF8.self))
+            return false
+        }
     }
 }
 

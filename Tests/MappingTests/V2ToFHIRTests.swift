@@ -29,7 +29,7 @@ import Testing
 
     @Test func theShippedMappingsLoad() {
         let names = library.mapNames
-        #expect(names.messages == ["ADT_A01", "ORU_R01"])
+        #expect(names.messages == ["ADT_A01", "ADT_A39", "ORU_R01"])
         #expect(names.segments.contains("PID-Patient"))
         #expect(library.events.contains("ADT^A08"))
     }
@@ -62,6 +62,17 @@ import Testing
         #expect(result.unmappedSegments.contains { $0.hasPrefix("NK1") })
         #expect(!result.unmappedSegments.contains { $0.hasPrefix("PID") })
         #expect(result.trace.contains { $0.rule == "v2-to-fhir/segments/PID-Patient.map:6" && $0.output.hasSuffix(".birthDate") })
+    }
+
+    @Test func a40MergeLinksThePatientToTheIdentifierItReplaces() throws {
+        let result = try V2ToFHIR(library: library).convert(try message("ADT-A40-01.hl7"))
+        let validation = Self.validator.validate(result.bundle)
+        #expect(!validation.hasErrors, "\(validation.errors)")
+        let patient = try #require(resources(result.bundle, "Patient").first)
+        let link = try #require(patient.child(named: "link"))
+        #expect(link.child(named: "type")?.value?.text == "replaces")
+        #expect(link.child(named: "other")?.child(named: "identifier")?.child(named: "value")?.value?.text != nil)
+        #expect(!result.unmappedSegments.contains { $0.hasPrefix("MRG") })
     }
 
     @Test func sameMessageSameIds() throws {

@@ -66,7 +66,7 @@ public struct V2ToFHIR: Sendable {
         } catch {
             throw MappingError(file: map.file, "the mapped Bundle is not valid FHIR at \(error.path ?? "?"): \(error.message)")
         }
-        let unmapped = message.segments.indices.filter { !run.consumed.contains($0) }.map { "\(message.segments[$0].id) (segment \($0 + 1))" }
+        let unmapped = run.segmentIDs.indices.filter { !run.consumed.contains($0) }.map { "\(run.segmentIDs[$0]) (segment \($0 + 1))" }
         return MappingResult(bundle: bundle, json: bytes, issues: run.issues, trace: run.trace, unmappedSegments: unmapped)
     }
 }
@@ -80,6 +80,8 @@ extension V2ToFHIR {
         let mapName: String
         let mapFile: String
         let ids: StableID
+        /// The segment IDs, read once.
+        let segmentIDs: [String]
         var created: [(type: String, id: String, json: JSONValue)] = []
         var consumed = Set<Int>()
         var issues: [MappingIssue] = []
@@ -92,6 +94,7 @@ extension V2ToFHIR {
             self.mapName = mapName
             self.mapFile = mapFile
             self.ids = StableID(message: message.encoded())
+            self.segmentIDs = message.segments.map(\.id)
         }
 
         // MARK: Message maps
@@ -100,7 +103,7 @@ extension V2ToFHIR {
         /// (index into ``created``) visible here, and receives the names of non-`each` rules.
         mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, names: inout [String: Int]) {
             for rule in rules {
-                let indices = scope.filter { message.segments[$0].id == rule.segment }
+                let indices = scope.filter { segmentIDs[$0] == rule.segment }
                 for index in rule.isEach ? indices : Array(indices.prefix(1)) {
                     consumed.insert(index)
                     let segment = message.segments[index]
@@ -129,7 +132,7 @@ extension V2ToFHIR {
                     }
                     if !rule.children.isEmpty {
                         // The segments that belong to this one: up to the next of its kind.
-                        let end = scope.first { $0 > index && message.segments[$0].id == rule.segment } ?? scope.upperBound
+                        let end = scope.first { $0 > index && segmentIDs[$0] == rule.segment } ?? scope.upperBound
                         resources(rule.children, scope: (index + 1)..<end, names: &scopeNames)
                     }
                     if !rule.isEach, let name = rule.name { names[name] = resource }
