@@ -1,8 +1,9 @@
 import Foundation
 
 /// Evaluates compiled FHIRPath nodes on collections, for one evaluation (one input and
-/// environment).
-struct FHIRPathEvaluator {
+/// environment). A class: the evaluation's functions capture it, and a copy is then one
+/// reference count instead of one per field of the environment.
+final class FHIRPathEvaluator {
     typealias Value = FHIRPathValue
     typealias Node = FHIRPathNode
 
