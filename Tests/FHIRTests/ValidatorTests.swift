@@ -404,6 +404,16 @@ struct ValueLimitTests {
         #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
     }
 
+    @Test("absolute URLs have a scheme of letters, digits, +, - and . starting with a letter, in ASCII or not")
+    func absoluteURLs() {
+        for url in ["http://x/y", "urn:uuid:1", "urn:oid:1.2", "a+b.c-d1:x", "é:x"] {
+            #expect(Validator.Walk.isAbsoluteURL(url), "\(url)")
+        }
+        for url in ["Patient/1", "1http://x", ":x", "ht tp://x", "x_y:z", "#p", "", "é_:x"] {
+            #expect(!Validator.Walk.isAbsoluteURL(url), "\(url)")
+        }
+    }
+
     @Test("an element's path is written only when asked for, with the index of items that repeat")
     func elementPath() {
         let root = ElementPath("Bundle.entry[2].resource")
