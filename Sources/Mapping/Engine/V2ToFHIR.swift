@@ -160,8 +160,8 @@ extension V2ToFHIR {
             ]
             if type == "message" || type == "collection",
                let time = message.segment("MSH")?.field(7)?.repetition(1)?.component(1)?.text(),
-               let instant = try? HL7DateTime(time).fhirInstant(defaultOffset: options.defaultOffset) {
-                members.append(.init(key: "timestamp", value: .string(instant)))
+               let dateTime = try? HL7DateTime(time), dateTime.precision >= .minute {
+                members.append(.init(key: "timestamp", value: .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))))
             }
             let entries = created.map { resource -> JSONValue in
                 var entry: [JSONValue.Member] = [
@@ -304,10 +304,9 @@ extension V2ToFHIR {
                     case "date": return .string(dateTime.fhirDate)
                     case "dateTime": return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     default:
-                        guard let instant = dateTime.fhirInstant(defaultOffset: options.defaultOffset) else {
-                            return fail("an instant needs a time to the second")
-                        }
-                        return .string(instant)
+                        // An instant needs seconds; a time to the minute is that minute's start.
+                        guard dateTime.precision >= .minute else { return fail("an instant needs a time of day") }
+                        return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     }
                 } catch {
                     return fail("not a date/time: \(error.message)")
@@ -326,6 +325,8 @@ extension V2ToFHIR {
             case "decimal":
                 guard let decimal = Self.decimal(text) else { return fail("not a number") }
                 return .number(decimal)
+            case "base64":
+                return .string(Data(text.utf8).base64EncodedString())
             default:
                 return .string(text)
             }

@@ -58,6 +58,8 @@ extension MappingFile {
     /// The built-in conversions.
     public enum Builtin: String, Sendable, Hashable, CaseIterable {
         case string, code, id, uri, markdown, decimal, integer, positiveInt, unsignedInt, boolean, date, dateTime, instant
+        /// The text's UTF-8 bytes in base64 (text into an Attachment's data).
+        case base64
     }
 
     /// A test of a source value.
