@@ -34,6 +34,15 @@ public struct MappingLibrary: Sendable {
     var messageMapByEvent: [String: String] = [:]
     /// Resolved reference element paths, by (map name, line).
     var referenceSteps: [String: [TargetResolver.Step]] = [:]
+    /// A compiled `matches` pattern. `Regex<AnyRegexOutput>` is not `Sendable` only because its
+    /// output type erases captures; matching never mutates the compiled program, so sharing it
+    /// between tasks is safe.
+    struct Pattern: @unchecked Sendable {
+        let regex: Regex<AnyRegexOutput>
+    }
+
+    /// The compiled regular expressions of `matches` conditions, by pattern.
+    var patterns: [String: Pattern] = [:]
     /// The vocabulary maps, by name.
     public private(set) var vocabularies: [String: VocabularyMap] = [:]
     /// The definitions targets are checked against.
@@ -122,6 +131,13 @@ public struct MappingLibrary: Sendable {
         messageMaps = checker.messageMaps
         messageMapByEvent = checker.messageMapByEvent
         referenceSteps = checker.referenceSteps
+        for file in files {
+            for rule in file.rules {
+                for condition in rule.conditions {
+                    if case .matches(let pattern) = condition.test { patterns[pattern] = (try? Regex(pattern)).map(Pattern.init) }
+                }
+            }
+        }
     }
 
     static func name(of file: String, extension suffix: String) -> String {

@@ -126,6 +126,9 @@ import Testing
         #expect(reports[1].children(named: "result").count == 1)
         #expect(reports[1].child(named: "status")?.value?.text == "preliminary")
         #expect(observations[0].child(named: "value")?.child(named: "value")?.value?.text == "13.5")
+        // A 12-digit citizen ID is the VN Core national identifier.
+        let identifier = resources(result.bundle, "Patient").first?.child(named: "identifier")
+        #expect(identifier?.child(named: "system")?.value?.text == "http://fhir.ehealth.gov.vn/core/sid/national_id")
         #expect(observations[0].child(named: "value")?.child(named: "system")?.value?.text == "http://unitsofmeasure.org")
         #expect(observations[2].child(named: "value")?.value?.text == "normal")
         #expect(result.unmappedSegments == ["NTE (segment 8)"])

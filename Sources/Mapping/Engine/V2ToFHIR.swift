@@ -247,6 +247,9 @@ extension V2ToFHIR {
             case .equals(let expected): return text == expected
             case .notEquals(let expected): return text != expected
             case .oneOf(let options): return text.map(options.contains) ?? false
+            case .matches(let pattern):
+                guard let text, let pattern = library.patterns[pattern] else { return false }
+                return (try? pattern.regex.wholeMatch(in: text)) != nil
             }
         }
 

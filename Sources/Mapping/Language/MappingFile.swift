@@ -69,6 +69,8 @@ extension MappingFile {
             case exists, missing
             case equals(String), notEquals(String)
             case oneOf([String])
+            /// The whole value matches a regular expression.
+            case matches(String)
         }
 
         public var source: Source

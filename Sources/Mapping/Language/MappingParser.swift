@@ -130,11 +130,18 @@ struct MappingParser {
         case "missing" where rest.count == 1: return .init(source: source, test: .missing)
         case "=" where rest.count == 2: return .init(source: source, test: .equals(Self.unquoted(rest[1])))
         case "!=" where rest.count == 2: return .init(source: source, test: .notEquals(Self.unquoted(rest[1])))
+        case "matches" where rest.count == 2:
+            let pattern = Self.unquoted(rest[1])
+            guard (try? Regex(pattern)) != nil else {
+                fail(line, start + 2, "not a regular expression: \(rest[1])")
+                return nil
+            }
+            return .init(source: source, test: .matches(pattern))
         case "in" where rest.count >= 4 && rest[1] == "(" && rest.last == ")":
             let items = rest[2..<(rest.count - 1)].filter { $0 != "," }
             return .init(source: source, test: .oneOf(items.map(Self.unquoted)))
         default:
-            fail(line, start + 1, "expected exists, missing, = \"V\", != \"V\" or in (\"A\", \"B\") after \(words[start])")
+            fail(line, start + 1, "expected exists, missing, = \"V\", != \"V\", in (\"A\", \"B\") or matches \"REGEX\" after \(words[start])")
             return nil
         }
     }
