@@ -24,6 +24,19 @@ final class ChildDefinitions: Sendable {
     /// reference is resolved).
     let own: ElementDefinition?
 
+    /// The types of the target profiles of child `number` (a Reference): the types of the
+    /// StructureDefinitions these definitions have for them. Found once, then kept.
+    func targetTypes(ofChild number: Int, definitions: Definitions) -> [String] {
+        if let known = targetTypesByChild.withLock({ $0[number] }) { return known }
+        let targets = elements[number].types.first { $0.code == "Reference" }?.targetProfiles ?? []
+        let types = targets.compactMap { definitions.structure(url: $0)?.type }
+        targetTypesByChild.withLock { $0[number] = types }
+        return types
+    }
+
+    /// ``targetTypes(ofChild:definitions:)`` found so far.
+    private let targetTypesByChild = Mutex<[Int: [String]]>([:])
+
     /// A child and a type it holds.
     private struct ContentKey: Hashable {
         var number: Int

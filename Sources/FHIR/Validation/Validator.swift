@@ -288,7 +288,10 @@ extension Validator {
             // Children: inline groups under this element's path, other types under their own
             // definition (the extensions and id of a primitive under Element).
             if element.type == "Reference" {
-                checkReferenceTarget(element, definition: definition, path: path)
+                let definitions = definitions
+                checkReferenceTarget(element, definition: definition, path: path) {
+                    parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
+                }
                 checkReferenceFormat(element, path: path.description)
             }
             if element.type == "Identifier" {
@@ -334,7 +337,9 @@ extension Validator {
 
         /// A reference written `Type/id` (relative, or at the end of an absolute URL) must name a
         /// type the element allows (its `targetProfile`s).
-        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath) {
+        /// `targetTypes` gives the types of the definition's target profiles (looked up once per
+        /// definition by the caller).
+        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath, targetTypes: () -> [String]) {
             guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
@@ -344,7 +349,7 @@ extension Validator {
             guard typeIndex >= 0, parts.count >= 2 else { return }
             let type = String(parts[typeIndex])
             guard definitions.isResourceType(type) else { return }
-            let allowed = targets.compactMap { definitions.structure(url: $0)?.type }
+            let allowed = targetTypes()
             guard !allowed.isEmpty, !allowed.contains("Resource") else { return }
             if !definitions.lineage(of: type).contains(where: allowed.contains) {
                 report(.error, .structure, path, "the type '\(type)' of the reference is not a valid target here (must be one of \(allowed.joined(separator: ", ")))", element)
