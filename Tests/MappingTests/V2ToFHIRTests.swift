@@ -15,6 +15,13 @@ import Testing
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpus/hl7v2/microsoft-fhir-converter/input")
 
+    /// The line of the shipped mapping file `file` that starts with `prefix` (`file:line`).
+    func rule(_ file: String, _ prefix: String) throws -> String {
+        let text = try String(contentsOf: VocabularyMapTests.mappings.appendingPathComponent(file), encoding: .utf8)
+        let index = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix(prefix) })
+        return "\(file):\(index + 1)"
+    }
+
     func message(_ name: String) throws -> Message {
         try Message([UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(name))))
     }
@@ -47,7 +54,9 @@ import Testing
         #expect(patient.child(named: "gender")?.value?.text == "male")
         #expect(patient.child(named: "birthDate")?.value?.text == "1988-08-18")
         let identifiers = patient.children(named: "identifier").compactMap { $0.child(named: "value")?.value?.text }
-        #expect(identifiers == ["PATID1234", "123456789", "1234567"], "PID-3 repetitions, then PID-2")
+        #expect(identifiers == ["PATID1234", "123456789", "1234567", "PATID567", "PSSN123121234", "DLN-123"], "PID-3 repetitions, PID-2, PID-4, PID-19, PID-20")
+        let ssn = patient.children(named: "identifier")[4]
+        #expect(ssn.child(named: "type")?.child(named: "coding")?.child(named: "code")?.value?.text == "SB", "[+] starts a new Identifier that the next rules complete")
         #expect(patient.children(named: "name").first?.child(named: "family")?.value?.text == "EVERYMAN")
         #expect(patient.children(named: "name").first?.children(named: "given").map { $0.value?.text } == ["ADAM", "A"])
 
@@ -62,7 +71,8 @@ import Testing
         #expect(result.unmappedSegments.contains("EVN (segment 3)"))
         #expect(result.unmappedSegments.contains { $0.hasPrefix("DB1") })
         #expect(!result.unmappedSegments.contains { $0.hasPrefix("PID") })
-        #expect(result.trace.contains { $0.rule == "v2-to-fhir/segments/PID-Patient.map:6" && $0.output.hasSuffix(".birthDate") })
+        let birthRule = try rule("v2-to-fhir/segments/PID-Patient.map", "PID-7 ")
+        #expect(result.trace.contains { $0.rule == birthRule && $0.output.hasSuffix(".birthDate") })
     }
 
     @Test func a40MergeLinksThePatientToTheIdentifierItReplaces() throws {
@@ -139,7 +149,8 @@ import Testing
     @Test func badValuesAreReportedWithRuleAndPlaceNotValue() throws {
         let text = "MSH|^~\\&|HIS|BV|BUS|SYT|20261123||ADT^A01|M2|P|2.5\rPID|1||X1||DOE^J||19901399|Q\r"
         let result = try V2ToFHIR(library: library).convert(try Message(text))
-        let birth = try #require(result.issues.first { $0.rule == "v2-to-fhir/segments/PID-Patient.map:6" })
+        let birthRule = try rule("v2-to-fhir/segments/PID-Patient.map", "PID-7 ")
+        let birth = try #require(result.issues.first { $0.rule == birthRule })
         #expect(birth.input == "PID segment 2 field 7")
         #expect(!birth.message.contains("19901399"))
         // An unknown sex code: unmapped → unknown (the ConceptMap's rule), no issue.

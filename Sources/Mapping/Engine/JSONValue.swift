@@ -29,9 +29,10 @@ indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// Sets `value` at `path` in this object. `repeating[i]` says whether step `i` is an array:
-    /// an array in the middle of the path reuses its last item (creating one when empty); at the
-    /// end, `appending` adds an item, otherwise the last item (or the value) is replaced.
-    mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, appending: Bool) {
+    /// an array in the middle of the path reuses its last item (creating one when empty) unless
+    /// `newItem[i]` asks for a new one; at the end, `appending` adds an item, otherwise the last
+    /// item (or the value) is replaced.
+    mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, newItem: ArraySlice<Bool>, appending: Bool) {
         guard case .object(var members) = self, let key = path.first, let isArray = repeating.first else { return }
         let index = members.firstIndex { $0.key == key }
         let isLast = path.count == 1
@@ -48,13 +49,14 @@ indirect enum JSONValue: Sendable, Hashable {
         } else if isArray {
             var items: [JSONValue] = []
             if case .array(let existing) = current { items = existing }
-            var item = items.last ?? .emptyObject
-            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), appending: appending)
-            if items.isEmpty { items.append(item) } else { items[items.count - 1] = item }
+            let startsNew = newItem.first ?? false
+            var item = startsNew ? .emptyObject : items.last ?? .emptyObject
+            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
+            if items.isEmpty || startsNew { items.append(item) } else { items[items.count - 1] = item }
             current = .array(items)
         } else {
             var item = current ?? .emptyObject
-            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), appending: appending)
+            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
             current = item
         }
         if let index { members[index].value = current! } else { members.append(Member(key: key, value: current!)) }

@@ -7,6 +7,8 @@ struct TargetResolver: Sendable {
         var name: String
         var isRepeating: Bool
         var type: String
+        /// Written `name[+]`: a new item, not the last one.
+        var startsNewItem = false
     }
 
     let definitions: Definitions
@@ -18,11 +20,16 @@ struct TargetResolver: Sendable {
         }
         var elementPath = structure.type
         var steps: [Step] = []
-        for name in path {
+        for written in path {
+            let startsNewItem = written.hasSuffix("[+]")
+            let name = startsNewItem ? String(written.dropLast(3)) : written
             guard let (definition, stepType) = element(named: name, under: elementPath, in: structure) else {
                 return .failure(ResolveError(message: "\(elementPath) has no element \(name)"))
             }
-            steps.append(Step(name: name, isRepeating: definition.isRepeating, type: stepType))
+            if startsNewItem, !definition.isRepeating {
+                return .failure(ResolveError(message: "\(name)[+] starts a new item, but \(elementPath).\(name) does not repeat"))
+            }
+            steps.append(Step(name: name, isRepeating: definition.isRepeating, type: stepType, startsNewItem: startsNewItem))
             if let reference = definition.contentReference {
                 elementPath = String(reference.drop { $0 == "#" }.split(separator: "#").last ?? "")
                 if let dot = elementPath.firstIndex(of: "."), let owner = definitions.structure(forType: String(elementPath[..<dot])) {

@@ -148,7 +148,9 @@ extension V2ToFHIR {
             let owner = reference.owner.flatMap { names[$0] } ?? resource
             guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
             let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
-            created[owner].json.set(value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: reference.appends)
+            created[owner].json.set(
+                value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                appending: reference.appends)
         }
 
         /// The Bundle of every resource made, in the order made.
@@ -202,7 +204,9 @@ extension V2ToFHIR {
                 if !last.isRepeating, values.count > 1 { values = [values[0]] }
                 for (index, value) in values.enumerated() {
                     guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
-                    json.set(converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], appending: last.isRepeating)
+                    json.set(
+                        converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                        appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
                             rule: "\(map.file.file):\(rule.line)", input: describe(input, source: rule.source, repetition: index),

@@ -184,7 +184,8 @@ struct MappingParser {
 
     mutating func targetPath(_ text: String, line: Line, word: Int) -> [String]? {
         let names = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard names.allSatisfy(Self.isElementName) else {
+        // `identifier[+]`: a new item of a repeating element rather than the last one.
+        guard names.allSatisfy({ Self.isElementName($0.hasSuffix("[+]") ? String($0.dropLast(3)) : $0) }) else {
             fail(line, word, "\(text) is not a FHIR element path such as name.family")
             return nil
         }
