@@ -93,10 +93,13 @@ struct NarrativeScan {
             if let open = quote {
                 if byte == open {
                     quote = nil
-                    let attribute = String(decoding: bytes[attributeStart..<valueStart], as: UTF8.self)
-                        .trimmingCharacters(in: .whitespacesAndNewlines).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
-                    if name == "a", attribute.lowercased() == "href" {
-                        links.append(String(decoding: bytes[(valueStart + 1)..<index], as: UTF8.self))
+                    // Only the links are kept: the attribute's name is made (and trimmed) on an `a`.
+                    if name == "a" {
+                        let attribute = String(decoding: bytes[attributeStart..<valueStart], as: UTF8.self)
+                            .trimmingCharacters(in: .whitespacesAndNewlines).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+                        if attribute.lowercased() == "href" {
+                            links.append(String(decoding: bytes[(valueStart + 1)..<index], as: UTF8.self))
+                        }
                     }
                     attributeStart = index + 1
                 }
