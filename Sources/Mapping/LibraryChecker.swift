@@ -64,6 +64,12 @@ struct LibraryChecker {
             case .success(let steps): rules.append((rule, steps))
             case .failure(let error): errors.append(MappingError(file: file.file, line: rule.line, error.message))
             }
+            for condition in rule.conditions {
+                guard case .output(let path) = condition.source else { continue }
+                if case .failure(let error) = resolver.resolve(path, from: target) {
+                    errors.append(MappingError(file: file.file, line: rule.line, "the condition's \(error.message)"))
+                }
+            }
         }
         return MappingLibrary.FieldMap(file: file, sourceType: source, targetType: target, rules: rules)
     }

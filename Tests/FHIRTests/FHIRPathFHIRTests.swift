@@ -1,5 +1,6 @@
 @testable import FHIR
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("FHIRPath on FHIR resources")
@@ -152,5 +153,41 @@ struct FHIRPathFHIRTests {
         // ele-1: an element with neither a value nor children.
         let empty = Element(name: "period", type: "Period")
         #expect(try FHIRPath("hasValue() or (children().count() > id.count())").evaluateBoolean(empty) == false)
+    }
+
+    @Test("a constant subexpression inside a function argument is computed once per evaluation, with the same result")
+    func constantsKept() throws {
+        // Kept: the part of the criterion that depends on no item; not: what depends on $this,
+        // $index, the focus, and trace().
+        #expect(try FHIRPath("name.where(%resource.name.given.count() > 2)").memoSlots == 1)
+        #expect(try FHIRPath("name.select(%resource.name.count() + $index)").memoSlots == 1)
+        #expect(try FHIRPath("name.where(given.count() > 2)").memoSlots == 0)
+        // `%resource.name` is kept, the trace around it is not: it logs for every name.
+        let traced = try FHIRPath("name.where(%resource.name.trace('n').exists())")
+        #expect(traced.memoSlots == 1)
+        let logged = Mutex(0)
+        var environment = FHIRPathEnvironment()
+        environment.trace = { _, _ in logged.withLock { $0 += 1 } }
+        let names = try traced.evaluate(T.patient, environment: environment)
+        #expect(!names.isEmpty && logged.withLock { $0 } == names.count)
+        #expect(try FHIRPath("%resource.name.given.count() > 2").memoSlots == 0)
+        #expect(try FHIRPath("contained.where(('#' + id in %resource.descendants().ofType(Reference).reference).not())").memoSlots == 1)
+        let count = try T.texts("Patient.name.count()", on: T.patient)
+        #expect(try T.texts("Patient.name.select(%resource.name.count() + $index)", on: T.patient)
+            == (0..<Int(count[0])!).map { String(Int(count[0])! + $0) })
+        #expect(try T.texts("Patient.name.where(%resource.name.given.count() > 2).count()", on: T.patient) == count)
+    }
+
+    @Test("ofType follows the primitive lineage (canonical and url are uri, code is string); descendants are breadth first")
+    func primitiveLineage() throws {
+        let valueSet = try Self.read(#"""
+            {"resourceType":"ValueSet","url":"http://x/vs","name":"N","status":"draft",
+             "compose":{"include":[{"system":"http://s","valueSet":["http://x/other"]}]}}
+            """#)
+        #expect(try T.texts("descendants().ofType(uri)", on: valueSet) == ["http://x/vs", "http://s", "http://x/other"])
+        #expect(try T.texts("descendants().ofType(canonical)", on: valueSet) == ["http://x/other"])
+        #expect(try T.texts("descendants().ofType(string)", on: valueSet) == ["N", "draft"])
+        #expect(try T.texts("compose.descendants().ofType(BackboneElement).count()", on: valueSet) == ["1"])
+        #expect(try T.texts("descendants().where($this is uri).count()", on: valueSet) == ["3"])
     }
 }

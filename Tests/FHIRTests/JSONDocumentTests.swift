@@ -20,6 +20,21 @@ struct JSONDocumentTests {
         #expect(!document.string(members[0].key, equals: "ab"))
     }
 
+    @Test("escapes anywhere in a string: first, last, side by side, between long runs of text, after non-ASCII text")
+    func escapesAnywhere() throws {
+        let long = String(repeating: "Nguyễn Văn A ", count: 20)
+        let cases: [(json: String, text: String)] = [
+            (#""\n""#, "\n"), (#""\tx""#, "\tx"), (#""x\t""#, "x\t"), (#""\\\"\/""#, "\\\"/"),
+            (#""\#(long)\n\#(long)\u00e9""#, long + "\n" + long + "é"), (#""é\u0041b""#, "éAb"),
+        ]
+        for (json, text) in cases {
+            let document = try parse(json)
+            #expect(document.string(0) == text, "\(json)")
+        }
+        // Control characters are refused, after a run of plain text too.
+        #expect(throws: FormatError.self) { try parse("\"\(long)\u{01}\"") }
+    }
+
     @Test("a byte order mark is skipped; whitespace around the value is allowed")
     func bom() throws {
         let document = try JSONDocument(parsing: [0xEF, 0xBB, 0xBF] + Array(" \n {} \n".utf8))

@@ -119,6 +119,16 @@ struct PrimitiveFormatTests {
             #expect((found == nil) == expected, "\(type) '\(sample)'")
         }
     }
+
+    @Test("strings and markdown refuse control characters but tabs and line breaks; any other text is fine")
+    func controlCharacters() {
+        for type in ["string", "markdown"] {
+            #expect(PrimitiveFormat.problem(with: "a\u{01}b", type: type) != nil)
+            #expect(PrimitiveFormat.problem(with: "Nguyễn\u{1F}", type: type) != nil)
+            #expect(PrimitiveFormat.problem(with: "a\tb\r\nc", type: type) == nil)
+            #expect(PrimitiveFormat.problem(with: "Nguyễn Văn A \u{7F} 😀", type: type) == nil)
+        }
+    }
 }
 
 @Suite("Profiles")
@@ -408,6 +418,16 @@ struct ValueLimitTests {
         let long = String(repeating: "x", count: 1_048_577)
         let result = Validator.standard().validate(json: Array((#"{"resourceType":"Patient","name":[{"text":""# + long + #""}]}"#).utf8))
         #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
+    }
+
+    @Test("absolute URLs have a scheme of letters, digits, +, - and . starting with a letter, in ASCII or not")
+    func absoluteURLs() {
+        for url in ["http://x/y", "urn:uuid:1", "urn:oid:1.2", "a+b.c-d1:x", "é:x"] {
+            #expect(Validator.Walk.isAbsoluteURL(url), "\(url)")
+        }
+        for url in ["Patient/1", "1http://x", ":x", "ht tp://x", "x_y:z", "#p", "", "é_:x"] {
+            #expect(!Validator.Walk.isAbsoluteURL(url), "\(url)")
+        }
     }
 
     @Test("an element's path is written only when asked for, with the index of items that repeat")

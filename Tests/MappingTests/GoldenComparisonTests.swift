@@ -33,8 +33,10 @@ import Testing
         }
         switch resource["resourceType"] as? String {
         case "Patient":
-            let identifiers = (resource["identifier"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }.sorted()
-            let families = (resource["name"] as? [[String: Any]] ?? []).compactMap { $0["family"] as? String }.sorted()
+            // Sets: an identifier or name given twice says nothing more (the mappings drop exact
+            // duplicates; FHIR-Converter keeps a PID-2 equal to PID-3).
+            let identifiers = Set((resource["identifier"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }).sorted()
+            let families = Set((resource["name"] as? [[String: Any]] ?? []).compactMap { $0["family"] as? String }).sorted()
             return "ids=\(identifiers) family=\(families) birth=\(string(resource["birthDate"])) gender=\(string(resource["gender"]))"
         case "Encounter":
             return "class=\(string((resource["class"] as? [String: Any])?["code"])) start=\(day((resource["period"] as? [String: Any])?["start"]))"
@@ -108,5 +110,5 @@ import Testing
     }
 
     /// The measured match rate (bench/RESULTS.md); raise it as the mappings improve.
-    static let floor = 0.20
+    static let floor = 0.40
 }

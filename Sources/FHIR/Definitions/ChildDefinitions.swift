@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The definitions of the children of one element, as the readers, the writer and the
 /// validator need them: an element defined by reference to another
 /// (`Questionnaire.item.item` → `#Questionnaire.item`) resolved, and each name an element can
@@ -21,6 +23,28 @@ final class ChildDefinitions: Sendable {
     /// The definition of the element itself (at `path` in the structure asked for, before a
     /// reference is resolved).
     let own: ElementDefinition?
+
+    /// The types of the target profiles of child `number` (a Reference): the types of the
+    /// StructureDefinitions these definitions have for them. Found once, then kept.
+    func targetTypes(ofChild number: Int, definitions: Definitions) -> [String] {
+        if let known = targetTypesByChild.withLock({ $0[number] }) { return known }
+        let targets = elements[number].types.first { $0.code == "Reference" }?.targetProfiles ?? []
+        let types = targets.compactMap { definitions.structure(url: $0)?.type }
+        targetTypesByChild.withLock { $0[number] = types }
+        return types
+    }
+
+    /// ``targetTypes(ofChild:definitions:)`` found so far.
+    private let targetTypesByChild = Mutex<[Int: [String]]>([:])
+
+    /// A child and a type it holds.
+    private struct ContentKey: Hashable {
+        var number: Int
+        var type: String
+    }
+
+    /// ``content(ofChild:type:definitions:)`` found so far.
+    private let contents = Mutex<[ContentKey: ChildDefinitions?]>([:])
 
     /// The children of the element at `path` in `structure`.
     init(of path: String, in structure: StructureDefinition, definitions: Definitions) {
@@ -70,9 +94,22 @@ final class ChildDefinitions: Sendable {
         byElementName[name]
     }
 
-    /// Children read in document order, put in definition order (`order` is the index in
-    /// ``elements``); items of one element keep their document order.
-    static func inDefinitionOrder(_ read: [(order: Int, element: Element)]) -> [Element] {
-        read.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element.element)
+    /// Children read in document order, put in definition order (`orders` has the index in
+    /// ``elements`` of each); items of one element keep their document order.
+    static func inDefinitionOrder(_ read: [Element], orders: [Int]) -> [Element] {
+        if zip(orders, orders.dropFirst()).allSatisfy({ $0 <= $1 }) { return read }
+        return read.indices.sorted { (orders[$0], $0) < (orders[$1], $1) }.map { read[$0] }
+    }
+
+    /// The definitions of the children of child `number` when it holds a `type`: under
+    /// `Element` for a primitive, under the child's own path for an inline group, under its type
+    /// otherwise; `nil` for a type not defined here. Found once, then kept.
+    func content(ofChild number: Int, type: String, definitions: Definitions) -> ChildDefinitions? {
+        let key = ContentKey(number: number, type: type)
+        if let known = contents.withLock({ $0[key] }) { return known }
+        let content = definitions.content(ofType: type, definition: elements[number], in: structure)
+            .map { definitions.children(of: $0.path, in: $0.structure) }
+        contents.withLock { $0[key] = content }
+        return content
     }
 }

@@ -210,7 +210,7 @@ public final class Definitions: Sendable {
 
     /// A canonical URL without its `|version`.
     static func unversioned(_ url: String) -> String {
-        guard let bar = url.firstIndex(of: "|") else { return url }
+        guard let bar = url.utf8.firstIndex(of: UInt8(ascii: "|")) else { return url }
         return String(url[..<bar])
     }
 
@@ -223,12 +223,17 @@ public final class Definitions: Sendable {
 
     /// Whether `name` is a resource type (concrete or abstract).
     public func isResourceType(_ name: String) -> Bool {
-        sources.resourceTypes.contains(name)
+        // Asked for every element: a primitive type (lower case) is answered without hashing.
+        guard let first = name.utf8.first, first < UInt8(ascii: "a") || first > UInt8(ascii: "z") else { return false }
+        return sources.resourceTypes.contains(name)
     }
 
     /// Whether `name` is a primitive type.
     public func isPrimitiveType(_ name: String) -> Bool {
-        ElementDefinition.primitiveTypes.contains(name)
+        // Asked for every element: a complex type or resource (upper case) is answered without
+        // hashing.
+        guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
+        return ElementDefinition.primitiveTypes.contains(name)
     }
 
     /// The type names of `type` and its ancestors: `Patient`, `DomainResource`, `Resource`.

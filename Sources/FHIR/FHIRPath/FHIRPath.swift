@@ -18,6 +18,8 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     /// The expression's text.
     public let expression: String
     let root: FHIRPathNode
+    /// How many values one evaluation keeps (``FHIRPathNode/memoSlot``).
+    let memoSlots: Int
 
     /// Compiles an expression.
     ///
@@ -26,7 +28,9 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     ///   compile.
     public init(_ expression: String) throws(FHIRPathError) {
         self.expression = expression
-        self.root = try FHIRPathParser.parse(expression)
+        var slots = 0
+        self.root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots)
+        self.memoSlots = slots
     }
 
     /// The expression's text.
@@ -42,7 +46,7 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
 
     /// Evaluates the expression on a collection.
     public func evaluate(_ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment()) throws(FHIRPathError) -> [FHIRPathValue] {
-        let evaluator = FHIRPathEvaluator(environment: environment, input: input)
+        let evaluator = FHIRPathEvaluator(environment: environment, input: input, memoSlots: memoSlots)
         return try evaluator.evaluate(root, input, FHIRPathEvaluator.Scope(this: input))
     }
 

@@ -169,14 +169,16 @@ extension FHIRPathEvaluator {
             }
             return result
         case .descendants:
+            // Breadth first: the result is its own queue.
             var result: [Value] = []
-            var queue: [Element] = []
-            for case .element(let element) in input { queue += element.children }
+            for case .element(let element) in input {
+                for child in element.children { result.append(.element(child)) }
+            }
             var index = 0
-            while index < queue.count {
-                let element = queue[index]
-                result.append(.element(element))
-                queue += element.children
+            while index < result.count {
+                if case .element(let element) = result[index] {
+                    for child in element.children { result.append(.element(child)) }
+                }
                 index += 1
             }
             return result

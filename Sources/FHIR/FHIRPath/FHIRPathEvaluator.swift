@@ -1,8 +1,9 @@
 import Foundation
 
 /// Evaluates compiled FHIRPath nodes on collections, for one evaluation (one input and
-/// environment).
-struct FHIRPathEvaluator {
+/// environment). A class: the evaluation's functions capture it, and a copy is then one
+/// reference count instead of one per field of the environment.
+final class FHIRPathEvaluator {
     typealias Value = FHIRPathValue
     typealias Node = FHIRPathNode
 
@@ -18,8 +19,17 @@ struct FHIRPathEvaluator {
     let resource: Value?
     let rootResource: Value?
     let context: [Value]
+    /// The values of constant subexpressions computed so far (``FHIRPathNode/memoSlot``).
+    let memo: Memo?
 
-    init(environment: FHIRPathEnvironment, input: [Value]) {
+    /// Values kept for one evaluation, by slot.
+    final class Memo {
+        var values: [[Value]?]
+        init(slots: Int) { values = Array(repeating: nil, count: slots) }
+    }
+
+    init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0) {
+        self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
         self.environment = environment
         self.definitions = environment.definitions
         let resource = environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil)
@@ -30,6 +40,15 @@ struct FHIRPathEvaluator {
 
     /// The value of `node` evaluated with `focus` as its input.
     func evaluate(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
+        guard let slot = node.memoSlot, let memo else { return try compute(node, focus, scope) }
+        if let known = memo.values[slot] { return known }
+        let values = try compute(node, focus, scope)
+        memo.values[slot] = values
+        return values
+    }
+
+    /// The value of `node`, computed.
+    private func compute(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
         switch node.kind {
         case .empty:
             return []
@@ -185,6 +204,15 @@ struct FHIRPathEvaluator {
 
     // MARK: Types
 
+    /// Whether a type name starts with a lower-case letter (`canonical`, not `Reference`).
+    static func startsLowercase(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
+    }
+
+    /// The names ``systemTypeName(_:)`` gives.
+    static let systemTypeNames: Set<String> = ["Boolean", "String", "Integer", "Decimal", "Date", "DateTime", "Time", "Quantity"]
+
     /// The system type name of a system value.
     static func systemTypeName(_ value: Value) -> String? {
         switch value {
@@ -208,8 +236,16 @@ struct FHIRPathEvaluator {
         case .element(let element):
             guard type.namespace == nil || type.namespace == "FHIR" else { return false }
             if element.type == type.name { return true }
-            if definitions.lineage(of: element.type).contains(type.name) { return true }
-            if type.namespace == nil, let system = Value.system(of: element), Self.systemTypeName(system) == type.name {
+            // Types named in lower case are primitives, which only primitives derive from (`code`
+            // from `string`), and no system type is: `ofType(canonical)` over every descendant
+            // looks nothing up for the complex ones.
+            let isLowercase = Self.startsLowercase(type.name)
+            if !isLowercase || Self.startsLowercase(element.type), definitions.lineage(of: element.type).contains(type.name) {
+                return true
+            }
+            if type.namespace == nil, !isLowercase, Self.systemTypeNames.contains(type.name), let system = Value.system(of: element),
+                Self.systemTypeName(system) == type.name
+            {
                 return true
             }
             return false

@@ -63,4 +63,74 @@ struct FHIRPathNode: Sendable {
 
     var kind: Kind
     var offset: Int
+    /// For a subexpression inside a function argument whose value is the same wherever it is
+    /// evaluated in one evaluation (it depends on no focus, `$this`, `$index` or `$total`, as
+    /// `%resource.descendants()` in `contained.where('#' + id in %resource.descendants()…)`):
+    /// where the evaluation keeps its value, so it is computed once, not once per item.
+    var memoSlot: Int? = nil
+}
+
+extension FHIRPathNode {
+    /// This expression with ``memoSlot`` set on the largest constant subexpressions inside
+    /// function arguments; `slots` counts the slots given.
+    func numberingConstants(inArgument: Bool = false, slots: inout Int) -> FHIRPathNode {
+        if inArgument, isConstant, isWorthKeeping {
+            var node = self
+            node.memoSlot = slots
+            slots += 1
+            return node
+        }
+        func number(_ node: FHIRPathNode) -> FHIRPathNode { node.numberingConstants(inArgument: inArgument, slots: &slots) }
+        var node = self
+        switch kind {
+        case .empty, .literal, .this, .index, .total, .variable:
+            break
+        case .member(let target, let name):
+            node.kind = .member(target.map(number), name)
+        case .call(let target, var call):
+            let target = target.map(number)
+            call.arguments = call.arguments.map { $0.numberingConstants(inArgument: true, slots: &slots) }
+            node.kind = .call(target, call)
+        case .indexer(let target, let index):
+            node.kind = .indexer(number(target), number(index))
+        case .negate(let operand):
+            node.kind = .negate(number(operand))
+        case .binary(let op, let left, let right):
+            node.kind = .binary(op, number(left), number(right))
+        case .type(let isOperator, let operand, let type):
+            node.kind = .type(isOperator: isOperator, number(operand), type)
+        }
+        return node
+    }
+
+    /// Whether the value depends on nothing but the evaluation's variables.
+    private var isConstant: Bool {
+        switch kind {
+        case .empty, .literal, .variable:
+            return true
+        case .this, .index, .total, .member(nil, _), .call(nil, _):
+            return false
+        case .member(let target?, _):
+            return target.isConstant
+        case .call(let target?, let call):
+            // `trace` logs each time it is evaluated; the argument of `ofType`, `is` and `as` is a
+            // type name, not a value.
+            guard call.function != .trace, target.isConstant else { return false }
+            return call.type != nil || call.arguments.allSatisfy(\.isConstant)
+        case .indexer(let target, let index):
+            return target.isConstant && index.isConstant
+        case .negate(let operand), .type(_, let operand, _):
+            return operand.isConstant
+        case .binary(_, let left, let right):
+            return left.isConstant && right.isConstant
+        }
+    }
+
+    /// Whether computing the value costs more than keeping it: not for literals and variables.
+    private var isWorthKeeping: Bool {
+        switch kind {
+        case .empty, .literal, .variable: false
+        default: true
+        }
+    }
 }

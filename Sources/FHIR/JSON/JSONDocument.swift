@@ -41,9 +41,7 @@ struct JSONDocument: Sendable {
     ///   and the position.
     init(parsing bytes: [UInt8]) throws(FormatError) {
         self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
-        self.lineStarts = starts
+        self.lineStarts = Self.lineStarts(of: bytes)
         var parser = Parser(bytes: bytes)
         parser.values.reserveCapacity(bytes.count / 12)
         do {
@@ -52,6 +50,20 @@ struct JSONDocument: Sendable {
             throw FormatError(error.code, at: position(ofOffset: error.offset), error.message)
         }
         values = parser.values
+    }
+
+    /// Where each line starts: 0, and after each line feed (found with `memchr`).
+    private static func lineStarts(of bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, 0x0A, buffer.count - offset) {
+                offset = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                starts.append(offset)
+            }
+        }
+        return starts
     }
 
     // MARK: Reading
@@ -135,12 +147,11 @@ struct JSONDocument: Sendable {
         output.reserveCapacity(bytes.count)
         var index = bytes.startIndex
         while index < bytes.endIndex {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
-                continue
-            }
+            // The text up to the next backslash, in one copy.
+            let backslash = bytes[index...].firstIndex(of: UInt8(ascii: "\\")) ?? bytes.endIndex
+            output.append(contentsOf: bytes[index..<backslash])
+            index = backslash
+            guard index < bytes.endIndex else { break }
             let escape = bytes[index + 1]
             index += 2
             switch escape {
@@ -326,6 +337,10 @@ extension JSONDocument {
             var hasEscapes = false
             var isASCII = true
             while true {
+                // Plain characters, the most of a string, on the raw bytes.
+                let (end, plainASCII) = Self.plainRun(in: bytes, from: offset)
+                offset = end
+                isASCII = isASCII && plainASCII
                 guard offset < bytes.count else { throw Failure(code: .invalidJSON, offset: open, message: "a string is not closed") }
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") { break }
@@ -357,6 +372,22 @@ extension JSONDocument {
             }
             values.append(Value(kind: .string, hasEscapes: hasEscapes, start: Int32(start), end: Int32(offset), next: Int32(values.count + 1)))
             offset += 1
+        }
+
+        /// Where the run of bytes from `start` that need no attention in a string (no quote,
+        /// backslash or control character) ends, and whether it is all ASCII.
+        static func plainRun(in bytes: [UInt8], from start: Int) -> (end: Int, isASCII: Bool) {
+            bytes.withUnsafeBufferPointer { buffer in
+                var offset = start
+                var high: UInt8 = 0
+                while offset < buffer.count {
+                    let byte = buffer[offset]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    high |= byte
+                    offset += 1
+                }
+                return (offset, high < 0x80)
+            }
         }
 
         mutating func parseNumber() throws(Failure) {

@@ -13,38 +13,36 @@ struct JSONResourceReader {
     }
 
     /// Reads the resource at `index`, named `name` in its parent (the resource type at the root).
-    mutating func readResource(at index: Int, name: String?, path: String?) -> Element? {
+    mutating func readResource(at index: Int, name: String?, path: ElementPath?) -> Element? {
         guard document.kind(index) == .object else {
-            fail(.wrongType, path ?? "", index, "a resource must be a JSON object")
+            fail(.wrongType, path, index, "a resource must be a JSON object")
             return nil
         }
         guard let typeIndex = document.members(index).first(where: { document.string($0.key, equals: "resourceType") })?.value,
             document.kind(typeIndex) == .string
         else {
-            fail(.unknownResourceType, path ?? "", index, "the resource has no resourceType")
+            fail(.unknownResourceType, path, index, "the resource has no resourceType")
             return nil
         }
         let type = document.string(typeIndex)
         guard let structure = definitions.structure(forType: type), structure.kind == .resource else {
-            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is not a FHIR R4 resource type")
+            fail(.unknownResourceType, path, typeIndex, "'\(type)' is not a FHIR R4 resource type")
             return nil
         }
         if structure.isAbstract {
-            fail(.unknownResourceType, path ?? "", typeIndex, "'\(type)' is an abstract resource type")
+            fail(.unknownResourceType, path, typeIndex, "'\(type)' is an abstract resource type")
         }
         var element = Element(name: name ?? type, type: type, position: document.position(index))
-        element.children = readChildren(of: index, structure: structure, definitionPath: type, path: path ?? type, isResource: true)
+        element.children = readChildren(of: index, children: definitions.children(of: type, in: structure), path: path ?? ElementPath(type), isResource: true)
         return element
     }
 
-    /// The children of the object at `index`, whose definition is `definitionPath` in
-    /// `structure`; sorted in definition order.
-    private mutating func readChildren(of index: Int, structure: StructureDefinition, definitionPath: String, path: String, isResource: Bool) -> [Element] {
-        let children = definitions.children(of: definitionPath, in: structure)
-        let structure = children.structure
+    /// The children of the object at `index`, defined by `children`; sorted in definition order.
+    private mutating func readChildren(of index: Int, children: ChildDefinitions, path: ElementPath, isResource: Bool) -> [Element] {
         let childDefinitions = children.elements
         let lookup = children.byName
-        var read: [(order: Int, element: Element)] = []
+        // The elements read, each with its definition's index (its place in definition order).
+        var read = ReadChildren()
         var seenChoice: [Int: String] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
         for (key, value) in document.members(index) {
@@ -69,10 +67,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = name
             }
-            let childPath = path + "." + definition.name
-            for element in readValues(value, named: name, definition: definition, type: type, structure: structure, path: childPath) {
-                read.append((number, element))
-            }
+            readValues(value, named: name, children: children, number: number, type: type, parent: path, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -82,7 +77,7 @@ struct JSONResourceReader {
                 continue
             }
             let definition = childDefinitions[number]
-            let childPath = path + "." + definition.name
+            let childPath = path.child(definition.name)
             let objects: [Int?]
             if definition.isRepeating {
                 guard document.kind(value) == .array else {
@@ -97,74 +92,83 @@ struct JSONResourceReader {
                 }
                 objects = [value]
             }
-            let existing = read.indices.filter { read[$0].order == number }
+            let existing = read.orders.indices.filter { read.orders[$0] == number }
             if definition.isRepeating, !existing.isEmpty, existing.count != objects.count {
                 fail(.wrongCardinality, childPath, value, "'_\(name)' must have as many items as '\(name)'")
             }
             for (offset, object) in objects.enumerated() {
                 guard let object else { continue }
-                let itemPath = definition.isRepeating ? "\(childPath)[\(offset)]" : childPath
+                let itemPath = definition.isRepeating ? path.child(definition.name, index: offset) : childPath
                 guard document.kind(object) == .object else {
                     fail(.wrongType, itemPath, object, "items of '_\(name)' must be objects or null")
                     continue
                 }
                 let extras = readPrimitiveExtras(object, path: itemPath)
                 if offset < existing.count {
-                    read[existing[offset]].element.children += extras
+                    read.elements[existing[offset]].children += extras
                 } else {
-                    read.append((number, Element(name: definition.name, type: type, children: extras, position: document.position(object))))
+                    read.append(Element(name: definition.name, type: type, children: extras, position: document.position(object)), order: number)
                 }
             }
         }
         // Nulls of primitive arrays that got no extensions.
-        read.removeAll { item in
-            guard item.element.value == nil, item.element.children.isEmpty, definitions.isPrimitiveType(item.element.type) else { return false }
-            errors.append(FormatError(.emptyValue, path: path + "." + item.element.name, at: item.element.position, "null in an array needs an id or extensions in the '_' array"))
+        read.removeAll { element in
+            guard element.value == nil, element.children.isEmpty, definitions.isPrimitiveType(element.type) else { return false }
+            errors.append(FormatError(.emptyValue, path: path.child(element.name).description, at: element.position, "null in an array needs an id or extensions in the '_' array"))
             return true
         }
         // Definition order; within one element, document order.
-        return ChildDefinitions.inDefinitionOrder(read)
+        return ChildDefinitions.inDefinitionOrder(read.elements, orders: read.orders)
     }
 
-    /// The elements of one JSON property: one value, or the items of an array.
+    /// The elements of one JSON property (of the object at `parent`): one value, or the items of
+    /// an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, named name: String, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String
-    ) -> [Element] {
-        var items: [(Int, String)]
-        if document.kind(index) == .array {
-            if !definition.isRepeating {
-                fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
-            }
-            let all = document.items(index)
-            if all.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
-            items = all.enumerated().map { ($1, definition.isRepeating ? "\(path)[\($0)]" : path) }
-        } else {
+        _ index: Int, named name: String, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
+    ) {
+        let definition = children.elements[number]
+        let path = parent.child(definition.name)
+        guard document.kind(index) == .array else {
             if definition.isRepeating {
                 fail(.wrongCardinality, path, index, "'\(name)' must be an array, as it repeats")
             }
-            items = [(index, path)]
-        }
-        var elements: [Element] = []
-        for (item, itemPath) in items {
-            if document.kind(item) == .null {
-                // Only a primitive with `_name` extensions may be null in an array: keep its
-                // place for the extensions (dropped, with an error, if none come).
-                if definitions.isPrimitiveType(type) && definition.isRepeating {
-                    elements.append(Element(name: definition.name, type: type, position: document.position(item)))
-                } else {
-                    fail(.emptyValue, itemPath, item, "null is not a value")
-                }
-                continue
+            if let element = readItem(index, children: children, number: number, type: type, path: path) {
+                read.append(element, order: number)
             }
-            if let element = readValue(item, definition: definition, type: type, structure: structure, path: itemPath) {
-                elements.append(element)
+            return
+        }
+        if !definition.isRepeating {
+            fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
+        }
+        let items = document.items(index)
+        if items.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
+        for (offset, item) in items.enumerated() {
+            let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
+            if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
+                read.append(element, order: number)
             }
         }
-        return elements
     }
 
-    /// One value of type `type`.
-    private mutating func readValue(_ index: Int, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String) -> Element? {
+    /// One value or array item: a null only keeps the place of a primitive whose `_name`
+    /// extensions may come.
+    private mutating func readItem(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+        guard document.kind(index) == .null else {
+            return readValue(index, children: children, number: number, type: type, path: path)
+        }
+        let definition = children.elements[number]
+        // Only a primitive with `_name` extensions may be null in an array: keep its place for
+        // the extensions (dropped, with an error, if none come).
+        if definitions.isPrimitiveType(type) && definition.isRepeating {
+            return Element(name: definition.name, type: type, position: document.position(index))
+        }
+        fail(.emptyValue, path, index, "null is not a value")
+        return nil
+    }
+
+    /// One value of type `type`, for child `number` of `children`.
+    private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+        let definition = children.elements[number]
         let position = document.position(index)
         if definitions.isPrimitiveType(type) {
             guard let value = primitive(index, type: type, path: path) else { return nil }
@@ -182,22 +186,22 @@ struct JSONResourceReader {
         }
         // An element defined by reference to another (no type of its own) is a group.
         var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
-        guard let content = definitions.content(ofType: type, definition: definition, in: structure) else {
+        guard let content = children.content(ofChild: number, type: type, definitions: definitions) else {
             fail(.unknownElement, path, index, "the type '\(type)' is not defined")
             return element
         }
-        element.children = readChildren(of: index, structure: content.structure, definitionPath: content.path, path: path, isResource: false)
+        element.children = readChildren(of: index, children: content, path: path, isResource: false)
         return element
     }
 
     /// The id and extensions of a primitive, from its `_name` object.
-    private mutating func readPrimitiveExtras(_ index: Int, path: String) -> [Element] {
+    private mutating func readPrimitiveExtras(_ index: Int, path: ElementPath) -> [Element] {
         guard let element = definitions.structure(forType: "Element") else { return [] }
-        return readChildren(of: index, structure: element, definitionPath: "Element", path: path, isResource: false)
+        return readChildren(of: index, children: definitions.children(of: "Element", in: element), path: path, isResource: false)
     }
 
     /// A primitive value, checked for its JSON kind.
-    private mutating func primitive(_ index: Int, type: String, path: String) -> Primitive? {
+    private mutating func primitive(_ index: Int, type: String, path: ElementPath) -> Primitive? {
         let kind = document.kind(index)
         switch type {
         case "boolean":
@@ -223,7 +227,31 @@ struct JSONResourceReader {
         }
     }
 
-    private mutating func fail(_ code: FormatError.Code, _ path: String, _ index: Int, _ message: String) {
-        errors.append(FormatError(code, path: path.isEmpty ? nil : path, at: document.position(index), message))
+    /// Children read, in document order, with the index of each one's definition: two arrays,
+    /// so that the elements need no copy when they already are in definition order.
+    private struct ReadChildren {
+        var elements: [Element] = []
+        var orders: [Int] = []
+
+        mutating func append(_ element: Element, order: Int) {
+            elements.append(element)
+            orders.append(order)
+        }
+
+        mutating func removeAll(where shouldRemove: (Element) -> Bool) {
+            var index = 0
+            while index < elements.count {
+                if shouldRemove(elements[index]) {
+                    elements.remove(at: index)
+                    orders.remove(at: index)
+                } else {
+                    index += 1
+                }
+            }
+        }
+    }
+
+    private mutating func fail(_ code: FormatError.Code, _ path: ElementPath?, _ index: Int, _ message: String) {
+        errors.append(FormatError(code, path: path?.description, at: document.position(index), message))
     }
 }

@@ -67,7 +67,8 @@ enum PrimitiveFormat {
         case "date", "dateTime", "instant":
             if !hasRealDay(text) { return "not a calendar date" }
         case "string", "markdown":
-            if text.unicodeScalars.contains(where: { $0.value < 32 && $0 != "\t" && $0 != "\r" && $0 != "\n" }) {
+            // Bytes under 32 in UTF-8 are those characters themselves.
+            if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
                 return "a \(type) must not hold control characters"
             }
             if type == "string", text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
@@ -128,22 +129,35 @@ enum PrimitiveFormat {
     /// Groups of four characters of the base64 alphabet (`+`, `/`, `=` included), whitespace
     /// allowed around them.
     private static func isBase64(_ utf8: String.UTF8View) -> Bool {
+        // Attachments can be large: scan the contiguous bytes when the string has them.
+        utf8.withContiguousStorageIfAvailable { isBase64(bytes: $0) } ?? isBase64(bytes: utf8)
+    }
+
+    private static func isBase64(bytes: some Sequence<UInt8>) -> Bool {
         var count = 0
-        var inGroup = 0
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+        for byte in bytes {
+            switch base64Classes[Int(byte)] {
+            case 1:
                 count += 1
-                inGroup = (inGroup + 1) % 4
-            case 0x20, 0x09, 0x0A, 0x0D:
+            case 2:
                 // Whitespace only between groups of four.
-                if inGroup != 0 { return false }
+                if count & 3 != 0 { return false }
             default:
                 return false
             }
         }
-        return count > 0 && count % 4 == 0
+        return count > 0 && count & 3 == 0
+    }
+
+    /// For each byte: 1 in the base64 alphabet (`+`, `/`, `=` included), 2 whitespace, 0 neither.
+    private static let base64Classes: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            1
+        case 0x20, 0x09, 0x0A, 0x0D: 2
+        default: 0
+        }
     }
 
     /// `[^\s]+( [^\s]+)*`: no leading, trailing or double spaces, no other whitespace.

@@ -46,19 +46,20 @@ extension Validator.Walk {
 
     /// `http://…`, `https://…`, `urn:uuid:…`, `urn:oid:…` and other URIs with a scheme.
     static func isAbsoluteURL(_ text: String) -> Bool {
-        // A scheme: a letter, then letters, digits, '+', '-' or '.', up to the first ':' (on bytes:
-        // this runs for every reference, system and URL).
-        var first = true
-        for byte in text.utf8 {
-            let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-            if byte == UInt8(ascii: ":") { return !first }
-            if first {
-                guard isLetter else { return false }
-                first = false
-            } else if !(isLetter || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")) {
-                return false
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, nearly always (every Coding's system): the same test on the bytes, without
+            // looking up Unicode properties.
+            func isLetter(_ byte: UInt8) -> Bool {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            }
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), let first = utf8.first, isLetter(first) else { return false }
+            return utf8[..<colon].allSatisfy {
+                isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
             }
         }
-        return false
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
+        let scheme = text[..<colon]
+        return scheme.first?.isLetter == true && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
     }
 }

@@ -7,7 +7,8 @@ extension Validator.Walk {
         if checkSystem(of: coding, path: path) == false { return }
         guard let code = coding.child(named: "code")?.value?.text else { return }
         guard let codeSystem = definitions.resource(url: system) else {
-            if Self.contains(system, "/ValueSet/"), definitions.valueSet(url: system) != nil {
+            // The lookup first: it is cheaper than the substring search, and rarely succeeds.
+            if definitions.valueSet(url: system) != nil, Self.contains(system, "/ValueSet/") {
                 report(.error, .codeInvalid, path + ".system", "the Coding's system \(system) is a value set, not a code system", coding)
             }
             return

@@ -8,8 +8,12 @@ extension Validator {
     public static func standard(definitions: Definitions = .r4) -> Validator {
         let cache = ExpressionCache()
         return Validator(definitions: definitions) { expression, element, resource, rootResource in
-            if let native = NativeInvariants.checks[expression] { return native(element) }
-            guard let compiled = cache.compiled(expression) else { return nil }
+            let compiled: FHIRPath
+            switch cache.invariant(expression) {
+            case .native(let check): return check(element)
+            case .fhirPath(let path): compiled = path
+            case .invalid: return nil
+            }
             let environment = FHIRPathEnvironment(resource: resource, rootResource: rootResource, context: element, definitions: definitions)
             do {
                 return try compiled.evaluateBoolean(element, environment: environment) ?? true
@@ -20,15 +24,34 @@ extension Validator {
     }
 }
 
-/// Compiled FHIRPath expressions by text, shared by the validations of one validator.
+/// Compiled invariants by expression, shared by the validations of one validator: one lookup
+/// per invariant checked finds the Swift check or the compiled FHIRPath.
 final class ExpressionCache: Sendable {
-    private let compiledExpressions = Mutex<[String: FHIRPath?]>([:])
+    /// How an invariant is checked.
+    enum Invariant: Sendable {
+        /// By Swift code (``NativeInvariants``).
+        case native(NativeInvariants.Check)
+        /// By its compiled FHIRPath expression.
+        case fhirPath(FHIRPath)
+        /// Not at all: the expression does not compile.
+        case invalid
+    }
 
-    /// The compiled expression, or `nil` when it does not compile.
-    func compiled(_ expression: String) -> FHIRPath? {
-        if let known = compiledExpressions.withLock({ $0[expression] }) { return known }
-        let compiled = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression)
-        compiledExpressions.withLock { $0[expression] = compiled }
-        return compiled
+    private let invariants = Mutex<[String: Invariant]>([:])
+
+    /// How the invariant with this expression is checked (an expression with an erratum by its
+    /// corrected text).
+    func invariant(_ expression: String) -> Invariant {
+        if let known = invariants.withLock({ $0[expression] }) { return known }
+        let invariant: Invariant
+        if let native = NativeInvariants.checks[expression] {
+            invariant = .native(native)
+        } else if let compiled = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
+            invariant = .fhirPath(compiled)
+        } else {
+            invariant = .invalid
+        }
+        invariants.withLock { $0[expression] = invariant }
+        return invariant
     }
 }

@@ -122,7 +122,12 @@ extension Validator {
         /// Checks the children of `element` against the definitions under `definitionPath`, then
         /// each child, then the element's own invariants.
         mutating func validateContent(_ element: Element, structure: StructureDefinition, definitionPath: String, path: ElementPath, resource: Element) {
-            let children = definitions.children(of: definitionPath, in: structure)
+            validateContent(element, children: definitions.children(of: definitionPath, in: structure), path: path, resource: resource)
+        }
+
+        /// Checks the children of `element` against `children`, then each child, then the
+        /// element's own invariants.
+        mutating func validateContent(_ element: Element, children: ChildDefinitions, path: ElementPath, resource: Element) {
             let structure = children.structure
             let childDefinitions = children.elements
             // Items of each name, counted at the index of the first child definition of that name.
@@ -136,7 +141,7 @@ extension Validator {
                 let index = counts[number]
                 counts[number] = index + 1
                 let childPath = path.child(child.name, index: definition.isRepeating ? index : nil)
-                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource)
+                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
             }
             for (number, definition) in childDefinitions.enumerated() {
                 let count = counts[children.countIndexes[number]]
@@ -263,7 +268,12 @@ extension Validator {
             return current
         }
 
-        mutating func validateElement(_ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element) {
+        /// Checks one element against its definition; `parent` (the definitions it is one of, and
+        /// its index there) keeps what the children of each type are defined by.
+        mutating func validateElement(
+            _ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element,
+            parent: (children: ChildDefinitions, number: Int)
+        ) {
             let types = definition.types
             if !types.isEmpty, !types.contains(where: { $0.code == element.type }),
                 !types.contains(where: { $0.code == "Resource" || $0.code == "DomainResource" }) || !definitions.isResourceType(element.type)
@@ -302,7 +312,10 @@ extension Validator {
             // Children: inline groups under this element's path, other types under their own
             // definition (the extensions and id of a primitive under Element).
             if element.type == "Reference" {
-                checkReferenceTarget(element, definition: definition, path: path)
+                let definitions = definitions
+                checkReferenceTarget(element, definition: definition, path: path) {
+                    parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
+                }
                 checkReferenceFormat(element, path: path.description)
             }
             if element.type == "Identifier" {
@@ -322,21 +335,30 @@ extension Validator {
             {
                 checkTypeProfiles(profiles, on: element, path: path, resource: resource)
             }
+            // The children of an inline group, of a primitive (under Element) and of a type are
+            // defined where the parent's definitions keep them (content(ofChild:type:definitions:)).
+            func content() -> ChildDefinitions? {
+                parent.children.content(ofChild: parent.number, type: element.type, definitions: definitions)
+            }
             if definition.hasInlineContent(type: element.type) {
-                validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
+                if !isPrimitive, let content = content() {
+                    validateContent(element, children: content, path: path, resource: resource)
+                } else {
+                    validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
+                }
             } else if isPrimitive {
-                if !element.children.isEmpty, let base = definitions.structure(forType: "Element") {
-                    validateContent(element, structure: base, definitionPath: "Element", path: path, resource: resource)
+                if !element.children.isEmpty, let content = content() {
+                    validateContent(element, children: content, path: path, resource: resource)
                 }
                 checkInvariants(definition.constraints, on: element, path: path, resource: resource)
             } else if structure.derivation == "constraint", !structure.children(of: definition.path).isEmpty {
                 // A profile that constrains inside this element: its expanded children hold the
                 // type's rules and the profile's.
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
-            } else if let type = definitions.structure(forType: element.type) {
-                validateContent(element, structure: type, definitionPath: type.type, path: path, resource: resource)
+            } else if let content = content() {
+                validateContent(element, children: content, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).
-                let typeConstraints = type.root?.constraints ?? []
+                let typeConstraints = content.own?.constraints ?? []
                 let own = definition.constraints.filter { constraint in !typeConstraints.contains { $0.key == constraint.key } }
                 checkInvariants(own, on: element, path: path, resource: resource)
             }
@@ -344,17 +366,19 @@ extension Validator {
 
         /// A reference written `Type/id` (relative, or at the end of an absolute URL) must name a
         /// type the element allows (its `targetProfile`s).
-        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath) {
+        /// `targetTypes` gives the types of the definition's target profiles (looked up once per
+        /// definition by the caller).
+        mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath, targetTypes: () -> [String]) {
             guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
-            let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/").map(String.init)
+            let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
             // …/Type/id or …/Type/id/_history/version
             let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
             guard typeIndex >= 0, parts.count >= 2 else { return }
-            let type = parts[typeIndex]
+            let type = String(parts[typeIndex])
             guard definitions.isResourceType(type) else { return }
-            let allowed = targets.compactMap { definitions.structure(url: $0)?.type }
+            let allowed = targetTypes()
             guard !allowed.isEmpty, !allowed.contains("Resource") else { return }
             if !definitions.lineage(of: type).contains(where: allowed.contains) {
                 report(.error, .structure, path, "the type '\(type)' of the reference is not a valid target here (must be one of \(allowed.joined(separator: ", ")))", element)

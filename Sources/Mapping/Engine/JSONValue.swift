@@ -30,8 +30,8 @@ indirect enum JSONValue: Sendable, Hashable {
 
     /// Sets `value` at `path` in this object. `repeating[i]` says whether step `i` is an array:
     /// an array in the middle of the path reuses its last item (creating one when empty) unless
-    /// `newItem[i]` asks for a new one; at the end, `appending` adds an item, otherwise the last
-    /// item (or the value) is replaced.
+    /// `newItem[i]` asks for a new one; at the end, `appending` adds an item (unless an equal one
+    /// is there), otherwise the last item (or the value) is replaced.
     mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, newItem: ArraySlice<Bool>, appending: Bool) {
         guard case .object(var members) = self, let key = path.first, let isArray = repeating.first else { return }
         let index = members.firstIndex { $0.key == key }
@@ -41,7 +41,13 @@ indirect enum JSONValue: Sendable, Hashable {
             if isArray {
                 var items: [JSONValue] = []
                 if case .array(let existing) = current { items = existing }
-                if appending || items.isEmpty { items.append(value) } else { items[items.count - 1] = value }
+                // An item equal to one already there adds nothing (the same identifier from
+                // two segments).
+                if appending || items.isEmpty {
+                    if !items.contains(value) { items.append(value) }
+                } else {
+                    items[items.count - 1] = value
+                }
                 current = .array(items)
             } else {
                 current = value

@@ -101,9 +101,11 @@ extension V2ToFHIR {
 
         /// Runs resource rules on the segments in `scope`; `names` holds the named resources
         /// (index into ``created``) visible here, and receives the names of non-`each` rules.
-        mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, names: inout [String: Int]) {
+        mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, parent: Int? = nil, names: inout [String: Int]) {
             for rule in rules {
-                let indices = scope.filter { segmentIDs[$0] == rule.segment }
+                // A rule nested under a segment of its own kind reads that segment (one segment,
+                // several resources); otherwise the segments of its kind in scope.
+                let indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
                 for index in rule.isEach ? indices : Array(indices.prefix(1)) {
                     consumed.insert(index)
                     let segment = message.segments[index]
@@ -133,7 +135,7 @@ extension V2ToFHIR {
                     if !rule.children.isEmpty {
                         // The segments that belong to this one: up to the next of its kind.
                         let end = scope.first { $0 > index && segmentIDs[$0] == rule.segment } ?? scope.upperBound
-                        resources(rule.children, scope: (index + 1)..<end, names: &scopeNames)
+                        resources(rule.children, scope: (index + 1)..<end, parent: index, names: &scopeNames)
                     }
                     if !rule.isEach, let name = rule.name { names[name] = resource }
                 }
@@ -198,10 +200,18 @@ extension V2ToFHIR {
 
         mutating func apply(_ map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
             for (rule, steps) in map.rules {
-                if !rule.conditions.allSatisfy({ holds($0, on: input) }) { continue }
+                if !rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
                 var values = self.values(of: rule.source, on: input)
                 guard let last = steps.last else { continue }
-                if !last.isRepeating, values.count > 1 { values = [values[0]] }
+                if !last.isRepeating, values.count > 1 {
+                    // Said, not dropped silently: one FHIR element takes one repetition.
+                    if case .field(_, let field, _) = rule.source {
+                        issue(.warning, input.segment, field, rule.line,
+                              "the field repeats; \(map.targetType).\(rule.target.joined(separator: ".")) takes only the first repetition",
+                              file: map.file.file)
+                    }
+                    values = [values[0]]
+                }
                 for (index, value) in values.enumerated() {
                     guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
                     json.set(
@@ -234,6 +244,8 @@ extension V2ToFHIR {
                     guard let value, !value.isEmpty, !value.isNull else { return nil }
                     return .element(value, field: field)
                 }
+            case .output:
+                return []
             case .component(let path):
                 guard case .value(let element, _, let field) = input else { return [] }
                 var value: HL7v2.Element? = element
@@ -243,8 +255,24 @@ extension V2ToFHIR {
             }
         }
 
-        func holds(_ condition: MappingFile.Condition, on input: Input) -> Bool {
-            let text = values(of: condition.source, on: input).first.map(Self.text)
+        func holds(_ condition: MappingFile.Condition, on input: Input, output: JSONValue) -> Bool {
+            let text: String?
+            if case .output(let path) = condition.source {
+                var value: JSONValue? = output
+                for name in path {
+                    if case .array(let items) = value { value = items.last }
+                    value = value?[name]
+                }
+                switch value {
+                case .string(let string): text = string
+                case .number(let number): text = number
+                case .bool(let bool): text = bool ? "true" : "false"
+                case .object, .array: text = value?.isEmpty == false ? "present" : nil
+                case nil: text = nil
+                }
+            } else {
+                text = values(of: condition.source, on: input).first.map(Self.text)
+            }
             switch condition.test {
             case .exists: return !(text ?? "").isEmpty
             case .missing: return (text ?? "").isEmpty

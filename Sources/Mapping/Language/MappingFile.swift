@@ -35,12 +35,16 @@ extension MappingFile {
         case field(segment: String, field: Int, components: [Int])
         /// A constant.
         case constant(String)
+        /// An element of the FHIR output built so far (conditions only): `status` in
+        /// `if status missing` tests what earlier rules (or maps) set.
+        case output([String])
 
         public var description: String {
             switch self {
             case .component(let path): path.map { ".\($0)" }.joined()
             case .field(let segment, let field, let path): "\(segment)-\(field)" + path.map { ".\($0)" }.joined()
             case .constant(let text): "\"\(text)\""
+            case .output(let path): path.joined(separator: ".")
             }
         }
     }

@@ -120,7 +120,10 @@ struct MappingParser {
 
     mutating func condition(_ line: Line, from start: Int, to end: Int, segment: String?) -> MappingFile.Condition? {
         let words = Array(line.words.map(\.text)[..<end])
-        guard start + 1 < words.count, let source = source(words[start], line: line, word: start, segment: segment) else {
+        let outputPath = words.indices.contains(start) && Self.isElementName(String(words[start].split(separator: ".").first ?? ""))
+            ? words[start].split(separator: ".").map(String.init) : nil
+        guard start + 1 < words.count,
+              let source = outputPath.map({ MappingFile.Source.output($0) }) ?? source(words[start], line: line, word: start, segment: segment) else {
             fail(line, min(start, line.words.count - 1), "expected a condition: SOURCE exists, missing, = \"V\", != \"V\" or in (\"A\", \"B\")")
             return nil
         }

@@ -1,8 +1,9 @@
-/// Where an element is in the resource being validated, as a chain of names from the root; the
-/// FHIRPath text (`Patient.name[0].given[1]`) is built only when it is needed, for an issue.
+/// Where an element is in the resource being read or validated, as a chain of names from the
+/// root; the FHIRPath text (`Patient.name[0].given[1]`) is built only when it is needed, for an
+/// error or an issue.
 ///
-/// The validator visits every element but reports on few: a link per element is much cheaper
-/// than building each element's path as a string.
+/// The readers and the validator visit every element but report on few: a link per element is
+/// much cheaper than building each element's path as a string.
 final class ElementPath: Sendable, CustomStringConvertible {
     /// The path of the parent element; `nil` at the root.
     let parent: ElementPath?
