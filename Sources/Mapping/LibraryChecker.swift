@@ -37,8 +37,8 @@ struct LibraryChecker {
             }
         }
         for map in Array(datatypeMaps.values) + Array(segmentMaps.values) {
-            for (rule, steps) in map.rules {
-                checkConversion(rule, steps: steps, in: map.file)
+            for compiled in map.rules {
+                checkConversion(compiled.rule, steps: compiled.steps, in: map.file)
             }
         }
         for file in messageMaps.values.sorted(by: { $0.name < $1.name }) {
@@ -58,10 +58,10 @@ struct LibraryChecker {
             errors.append(MappingError(file: file.file, line: 1, "\(target) is not a FHIR R4 type"))
             return nil
         }
-        var rules: [(MappingFile.Rule, [TargetResolver.Step])] = []
+        var rules: [MappingLibrary.CompiledRule] = []
         for rule in file.rules {
             switch resolver.resolve(rule.target, from: target) {
-            case .success(let steps): rules.append((rule, steps))
+            case .success(let steps): rules.append(MappingLibrary.CompiledRule(rule, steps: steps))
             case .failure(let error): errors.append(MappingError(file: file.file, line: rule.line, error.message))
             }
             for condition in rule.conditions {

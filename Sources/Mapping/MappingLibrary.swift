@@ -21,7 +21,24 @@ public struct MappingLibrary: Sendable {
         var file: MappingFile
         var sourceType: String
         var targetType: String
-        var rules: [(rule: MappingFile.Rule, steps: [TargetResolver.Step])]
+        var rules: [CompiledRule]
+    }
+
+    /// A rule with its target resolved, in the form the engine walks.
+    struct CompiledRule: Sendable {
+        var rule: MappingFile.Rule
+        var steps: [TargetResolver.Step]
+        let names: [String]
+        let repeating: [Bool]
+        let newItem: [Bool]
+
+        init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step]) {
+            self.rule = rule
+            self.steps = steps
+            names = steps.map(\.name)
+            repeating = steps.map(\.isRepeating)
+            newItem = steps.map(\.startsNewItem)
+        }
     }
 
     /// The data-type maps, by name.

@@ -115,8 +115,16 @@ struct MapRunCommand: AsyncParsableCommand {
                 printError("\(place): not mapped: \(result.unmappedSegments.joined(separator: ", "))")
             }
             for line in result.trace { printError("\(place): \(line)") }
-            let bytes = pretty ? result.bundle.json(pretty: true) : result.json
-            print(String(decoding: bytes, as: UTF8.self))
+            if pretty {
+                do {
+                    print(String(decoding: try result.bundle().json(pretty: true), as: UTF8.self))
+                } catch {
+                    printError("\(place): \(error)")
+                    return true
+                }
+            } else {
+                print(String(decoding: result.json, as: UTF8.self))
+            }
             return false
         }
     }

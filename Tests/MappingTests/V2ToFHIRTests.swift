@@ -44,7 +44,7 @@ import Testing
 
     @Test func adtA01BecomesAValidMessageBundle() throws {
         let result = try V2ToFHIR(library: library, options: .init(trace: true)).convert(try message("ADT-A01-01.hl7"))
-        let bundle = result.bundle
+        let bundle = try result.bundle()
         let validation = Self.validator.validate(bundle)
         #expect(!validation.hasErrors, "\(validation.errors)")
         #expect(bundle.child(named: "type")?.value?.text == "message")
@@ -79,9 +79,9 @@ import Testing
 
     @Test func a40MergeLinksThePatientToTheIdentifierItReplaces() throws {
         let result = try V2ToFHIR(library: library).convert(try message("ADT-A40-01.hl7"))
-        let validation = Self.validator.validate(result.bundle)
+        let validation = Self.validator.validate(try result.bundle())
         #expect(!validation.hasErrors, "\(validation.errors)")
-        let patient = try #require(resources(result.bundle, "Patient").first)
+        let patient = try #require(resources(try result.bundle(), "Patient").first)
         let link = try #require(patient.child(named: "link"))
         #expect(link.child(named: "type")?.value?.text == "replaces")
         #expect(link.child(named: "other")?.child(named: "identifier")?.child(named: "value")?.value?.text != nil)
@@ -99,7 +99,7 @@ import Testing
             let message = try self.message(file)
             guard let result = try? mapper.convert(message) else { continue }
             mapped += 1
-            let errors = Self.validator.validate(result.bundle).errors
+            let errors = Self.validator.validate(try result.bundle()).errors
             if !errors.isEmpty { invalid.append("\(file): \(errors.prefix(3))") }
         }
         #expect(mapped >= 90, "\(mapped) of \(files.count) corpus messages have a map")
@@ -112,7 +112,7 @@ import Testing
         let second = try mapper.convert(try message("ADT-A01-01.hl7"))
         #expect(first.json == second.json)
         let other = try mapper.convert(try message("ADT-A08-01.hl7"))
-        #expect(first.bundle.child(named: "id") != other.bundle.child(named: "id"))
+        #expect(try first.bundle().child(named: "id") != other.bundle().child(named: "id"))
     }
 
     @Test func oruGroupsObservationsUnderTheirReport() throws {
@@ -127,24 +127,25 @@ import Testing
             NTE|1||a comment\r
             """
         let result = try V2ToFHIR(library: library).convert(try Message(text))
-        let validation = Self.validator.validate(result.bundle)
+        let validation = Self.validator.validate(try result.bundle())
         #expect(!validation.hasErrors, "\(validation.errors)")
-        let reports = resources(result.bundle, "DiagnosticReport")
-        let observations = resources(result.bundle, "Observation")
+        let bundle = try result.bundle()
+        let reports = resources(bundle, "DiagnosticReport")
+        let observations = resources(bundle, "Observation")
         #expect(reports.count == 2)
         #expect(observations.count == 3)
         let firstResults = reports[0].children(named: "result").compactMap { $0.child(named: "reference")?.value?.text }
-        #expect(firstResults == observations[0...1].map { fullUrl(of: $0, in: result.bundle) })
+        #expect(firstResults == observations[0...1].map { fullUrl(of: $0, in: bundle) })
         #expect(reports[1].children(named: "result").count == 1)
         #expect(reports[1].child(named: "status")?.value?.text == "preliminary")
         #expect(observations[0].child(named: "value")?.child(named: "value")?.value?.text == "13.5")
         // A 12-digit citizen ID is the VN Core national identifier.
-        let identifier = resources(result.bundle, "Patient").first?.child(named: "identifier")
+        let identifier = resources(try result.bundle(), "Patient").first?.child(named: "identifier")
         #expect(identifier?.child(named: "system")?.value?.text == "http://fhir.ehealth.gov.vn/core/sid/national_id")
         #expect(observations[0].child(named: "value")?.child(named: "system")?.value?.text == "http://unitsofmeasure.org")
         #expect(observations[2].child(named: "value")?.value?.text == "normal")
         #expect(result.unmappedSegments == ["NTE (segment 8)"])
-        let time = try #require(result.bundle.child(named: "timestamp")?.value?.text)
+        let time = try #require(bundle.child(named: "timestamp")?.value?.text)
         #expect(time == "2026-11-23T08:30:00+07:00")
     }
 
@@ -156,7 +157,7 @@ import Testing
         #expect(birth.input == "PID segment 2 field 7")
         #expect(!birth.message.contains("19901399"))
         // An unknown sex code: unmapped → unknown (the ConceptMap's rule), no issue.
-        let patient = try #require(resources(result.bundle, "Patient").first)
+        let patient = try #require(resources(try result.bundle(), "Patient").first)
         #expect(patient.child(named: "gender")?.value?.text == "unknown")
         #expect(patient.child(named: "birthDate") == nil)
     }

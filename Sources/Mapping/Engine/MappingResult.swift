@@ -2,10 +2,12 @@ public import FHIR
 
 /// What a mapping made of one message.
 public struct MappingResult: Sendable {
-    /// The FHIR Bundle, typed by the definitions.
-    public var bundle: FHIR.Element
     /// The Bundle as compact JSON.
     public var json: [UInt8]
+    /// The definitions the Bundle is typed with.
+    let definitions: Definitions
+    /// The mapping file, for errors.
+    let mapFile: String
     /// Values that could not be converted, codes without a mapping, references to resources
     /// the message did not have.
     public var issues: [MappingIssue]
@@ -13,6 +15,18 @@ public struct MappingResult: Sendable {
     public var trace: [MappingTrace]
     /// The segments no rule read, e.g. `ZPI (segment 4)`: nothing is dropped silently.
     public var unmappedSegments: [String]
+
+    /// The Bundle read as a typed FHIR element (done on demand: forwarding the JSON needs none).
+    ///
+    /// - Throws: ``MappingError`` when the JSON is not valid FHIR, which would be a fault of the
+    ///   engine (every target is checked against the definitions when the mappings load).
+    public func bundle() throws(MappingError) -> FHIR.Element {
+        do throws(FormatError) {
+            return try FHIR.Element(json: json, definitions: definitions)
+        } catch {
+            throw MappingError(file: mapFile, "the mapped Bundle is not valid FHIR at \(error.path ?? "?"): \(error.message)")
+        }
+    }
 }
 
 /// A problem met while mapping: where in the input, which rule, what (never the value).

@@ -8,7 +8,7 @@ public import HL7v2
 /// ```swift
 /// let mapper = V2ToFHIR(library: try MappingLibrary(folder: mappingsFolder))
 /// let result = try mapper.convert(try Message(bytes))
-/// result.bundle        // a typed FHIR Bundle
+/// result.json          // the FHIR Bundle (try result.bundle() reads it as a typed Element)
 /// result.issues        // values that could not be converted, with rule and input location
 /// ```
 public struct V2ToFHIR: Sendable {
@@ -50,8 +50,7 @@ public struct V2ToFHIR: Sendable {
 
     /// Maps a message with the message map `name`.
     ///
-    /// - Throws: ``MappingError`` when there is no such map, or the result cannot be read as FHIR
-    ///   (a mapping problem, named with the Bundle's location).
+    /// - Throws: ``MappingError`` when there is no such map.
     public func convert(_ message: Message, map name: String) throws(MappingError) -> MappingResult {
         guard let map = library.messageMaps[name], case .message(_, let bundleType) = map.kind else {
             throw MappingError(file: "mappings", "no message map named \(name)")
@@ -60,14 +59,9 @@ public struct V2ToFHIR: Sendable {
         var names: [String: Int] = [:]
         run.resources(map.resources, scope: 0..<message.segmentCount, names: &names)
         let bytes = run.bundle(type: bundleType).bytes
-        let bundle: FHIR.Element
-        do throws(FormatError) {
-            bundle = try FHIR.Element(json: bytes, definitions: library.definitions)
-        } catch {
-            throw MappingError(file: map.file, "the mapped Bundle is not valid FHIR at \(error.path ?? "?"): \(error.message)")
-        }
         let unmapped = run.segmentIDs.indices.filter { !run.consumed.contains($0) }.map { "\(run.segmentIDs[$0]) (segment \($0 + 1))" }
-        return MappingResult(bundle: bundle, json: bytes, issues: run.issues, trace: run.trace, unmappedSegments: unmapped)
+        return MappingResult(
+            json: bytes, definitions: library.definitions, mapFile: map.file, issues: run.issues, trace: run.trace, unmappedSegments: unmapped)
     }
 }
 
@@ -199,7 +193,9 @@ extension V2ToFHIR {
         }
 
         mutating func apply(_ map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
-            for (rule, steps) in map.rules {
+            for compiled in map.rules {
+                let rule = compiled.rule
+                let steps = compiled.steps
                 if !rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
                 var values = self.values(of: rule.source, on: input)
                 guard let last = steps.last else { continue }
@@ -214,9 +210,7 @@ extension V2ToFHIR {
                 }
                 for (index, value) in values.enumerated() {
                     guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
-                    json.set(
-                        converted, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
-                        appending: last.isRepeating)
+                    json.set(converted, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
                             rule: "\(map.file.file):\(rule.line)", input: describe(input, source: rule.source, repetition: index),
@@ -230,6 +224,17 @@ extension V2ToFHIR {
         enum Value {
             case constant(String)
             case element(HL7v2.Element, field: Int)
+        }
+
+        /// The first value of a source (a condition tests that one), without reading the others.
+        func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
+            guard case .field(_, let field, let components) = source else { return values(of: source, on: input).first }
+            guard case .segment(let segment, _) = input, var value = segment.field(field)?.repetition(1) else { return nil }
+            for component in components {
+                guard let next = value.child(component) else { return nil }
+                value = next
+            }
+            return value.isEmpty || value.isNull ? nil : .element(value, field: field)
         }
 
         func values(of source: MappingFile.Source, on input: Input) -> [Value] {
@@ -271,7 +276,7 @@ extension V2ToFHIR {
                 case nil: text = nil
                 }
             } else {
-                text = values(of: condition.source, on: input).first.map(Self.text)
+                text = firstValue(of: condition.source, on: input).map(Self.text)
             }
             switch condition.test {
             case .exists: return !(text ?? "").isEmpty
