@@ -208,3 +208,12 @@ import Testing
         }
     }
 }
+
+extension V2ToFHIRTests {
+    @Test func valuesAreTrimmedOfSpacesAndTabsOnly() {
+        #expect(V2ToFHIR.Run.trimmingSpaces("  Nguyễn Văn An \t") == "Nguyễn Văn An")
+        #expect(V2ToFHIR.Run.trimmingSpaces("\u{00A0}x\u{00A0}") == "\u{00A0}x\u{00A0}")
+        #expect(V2ToFHIR.Run.trimmingSpaces("   ") == "")
+        #expect(V2ToFHIR.Run.trimmingSpaces("plain") == "plain")
+    }
+}
