@@ -329,6 +329,22 @@ struct ExtensionTests {
         #expect(errors(#""name":[{"extension":["# + flag + #"],"family":"X"}]"#) == ["Patient.name[0].extension[0]"])  // HumanName
     }
 
+    @Test("an extension with FHIRPath and extension contexts is used where the expression selects or on an extension with that URL")
+    func fhirPathAndExtensionContexts() throws {
+        let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/checked","name":"Checked","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":"Patient.name"},{"type":"extension","expression":"http://example.org/ext/outer"},{"type":"fhirpath","expression":"Patient.address.where(use = 'home')"}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/checked"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+        let checked = #"{"url":"http://example.org/ext/checked","valueBoolean":true}"#
+        func errors(_ patient: String) -> [String] {
+            validator.validate(json: Array((#"{"resourceType":"Patient","# + patient + "}").utf8)).errors.map(\.expression)
+        }
+        #expect(errors(#""address":[{"extension":["# + checked + #"],"use":"home"}]"#).isEmpty)
+        #expect(errors(#""address":[{"extension":["# + checked + #"],"use":"work"}]"#) == ["Patient.address[0].extension[0]"])
+        #expect(errors(#""extension":[{"url":"http://example.org/ext/outer","extension":["# + checked + "]}]").isEmpty)
+        // On the value of another extension: neither that extension's URL nor an element context.
+        #expect(errors(#""extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor","valueBoolean":true,"_valueBoolean":{"extension":["# + checked + "]}}]")
+            == ["Patient.extension[0].value.extension[0]"])
+    }
+
     @Test("an extension whose definition is unknown is an error, except core, tooling, cross-version and example URLs")
     func unknownExtensions() {
         func errors(_ url: String) -> [String] {
