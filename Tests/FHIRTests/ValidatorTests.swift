@@ -436,6 +436,26 @@ struct ValueLimitTests {
         #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
     }
 
+    @Test("minValueQuantity and maxValueQuantity of a profile bound UCUM quantities, in other units after conversion")
+    func quantityLimits() throws {
+        let limit = #"{"value":2,"system":"http://unitsofmeasure.org","code":"kg"}"#
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/weight","name":"Weight","status":"draft","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[{"id":"Observation.value[x]","path":"Observation.value[x]","type":[{"code":"Quantity"}],"minValueQuantity":"# + limit + #","maxValueQuantity":{"value":150,"system":"http://unitsofmeasure.org","code":"kg"}}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ value: String, _ code: String, system: String = "http://unitsofmeasure.org") -> [String] {
+            let quantity = #"{"value":"# + value + #","system":""# + system + #"","code":""# + code + #""}"#
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"weight"},"valueQuantity":"# + quantity + "}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/weight"]).errors.map(\.message)
+        }
+        #expect(errors("70", "kg").isEmpty)
+        #expect(errors("2500", "g").isEmpty)
+        #expect(errors("1", "kg").contains { $0.contains("less than the minimum 2 kg") })
+        #expect(errors("1999", "g").contains { $0.contains("less than the minimum 2 kg") })
+        #expect(errors("151000", "g").contains { $0.contains("greater than the maximum 150 kg") })
+        // Not comparable here: another dimension, another system.
+        #expect(errors("1", "m").isEmpty)
+        #expect(errors("1", "kg", system: "http://example.org/units").isEmpty)
+    }
+
     @Test("absolute URLs have a scheme of letters, digits, +, - and . starting with a letter, in ASCII or not")
     func absoluteURLs() {
         for url in ["http://x/y", "urn:uuid:1", "urn:oid:1.2", "a+b.c-d1:x", "é:x"] {

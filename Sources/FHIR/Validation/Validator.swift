@@ -330,6 +330,9 @@ extension Validator {
             if element.type == "Attachment" {
                 checkAttachment(element, path: path.description)
             }
+            if element.type == "Quantity", definition.minValue != nil || definition.maxValue != nil {
+                checkQuantityLimits(element, definition: definition, path: path.description)
+            }
             if !isPrimitive, element.type != "Extension", element.type != "Reference",
                 let profiles = definition.types.first(where: { $0.code == element.type })?.profiles, !profiles.isEmpty
             {
