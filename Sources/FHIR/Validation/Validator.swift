@@ -116,6 +116,7 @@ extension Validator {
                            "profile \(url) derives from \(missing), which is not known here; its own rules are checked over the core \(profile.type)", resource)
                 }
                 validateContent(resource, structure: profile, definitionPath: profile.type, path: path, resource: resource)
+                checkNarrativeControls(ofProfile: url, resource: resource, path: path)
             }
         }
 
