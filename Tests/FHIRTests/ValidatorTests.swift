@@ -183,6 +183,29 @@ struct ProfileTests {
     }
 }
 
+@Suite("Additional bindings")
+struct AdditionalBindingTests {
+    @Test("a profile's additional binding with purpose required needs a code of its value set; other purposes are not checked")
+    func requiredAdditionalBinding() throws {
+        func binding(_ purpose: String, _ valueSet: String) -> String {
+            #"{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional","extension":[{"url":"purpose","valueCode":""# + purpose + #""},{"url":"valueSet","valueCanonical":""# + valueSet + #""}]}"#
+        }
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/obs","name":"Obs","status":"draft","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[{"id":"Observation.code","path":"Observation.code","binding":{"strength":"example","valueSet":"http://hl7.org/fhir/ValueSet/observation-codes","extension":["# + binding("required", "http://x.org/vs/a") + "," + binding("preferred", "http://x.org/vs/b") + "]}}]}}"
+        func valueSet(_ name: String, _ code: String) -> String {
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/"# + name + #"","status":"active","compose":{"include":[{"system":"http://loinc.org","concept":[{"code":""# + code + #""}]}]}}"#
+        }
+        let resources = try [profile, valueSet("a", "100065-2"), valueSet("b", "1-8")].map { try Element.untyped(json: Array($0.utf8)) }
+        let validator = Validator(definitions: Definitions.r4.adding(resources: resources))
+        func errors(_ code: String) -> [String] {
+            let text = #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":""# + code + #""}]}}"#
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/obs"]).errors.map { "\($0.code) \($0.expression)" }
+        }
+        #expect(errors("100065-2").isEmpty)
+        #expect(errors("100066-0") == ["code-invalid Observation.code"])
+        #expect(validator.validate(json: Array(#"{"resourceType":"Observation","status":"final","code":{"text":"x"}}"#.utf8)).errors.isEmpty)
+    }
+}
+
 @Suite("NativeInvariants")
 struct NativeInvariantsTests {
     @Test("each native invariant answers as its FHIRPath expression on every node of the R4 examples")
