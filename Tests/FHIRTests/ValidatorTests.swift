@@ -206,6 +206,25 @@ struct AdditionalBindingTests {
     }
 }
 
+@Suite("Value alternatives")
+struct ValueAlternativeTests {
+    @Test("a primitive without a value carries one of the extensions a profile's valueAlternatives names")
+    func valueAlternatives() throws {
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/active","name":"Active","status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[{"id":"Patient.active","path":"Patient.active","min":1,"extension":[{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives","valueCanonical":"http://hl7.org/fhir/StructureDefinition/data-absent-reason"}]}]}}"#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ active: String) -> [String] {
+            let text = #"{"resourceType":"Patient","# + active + "}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/active"]).errors.map { "\($0.code) \($0.expression)" }
+        }
+        func absent(_ url: String, _ code: String) -> String {
+            #""_active":{"extension":[{"url":""# + url + #"","valueCode":""# + code + #""}]}"#
+        }
+        #expect(errors(#""active":true"#).isEmpty)
+        #expect(errors(absent("http://hl7.org/fhir/StructureDefinition/data-absent-reason", "unknown")).isEmpty)
+        #expect(errors(absent("http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor", "MSK")) == ["value Patient.active"])
+    }
+}
+
 @Suite("NativeInvariants")
 struct NativeInvariantsTests {
     @Test("each native invariant answers as its FHIRPath expression on every node of the R4 examples")

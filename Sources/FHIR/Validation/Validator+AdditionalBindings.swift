@@ -28,9 +28,9 @@ extension Validator.Walk {
         }
     }
 
-    /// The elements of a resource at a definition's path (`Observation.component.code`), with
+    /// The elements of a resource at a profile element's path (`Observation.component.code`), with
     /// their paths.
-    private func elements(at definitionPath: String, in resource: Element, path: ElementPath) -> [(Element, ElementPath)] {
+    func elements(at definitionPath: String, in resource: Element, path: ElementPath) -> [(Element, ElementPath)] {
         let names = definitionPath.split(separator: ".").map(String.init)
         guard names.first == resource.type else { return [] }
         var found = [(resource, path)]

@@ -118,6 +118,7 @@ extension Validator {
                 validateContent(resource, structure: profile, definitionPath: profile.type, path: path, resource: resource)
                 checkNarrativeControls(ofProfile: url, resource: resource, path: path)
                 checkAdditionalBindings(ofProfile: url, resource: resource, path: path)
+                checkValueAlternatives(ofProfile: url, resource: resource, path: path)
             }
         }
 
