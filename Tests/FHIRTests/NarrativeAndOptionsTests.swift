@@ -48,6 +48,18 @@ struct NarrativeAndOptionsTests {
         #expect(NarrativeLanguageSections(sections.replacingOccurrences(of: "\\\"", with: "\"")).languages == ["en", "de"])
     }
 
+    @Test("contained resources are validated, and referenced (dom-3), unless the option leaves them out")
+    func containedResources() {
+        let id = String(repeating: "1", count: 65)
+        let condition = #"{"resourceType":"Condition","subject":{"reference":"Patient/1"},"contained":[{"resourceType":"Practitioner","id":""# + id + #""}]}"#
+        let validator = Validator.standard()
+        #expect(validator.validate(json: Array(condition.utf8)).errors.map { $0.constraintKey ?? $0.expression }
+            == ["Condition.contained[0].id", "dom-3"])
+        var ignoring = validator
+        ignoring.options.validatesContainedResources = false
+        #expect(ignoring.validate(json: Array(condition.utf8)).errors.isEmpty)
+    }
+
     @Test("HTML in strings is information, an error with security checks; in markdown a warning, an error when not allowed")
     func html() {
         let name = #"{"resourceType":"Patient","name":[{"text":"Jim <script>x</script>"}]}"#

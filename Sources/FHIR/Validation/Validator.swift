@@ -286,6 +286,7 @@ extension Validator {
                 return
             }
             if definitions.isResourceType(element.type) {
+                if definition.name == "contained", !validator.options.validatesContainedResources { return }
                 let outer = root
                 if definition.name != "contained" { root = element }
                 validateResource(element, path: path)
@@ -474,6 +475,7 @@ extension Validator {
             guard let evaluate = validator.invariants else { return }
             for constraint in constraints {
                 guard let expression = constraint.expression, !expression.isEmpty else { continue }
+                if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
                 if evaluate(expression, element, resource, root) == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
                     report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
