@@ -37,8 +37,10 @@ struct LibraryChecker {
             }
         }
         for map in Array(datatypeMaps.values) + Array(segmentMaps.values) {
-            for compiled in map.rules {
-                checkConversion(compiled.rule, steps: compiled.steps, in: map.file)
+            var pending = map.rules
+            while let compiled = pending.popLast() {
+                if compiled.children.isEmpty { checkConversion(compiled.rule, steps: compiled.steps, in: map.file) }
+                pending += compiled.children
             }
         }
         for file in messageMaps.values.sorted(by: { $0.name < $1.name }) {
@@ -58,20 +60,39 @@ struct LibraryChecker {
             errors.append(MappingError(file: file.file, line: 1, "\(target) is not a FHIR R4 type"))
             return nil
         }
-        var rules: [MappingLibrary.CompiledRule] = []
-        for rule in file.rules {
-            switch resolver.resolve(rule.target, from: target) {
-            case .success(let steps): rules.append(MappingLibrary.CompiledRule(rule, steps: steps))
-            case .failure(let error): errors.append(MappingError(file: file.file, line: rule.line, error.message))
-            }
+        let rules = compile(file.rules, from: target, prefix: [], in: file)
+        return MappingLibrary.FieldMap(file: file, sourceType: source, targetType: target, rules: rules)
+    }
+
+    /// Resolves rules' targets from `type`; rules in a block resolve below their block's target
+    /// (`prefix`) and keep the steps after it.
+    mutating func compile(_ rules: [MappingFile.Rule], from type: String, prefix: [String], in file: MappingFile) -> [MappingLibrary.CompiledRule] {
+        var compiled: [MappingLibrary.CompiledRule] = []
+        for rule in rules {
             for condition in rule.conditions {
                 guard case .output(let path) = condition.source else { continue }
-                if case .failure(let error) = resolver.resolve(path, from: target) {
+                if case .failure(let error) = resolver.resolve(prefix + path, from: type) {
                     errors.append(MappingError(file: file.file, line: rule.line, "the condition's \(error.message)"))
                 }
             }
+            switch resolver.resolve(prefix + rule.target, from: type) {
+            case .success(let steps):
+                let own = Array(steps.dropFirst(prefix.count))
+                var children: [MappingLibrary.CompiledRule] = []
+                if !rule.children.isEmpty {
+                    if own.last?.isRepeating != true || definitions.structure(forType: own.last?.type ?? "").map({ $0.kind == .primitiveType }) == true {
+                        errors.append(MappingError(
+                            file: file.file, line: rule.line,
+                            "a block makes one \(rule.target.joined(separator: ".")) per value: it must be a repeating element with elements of its own"))
+                    }
+                    children = compile(rule.children, from: type, prefix: prefix + rule.target, in: file)
+                }
+                compiled.append(MappingLibrary.CompiledRule(rule, steps: own, children: children))
+            case .failure(let error):
+                errors.append(MappingError(file: file.file, line: rule.line, error.message))
+            }
         }
-        return MappingLibrary.FieldMap(file: file, sourceType: source, targetType: target, rules: rules)
+        return compiled
     }
 
     mutating func checkConversion(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], in file: MappingFile) {

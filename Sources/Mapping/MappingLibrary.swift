@@ -27,14 +27,18 @@ public struct MappingLibrary: Sendable {
     /// A rule with its target resolved, in the form the engine walks.
     struct CompiledRule: Sendable {
         var rule: MappingFile.Rule
+        /// The target's steps from the map's type (for a rule in a block: from the block's item).
         var steps: [TargetResolver.Step]
         let names: [String]
         let repeating: [Bool]
         let newItem: [Bool]
+        /// The rules of the block under this one, their steps relative to the new item.
+        var children: [CompiledRule] = []
 
-        init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step]) {
+        init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], children: [CompiledRule] = []) {
             self.rule = rule
             self.steps = steps
+            self.children = children
             names = steps.map(\.name)
             repeating = steps.map(\.isRepeating)
             newItem = steps.map(\.startsNewItem)

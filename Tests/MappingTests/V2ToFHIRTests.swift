@@ -66,8 +66,11 @@ import Testing
         #expect(encounter.child(named: "class")?.child(named: "code")?.value?.text == "PRENC")
         #expect(encounter.child(named: "subject")?.child(named: "reference")?.value?.text == fullUrl(of: patient, in: bundle))
         let observation = try #require(resources(bundle, "Observation").first)
-        #expect(observation.child(named: "value")?.type == "Quantity")
-        #expect(observation.child(named: "value")?.child(named: "value")?.value?.text == "60")
+        // OBX-5 is `60~120`: a component per repetition, each with the code and the value.
+        #expect(observation.child(named: "value") == nil)
+        let components = observation.children(named: "component")
+        #expect(components.map { $0.child(named: "value")?.child(named: "value")?.value?.text } == ["60", "120"])
+        #expect(components.allSatisfy { $0.child(named: "code")?.child(named: "coding")?.child(named: "code")?.value?.text == "8867-4" })
 
         // Nothing silently lost: the segments no rule read are listed.
         #expect(result.unmappedSegments.contains("EVN (segment 3)"))
@@ -178,6 +181,30 @@ import Testing
                 && errors.contains("s/PID-Patient.map:5:1: this map converts PID segments; OBX-5 is a field of OBX")
                 && errors.contains("m/ADT.map:3: no segment map named PV1-Encounter")
                 && errors.contains("m/ADT.map:4: no resource named nobody before this line")
+        }
+    }
+
+    @Test func blocksAreCheckedLikeRules() {
+        let sources = [
+            (file: "s/OBX-Observation.map", text: """
+                segment OBX -> Observation
+                OBX-5 -> component via decimal
+                    . -> valueQuantity.value
+                OBX-5 -> valueQuantity
+                    . -> value
+                . -> valueString
+                OBX-5 -> component
+                    . -> valueQuantity.nonsense
+                """),
+        ]
+        #expect {
+            try MappingLibrary(sources: sources)
+        } throws: { error in
+            let errors = (error as? MappingErrors)?.errors.map(\.description) ?? []
+            return errors.contains("s/OBX-Observation.map:2:1: a rule with a block under it makes a new item per value; it takes no via")
+                && errors.contains("s/OBX-Observation.map:4: a block makes one valueQuantity per value: it must be a repeating element with elements of its own")
+                && errors.contains("s/OBX-Observation.map:6:1: `.` is the value a block runs for; this rule is not in a block")
+                && errors.contains("s/OBX-Observation.map:8: Quantity has no element nonsense")
         }
     }
 }

@@ -55,6 +55,31 @@ final class BusProcess: Sendable {
         }
     }
 
+    /// Runs `senders` at the same time while killing the bus (SIGKILL) `kills` times at random
+    /// moments (`pauses` milliseconds apart) and restarting it; returns when every sender is done
+    /// (the killer stops once sending is over).
+    func run(_ senders: [@Sendable () async throws -> Void], killing kills: Int, pauses: ClosedRange<Int>, state: Acknowledged) async throws {
+        try await withThrowingTaskGroup { group in
+            for sender in senders { group.addTask(operation: sender) }
+            group.addTask {
+                var generator = SystemRandomNumberGenerator()
+                for _ in 0..<kills {
+                    try await Task.sleep(for: .milliseconds(Int.random(in: pauses, using: &generator)))
+                    guard state.sending.withLock({ $0 }) else { break }
+                    self.kill()
+                    state.kills.withLock { $0 += 1 }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...200, using: &generator)))
+                    try self.start()
+                }
+            }
+            var finished = 0
+            while finished < senders.count + 1, try await group.next() != nil {
+                finished += 1
+                if finished == senders.count { state.sending.withLock { $0 = false } }
+            }
+        }
+    }
+
     /// SIGTERM: graceful shutdown.
     func stop() {
         process.withLock { process in
@@ -126,32 +151,12 @@ final class BusProcess: Sendable {
             defer { bus.stop() }
 
             let acknowledged = Acknowledged()
-            try await withThrowingTaskGroup { group in
-                for connection in 0..<connections {
-                    group.addTask {
-                        try await Self.send(
-                            (connection..<total).striding(by: connections), port: busPort, acknowledged: acknowledged, logger: logger)
-                    }
-                }
-                group.addTask {
-                    // The killer: SIGKILL at random moments while messages flow, then restart.
-                    var generator = SystemRandomNumberGenerator()
-                    for _ in 0..<kills {
-                        try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
-                        guard acknowledged.sending.withLock({ $0 }) else { break }
-                        bus.kill()
-                        acknowledged.kills.withLock { $0 += 1 }
-                        try await Task.sleep(for: .milliseconds(Int.random(in: 0...200, using: &generator)))
-                        try bus.start()
-                    }
-                }
-                // Wait for the senders (the killer may still sleep; it stops once sending is over).
-                var finishedSenders = 0
-                while finishedSenders < connections + 1, try await group.next() != nil {
-                    finishedSenders += 1
-                    if finishedSenders == connections { acknowledged.sending.withLock { $0 = false } }
+            let senders = (0..<connections).map { connection in
+                { @Sendable in
+                    try await Self.send((connection..<total).striding(by: connections), port: busPort, acknowledged: acknowledged, logger: logger)
                 }
             }
+            try await bus.run(senders, killing: kills, pauses: 300...1500, state: acknowledged)
             let acked = acknowledged.ids.withLock { $0 }
             #expect(acked.count == total, "every message is acknowledged in the end (senders resend until AA)")
 

@@ -11,25 +11,8 @@ final class FHIRCommandTests {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try CrashTests.executable()
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun(arguments)
     }
 
     func file(_ text: String, _ name: String) throws -> String {

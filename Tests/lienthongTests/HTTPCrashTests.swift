@@ -51,31 +51,14 @@ import FoundationNetworking
 
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/fhir/$process-message"))
         let answered = Acknowledged()
-        try await withThrowingTaskGroup { group in
-            for client in 0..<clients {
-                group.addTask {
-                    for index in (client..<total).striding(by: clients) {
-                        try await Self.post(Self.message(index), to: url, until: answered, id: index)
-                    }
+        let senders = (0..<clients).map { client in
+            { @Sendable in
+                for index in (client..<total).striding(by: clients) {
+                    try await Self.post(Self.message(index), to: url, until: answered, id: index)
                 }
-            }
-            group.addTask {
-                var generator = SystemRandomNumberGenerator()
-                for _ in 0..<kills {
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 300...1200, using: &generator)))
-                    guard answered.sending.withLock({ $0 }) else { break }
-                    bus.kill()
-                    answered.kills.withLock { $0 += 1 }
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...200, using: &generator)))
-                    try bus.start()
-                }
-            }
-            var finished = 0
-            while finished < clients + 1, try await group.next() != nil {
-                finished += 1
-                if finished == clients { answered.sending.withLock { $0 = false } }
             }
         }
+        try await bus.run(senders, killing: kills, pauses: 300...1200, state: answered)
         bus.stop()
         let ids = answered.ids.withLock { $0 }
         #expect(ids.count == total, "every message is answered 200 in the end (clients resend until then)")

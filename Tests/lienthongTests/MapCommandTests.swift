@@ -11,19 +11,8 @@ final class MapCommandTests {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = try CrashTests.executable()
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> CommandRun {
+        try CommandRun(arguments)
     }
 
     @Test func runPrintsOneBundlePerMessageAndNamesWhatWasNotMapped() throws {

@@ -193,9 +193,26 @@ extension V2ToFHIR {
         }
 
         mutating func apply(_ map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
-            for compiled in map.rules {
+            apply(map.rules, map: map, to: input, into: &json, output: output)
+        }
+
+        mutating func apply(_ rules: [MappingLibrary.CompiledRule], map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
+            for compiled in rules {
                 let rule = compiled.rule
                 let steps = compiled.steps
+                if !compiled.children.isEmpty {
+                    // A block: one new item per value, filled by the block's rules with `.` that value.
+                    guard rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) else { continue }
+                    for value in values(of: rule.source, on: input) {
+                        guard case .element(let element, let field) = value else { continue }
+                        var item = JSONValue.emptyObject
+                        apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: "\(output).\(compiled.names.joined(separator: "."))")
+                        if !item.isEmpty {
+                            json.set(item, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: true)
+                        }
+                    }
+                    continue
+                }
                 if !rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
                 var values = self.values(of: rule.source, on: input)
                 guard let last = steps.last else { continue }
@@ -229,7 +246,7 @@ extension V2ToFHIR {
         /// The first value of a source (a condition tests that one), without reading the others.
         func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
             guard case .field(_, let field, let components) = source else { return values(of: source, on: input).first }
-            guard case .segment(let segment, _) = input, var value = segment.field(field)?.repetition(1) else { return nil }
+            guard var value = input.segment.field(field)?.repetition(1) else { return nil }
             for component in components {
                 guard let next = value.child(component) else { return nil }
                 value = next
@@ -242,7 +259,7 @@ extension V2ToFHIR {
             case .constant(let text):
                 return [.constant(text)]
             case .field(_, let field, let components):
-                guard case .segment(let segment, _) = input, let element = segment.field(field) else { return [] }
+                guard let element = input.segment.field(field) else { return [] }
                 return element.repetitions.compactMap { repetition in
                     var value: HL7v2.Element? = repetition
                     for component in components { value = value?.child(component) }
@@ -279,6 +296,8 @@ extension V2ToFHIR {
                 text = firstValue(of: condition.source, on: input).map(Self.text)
             }
             switch condition.test {
+            case .repeats: return values(of: condition.source, on: input).count > 1
+            case .single: return values(of: condition.source, on: input).count <= 1
             case .exists: return !(text ?? "").isEmpty
             case .missing: return (text ?? "").isEmpty
             case .equals(let expected): return text == expected

@@ -28,7 +28,8 @@ public struct MappingFile: Sendable {
 extension MappingFile {
     /// Where a value comes from.
     public enum Source: Sendable, Hashable, CustomStringConvertible {
-        /// A component path of the value a data-type map converts: `.4.1` is `[4, 1]`.
+        /// A component path of the value a data-type map converts (or of the repetition a rule
+        /// block runs for): `.4.1` is `[4, 1]`, `.` the value itself (`[]`).
         case component([Int])
         /// A field of the segment a segment map converts, with an optional component path:
         /// `PID-3.4.1` is field 3, `[4, 1]`.
@@ -71,6 +72,8 @@ extension MappingFile {
         /// How the value is tested.
         public enum Test: Sendable, Hashable {
             case exists, missing
+            /// The field has more than one (non-empty) repetition, or at most one.
+            case repeats, single
             case equals(String), notEquals(String)
             case oneOf([String])
             /// The whole value matches a regular expression.
@@ -90,6 +93,9 @@ extension MappingFile {
         public var conversion: Conversion?
         /// Conditions that must all hold.
         public var conditions: [Condition]
+        /// The rules indented under this one: they run once per value of the source, each
+        /// making one new item of the target (`.` is that value).
+        public var children: [Rule] = []
     }
 
     /// A line of a message map: `[each] SEG -> Type [as name] via MAP` (a new resource) or

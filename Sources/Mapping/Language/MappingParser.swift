@@ -39,7 +39,9 @@ struct MappingParser {
                 ? .datatype(source: words[1], target: words[3])
                 : .segment(source: words[1], target: words[3])
             if case .segment = kind, !Self.isSegmentID(words[1]) { fail(header, 1, "\(words[1]) is not a segment ID") }
-            let rules = body.compactMap { rule($0, segment: words[0] == "segment" ? words[1] : nil) }
+            var remaining = body[...]
+            let rules = fieldRules(&remaining, indent: 0, segment: words[0] == "segment" ? words[1] : nil, inBlock: false)
+            for line in remaining { fail(line, 0, "indented under nothing") }
             return MappingFile(name: name, file: file, kind: kind, rules: rules, resources: [])
         case "message":
             guard let arrow = words.firstIndex(of: "->"), arrow > 1, words.count == arrow + 3, words[arrow + 1] == "Bundle" else {
@@ -68,13 +70,35 @@ struct MappingParser {
 
     // MARK: Field and component rules
 
-    mutating func rule(_ line: Line, segment: String?) -> MappingFile.Rule? {
+    /// The rules at one indentation, each with the block indented under it.
+    mutating func fieldRules(_ lines: inout ArraySlice<Line>, indent: Int, segment: String?, inBlock: Bool) -> [MappingFile.Rule] {
+        var rules: [MappingFile.Rule] = []
+        while let line = lines.first, line.indent == indent {
+            lines.removeFirst()
+            var parsed = rule(line, segment: segment, inBlock: inBlock)
+            if let next = lines.first, next.indent > line.indent {
+                let children = fieldRules(&lines, indent: next.indent, segment: segment, inBlock: true)
+                if parsed != nil {
+                    if parsed!.conversion != nil {
+                        fail(line, 0, "a rule with a block under it makes a new item per value; it takes no via")
+                        parsed = nil
+                    } else {
+                        parsed!.children = children
+                    }
+                }
+            }
+            if let parsed { rules.append(parsed) }
+        }
+        return rules
+    }
+
+    mutating func rule(_ line: Line, segment: String?, inBlock: Bool = false) -> MappingFile.Rule? {
         let words = line.words.map(\.text)
         guard words.count >= 3, words[1] == "->" else {
             fail(line, 0, "expected `SOURCE -> TARGET [via MAP] [if CONDITION]`")
             return nil
         }
-        guard let source = source(words[0], line: line, word: 0, segment: segment) else { return nil }
+        guard let source = source(words[0], line: line, word: 0, segment: segment, inBlock: inBlock) else { return nil }
         guard let target = targetPath(words[2], line: line, word: 2) else { return nil }
         var index = 3
         var conversion: MappingFile.Conversion?
@@ -105,7 +129,7 @@ struct MappingParser {
             var start = index + 1
             while start < words.count {
                 let end = words[start...].firstIndex(of: "and") ?? words.count
-                guard let condition = self.condition(line, from: start, to: end, segment: segment) else { return nil }
+                guard let condition = self.condition(line, from: start, to: end, segment: segment, inBlock: inBlock) else { return nil }
                 conditions.append(condition)
                 start = end + 1
             }
@@ -118,12 +142,12 @@ struct MappingParser {
         return MappingFile.Rule(line: line.number, source: source, target: target, conversion: conversion, conditions: conditions)
     }
 
-    mutating func condition(_ line: Line, from start: Int, to end: Int, segment: String?) -> MappingFile.Condition? {
+    mutating func condition(_ line: Line, from start: Int, to end: Int, segment: String?, inBlock: Bool) -> MappingFile.Condition? {
         let words = Array(line.words.map(\.text)[..<end])
         let outputPath = words.indices.contains(start) && Self.isElementName(String(words[start].split(separator: ".").first ?? ""))
             ? words[start].split(separator: ".").map(String.init) : nil
         guard start + 1 < words.count,
-              let source = outputPath.map({ MappingFile.Source.output($0) }) ?? source(words[start], line: line, word: start, segment: segment) else {
+              let source = outputPath.map({ MappingFile.Source.output($0) }) ?? source(words[start], line: line, word: start, segment: segment, inBlock: inBlock) else {
             fail(line, min(start, line.words.count - 1), "expected a condition: SOURCE exists, missing, = \"V\", != \"V\" or in (\"A\", \"B\")")
             return nil
         }
@@ -131,6 +155,8 @@ struct MappingParser {
         switch rest.first {
         case "exists" where rest.count == 1: return .init(source: source, test: .exists)
         case "missing" where rest.count == 1: return .init(source: source, test: .missing)
+        case "repeats" where rest.count == 1: return .init(source: source, test: .repeats)
+        case "single" where rest.count == 1: return .init(source: source, test: .single)
         case "=" where rest.count == 2: return .init(source: source, test: .equals(Self.unquoted(rest[1])))
         case "!=" where rest.count == 2: return .init(source: source, test: .notEquals(Self.unquoted(rest[1])))
         case "matches" where rest.count == 2:
@@ -149,10 +175,17 @@ struct MappingParser {
         }
     }
 
-    mutating func source(_ text: String, line: Line, word: Int, segment: String?) -> MappingFile.Source? {
+    mutating func source(_ text: String, line: Line, word: Int, segment: String?, inBlock: Bool = false) -> MappingFile.Source? {
         if text.hasPrefix("\"") { return .constant(Self.unquoted(text)) }
+        if text == "." {
+            guard segment == nil || inBlock else {
+                fail(line, word, "`.` is the value a block runs for; this rule is not in a block")
+                return nil
+            }
+            return .component([])
+        }
         if text.hasPrefix(".") {
-            guard segment == nil else {
+            guard segment == nil || inBlock else {
                 fail(line, word, "a segment map's sources are fields such as \(segment ?? "PID")-3 (components: \(segment ?? "PID")-3.1)")
                 return nil
             }
