@@ -371,6 +371,27 @@ struct ExtensionTests {
         #expect(errors(#""name":[{"extension":["# + flag + #"],"family":"X"}]"#) == ["Patient.name[0].extension[0]"])  // HumanName
     }
 
+    @Test("an element context names a choice element as value[x] or by its type; inside a data type the resource's own elements do not fit")
+    func choiceAndDataTypeContexts() throws {
+        func errors(context: String, observation: String) throws -> [String] {
+            let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/q","name":"Q","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":""# + context + #""}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/q"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#
+            let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"x"},"# + observation + "}"
+            return validator.validate(json: Array(text.utf8)).errors.map(\.expression)
+        }
+        let q = #"{"url":"http://example.org/ext/q","valueBoolean":true}"#
+        let onQuantity = #""valueQuantity":{"value":1,"extension":["# + q + "]}"
+        #expect(try errors(context: "Observation.value[x]", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "Observation.valueQuantity", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "Quantity", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "string", observation: onQuantity) == ["Observation.value.extension[0]"])
+        #expect(try errors(context: "Observation", observation: onQuantity) == ["Observation.value.extension[0]"])
+        // On Quantity.unit inside valueQuantity: not Observation.value[x] itself; a path in a data type is not decided.
+        let onUnit = #""valueQuantity":{"value":1,"_unit":{"extension":["# + q + "]}}"
+        #expect(try errors(context: "Observation.value[x]", observation: onUnit) == ["Observation.value.unit.extension[0]"])
+        #expect(try errors(context: "Quantity.unit", observation: onUnit).isEmpty)
+    }
+
     @Test("an extension with FHIRPath and extension contexts is used where the expression selects or on an extension with that URL")
     func fhirPathAndExtensionContexts() throws {
         let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/checked","name":"Checked","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":"Patient.name"},{"type":"extension","expression":"http://example.org/ext/outer"},{"type":"fhirpath","expression":"Patient.address.where(use = 'home')"}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/checked"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#

@@ -72,10 +72,11 @@ extension Validator.Walk {
         }
     }
 
-    /// Whether the element at `holderPath` is named by an element context. Inside a data type
-    /// (no definition in the resource's own definition), a context naming a path of the resource
-    /// (`Patient.name`) is compared by its path and one naming a type (`boolean`, `Element`) by
-    /// the holder's type; a path in a data type (`Address.line`) is not decided (`nil`).
+    /// Whether the element at `holderPath` is named by an element context: by its path (a choice
+    /// also as `value[x]` or `valueQuantity`) or by its type. Inside a data type (no definition
+    /// in the resource's own definition), a context naming an element of the resource
+    /// (`Patient.name`) does not fit; one naming a path in a data type (`Address.line`) is not
+    /// decided (`nil`).
     private func fitsElementContext(_ expression: String, holderPath: Substring, resource: Element) -> Bool? {
         if expression == "Element" { return true }
         // The holder's path without indices: `Patient.name[0]` → `Patient.name`.
@@ -83,15 +84,23 @@ extension Validator.Walk {
         guard holder == resource.type || holder.hasPrefix(resource.type + ".") else { return nil }
         let ancestors = definitions.lineage(of: resource.type)
         if holder == resource.type { return ancestors.contains(expression) }
-        let relative = holder.dropFirst(resource.type.count)
-        if ancestors.contains(where: { $0 + relative == expression }) { return true }
-        if let element = definitions.structure(forType: resource.type)?.element(at: holder) {
-            return element.types.contains { definitions.lineage(of: $0.code).contains(expression) }
+        let holderElement = Self.element(at: holderPath, in: resource)
+        let relative = String(holder.dropFirst(resource.type.count))
+        var names = [relative, relative + "[x]"]
+        if let type = holderElement?.type, let first = type.first { names.append(relative + first.uppercased() + type.dropFirst()) }
+        if ancestors.contains(where: { ancestor in names.contains { ancestor + $0 == expression } }) { return true }
+        let structure = definitions.structure(forType: resource.type)
+        if let definition = structure?.element(at: holder) ?? structure?.element(at: holder + "[x]") {
+            let types = holderElement.map { [$0.type] } ?? definition.types.map(\.code)
+            return types.contains { definitions.lineage(of: $0).contains(expression) }
         }
-        guard let firstName = expression.split(separator: ".").first else { return nil }
-        if ancestors.contains(String(firstName)) { return false }
-        guard !expression.contains("."), let element = Self.element(at: holderPath, in: resource) else { return nil }
-        return definitions.lineage(of: element.type).contains(expression)
+        if !expression.contains(".") {
+            return holderElement.map { definitions.lineage(of: $0.type).contains(expression) }
+        }
+        // Inside a data type: the holder is none of the resource's own elements.
+        guard let firstName = expression.split(separator: ".").first, ancestors.contains(String(firstName)) else { return nil }
+        let named = resource.type + expression.dropFirst(firstName.count)
+        return structure?.element(at: named) != nil ? false : nil
     }
 
     /// Whether the element at `holderPath` is an extension with the URL `expression`, or the
