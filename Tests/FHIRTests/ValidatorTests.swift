@@ -369,6 +369,8 @@ struct ExtensionTests {
         #expect(errors(#""text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>","extension":["# + flag + "]}").isEmpty)
         #expect(errors(#""contact":[{"extension":["# + flag + #"],"gender":"male"}]"#).isEmpty)  // BackboneElement
         #expect(errors(#""name":[{"extension":["# + flag + #"],"family":"X"}]"#) == ["Patient.name[0].extension[0]"])  // HumanName
+        // On a contained Patient itself (DomainResource), not on its container's `contained`.
+        #expect(errors(#""contained":[{"resourceType":"Patient","id":"p","extension":["# + flag + ##"]}],"link":[{"other":{"reference":"#p"},"type":"seealso"}]"##).isEmpty)
     }
 
     @Test("an element context names a choice element as value[x] or by its type; inside a data type the resource's own elements do not fit")

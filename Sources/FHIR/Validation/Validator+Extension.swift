@@ -49,7 +49,9 @@ extension Validator.Walk {
     /// nested resource), the validator has no invariant evaluator, or the expression fails.
     mutating func checkContext(ofExtension url: String, path: String, resource: Element) {
         guard let contexts = definitions.structureResource(url: url)?.children(named: "context"), !contexts.isEmpty,
-            path.hasPrefix(resource.type), let lastDot = path.lastIndex(of: ".")
+            path.hasPrefix(resource.type), let lastDot = path.lastIndex(of: "."),
+            // The path is the resource's own, not its container's (a Patient contained in a Patient).
+            Self.element(at: path[...], in: resource) != nil
         else { return }
         let holderPath = path[..<lastDot]
         var expressions: [String] = []
