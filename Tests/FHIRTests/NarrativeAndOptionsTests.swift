@@ -29,6 +29,37 @@ struct NarrativeAndOptionsTests {
         #expect(issues(patient(div: ##"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a title=\"a>b\" href=\"#x\">x</a></div>"##)).isEmpty)
     }
 
+    @Test("a profile's narrative-language-control forbids (_no) or requires (_yes) language sections: divs with lang directly in the root div")
+    func narrativeLanguageControl() throws {
+        func profile(_ control: String) throws -> Element {
+            let text = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/lang-"# + control + #"","name":"Lang","status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[{"id":"Patient.text","path":"Patient.text","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/narrative-language-control","valueCode":""# + control + #""}]}]}}"#
+            return try Element.untyped(json: Array(text.utf8))
+        }
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try profile("_no"), try profile("_yes")]))
+        func errors(_ div: String, _ control: String) -> [String] {
+            validator.validate(json: Array(patient(div: div).utf8), profiles: ["http://x.org/sd/lang-" + control]).errors.map(\.expression)
+        }
+        let sections = #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><div lang=\"en\" xml:lang=\"en\">Hi</div><div xml:lang='de'>Hallo</div></div>"#
+        let nested = #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x<br/></p><p><span lang=\"en\">inner</span></p><div><div lang=\"de\">deeper</div></div></div>"#
+        #expect(errors(sections, "_no") == ["Patient.text.div"])
+        #expect(errors(sections, "_yes").isEmpty)
+        #expect(errors(nested, "_no").isEmpty)
+        #expect(errors(nested, "_yes") == ["Patient.text.div"])
+        #expect(NarrativeLanguageSections(sections.replacingOccurrences(of: "\\\"", with: "\"")).languages == ["en", "de"])
+    }
+
+    @Test("contained resources are validated, and referenced (dom-3), unless the option leaves them out")
+    func containedResources() {
+        let id = String(repeating: "1", count: 65)
+        let condition = #"{"resourceType":"Condition","subject":{"reference":"Patient/1"},"contained":[{"resourceType":"Practitioner","id":""# + id + #""}]}"#
+        let validator = Validator.standard()
+        #expect(validator.validate(json: Array(condition.utf8)).errors.map { $0.constraintKey ?? $0.expression }
+            == ["Condition.contained[0].id", "dom-3"])
+        var ignoring = validator
+        ignoring.options.validatesContainedResources = false
+        #expect(ignoring.validate(json: Array(condition.utf8)).errors.isEmpty)
+    }
+
     @Test("HTML in strings is information, an error with security checks; in markdown a warning, an error when not allowed")
     func html() {
         let name = #"{"resourceType":"Patient","name":[{"text":"Jim <script>x</script>"}]}"#

@@ -98,4 +98,14 @@ struct TerminologyResourceTests {
         #expect(errors(profile("http://hl7.org/fhir/StructureDefinition/SimpleQuantity")).isEmpty)
         #expect(errors(profile("http://hl7.org/fhir/StructureDefinition/Count")) == ["StructureDefinition.differential.element[0].type[0].profile[0]"])
     }
+
+    @Test("a profile keeps the fixed values of its base: an extension derived from another cannot fix another url")
+    func fixedValuesOfTheBase() throws {
+        func ext(_ name: String, base: String) -> String {
+            #"{"resourceType":"StructureDefinition","url":"http://example.org/sd/"# + name + #"","name":"E","status":"draft","kind":"complex-type","abstract":false,"context":[{"type":"element","expression":"Element"}],"type":"Extension","baseDefinition":""# + base + #"","derivation":"constraint","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/sd/"# + name + #""},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"string"}]}]}}"#
+        }
+        let definitions = Definitions.r4.adding(resources: [try Element.untyped(json: Array(ext("base", base: "http://hl7.org/fhir/StructureDefinition/Extension").utf8))])
+        #expect(errors(ext("base", base: "http://hl7.org/fhir/StructureDefinition/Extension"), definitions: definitions).isEmpty)
+        #expect(errors(ext("derived", base: "http://example.org/sd/base"), definitions: definitions) == ["StructureDefinition.differential.element[0].fixed"])
+    }
 }

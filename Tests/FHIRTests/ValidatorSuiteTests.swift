@@ -83,6 +83,7 @@ struct ValidatorSuiteTests {
             validator.options.securityChecks = testCase["security-checks"] as? Bool ?? false
             validator.options.allowsHTMLInMarkdown = !(testCase["noHtmlInMarkdown"] as? Bool ?? false)
             validator.options.allowsExampleURLs = testCase["examples"] as? Bool ?? true
+            validator.options.validatesContainedResources = testCase["validateContains"] as? String != "IGNORE"
             guard let bytes = try? Corpus.bytes(Self.folder + file) else {
                 skipped["input missing", default: 0] += 1
                 continue

@@ -183,6 +183,48 @@ struct ProfileTests {
     }
 }
 
+@Suite("Additional bindings")
+struct AdditionalBindingTests {
+    @Test("a profile's additional binding with purpose required needs a code of its value set; other purposes are not checked")
+    func requiredAdditionalBinding() throws {
+        func binding(_ purpose: String, _ valueSet: String) -> String {
+            #"{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional","extension":[{"url":"purpose","valueCode":""# + purpose + #""},{"url":"valueSet","valueCanonical":""# + valueSet + #""}]}"#
+        }
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/obs","name":"Obs","status":"draft","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[{"id":"Observation.code","path":"Observation.code","binding":{"strength":"example","valueSet":"http://hl7.org/fhir/ValueSet/observation-codes","extension":["# + binding("required", "http://x.org/vs/a") + "," + binding("preferred", "http://x.org/vs/b") + "]}}]}}"
+        func valueSet(_ name: String, _ code: String) -> String {
+            #"{"resourceType":"ValueSet","url":"http://x.org/vs/"# + name + #"","status":"active","compose":{"include":[{"system":"http://loinc.org","concept":[{"code":""# + code + #""}]}]}}"#
+        }
+        let resources = try [profile, valueSet("a", "100065-2"), valueSet("b", "1-8")].map { try Element.untyped(json: Array($0.utf8)) }
+        let validator = Validator(definitions: Definitions.r4.adding(resources: resources))
+        func errors(_ code: String) -> [String] {
+            let text = #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":""# + code + #""}]}}"#
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/obs"]).errors.map { "\($0.code) \($0.expression)" }
+        }
+        #expect(errors("100065-2").isEmpty)
+        #expect(errors("100066-0") == ["code-invalid Observation.code"])
+        #expect(validator.validate(json: Array(#"{"resourceType":"Observation","status":"final","code":{"text":"x"}}"#.utf8)).errors.isEmpty)
+    }
+}
+
+@Suite("Value alternatives")
+struct ValueAlternativeTests {
+    @Test("a primitive without a value carries one of the extensions a profile's valueAlternatives names")
+    func valueAlternatives() throws {
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/active","name":"Active","status":"draft","kind":"resource","abstract":false,"type":"Patient","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient","differential":{"element":[{"id":"Patient.active","path":"Patient.active","min":1,"extension":[{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives","valueCanonical":"http://hl7.org/fhir/StructureDefinition/data-absent-reason"}]}]}}"#
+        let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ active: String) -> [String] {
+            let text = #"{"resourceType":"Patient","# + active + "}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/active"]).errors.map { "\($0.code) \($0.expression)" }
+        }
+        func absent(_ url: String, _ code: String) -> String {
+            #""_active":{"extension":[{"url":""# + url + #"","valueCode":""# + code + #""}]}"#
+        }
+        #expect(errors(#""active":true"#).isEmpty)
+        #expect(errors(absent("http://hl7.org/fhir/StructureDefinition/data-absent-reason", "unknown")).isEmpty)
+        #expect(errors(absent("http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor", "MSK")) == ["value Patient.active"])
+    }
+}
+
 @Suite("NativeInvariants")
 struct NativeInvariantsTests {
     @Test("each native invariant answers as its FHIRPath expression on every node of the R4 examples")
@@ -327,6 +369,45 @@ struct ExtensionTests {
         #expect(errors(#""text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>","extension":["# + flag + "]}").isEmpty)
         #expect(errors(#""contact":[{"extension":["# + flag + #"],"gender":"male"}]"#).isEmpty)  // BackboneElement
         #expect(errors(#""name":[{"extension":["# + flag + #"],"family":"X"}]"#) == ["Patient.name[0].extension[0]"])  // HumanName
+        // On a contained Patient itself (DomainResource), not on its container's `contained`.
+        #expect(errors(#""contained":[{"resourceType":"Patient","id":"p","extension":["# + flag + ##"]}],"link":[{"other":{"reference":"#p"},"type":"seealso"}]"##).isEmpty)
+    }
+
+    @Test("an element context names a choice element as value[x] or by its type; inside a data type the resource's own elements do not fit")
+    func choiceAndDataTypeContexts() throws {
+        func errors(context: String, observation: String) throws -> [String] {
+            let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/q","name":"Q","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":""# + context + #""}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/q"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#
+            let validator = Validator(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"x"},"# + observation + "}"
+            return validator.validate(json: Array(text.utf8)).errors.map(\.expression)
+        }
+        let q = #"{"url":"http://example.org/ext/q","valueBoolean":true}"#
+        let onQuantity = #""valueQuantity":{"value":1,"extension":["# + q + "]}"
+        #expect(try errors(context: "Observation.value[x]", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "Observation.valueQuantity", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "Quantity", observation: onQuantity).isEmpty)
+        #expect(try errors(context: "string", observation: onQuantity) == ["Observation.value.extension[0]"])
+        #expect(try errors(context: "Observation", observation: onQuantity) == ["Observation.value.extension[0]"])
+        // On Quantity.unit inside valueQuantity: not Observation.value[x] itself; a path in a data type is not decided.
+        let onUnit = #""valueQuantity":{"value":1,"_unit":{"extension":["# + q + "]}}"
+        #expect(try errors(context: "Observation.value[x]", observation: onUnit) == ["Observation.value.unit.extension[0]"])
+        #expect(try errors(context: "Quantity.unit", observation: onUnit).isEmpty)
+    }
+
+    @Test("an extension with FHIRPath and extension contexts is used where the expression selects or on an extension with that URL")
+    func fhirPathAndExtensionContexts() throws {
+        let definition = #"{"resourceType":"StructureDefinition","url":"http://example.org/ext/checked","name":"Checked","status":"draft","kind":"complex-type","abstract":false,"type":"Extension","context":[{"type":"element","expression":"Patient.name"},{"type":"extension","expression":"http://example.org/ext/outer"},{"type":"fhirpath","expression":"Patient.address.where(use = 'home')"}],"derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Extension","differential":{"element":[{"id":"Extension.url","path":"Extension.url","fixedUri":"http://example.org/ext/checked"},{"id":"Extension.value[x]","path":"Extension.value[x]","type":[{"code":"boolean"}]}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(definition.utf8))]))
+        let checked = #"{"url":"http://example.org/ext/checked","valueBoolean":true}"#
+        func errors(_ patient: String) -> [String] {
+            validator.validate(json: Array((#"{"resourceType":"Patient","# + patient + "}").utf8)).errors.map(\.expression)
+        }
+        #expect(errors(#""address":[{"extension":["# + checked + #"],"use":"home"}]"#).isEmpty)
+        #expect(errors(#""address":[{"extension":["# + checked + #"],"use":"work"}]"#) == ["Patient.address[0].extension[0]"])
+        #expect(errors(#""extension":[{"url":"http://example.org/ext/outer","extension":["# + checked + "]}]").isEmpty)
+        // On the value of another extension: neither that extension's URL nor an element context.
+        #expect(errors(#""extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor","valueBoolean":true,"_valueBoolean":{"extension":["# + checked + "]}}]")
+            == ["Patient.extension[0].value.extension[0]"])
     }
 
     @Test("an extension whose definition is unknown is an error, except core, tooling, cross-version and example URLs")
@@ -418,6 +499,26 @@ struct ValueLimitTests {
         let long = String(repeating: "x", count: 1_048_577)
         let result = Validator.standard().validate(json: Array((#"{"resourceType":"Patient","name":[{"text":""# + long + #""}]}"#).utf8))
         #expect(result.errors.map(\.expression) == ["Patient.name[0].text"])
+    }
+
+    @Test("minValueQuantity and maxValueQuantity of a profile bound UCUM quantities, in other units after conversion")
+    func quantityLimits() throws {
+        let limit = #"{"value":2,"system":"http://unitsofmeasure.org","code":"kg"}"#
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://x.org/sd/weight","name":"Weight","status":"draft","kind":"resource","abstract":false,"type":"Observation","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","differential":{"element":[{"id":"Observation.value[x]","path":"Observation.value[x]","type":[{"code":"Quantity"}],"minValueQuantity":"# + limit + #","maxValueQuantity":{"value":150,"system":"http://unitsofmeasure.org","code":"kg"}}]}}"#
+        let validator = Validator.standard(definitions: Definitions.r4.adding(resources: [try Element.untyped(json: Array(profile.utf8))]))
+        func errors(_ value: String, _ code: String, system: String = "http://unitsofmeasure.org") -> [String] {
+            let quantity = #"{"value":"# + value + #","system":""# + system + #"","code":""# + code + #""}"#
+            let text = #"{"resourceType":"Observation","status":"final","code":{"text":"weight"},"valueQuantity":"# + quantity + "}"
+            return validator.validate(json: Array(text.utf8), profiles: ["http://x.org/sd/weight"]).errors.map(\.message)
+        }
+        #expect(errors("70", "kg").isEmpty)
+        #expect(errors("2500", "g").isEmpty)
+        #expect(errors("1", "kg").contains { $0.contains("less than the minimum 2 kg") })
+        #expect(errors("1999", "g").contains { $0.contains("less than the minimum 2 kg") })
+        #expect(errors("151000", "g").contains { $0.contains("greater than the maximum 150 kg") })
+        // Not comparable here: another dimension, another system.
+        #expect(errors("1", "m").isEmpty)
+        #expect(errors("1", "kg", system: "http://example.org/units").isEmpty)
     }
 
     @Test("absolute URLs have a scheme of letters, digits, +, - and . starting with a letter, in ASCII or not")

@@ -176,7 +176,8 @@ public struct ElementDefinition: Sendable {
         get { storage.fields.pattern }
         set { fields.pattern = newValue }
     }
-    /// `minValue[x]` and `maxValue[x]`, as written (numbers, dates).
+    /// `minValue[x]` and `maxValue[x]`, as written (numbers, dates); a UCUM Quantity as a
+    /// FHIRPath quantity literal (`0 'kg'`).
     public var minValue: String? {
         get { storage.fields.minValue }
         set { fields.minValue = newValue }

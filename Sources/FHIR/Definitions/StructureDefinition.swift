@@ -179,6 +179,17 @@ extension ElementDefinition {
 
     /// The type named by the suffix of `valueDateTime` / `fixedCodeableConcept`: `dateTime`,
     /// `CodeableConcept`.
+    /// A `minValue[x]`/`maxValue[x]` as written; a UCUM Quantity as a FHIRPath quantity
+    /// literal (`0 'kg'`), a Quantity in other units as `nil`.
+    static func limit(_ element: Element?) -> String? {
+        guard let element else { return nil }
+        if let value = element.value { return value.text }
+        guard element.child(named: "system")?.value?.text == "http://unitsofmeasure.org",
+            let number = element.child(named: "value")?.value?.text, let code = element.child(named: "code")?.value?.text
+        else { return nil }
+        return "\(number) '\(code)'"
+    }
+
     static func typeName(suffix: Substring) -> String {
         guard let first = suffix.first else { return String(suffix) }
         let lowered = first.lowercased() + suffix.dropFirst()
@@ -239,8 +250,8 @@ extension ElementDefinition {
         }
         self.fixed = nil
         self.pattern = nil
-        self.minValue = element.children.first { $0.name.hasPrefix("minValue") }?.value?.text
-        self.maxValue = element.children.first { $0.name.hasPrefix("maxValue") }?.value?.text
+        self.minValue = Self.limit(element.children.first { $0.name.hasPrefix("minValue") })
+        self.maxValue = Self.limit(element.children.first { $0.name.hasPrefix("maxValue") })
         for child in element.children {
             if child.name.hasPrefix("fixed"), child.name.count > 5 {
                 fixed = (Self.typeName(suffix: child.name.dropFirst(5)), child)

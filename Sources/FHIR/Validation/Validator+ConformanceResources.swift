@@ -7,7 +7,8 @@ extension Validator.Walk {
     }
 
     /// A logical model's type is a type of FHIR or a URL (other names need a namespace); the
-    /// profile of a type in the differential (when known here) is a profile of that type.
+    /// profile of a type in the differential (when known here) is a profile of that type; a
+    /// constraint keeps the fixed primitive values of its base (when the base is known here).
     mutating func checkStructureDefinition(_ structure: Element, path: String) {
         if structure.child(named: "kind")?.value?.text == "logical", let type = structure.child(named: "type")?.value?.text,
             !Self.isAbsoluteURL(type), definitions.structure(forType: type) == nil
@@ -15,6 +16,18 @@ extension Validator.Walk {
             report(.error, .value, path + ".type", "the type \(type) is not defined by FHIR; a logical model's own type needs a namespace (a URL)", structure)
         }
         let elements = structure.child(named: "differential")?.children(named: "element") ?? []
+        if structure.child(named: "derivation")?.value?.text == "constraint",
+            let baseURL = structure.child(named: "baseDefinition")?.value?.text, let base = definitions.structure(url: baseURL)
+        {
+            for (index, element) in elements.enumerated() {
+                guard let fixed = element.child(named: "fixed")?.value?.text,
+                    let id = (element.child(named: "id") ?? element.child(named: "path"))?.value?.text,
+                    let baseFixed = base.element(at: id)?.fixed?.value.value?.text, baseFixed != fixed
+                else { continue }
+                report(.error, .value, "\(path).differential.element[\(index)].fixed",
+                       "the value \(fixed) differs from the value \(baseFixed) fixed in the base \(baseURL)", element)
+            }
+        }
         for (index, element) in elements.enumerated() {
             for (typeIndex, type) in element.children(named: "type").enumerated() {
                 guard let code = type.child(named: "code")?.value?.text else { continue }

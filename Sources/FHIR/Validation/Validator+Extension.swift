@@ -36,36 +36,111 @@ extension Validator.Walk {
         }
     }
 
-    /// An extension whose definition lists element contexts is used on one of them: the element
-    /// holding it is named by its path (`Patient.name`, also through the resource's ancestors:
-    /// `DomainResource.text`), its type or an ancestor of its type (`HumanName`, `Element`,
-    /// `BackboneElement`). Not decided (nothing reported) when the definition has FHIRPath or
-    /// extension contexts, or when the holding element is not found in the resource's own
-    /// definition (inside a data type, a nested resource).
+    /// An extension whose definition lists contexts is used in one of them:
+    /// - an element context names the holding element by its path (`Patient.name`, also through
+    ///   the resource's ancestors: `DomainResource.text`), its type or an ancestor of its type
+    ///   (`HumanName`, `Element`, `BackboneElement`);
+    /// - an extension context names the URL of the extension holding it (directly or on its value);
+    /// - a FHIRPath context is an expression on the resource whose result holds the holding
+    ///   element (evaluated by the validator's invariant evaluator).
+    ///
+    /// Not decided (nothing reported) when no context fits and one of them cannot be decided: the
+    /// holding element is not found in the resource's own definition (inside a data type, a
+    /// nested resource), the validator has no invariant evaluator, or the expression fails.
     mutating func checkContext(ofExtension url: String, path: String, resource: Element) {
-        guard let contexts = definitions.structureResource(url: url)?.children(named: "context"), !contexts.isEmpty else { return }
+        guard let contexts = definitions.structureResource(url: url)?.children(named: "context"), !contexts.isEmpty,
+            path.hasPrefix(resource.type), let lastDot = path.lastIndex(of: "."),
+            // The path is the resource's own, not its container's (a Patient contained in a Patient).
+            Self.element(at: path[...], in: resource) != nil
+        else { return }
+        let holderPath = path[..<lastDot]
         var expressions: [String] = []
+        var decided = true
         for context in contexts {
-            guard context.child(named: "type")?.value?.text == "element", let expression = context.child(named: "expression")?.value?.text else { return }
+            guard let kind = context.child(named: "type")?.value?.text, let expression = context.child(named: "expression")?.value?.text else { return }
             expressions.append(expression)
+            let fits: Bool?
+            switch kind {
+            case "element": fits = fitsElementContext(expression, holderPath: holderPath, resource: resource)
+            case "extension": fits = fitsExtensionContext(expression, holderPath: holderPath, resource: resource)
+            case "fhirpath": fits = fitsFHIRPathContext(expression, holderPath: holderPath, resource: resource)
+            default: fits = nil
+            }
+            if fits == true { return }
+            if fits == nil { decided = false }
         }
-        guard !expressions.contains("Element"), path.hasPrefix(resource.type), let lastDot = path.lastIndex(of: ".") else { return }
-        // The holder's path without indices: `Patient.name[0].extension[0]` → `Patient.name`.
-        let holder = String(path[..<lastDot]).split(separator: ".").map { $0.split(separator: "[")[0] }.joined(separator: ".")
-        guard holder == resource.type || holder.hasPrefix(resource.type + ".") else { return }
-        let ancestors = definitions.lineage(of: resource.type)
-        var names: Set<String>
-        if holder == resource.type {
-            names = Set(ancestors)
-        } else {
-            guard let element = definitions.structure(forType: resource.type)?.element(at: holder) else { return }
-            let relative = holder.dropFirst(resource.type.count)
-            names = Set(ancestors.map { $0 + relative })
-            for type in element.types.map(\.code) { names.formUnion(definitions.lineage(of: type)) }
-        }
-        if !expressions.contains(where: names.contains) {
+        if decided {
             report(.error, .structure, path, "the extension \(url) is not allowed to be used here (contexts: \(expressions.joined(separator: ", ")))", nil)
         }
+    }
+
+    /// Whether the element at `holderPath` is named by an element context: by its path (a choice
+    /// also as `value[x]` or `valueQuantity`) or by its type. Inside a data type (no definition
+    /// in the resource's own definition), a context naming an element of the resource
+    /// (`Patient.name`) does not fit; one naming a path in a data type (`Address.line`) is not
+    /// decided (`nil`).
+    private func fitsElementContext(_ expression: String, holderPath: Substring, resource: Element) -> Bool? {
+        if expression == "Element" { return true }
+        // The holder's path without indices: `Patient.name[0]` → `Patient.name`.
+        let holder = holderPath.split(separator: ".").map { $0.split(separator: "[")[0] }.joined(separator: ".")
+        guard holder == resource.type || holder.hasPrefix(resource.type + ".") else { return nil }
+        let ancestors = definitions.lineage(of: resource.type)
+        if holder == resource.type { return ancestors.contains(expression) }
+        let holderElement = Self.element(at: holderPath, in: resource)
+        let relative = String(holder.dropFirst(resource.type.count))
+        var names = [relative, relative + "[x]"]
+        if let type = holderElement?.type, let first = type.first { names.append(relative + first.uppercased() + type.dropFirst()) }
+        if ancestors.contains(where: { ancestor in names.contains { ancestor + $0 == expression } }) { return true }
+        let structure = definitions.structure(forType: resource.type)
+        if let definition = structure?.element(at: holder) ?? structure?.element(at: holder + "[x]") {
+            let types = holderElement.map { [$0.type] } ?? definition.types.map(\.code)
+            return types.contains { definitions.lineage(of: $0).contains(expression) }
+        }
+        if !expression.contains(".") {
+            return holderElement.map { definitions.lineage(of: $0.type).contains(expression) }
+        }
+        // Inside a data type: the holder is none of the resource's own elements.
+        guard let firstName = expression.split(separator: ".").first, ancestors.contains(String(firstName)) else { return nil }
+        let named = resource.type + expression.dropFirst(firstName.count)
+        return structure?.element(at: named) != nil ? false : nil
+    }
+
+    /// Whether the element at `holderPath` is an extension with the URL `expression`, or the
+    /// value of one (as the reference validator counts it).
+    private func fitsExtensionContext(_ expression: String, holderPath: Substring, resource: Element) -> Bool? {
+        var extensionPath = holderPath
+        if let lastDot = holderPath.lastIndex(of: "."), holderPath[holderPath.index(after: lastDot)...] == "value" {
+            extensionPath = holderPath[..<lastDot]
+        }
+        guard Self.isSubExtension(extensionPath + ".extension[0]") else { return false }
+        guard let holder = Self.element(at: extensionPath, in: resource) else { return nil }
+        return holder.child(named: "url")?.value?.text == expression
+    }
+
+    /// Whether the FHIRPath `expression`, evaluated on the resource, holds the element at
+    /// `holderPath`.
+    private func fitsFHIRPathContext(_ expression: String, holderPath: Substring, resource: Element) -> Bool? {
+        guard let evaluate = validator.invariants, let holder = Self.element(at: holderPath, in: resource) else { return nil }
+        return evaluate("%resource.select(\(expression)) contains %context", holder, resource, resource)
+    }
+
+    /// The element at a path written by the walk (`Patient.address[0].extension[1]`) in the
+    /// resource the path starts at.
+    static func element(at path: Substring, in resource: Element) -> Element? {
+        var element = resource
+        for step in path.split(separator: ".").dropFirst() {
+            let parts = step.split(separator: "[")
+            let name = String(parts[0])
+            if parts.count > 1, let index = Int(parts[1].dropLast()) {
+                let matches = element.children(named: name)
+                guard index < matches.count else { return nil }
+                element = matches[index]
+            } else {
+                guard let child = element.child(named: name) else { return nil }
+                element = child
+            }
+        }
+        return element
     }
 
     /// Whether the extension at `path` is inside another extension (`….extension[0].extension[1]`).

@@ -19,6 +19,11 @@ extension Validator {
         /// `false` (the reference validator's behaviour) makes it an error. An intake that
         /// takes hospitals' own extensions sets this.
         public var allowsUnknownExtensions = false
+        /// Contained resources are validated, and each must be referenced from its container or
+        /// refer to it (`dom-3`); `false` leaves them out of the validation (the reference
+        /// validator's `validateContains` set to `IGNORE`), for content whose contained
+        /// resources are only carried along.
+        public var validatesContainedResources = true
 
         /// Creates the default options.
         public init() {}

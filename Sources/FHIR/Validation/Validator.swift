@@ -116,6 +116,9 @@ extension Validator {
                            "profile \(url) derives from \(missing), which is not known here; its own rules are checked over the core \(profile.type)", resource)
                 }
                 validateContent(resource, structure: profile, definitionPath: profile.type, path: path, resource: resource)
+                checkNarrativeControls(ofProfile: url, resource: resource, path: path)
+                checkAdditionalBindings(ofProfile: url, resource: resource, path: path)
+                checkValueAlternatives(ofProfile: url, resource: resource, path: path)
             }
         }
 
@@ -283,6 +286,7 @@ extension Validator {
                 return
             }
             if definitions.isResourceType(element.type) {
+                if definition.name == "contained", !validator.options.validatesContainedResources { return }
                 let outer = root
                 if definition.name != "contained" { root = element }
                 validateResource(element, path: path)
@@ -329,6 +333,9 @@ extension Validator {
             }
             if element.type == "Attachment" {
                 checkAttachment(element, path: path.description)
+            }
+            if element.type == "Quantity", definition.minValue != nil || definition.maxValue != nil {
+                checkQuantityLimits(element, definition: definition, path: path.description)
             }
             if !isPrimitive, element.type != "Extension", element.type != "Reference",
                 let profiles = definition.types.first(where: { $0.code == element.type })?.profiles, !profiles.isEmpty
@@ -468,6 +475,7 @@ extension Validator {
             guard let evaluate = validator.invariants else { return }
             for constraint in constraints {
                 guard let expression = constraint.expression, !expression.isEmpty else { continue }
+                if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
                 if evaluate(expression, element, resource, root) == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
                     report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
