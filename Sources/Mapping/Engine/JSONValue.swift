@@ -34,39 +34,39 @@ indirect enum JSONValue: Sendable, Hashable {
     /// is there), otherwise the last item (or the value) is replaced.
     mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, newItem: ArraySlice<Bool>, appending: Bool) {
         guard case .object(var members) = self, let key = path.first, let isArray = repeating.first else { return }
-        let index = members.firstIndex { $0.key == key }
+        // Let go of `self`'s reference so that `members` (and what it holds) is changed in place,
+        // not copied, on every set.
+        self = .bool(false)
+        defer { self = .object(members) }
+        let index = members.firstIndex { $0.key == key } ?? {
+            members.append(Member(key: key, value: isArray ? .array([]) : .emptyObject))
+            return members.count - 1
+        }()
         let isLast = path.count == 1
-        var current = index.map { members[$0].value }
-        if isLast {
-            if isArray {
-                var items: [JSONValue] = []
-                if case .array(let existing) = current { items = existing }
-                // An item equal to one already there adds nothing (the same identifier from
-                // two segments).
-                if appending || items.isEmpty {
-                    if !items.contains(value) { items.append(value) }
-                } else {
-                    items[items.count - 1] = value
-                }
-                current = .array(items)
-            } else {
-                current = value
-            }
-        } else if isArray {
-            var items: [JSONValue] = []
-            if case .array(let existing) = current { items = existing }
-            let startsNew = newItem.first ?? false
-            var item = startsNew ? .emptyObject : items.last ?? .emptyObject
-            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
-            if items.isEmpty || startsNew { items.append(item) } else { items[items.count - 1] = item }
-            current = .array(items)
-        } else {
-            var item = current ?? .emptyObject
-            item.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
-            current = item
+        if isLast && !isArray {
+            members[index].value = value
+            return
         }
-        if let index { members[index].value = current! } else { members.append(Member(key: key, value: current!)) }
-        self = .object(members)
+        if !isArray {
+            members[index].value.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
+            return
+        }
+        var items: [JSONValue] = []
+        if case .array(let existing) = members[index].value { items = existing }
+        members[index].value = .bool(false)
+        defer { members[index].value = .array(items) }
+        if isLast {
+            // An item equal to one already there adds nothing (the same identifier from two
+            // segments).
+            if appending || items.isEmpty {
+                if !items.contains(value) { items.append(value) }
+            } else {
+                items[items.count - 1] = value
+            }
+            return
+        }
+        if items.isEmpty || newItem.first == true { items.append(.emptyObject) }
+        items[items.count - 1].set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
     }
 
     /// The JSON text.
