@@ -24,16 +24,17 @@ public struct MappingLibrary: Sendable {
         var rules: [CompiledRule]
     }
 
-    /// A rule with its target resolved, in the form the engine walks.
-    struct CompiledRule: Sendable {
-        var rule: MappingFile.Rule
+    /// A rule with its target resolved, in the form the engine walks (a class: the engine walks
+    /// the rules of every segment, and a struct of this size was copied, field by field, each time).
+    final class CompiledRule: Sendable {
+        let rule: MappingFile.Rule
         /// The target's steps from the map's type (for a rule in a block: from the block's item).
-        var steps: [TargetResolver.Step]
+        let steps: [TargetResolver.Step]
         let names: [String]
         let repeating: [Bool]
         let newItem: [Bool]
         /// The rules of the block under this one, their steps relative to the new item.
-        var children: [CompiledRule] = []
+        let children: [CompiledRule]
 
         init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], children: [CompiledRule] = []) {
             self.rule = rule
