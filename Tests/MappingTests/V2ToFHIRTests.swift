@@ -210,6 +210,25 @@ import Testing
 }
 
 extension V2ToFHIRTests {
+    @Test func vietnameseIdentifiersFollowVNCore() throws {
+        let text = "MSH|^~\\&|HIS|BV|BUS|SYT|20261123083000||ADT^A04|V1|P|2.5\r"
+            + "PID|1||001203004567^^^BV^CCCD~DN4790123456789^^^BHXH^HI~HS12345^^^BV^MR||NGUYEN^AN||19900401|F\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let bundle = try result.bundle()
+        #expect(!Self.validator.validate(bundle).hasErrors, "\(Self.validator.validate(bundle).errors)")
+        let patient = try #require(resources(bundle, "Patient").first)
+        let systems = patient.children(named: "identifier").map { $0.child(named: "system")?.value?.text }
+        #expect(systems.first == "http://fhir.ehealth.gov.vn/core/sid/national_id", "the 12-digit citizen ID")
+        let coverage = try #require(resources(bundle, "Coverage").first, "the insurance card among PID-3 makes a Coverage")
+        #expect(coverage.child(named: "identifier")?.child(named: "system")?.value?.text == "http://fhir.ehealth.gov.vn/core/sid/insurance_number")
+        #expect(coverage.child(named: "identifier")?.child(named: "value")?.value?.text == "DN4790123456789")
+        #expect(coverage.child(named: "beneficiary")?.child(named: "reference")?.value?.text == fullUrl(of: patient, in: bundle))
+
+        let withoutCard = try V2ToFHIR(library: library).convert(try Message(
+            "MSH|^~\\&|HIS|BV|BUS|SYT|20261123083000||ADT^A04|V2|P|2.5\rPID|1||HS12345^^^BV^MR||NGUYEN^AN||19900401|F\r"))
+        #expect(resources(try withoutCard.bundle(), "Coverage").isEmpty, "no card, no Coverage")
+    }
+
     @Test func valuesAreTrimmedOfSpacesAndTabsOnly() {
         #expect(V2ToFHIR.Run.trimmingSpaces("  Nguyễn Văn An \t") == "Nguyễn Văn An")
         #expect(V2ToFHIR.Run.trimmingSpaces("\u{00A0}x\u{00A0}") == "\u{00A0}x\u{00A0}")

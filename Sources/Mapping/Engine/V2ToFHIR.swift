@@ -121,6 +121,12 @@ extension V2ToFHIR {
                         apply(map, to: .segment(segment, index), into: &json, output: "\(created[resource].type)/\(created[resource].id)")
                         created[resource].json = json
                     }
+                    // A new resource its map gave nothing (a Coverage from a PID without an
+                    // insurance card) is not made, and nothing refers to it.
+                    if rule.into == nil, case .object(let members) = created[resource].json, members.count <= 2 {
+                        created.removeLast()
+                        continue
+                    }
                     var scopeNames = names
                     if let name = rule.name { scopeNames[name] = resource }
                     for reference in rule.references {
