@@ -54,25 +54,24 @@ public struct Router: Sendable {
     /// The queue entries for one stored message.
     func entries(for stored: StoredMessage) -> [RouteEntry] {
         guard let channelRoutes = routes[stored.channel], !channelRoutes.isEmpty else { return [] }
-        guard stored.format == .hl7v2 else {
-            // FHIR and other formats are routed by their stored header (type, event, sender).
-            var destinations = Set<String>()
-            return channelRoutes.compactMap { route in
-                guard route.filter.matches(header: stored.header), destinations.insert(route.destination).inserted else { return nil }
-                return RouteEntry(destination: route.destination)
+        // HL7 v2 is routed on its fields; FHIR and other formats by their stored header (type,
+        // event, sender).
+        var message: Message?
+        if stored.format == .hl7v2 {
+            guard let parsed = try? Message(stored.raw) else {
+                // Intake stores unparsable input as rejected; this cannot route anywhere.
+                logger.error("a stored message no longer parses; not routed", metadata: ["store.message_id": "\(stored.id)"])
+                return []
             }
-        }
-        guard let message = try? Message(stored.raw) else {
-            // Intake stores unparsable input as rejected; this cannot route anywhere.
-            logger.error("a stored message no longer parses; not routed", metadata: ["store.message_id": "\(stored.id)"])
-            return []
+            message = parsed
         }
         // At most one entry per destination: two routes to one destination (with different
         // filters) must not deliver a message twice. The first matching route decides the key.
         var destinations = Set<String>()
         return channelRoutes.compactMap { route in
-            guard route.filter.matches(message), destinations.insert(route.destination).inserted else { return nil }
-            let key = route.orderingKey.flatMap { message.value(at: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+            let matches = message.map(route.filter.matches) ?? route.filter.matches(header: stored.header)
+            guard matches, destinations.insert(route.destination).inserted else { return nil }
+            let key = message.flatMap { message in route.orderingKey.flatMap { message.value(at: $0) } }.flatMap { $0.isEmpty ? nil : $0 }
             return RouteEntry(destination: route.destination, orderingKey: key)
         }
     }
