@@ -151,10 +151,10 @@ public struct FHIRIntake: Sendable {
         } catch {
             return await reject(
                 request.body, format: encoding.format, reason: .unparsable, status: 400, channel: channel, receivedAt: receivedAt,
-                issues: [ValidationIssue(.fatal, .structure, at: error.path ?? "", error.message, position: error.position)])
+                issues: [ValidationIssue(reading: error, severity: .fatal)])
         }
         guard let resource = read.0 else {
-            let issues = read.1.map { ValidationIssue(.fatal, .structure, at: $0.path ?? "", $0.message, position: $0.position) }
+            let issues = read.1.map { ValidationIssue(reading: $0, severity: .fatal) }
             return await reject(request.body, format: encoding.format, reason: .unparsable, status: 400, channel: channel, receivedAt: receivedAt, issues: issues)
         }
         let header = FHIRMessageHeader(resource, ifNoneExist: request.ifNoneExist)
@@ -163,7 +163,7 @@ public struct FHIRIntake: Sendable {
                 request.body, format: encoding.format, header: header.stored, reason: .invalid, status: 400, channel: channel,
                 receivedAt: receivedAt, issues: [ValidationIssue(.error, .processing, at: resource.type, problem)])
         }
-        var issues = read.1.map { ValidationIssue(.error, .structure, at: $0.path ?? "", $0.message, position: $0.position) }
+        var issues = read.1.map { ValidationIssue(reading: $0) }
         issues += validator.validate(resource, profiles: configuration.profiles).issues
         if issues.contains(where: { $0.severity >= .error }) {
             return await reject(request.body, format: encoding.format, header: header.stored, reason: .invalid, status: 422, channel: channel, receivedAt: receivedAt, issues: issues)

@@ -62,6 +62,12 @@ public struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
         self.constraintKey = constraintKey
     }
 
+    /// A reading problem as an issue of type `structure` (an `error`, or `fatal` when nothing
+    /// could be read).
+    public init(reading error: FormatError, severity: Severity = .error) {
+        self.init(severity, .structure, at: error.path ?? "", error.message, position: error.position)
+    }
+
     public var description: String {
         "\(severity) \(code) at \(expression)\(position.map { " (\($0))" } ?? ""): \(message)"
     }

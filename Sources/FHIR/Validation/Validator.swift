@@ -56,16 +56,11 @@ public struct Validator: Sendable {
         do {
             (element, problems) = try read()
         } catch {
-            return ValidationResult(issues: [Self.issue(error)])
+            return ValidationResult(issues: [ValidationIssue(reading: error)])
         }
-        var issues = problems.map(Self.issue)
+        var issues = problems.map { ValidationIssue(reading: $0) }
         if let element { issues += validate(element, profiles: profiles).issues }
         return ValidationResult(issues: issues)
-    }
-
-    /// A reading problem as an issue: an error of type `structure`.
-    static func issue(_ error: FormatError) -> ValidationIssue {
-        ValidationIssue(.error, .structure, at: error.path ?? "", error.message, position: error.position)
     }
 }
 
