@@ -67,31 +67,23 @@ public struct FHIRRoutes: Sendable {
         let contentType = request.headers[.contentType]
         let limit = endpoint.intake.configuration.maximumBodySize
         let declared = request.headers[.contentLength].flatMap { Int($0) }
+        // Over the limit (declared, or found while reading), only the first bytes are kept, to
+        // store with the rejection.
         var body: [UInt8] = []
+        var received = 0
         var oversized = (declared ?? 0) > limit
-        if !oversized {
-            do {
-                for try await buffer in request.body {
-                    if body.count + buffer.readableBytes > limit {
-                        oversized = true
-                        body.append(contentsOf: buffer.readableBytesView.prefix(Self.oversizedPrefix - min(body.count, Self.oversizedPrefix)))
-                        break
-                    }
-                    body.append(contentsOf: buffer.readableBytesView)
-                }
-            } catch {
-                let issue = ValidationIssue(.error, ValidationIssue.Code("incomplete"), at: "", "the request body could not be read: \(error)")
-                return respond(status: 400, resource: ValidationResult(issues: [issue]).operationOutcome, to: request)
+        do {
+            for try await buffer in request.body {
+                received += buffer.readableBytes
+                oversized = oversized || received > limit
+                body.append(contentsOf: buffer.readableBytesView)
+                if oversized, body.count >= Self.oversizedPrefix { break }
             }
-        } else {
-            do {
-                for try await buffer in request.body {
-                    body.append(contentsOf: buffer.readableBytesView.prefix(Self.oversizedPrefix - body.count))
-                    if body.count >= Self.oversizedPrefix { break }
-                }
-            } catch {
-                // What was read is enough to store; the client gets its 413 either way.
-            }
+        } catch where !oversized {
+            let issue = ValidationIssue(.error, ValidationIssue.Code("incomplete"), at: "", "the request body could not be read: \(error)")
+            return respond(status: 400, resource: ValidationResult(issues: [issue]).operationOutcome, to: request)
+        } catch {
+            // What was read is enough to store; the client gets its 413 either way.
         }
         let response: FHIRIntake.Response
         if oversized {
