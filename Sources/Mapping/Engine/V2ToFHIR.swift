@@ -231,12 +231,12 @@ extension V2ToFHIR {
                     }
                     values = [values[0]]
                 }
-                for (index, value) in values.enumerated() {
+                for value in values {
                     guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
                     json.set(converted, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
-                            rule: "\(map.file.file):\(rule.line)", input: describe(input, source: rule.source, repetition: index),
+                            rule: "\(map.file.file):\(rule.line)", input: "\(input.segment) \(rule.source)",
                             output: "\(output).\(steps.map(\.name).joined(separator: "."))"))
                     }
                 }
@@ -252,12 +252,7 @@ extension V2ToFHIR {
         /// The first value of a source (a condition tests that one), without reading the others.
         func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
             guard case .field(_, let field, let components) = source else { return values(of: source, on: input).first }
-            guard var value = input.segment.field(field)?.repetition(1) else { return nil }
-            for component in components {
-                guard let next = value.child(component) else { return nil }
-                value = next
-            }
-            return value.isEmpty || value.isNull ? nil : .element(value, field: field)
+            return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
         }
 
         func values(of source: MappingFile.Source, on input: Input) -> [Value] {
@@ -266,21 +261,24 @@ extension V2ToFHIR {
                 return [.constant(text)]
             case .field(_, let field, let components):
                 guard let element = input.segment.field(field) else { return [] }
-                return element.repetitions.compactMap { repetition in
-                    var value: HL7v2.Element? = repetition
-                    for component in components { value = value?.child(component) }
-                    guard let value, !value.isEmpty, !value.isNull else { return nil }
-                    return .element(value, field: field)
-                }
+                return element.repetitions.compactMap { Self.value($0, at: components, field: field) }
             case .output:
                 return []
             case .component(let path):
                 guard case .value(let element, _, let field) = input else { return [] }
-                var value: HL7v2.Element? = element
-                for component in path { value = value?.child(component) }
-                guard let value, !value.isEmpty, !value.isNull else { return [] }
-                return [.element(value, field: field)]
+                return Self.value(element, at: path, field: field).map { [$0] } ?? []
             }
+        }
+
+        /// The value at a component path below `element` (`[]`: the element), unless it is empty
+        /// or the HL7 null `""`.
+        static func value(_ element: HL7v2.Element, at path: [Int], field: Int) -> Value? {
+            var value = element
+            for component in path {
+                guard let next = value.child(component) else { return nil }
+                value = next
+            }
+            return value.isEmpty || value.isNull ? nil : .element(value, field: field)
         }
 
         func holds(_ condition: MappingFile.Condition, on input: Input, output: JSONValue) -> Bool {
@@ -426,10 +424,6 @@ extension V2ToFHIR {
         func field(of value: Value) -> Int? {
             if case .element(_, let field) = value { return field }
             return nil
-        }
-
-        func describe(_ input: Input, source: MappingFile.Source, repetition: Int) -> String {
-            "\(input.segment) \(source)"
         }
 
         mutating func issue(_ severity: MappingIssue.Severity, _ segment: Segment?, _ field: Int?, _ line: Int, _ message: String, file: String? = nil) {
