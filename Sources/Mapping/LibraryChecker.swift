@@ -12,6 +12,7 @@ struct LibraryChecker {
     var messageMaps: [String: MappingFile] = [:]
     var messageMapByEvent: [String: String] = [:]
     var referenceSteps: [String: [TargetResolver.Step]] = [:]
+    var patterns: [String: MappingLibrary.Pattern] = [:]
 
     init(definitions: Definitions, vocabularies: [String: VocabularyMap]) {
         self.definitions = definitions
@@ -70,6 +71,9 @@ struct LibraryChecker {
         var compiled: [MappingLibrary.CompiledRule] = []
         for rule in rules {
             for condition in rule.conditions {
+                if case .matches(let pattern) = condition.test, patterns[pattern] == nil {
+                    patterns[pattern] = (try? Regex(pattern)).map(MappingLibrary.Pattern.init)
+                }
                 guard case .output(let path) = condition.source else { continue }
                 if case .failure(let error) = resolver.resolve(prefix + path, from: type) {
                     errors.append(MappingError(file: file.file, line: rule.line, "the condition's \(error.message)"))

@@ -153,13 +153,7 @@ public struct MappingLibrary: Sendable {
         messageMaps = checker.messageMaps
         messageMapByEvent = checker.messageMapByEvent
         referenceSteps = checker.referenceSteps
-        for file in files {
-            for rule in file.rules {
-                for condition in rule.conditions {
-                    if case .matches(let pattern) = condition.test { patterns[pattern] = (try? Regex(pattern)).map(Pattern.init) }
-                }
-            }
-        }
+        patterns = checker.patterns
     }
 
     static func name(of file: String, extension suffix: String) -> String {

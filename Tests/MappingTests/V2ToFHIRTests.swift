@@ -235,4 +235,18 @@ extension V2ToFHIRTests {
         #expect(V2ToFHIR.Run.trimmingSpaces("   ") == "")
         #expect(V2ToFHIR.Run.trimmingSpaces("plain") == "plain")
     }
+
+    @Test func aMatchesConditionInsideABlockIsEvaluated() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "PID-Patient.map", text: """
+                segment PID -> Patient
+                PID-3 -> identifier
+                    .1 -> value                 if .1 matches "[0-9]+"
+                """),
+            (file: "ADT.map", text: "message ADT^A01 -> Bundle collection\nPID -> Patient via PID-Patient\n"),
+        ])
+        let result = try V2ToFHIR(library: library).convert(try Message("MSH|^~\\&|A|B|C|D|20261123||ADT^A01|1|P|2.5\rPID|1||123~ABC\r"))
+        let patient = try #require(resources(try result.bundle(), "Patient").first)
+        #expect(patient.children(named: "identifier").map { $0.child(named: "value")?.value?.text } == ["123"])
+    }
 }
