@@ -29,7 +29,30 @@ public struct ElementDefinition: Sendable {
         /// The human description.
         public var human: String
         /// The FHIRPath expression that must be true.
-        public var expression: String?
+        public var expression: String? {
+            didSet { invariant = expression.map(CompiledInvariant.named) }
+        }
+        /// The expression as the standard validator checks it.
+        private(set) var invariant: CompiledInvariant?
+
+        init(key: String, severity: String, human: String, expression: String?) {
+            self.key = key
+            self.severity = severity
+            self.human = human
+            self.expression = expression
+            self.invariant = expression.map(CompiledInvariant.named)
+        }
+
+        public static func == (lhs: Constraint, rhs: Constraint) -> Bool {
+            lhs.key == rhs.key && lhs.severity == rhs.severity && lhs.human == rhs.human && lhs.expression == rhs.expression
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(key)
+            hasher.combine(severity)
+            hasher.combine(human)
+            hasher.combine(expression)
+        }
     }
 
     /// `ElementDefinition.slicing`.

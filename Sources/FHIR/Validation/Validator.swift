@@ -20,14 +20,25 @@ public struct Validator: Sendable {
     /// The definitions checked against.
     public var definitions: Definitions
     /// How invariants are evaluated; `nil` skips them.
-    public var invariants: InvariantEvaluator?
+    public var invariants: InvariantEvaluator? {
+        get { evaluator }
+        set {
+            evaluator = newValue
+            standardInvariants = nil
+        }
+    }
+    private var evaluator: InvariantEvaluator?
+    /// Set by ``standard(definitions:)``, with the definitions its evaluator uses: the walk then
+    /// checks each constraint's ``ElementDefinition/Constraint/invariant`` itself, as the
+    /// evaluator would, without looking the expression up.
+    var standardInvariants: Definitions?
     /// Checks that depend on where the content comes from.
     public var options = Options()
 
     /// Creates a validator.
     public init(definitions: Definitions = .r4, invariants: InvariantEvaluator? = nil) {
         self.definitions = definitions
-        self.invariants = invariants
+        self.evaluator = invariants
     }
 
     /// Reads and validates a resource in JSON: reading problems (bad JSON, unknown elements, wrong
@@ -471,7 +482,13 @@ extension Validator {
             for constraint in constraints {
                 guard let expression = constraint.expression, !expression.isEmpty else { continue }
                 if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
-                if evaluate(expression, element, resource, root) == false {
+                let holds: Bool?
+                if let standard = validator.standardInvariants, let invariant = constraint.invariant {
+                    holds = invariant.evaluate(on: element, resource: resource, rootResource: root, definitions: standard)
+                } else {
+                    holds = evaluate(expression, element, resource, root)
+                }
+                if holds == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
                     report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
                 }

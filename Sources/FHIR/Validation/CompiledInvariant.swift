@@ -1,0 +1,80 @@
+import Synchronization
+
+/// An invariant's expression as ``Validator/standard(definitions:)`` checks it: by Swift code
+/// (``NativeInvariants``), by the part of it answered from the element's children
+/// (``NativeCondition``), or by its compiled FHIRPath expression.
+///
+/// One instance per expression text, shared by every ``ElementDefinition/Constraint`` with that
+/// text, so the validator finds it from the constraint without looking anything up; the
+/// expression is compiled the first time it is checked.
+final class CompiledInvariant: Sendable {
+    /// How an invariant is checked.
+    enum Check: Sendable {
+        /// By Swift code.
+        case native(NativeInvariants.Check)
+        /// By its compiled expression, after the condition when that answers.
+        case fhirPath(FHIRPath, NativeCondition)
+        /// Not at all: the expression does not compile.
+        case invalid
+    }
+
+    /// The expression's text (before an erratum's correction).
+    let expression: String
+    private let check = Mutex<Check?>(nil)
+
+    private init(expression: String) {
+        self.expression = expression
+    }
+
+    /// The invariant with this expression text.
+    static func named(_ expression: String) -> CompiledInvariant {
+        all.withLock { all in
+            if let known = all[expression] { return known }
+            let invariant = CompiledInvariant(expression: expression)
+            all[expression] = invariant
+            return invariant
+        }
+    }
+
+    /// Every invariant made so far, by expression text.
+    private static let all = Mutex<[String: CompiledInvariant]>([:])
+
+    /// Whether the invariant holds on `element`: `true` when its expression gives `true` or
+    /// nothing, `false` when it gives `false`, `nil` when it cannot be compiled or evaluated.
+    func evaluate(on element: Element, resource: Element, rootResource: Element, definitions: Definitions) -> Bool? {
+        let compiled: FHIRPath
+        switch compiledCheck() {
+        case .native(let check):
+            return check(element)
+        case .fhirPath(let path, let condition):
+            switch condition.verdict(on: element) {
+            case .true, .empty: return true
+            case .false: return false
+            case .unknown: compiled = path
+            }
+        case .invalid:
+            return nil
+        }
+        let environment = FHIRPathEnvironment(resource: resource, rootResource: rootResource, context: element, definitions: definitions)
+        do {
+            return try compiled.evaluateBoolean(element, environment: environment) ?? true
+        } catch {
+            return nil
+        }
+    }
+
+    /// The check, compiled on first use.
+    private func compiledCheck() -> Check {
+        if let known = check.withLock({ $0 }) { return known }
+        let compiled: Check
+        if let native = NativeInvariants.checks[expression] {
+            compiled = .native(native)
+        } else if let path = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
+            compiled = .fhirPath(path, NativeCondition(path.root))
+        } else {
+            compiled = .invalid
+        }
+        check.withLock { $0 = compiled }
+        return compiled
+    }
+}
