@@ -37,6 +37,18 @@ final class ChildDefinitions: Sendable {
     /// ``targetTypes(ofChild:definitions:)`` found so far.
     private let targetTypesByChild = Mutex<[Int: [String]]>([:])
 
+    /// ``plan(ofChild:type:definitions:)`` found so far, by child.
+    private let plans: Mutex<[[ChildPlan]]>
+
+    /// What validating child `number` holding a `type` needs. Found once, then kept.
+    func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
+        let known = plans.withLock { plans in plans[number].first { $0.type == type } }
+        if let known { return known }
+        let plan = ChildPlan(ofChild: number, in: self, type: type, definitions: definitions)
+        plans.withLock { $0[number].append(plan) }
+        return plan
+    }
+
     /// A child and a type it holds.
     private struct ContentKey: Hashable {
         var number: Int
@@ -82,6 +94,7 @@ final class ChildDefinitions: Sendable {
         self.byElementName = byElementName
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
+        self.plans = Mutex(Array(repeating: [], count: elements.count))
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).

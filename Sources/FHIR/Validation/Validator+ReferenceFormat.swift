@@ -3,7 +3,7 @@ extension Validator.Walk {
     /// conditional reference (`Patient?identifier=…`) is relative, and a relative reference is
     /// `Type/id` or `Type/id/_history/version`: one without a `/` is an error, another shape a
     /// warning (it may be a server's URL the validator cannot judge).
-    mutating func checkReferenceFormat(_ element: Element, path: String) {
+    mutating func checkReferenceFormat(_ element: Element, path: ElementPath) {
         guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"),
             !Self.isAbsoluteURL(reference), !reference.contains("?")
         else { return }

@@ -283,15 +283,13 @@ extension Validator {
             _ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element,
             parent: (children: ChildDefinitions, number: Int)
         ) {
-            let types = definition.types
-            if !types.isEmpty, !types.contains(where: { $0.code == element.type }),
-                !types.contains(where: { $0.code == "Resource" || $0.code == "DomainResource" }) || !definitions.isResourceType(element.type)
-            {
-                let allowed = types.map(\.code)
+            let plan = parent.children.plan(ofChild: parent.number, type: element.type, definitions: definitions)
+            guard plan.isAllowed else {
+                let allowed = definition.types.map(\.code)
                 report(.error, .structure, path, "type \(element.type) is not allowed for \(definition.name) (allowed: \(allowed.joined(separator: ", ")))", element)
                 return
             }
-            if definitions.isResourceType(element.type) {
+            if plan.isResource {
                 if definition.name == "contained", !validator.options.validatesContainedResources { return }
                 let outer = root
                 if definition.name != "contained" { root = element }
@@ -299,12 +297,10 @@ extension Validator {
                 root = outer
                 return
             }
-            let isPrimitive = definitions.isPrimitiveType(element.type)
+            let isPrimitive = plan.isPrimitive
             if isPrimitive {
                 // Resource.id is typed `string` in the R4 definitions but is an `id`.
-                let isResourceID = definition.name == "id" && definition.path == structure.type + ".id"
-                    && definitions.isResourceType(structure.type)
-                validatePrimitive(element, definition: definition, as: isResourceID ? "id" : element.type, path: path)
+                validatePrimitive(element, definition: definition, as: plan.isResourceID ? "id" : element.type, path: path)
             }
             if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
                 checkBinding(element, valueSet: url, strength: binding.strength, path: path)
@@ -319,48 +315,44 @@ extension Validator {
                     report(.error, .value, path, "value must match the pattern of the profile", element)
                 }
             }
-            // Children: inline groups under this element's path, other types under their own
-            // definition (the extensions and id of a primitive under Element).
-            if element.type == "Reference" {
-                let definitions = definitions
-                checkReferenceTarget(element, definition: definition, path: path) {
-                    parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
+            let checks = plan.checks
+            if !checks.isEmpty {
+                if checks.contains(.reference) {
+                    let definitions = definitions
+                    checkReferenceTarget(element, definition: definition, path: path) {
+                        parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
+                    }
+                    checkReferenceFormat(element, path: path)
                 }
-                checkReferenceFormat(element, path: path.description)
+                if checks.contains(.identifier) {
+                    checkSystem(of: element, path: path)
+                }
+                if checks.contains(.coding) {
+                    checkCodeSystem(element, path: path)
+                }
+                if checks.contains(.extension) {
+                    checkExtension(element, path: path.description, resource: resource)
+                }
+                if checks.contains(.attachment) {
+                    checkAttachment(element, path: path)
+                }
+                if checks.contains(.quantity), definition.minValue != nil || definition.maxValue != nil {
+                    checkQuantityLimits(element, definition: definition, path: path.description)
+                }
             }
-            if element.type == "Identifier" {
-                checkSystem(of: element, path: path.description)
-            }
-            if element.type == "Coding" {
-                checkCodeSystem(element, path: path.description)
-            }
-            if element.type == "Extension" {
-                checkExtension(element, path: path.description, resource: resource)
-            }
-            if element.type == "Attachment" {
-                checkAttachment(element, path: path.description)
-            }
-            if element.type == "Quantity", definition.minValue != nil || definition.maxValue != nil {
-                checkQuantityLimits(element, definition: definition, path: path.description)
-            }
-            if !isPrimitive, element.type != "Extension", element.type != "Reference",
-                let profiles = definition.types.first(where: { $0.code == element.type })?.profiles, !profiles.isEmpty
-            {
-                checkTypeProfiles(profiles, on: element, path: path, resource: resource)
+            if !isPrimitive, !checks.contains(.extension), !checks.contains(.reference), !plan.profiles.isEmpty {
+                checkTypeProfiles(plan.profiles, on: element, path: path, resource: resource)
             }
             // The children of an inline group, of a primitive (under Element) and of a type are
-            // defined where the parent's definitions keep them (content(ofChild:type:definitions:)).
-            func content() -> ChildDefinitions? {
-                parent.children.content(ofChild: parent.number, type: element.type, definitions: definitions)
-            }
-            if definition.hasInlineContent(type: element.type) {
-                if !isPrimitive, let content = content() {
+            // defined where the parent's definitions keep them (plan.content).
+            if plan.hasInlineContent {
+                if !isPrimitive, let content = plan.content {
                     validateContent(element, children: content, path: path, resource: resource)
                 } else {
                     validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
                 }
             } else if isPrimitive {
-                if !element.children.isEmpty, let content = content() {
+                if !element.children.isEmpty, let content = plan.content {
                     validateContent(element, children: content, path: path, resource: resource)
                 }
                 checkInvariants(definition.constraints, on: element, path: path, resource: resource)
@@ -368,12 +360,10 @@ extension Validator {
                 // A profile that constrains inside this element: its expanded children hold the
                 // type's rules and the profile's.
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
-            } else if let content = content() {
+            } else if let content = plan.content {
                 validateContent(element, children: content, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).
-                let typeConstraints = content.own?.constraints ?? []
-                let own = definition.constraints.filter { constraint in !typeConstraints.contains { $0.key == constraint.key } }
-                checkInvariants(own, on: element, path: path, resource: resource)
+                checkInvariants(plan.ownConstraints, on: element, path: path, resource: resource)
             }
         }
 
