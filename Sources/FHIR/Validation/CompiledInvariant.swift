@@ -2,7 +2,8 @@ import Synchronization
 
 /// An invariant's expression as ``Validator/standard(definitions:)`` checks it: by Swift code
 /// (``NativeInvariants``), by the part of it answered from the element's children
-/// (``NativeCondition``), or by its compiled FHIRPath expression.
+/// (``NativeCondition``), or by its compiled FHIRPath expression (after Swift code that needs
+/// the resource, such as dom-3's, when that decides).
 ///
 /// One instance per expression text, shared by every ``ElementDefinition/Constraint`` with that
 /// text, so the validator finds it from the constraint without looking anything up; the
@@ -12,8 +13,8 @@ final class CompiledInvariant: Sendable {
     enum Check: Sendable {
         /// By Swift code.
         case native(NativeInvariants.Check)
-        /// By its compiled expression, after the condition when that answers.
-        case fhirPath(FHIRPath, NativeCondition)
+        /// By its compiled expression, after the condition and the Swift code when those answer.
+        case fhirPath(FHIRPath, NativeCondition, NativeInvariants.ResourceCheck?)
         /// Not at all: the expression does not compile.
         case invalid
     }
@@ -46,12 +47,13 @@ final class CompiledInvariant: Sendable {
         switch compiledCheck() {
         case .native(let check):
             return check(element)
-        case .fhirPath(let path, let condition):
+        case .fhirPath(let path, let condition, let resourceCheck):
             switch condition.verdict(on: element) {
             case .true, .empty: return true
             case .false: return false
             case .unknown: compiled = path
             }
+            if let resourceCheck, let holds = resourceCheck(element, resource, definitions) { return holds }
         case .invalid:
             return nil
         }
@@ -70,7 +72,7 @@ final class CompiledInvariant: Sendable {
         if let native = NativeInvariants.checks[expression] {
             compiled = .native(native)
         } else if let path = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
-            compiled = .fhirPath(path, NativeCondition(path.root))
+            compiled = .fhirPath(path, NativeCondition(path.root), NativeInvariants.resourceChecks[expression])
         } else {
             compiled = .invalid
         }
