@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The definitions of the children of one element, as the readers, the writer and the
@@ -13,6 +14,9 @@ final class ChildDefinitions: Sendable {
     let elements: [ElementDefinition]
     /// JSON/XML name → (index in ``elements``, type).
     let byName: [String: (index: Int, type: String)]
+    /// ``byName`` by the length of the name, with each name's UTF-8 bytes: the JSON reader
+    /// finds a property's definition from the bytes of its name, without making a String.
+    private let byNameLength: [[(name: [UInt8], index: Int, type: String)]]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
@@ -37,11 +41,26 @@ final class ChildDefinitions: Sendable {
     /// ``targetTypes(ofChild:definitions:)`` found so far.
     private let targetTypesByChild = Mutex<[Int: [String]]>([:])
 
-    /// ``plan(ofChild:type:definitions:)`` found so far, by child.
+    /// The type each child has most often: its first type (`BackboneElement` for a group
+    /// defined by reference).
+    private let primaryTypes: [String]
+    /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
+    /// without a lock, as every element looks its plan up.
+    private let primaryPlans: [PlanSlot]
+    /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
     private let plans: Mutex<[[ChildPlan]]>
+
+    private final class PlanSlot: Sendable {
+        let plan = AtomicLazyReference<ChildPlan>()
+    }
 
     /// What validating child `number` holding a `type` needs. Found once, then kept.
     func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
+        if type == primaryTypes[number] {
+            let slot = primaryPlans[number]
+            if let known = slot.plan.load() { return known }
+            return slot.plan.storeIfNil(ChildPlan(ofChild: number, in: self, type: type, definitions: definitions))
+        }
         let known = plans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }
         let plan = ChildPlan(ofChild: number, in: self, type: type, definitions: definitions)
@@ -87,6 +106,9 @@ final class ChildDefinitions: Sendable {
             }
         }
         self.byName = byName
+        var byNameLength: [[(name: [UInt8], index: Int, type: String)]] = Array(repeating: [], count: (byName.keys.map(\.utf8.count).max() ?? 0) + 1)
+        for (name, entry) in byName { byNameLength[name.utf8.count].append((Array(name.utf8), entry.index, entry.type)) }
+        self.byNameLength = byNameLength
         var byElementName: [String: Int] = [:]
         for (index, definition) in elements.enumerated() where byElementName[definition.name] == nil {
             byElementName[definition.name] = index
@@ -94,7 +116,18 @@ final class ChildDefinitions: Sendable {
         self.byElementName = byElementName
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
+        self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
+        self.primaryPlans = elements.map { _ in PlanSlot() }
         self.plans = Mutex(Array(repeating: [], count: elements.count))
+    }
+
+    /// ``byName`` for the name with these UTF-8 bytes.
+    func entry(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, type: String)? {
+        guard name.count < byNameLength.count else { return nil }
+        for candidate in byNameLength[name.count] where candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
+            return (candidate.index, candidate.type)
+        }
+        return nil
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).

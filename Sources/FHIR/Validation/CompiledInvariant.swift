@@ -5,9 +5,9 @@ import Synchronization
 /// (``NativeCondition``), or by its compiled FHIRPath expression (after Swift code that needs
 /// the resource, such as dom-3's, when that decides).
 ///
-/// One instance per expression text, shared by every ``ElementDefinition/Constraint`` with that
-/// text, so the validator finds it from the constraint without looking anything up; the
-/// expression is compiled the first time it is checked.
+/// One instance per expression text, compiled when a constraint with that text is first made
+/// and shared by every ``ElementDefinition/Constraint`` with it, so the validator finds it from
+/// the constraint without looking anything up.
 final class CompiledInvariant: Sendable {
     /// How an invariant is checked.
     enum Check: Sendable {
@@ -21,10 +21,17 @@ final class CompiledInvariant: Sendable {
 
     /// The expression's text (before an erratum's correction).
     let expression: String
-    private let check = Mutex<Check?>(nil)
+    private let check: Check
 
     private init(expression: String) {
         self.expression = expression
+        if let native = NativeInvariants.checks[expression] {
+            check = .native(native)
+        } else if let path = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
+            check = .fhirPath(path, NativeCondition(path.root), NativeInvariants.resourceChecks[expression])
+        } else {
+            check = .invalid
+        }
     }
 
     /// The invariant with this expression text.
@@ -44,7 +51,7 @@ final class CompiledInvariant: Sendable {
     /// nothing, `false` when it gives `false`, `nil` when it cannot be compiled or evaluated.
     func evaluate(on element: Element, resource: Element, rootResource: Element, definitions: Definitions) -> Bool? {
         let compiled: FHIRPath
-        switch compiledCheck() {
+        switch check {
         case .native(let check):
             return check(element)
         case .fhirPath(let path, let condition, let resourceCheck):
@@ -63,20 +70,5 @@ final class CompiledInvariant: Sendable {
         } catch {
             return nil
         }
-    }
-
-    /// The check, compiled on first use.
-    private func compiledCheck() -> Check {
-        if let known = check.withLock({ $0 }) { return known }
-        let compiled: Check
-        if let native = NativeInvariants.checks[expression] {
-            compiled = .native(native)
-        } else if let path = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
-            compiled = .fhirPath(path, NativeCondition(path.root), NativeInvariants.resourceChecks[expression])
-        } else {
-            compiled = .invalid
-        }
-        check.withLock { $0 = compiled }
-        return compiled
     }
 }
