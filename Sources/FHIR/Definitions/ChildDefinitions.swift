@@ -50,16 +50,41 @@ final class ChildDefinitions: Sendable {
     /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
     private let plans: Mutex<[[ChildPlan]]>
 
+    /// A plan, stored once. (`AtomicLazyReference` is not specialized in client code: each
+    /// `load()` looked its generic metadata up at run time, which cost more than the lock.)
     private final class PlanSlot: Sendable {
-        let plan = AtomicLazyReference<ChildPlan>()
+        /// The retained plan's address; 0 until stored.
+        private let address = Atomic<UInt>(0)
+
+        /// The plan, once stored.
+        var plan: ChildPlan? {
+            let address = address.load(ordering: .acquiring)
+            guard address != 0, let pointer = UnsafeRawPointer(bitPattern: address) else { return nil }
+            return Unmanaged<ChildPlan>.fromOpaque(pointer).takeUnretainedValue()
+        }
+
+        /// Stores `plan` unless another was stored first; returns the one stored.
+        func store(_ plan: ChildPlan) -> ChildPlan {
+            let retained = Unmanaged.passRetained(plan)
+            let (exchanged, current) = address.compareExchange(
+                expected: 0, desired: UInt(bitPattern: retained.toOpaque()), ordering: .acquiringAndReleasing)
+            if exchanged { return plan }
+            retained.release()
+            return Unmanaged<ChildPlan>.fromOpaque(UnsafeRawPointer(bitPattern: current)!).takeUnretainedValue()
+        }
+
+        deinit {
+            let address = address.load(ordering: .acquiring)
+            if let pointer = UnsafeRawPointer(bitPattern: address) { Unmanaged<ChildPlan>.fromOpaque(pointer).release() }
+        }
     }
 
     /// What validating child `number` holding a `type` needs. Found once, then kept.
     func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
         if type == primaryTypes[number] {
             let slot = primaryPlans[number]
-            if let known = slot.plan.load() { return known }
-            return slot.plan.storeIfNil(ChildPlan(ofChild: number, in: self, type: type, definitions: definitions))
+            if let known = slot.plan { return known }
+            return slot.store(ChildPlan(ofChild: number, in: self, type: type, definitions: definitions))
         }
         let known = plans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }

@@ -1,8 +1,8 @@
-/// What validating one child definition holding one type needs, found once per
+/// What reading and validating one child definition holding one type needs, found once per
 /// ``ChildDefinitions`` child and type: whether the type is allowed, what kind of type it is,
 /// where its children are defined, its profiles and the definition's own invariants beyond the
-/// type's. The validator then does a few flag tests per element instead of looking types up by
-/// name.
+/// type's. The reader and the validator then do a few flag tests per element instead of
+/// looking types up by name.
 final class ChildPlan: Sendable {
     /// The types with checks of their own.
     struct Checks: OptionSet, Sendable {

@@ -181,11 +181,12 @@ struct JSONResourceReader {
     private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
         let definition = children.elements[number]
         let position = document.position(index)
-        if definitions.isPrimitiveType(type) {
+        let plan = children.plan(ofChild: number, type: type, definitions: definitions)
+        if plan.isPrimitive {
             guard let value = primitive(index, type: type, path: path) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)
         }
-        if type == "Resource" || type == "DomainResource" || definitions.isResourceType(type) {
+        if type == "Resource" || type == "DomainResource" || plan.isResource {
             return readResource(at: index, name: definition.name, path: path)
         }
         guard document.kind(index) == .object else {
@@ -197,7 +198,7 @@ struct JSONResourceReader {
         }
         // An element defined by reference to another (no type of its own) is a group.
         var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
-        guard let content = children.content(ofChild: number, type: type, definitions: definitions) else {
+        guard let content = plan.content else {
             fail(.unknownElement, path, index, "the type '\(type)' is not defined")
             return element
         }
