@@ -149,7 +149,10 @@ final class ChildDefinitions: Sendable {
     /// ``byName`` for the name with these UTF-8 bytes.
     func entry(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, type: String)? {
         guard name.count < byNameLength.count else { return nil }
-        for candidate in byNameLength[name.count] where candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }) {
+        guard let first = name.first, let last = name.last else { return nil }
+        for candidate in byNameLength[name.count] where candidate.name[0] == first && candidate.name[name.count - 1] == last
+            && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+        {
             return (candidate.index, candidate.type)
         }
         return nil

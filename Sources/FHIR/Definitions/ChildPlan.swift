@@ -26,6 +26,8 @@ final class ChildPlan: Sendable {
     let isPrimitive: Bool
     /// Whether the element is a resource's `id` (typed `string` in R4, checked as an `id`).
     let isResourceID: Bool
+    /// How a primitive's value is checked (as an `id` for a resource's id).
+    let primitiveKind: PrimitiveFormat.Kind
     let checks: Checks
     /// The profiles the definition gives for the type.
     let profiles: [String]
@@ -46,6 +48,7 @@ final class ChildPlan: Sendable {
         self.isResource = definitions.isResourceType(type)
         self.isPrimitive = definitions.isPrimitiveType(type)
         self.isResourceID = definition.name == "id" && definition.path == structure.type + ".id" && definitions.isResourceType(structure.type)
+        self.primitiveKind = PrimitiveFormat.Kind(isResourceID ? "id" : type)
         var checks: Checks = []
         switch type {
         case "Reference": checks.insert(.reference)

@@ -33,19 +33,56 @@ enum PrimitiveFormat {
         try? NSRegularExpression(pattern: "^(?:\($0))$")
     }
 
+    /// The primitive types with checks of their own, so that a type is matched by name once
+    /// (per definition, by the validator), not for every value.
+    enum Kind: Sendable {
+        case date, dateTime, instant, code, id, uri, url, canonical, decimal, integer, unsignedInt, positiveInt, base64Binary
+        case string, markdown, xhtml
+        /// Any other type: checked by its pattern, when it has one.
+        case other
+
+        init(_ type: String) {
+            switch type {
+            case "date": self = .date
+            case "dateTime": self = .dateTime
+            case "instant": self = .instant
+            case "code": self = .code
+            case "id": self = .id
+            case "uri": self = .uri
+            case "url": self = .url
+            case "canonical": self = .canonical
+            case "decimal": self = .decimal
+            case "integer": self = .integer
+            case "unsignedInt": self = .unsignedInt
+            case "positiveInt": self = .positiveInt
+            case "base64Binary": self = .base64Binary
+            case "string": self = .string
+            case "markdown": self = .markdown
+            case "xhtml": self = .xhtml
+            default: self = .other
+            }
+        }
+    }
+
     /// Why `text` is not a valid `type` value, or `nil` when it is.
     static func problem(with text: String, type: String) -> String? {
+        problem(with: text, type: type, kind: Kind(type))
+    }
+
+    /// Why `text` is not a valid `type` value, or `nil` when it is; `kind` is `Kind(type)`.
+    static func problem(with text: String, type: String, kind: Kind) -> String? {
         let matches: Bool
-        switch type {
+        switch kind {
         // The frequent types are checked on the bytes; the regexes are the definition (and the
         // tests check both agree).
-        case "date", "dateTime", "instant": matches = isTemporal(Array(text.utf8), type: type)
-        case "code": matches = isCode(text.utf8)
-        case "id": matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
-        case "uri", "url", "canonical": matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        case "decimal", "integer", "unsignedInt", "positiveInt": matches = isNumber(Array(text.utf8), type: type)
-        case "base64Binary": matches = isBase64(text.utf8)
-        default:
+        case .date, .dateTime, .instant: matches = isTemporal(Array(text.utf8), type: type)
+        case .code: matches = isCode(text.utf8)
+        case .id: matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
+        case .uri, .url, .canonical: matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        case .decimal, .integer, .unsignedInt, .positiveInt: matches = isNumber(Array(text.utf8), type: type)
+        case .base64Binary: matches = isBase64(text.utf8)
+        case .string, .markdown, .xhtml: matches = true  // no pattern
+        case .other:
             if let regex = compiled[type] {
                 matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             } else {
@@ -55,23 +92,23 @@ enum PrimitiveFormat {
         if !matches {
             return "not a valid \(type)"
         }
-        switch type {
-        case "integer":
+        switch kind {
+        case .integer:
             guard let value = Int64(text), (Int64(Int32.min)...Int64(Int32.max)).contains(value) else {
                 return "an integer must be between -2147483648 and 2147483647"
             }
-        case "unsignedInt", "positiveInt":
+        case .unsignedInt, .positiveInt:
             guard let value = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text), value <= Int64(Int32.max) else {
                 return "a \(type) must be at most 2147483647"
             }
-        case "date", "dateTime", "instant":
+        case .date, .dateTime, .instant:
             if !hasRealDay(text) { return "not a calendar date" }
-        case "string", "markdown":
+        case .string, .markdown:
             // Bytes under 32 in UTF-8 are those characters themselves.
             if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
                 return "a \(type) must not hold control characters"
             }
-            if type == "string", text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
+            if kind == .string, text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
         default:
             break
         }

@@ -300,7 +300,7 @@ extension Validator {
             let isPrimitive = plan.isPrimitive
             if isPrimitive {
                 // Resource.id is typed `string` in the R4 definitions but is an `id`.
-                validatePrimitive(element, definition: definition, as: plan.isResourceID ? "id" : element.type, path: path)
+                validatePrimitive(element, definition: definition, as: plan.isResourceID ? "id" : element.type, kind: plan.primitiveKind, path: path)
             }
             if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
                 checkBinding(element, valueSet: url, strength: binding.strength, path: path)
@@ -388,7 +388,8 @@ extension Validator {
             }
         }
 
-        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, path: ElementPath) {
+        /// Checks a primitive's value as a `type` (whose kind is `kind`).
+        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, kind: PrimitiveFormat.Kind, path: ElementPath) {
             guard let value = element.value else {
                 if element.children.isEmpty {
                     report(.error, .required, path, "a primitive needs a value or extensions", element)
@@ -397,19 +398,18 @@ extension Validator {
             }
             if value.text.isEmpty {
                 report(.error, .value, path, "a value cannot be empty", element)
-            } else if let problem = PrimitiveFormat.problem(with: value.text, type: type) {
+            } else if let problem = PrimitiveFormat.problem(with: value.text, type: type, kind: kind) {
                 report(.error, .value, path, problem, element)
             }
             if let maxLength = definition.maxLength, value.text.count > maxLength {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
             }
-            if type == "string" || type == "markdown" || type == "uri" || type == "url" || type == "canonical" {
-                checkContentOptions(element, type: type, text: value.text, path: path)
+            switch kind {
+            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, type: type, text: value.text, path: path)
+            case .xhtml: checkNarrative(element, text: value.text, path: path)
+            default: break
             }
-            if type == "xhtml" {
-                checkNarrative(element, text: value.text, path: path)
-            }
-            if value.text.utf8.count > 1_048_576, type != "base64Binary" {
+            if value.text.utf8.count > 1_048_576, kind != .base64Binary {
                 report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
             }
             if definition.minValue != nil || definition.maxValue != nil, ["decimal", "integer", "positiveInt", "unsignedInt"].contains(type),
