@@ -23,6 +23,8 @@ struct NativeConditionTests {
         #expect(try verdict("contained.where(id = 'x').trace('t').empty()", on: patient) == .true)
         #expect(try verdict("name.where(family = 'B').empty()", on: patient) == .unknown)
         #expect(try verdict("htmlChecks()", on: patient) == .true)
+        #expect(try verdict("name.family.contains('A') and gender.contains('x').not()", on: patient) == .empty)
+        #expect(try verdict("name.family.contains('') and name.family.contains('B').not()", on: patient) == .true)
         // An upper-case first name may be a type name: the evaluator's.
         #expect(try verdict("Patient.name.exists()", on: patient) == .unknown)
     }

@@ -60,7 +60,7 @@ final class CompiledInvariant: Sendable {
             case .false: return false
             case .unknown: compiled = path
             }
-            if let resourceCheck, let holds = resourceCheck(element, resource, definitions) { return holds }
+            if let resourceCheck, let holds = resourceCheck(element, resource, rootResource, definitions) { return holds }
         case .invalid:
             return nil
         }

@@ -1,7 +1,9 @@
+import Foundation
+
 /// The part of an invariant's FHIRPath expression that can be answered from the element's
 /// children alone, without the evaluator: `name.exists()`, `a.b.empty()`, `x.hasValue()`,
-/// `reference.startsWith('#')`, `htmlChecks()`, joined by `not()`, `and`, `or`, `xor`,
-/// `implies`. Anything else is ``opaque``.
+/// `reference.startsWith('#')`, `fullUrl.contains('/_history/')`, `htmlChecks()`, joined by
+/// `not()`, `and`, `or`, `xor`, `implies`. Anything else is ``opaque``.
 ///
 /// Each node answers exactly as the evaluator does (same three-valued logic, same
 /// short-circuits), or says ``Verdict/unknown``: then the expression goes to the evaluator.
@@ -19,6 +21,8 @@ indirect enum NativeCondition: Sendable {
     case hasValue(path: [String])
     /// `path.startsWith('prefix')`.
     case startsWith(path: [String], prefix: String)
+    /// `path.contains('part')` (the string function).
+    case contains(path: [String], part: String)
     case not(NativeCondition)
     case and(NativeCondition, NativeCondition)
     case or(NativeCondition, NativeCondition)
@@ -62,12 +66,12 @@ indirect enum NativeCondition: Sendable {
                 self = call.function == .exists ? exists : .not(exists)
             case (.hasValue, 0):
                 self = target.flatMap(Self.path).map { .hasValue(path: $0) } ?? .opaque
-            case (.startsWith, 1):
-                guard let path = target.flatMap(Self.path), case .literal(.string(let prefix)) = call.arguments[0].kind else {
+            case (.startsWith, 1), (.contains, 1):
+                guard let path = target.flatMap(Self.path), case .literal(.string(let text)) = call.arguments[0].kind else {
                     self = .opaque
                     return
                 }
-                self = .startsWith(path: path, prefix: prefix)
+                self = call.function == .startsWith ? .startsWith(path: path, prefix: text) : .contains(path: path, part: text)
             default:
                 self = .opaque
             }
@@ -120,16 +124,11 @@ indirect enum NativeCondition: Sendable {
             }
             return Verdict(count == 1 && found?.value != nil)
         case .startsWith(let path, let prefix):
-            var found: Element?
-            var count = 0
-            Self.visit(path[...], in: element) { item in
-                count += 1
-                found = item
-                return count < 2
-            }
-            if count == 0 { return .empty }
-            guard count == 1, let text = found?.value?.text else { return .unknown }  // several: an error; no value: a type error
-            return Verdict(text.hasPrefix(prefix))
+            guard let text = Self.singleText(path, in: element) else { return .empty }
+            return text.map { Verdict($0.hasPrefix(prefix)) } ?? .unknown
+        case .contains(let path, let part):
+            guard let text = Self.singleText(path, in: element) else { return .empty }
+            return text.map { Verdict(part.isEmpty || $0.contains(part)) } ?? .unknown
         case .not(let operand):
             switch operand.verdict(on: element) {
             case .true: return .false
@@ -163,6 +162,22 @@ indirect enum NativeCondition: Sendable {
             if b == .unknown || b == .true { return b }
             return a == .true ? b : .empty
         }
+    }
+
+    /// The text a string function works on: `nil` when `path` finds nothing (the function gives
+    /// nothing), `.some(nil)` when the evaluator decides (several elements, an error; one without
+    /// a value, a type error), else the value's text.
+    private static func singleText(_ path: [String], in element: Element) -> String?? {
+        var found: Element?
+        var count = 0
+        visit(path[...], in: element) { item in
+            count += 1
+            found = item
+            return count < 2
+        }
+        if count == 0 { return nil }
+        guard count == 1, let text = found?.value?.text else { return .some(nil) }
+        return .some(text)
     }
 
     /// Whether `path` finds an element under `element`.
