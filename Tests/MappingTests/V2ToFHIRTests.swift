@@ -249,4 +249,33 @@ extension V2ToFHIRTests {
         let patient = try #require(resources(try result.bundle(), "Patient").first)
         #expect(patient.children(named: "identifier").map { $0.child(named: "value")?.value?.text } == ["123"])
     }
+
+    @Test func aResourceLineReadsOnlyTheSegmentsItsConditionsAllow() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "OBX-DiagnosticReport.map", text: "segment OBX -> DiagnosticReport\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "ORU.map", text: """
+                message ORU^R01 -> Bundle collection
+                each OBX -> Observation        via OBX-Observation        if OBX-2 != "ED" and OBX-2 != "RP"
+                each OBX -> DiagnosticReport   via OBX-DiagnosticReport   if OBX-2 in ("ED", "RP")
+                OBX -> DiagnosticReport        via OBX-DiagnosticReport   if OBX-3.1 matches "B.*"
+                """),
+        ])
+        let text = "MSH|^~\\&|A|B|C|D|20261123||ORU^R01|1|P|2.5\rOBX|1|NM|A||1\rOBX|2|ED|B1||^text^plain^A^x\rOBX|3|RP|B2||http://x\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        #expect(resources(bundle, "Observation").map { $0.child(named: "code")?.child(named: "text")?.value?.text } == ["A"])
+        // `each` makes one per segment that meets the conditions; without `each`, the first such segment.
+        #expect(resources(bundle, "DiagnosticReport").map { $0.child(named: "code")?.child(named: "text")?.value?.text } == ["B1", "B2", "B1"])
+
+        #expect {
+            try MappingLibrary(sources: [
+                (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\n"),
+                (file: "ORU.map", text: "message ORU^R01 -> Bundle collection\neach OBX -> Observation via OBX-Observation if status missing\nOBX -> Observation via OBX-Observation unless\n"),
+            ])
+        } throws: { error in
+            let errors = (error as? MappingErrors)?.errors.map(\.description) ?? []
+            return errors.contains("ORU.map:2:48: a resource line's condition tests fields of its segment, such as OBX-2")
+                && errors.contains("ORU.map:3:40: unexpected unless; after via SEGMENTMAP comes `if CONDITION`")
+        }
+    }
 }

@@ -99,7 +99,8 @@ extension V2ToFHIR {
             for rule in rules {
                 // A rule nested under a segment of its own kind reads that segment (one segment,
                 // several resources); otherwise the segments of its kind in scope.
-                let indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
+                let indices = (parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment })
+                    .filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index], index), output: .emptyObject) } }
                 for index in rule.isEach ? indices : Array(indices.prefix(1)) {
                     consumed.insert(index)
                     let segment = message.segments[index]

@@ -98,9 +98,9 @@ extension MappingFile {
         public var children: [Rule] = []
     }
 
-    /// A line of a message map: `[each] SEG -> Type [as name] via MAP` (a new resource) or
-    /// `[each] SEG -> name via MAP` (more of a named resource), with its reference lines and the
-    /// rules nested under it.
+    /// A line of a message map: `[each] SEG -> Type [as name] via MAP [if CONDITION…]` (a new
+    /// resource) or `[each] SEG -> name via MAP [if CONDITION…]` (more of a named resource), with
+    /// its reference lines and the rules nested under it.
     public struct ResourceRule: Sendable, Hashable {
         public var line: Line
         /// One resource per segment (`each`), or one from the first segment.
@@ -114,6 +114,8 @@ extension MappingFile {
         public var name: String?
         /// The segment map.
         public var map: String
+        /// Conditions on the segment's fields that must all hold for the line to read it.
+        public var conditions: [Condition] = []
         /// `element = name` and `owner.element += name` lines.
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.

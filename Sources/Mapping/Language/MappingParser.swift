@@ -275,9 +275,29 @@ struct MappingParser {
             name = words[index + 1]
             index += 2
         }
-        guard index + 2 == words.count, words[index] == "via" else {
+        guard index + 2 <= words.count, words[index] == "via" else {
             fail(line, index + offset, "expected via SEGMENTMAP")
             return nil
+        }
+        // `if A and B`: conditions on the segment's own fields.
+        var conditions: [MappingFile.Condition] = []
+        if index + 2 < words.count {
+            guard words[index + 2] == "if", index + 3 < words.count else {
+                fail(line, index + 2 + offset, "unexpected \(words[index + 2]); after via SEGMENTMAP comes `if CONDITION`")
+                return nil
+            }
+            var start = index + 3 + offset
+            let all = line.words.map(\.text)
+            while start < all.count {
+                let end = all[start...].firstIndex(of: "and") ?? all.count
+                guard let condition = self.condition(line, from: start, to: end, segment: words[0], inBlock: false) else { return nil }
+                if case .output = condition.source {
+                    fail(line, start, "a resource line's condition tests fields of its segment, such as \(words[0])-2")
+                    return nil
+                }
+                conditions.append(condition)
+                start = end + 1
+            }
         }
         let isType = words[2].first?.isUppercase == true
         if !isType, name != nil {
@@ -286,7 +306,7 @@ struct MappingParser {
         }
         return MappingFile.ResourceRule(
             line: line.number, isEach: isEach, segment: words[0], resourceType: isType ? words[2] : nil, into: isType ? nil : words[2],
-            name: name, map: words[index + 1], references: [], children: [])
+            name: name, map: words[index + 1], conditions: conditions, references: [], children: [])
     }
 
     mutating func referenceRule(_ line: Line) -> MappingFile.ReferenceRule? {
