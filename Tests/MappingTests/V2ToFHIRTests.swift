@@ -250,6 +250,30 @@ extension V2ToFHIRTests {
         #expect(patient.children(named: "identifier").map { $0.child(named: "value")?.value?.text } == ["123"])
     }
 
+    @Test func aReferenceToAResourceTheGroupLacksIsLeftOut() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\n\"unknown\" -> status\n\"order\" -> intent\n"),
+            (file: "OBR-DiagnosticReport.map", text: "segment OBR -> DiagnosticReport\n\"unknown\" -> status\nOBR-4.1 -> code.text\n"),
+            (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "DFT.map", text: """
+                message DFT^P03 -> Bundle collection
+                each ORC -> ServiceRequest as order   via ORC-ServiceRequest
+                    OBR -> DiagnosticReport as report via OBR-DiagnosticReport
+                    each OBX -> Observation as result via OBX-Observation
+                        report.result += result
+                """),
+        ])
+        // The second order has no OBR, so no report for its OBX to be a result of.
+        let text = "MSH|^~\\&|A|B|C|D|20261123||DFT^P03|1|P|2.5\rORC|NW|1\rOBR|1|||R1\rOBX|1|ST|A||x\rORC|NW|2\rOBX|1|ST|B||y\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let bundle = try result.bundle()
+        let observations = resources(bundle, "Observation")
+        #expect(observations.count == 2)
+        #expect(observations.allSatisfy { $0.child(named: "result") == nil })
+        #expect(resources(bundle, "DiagnosticReport").first?.children(named: "result").count == 1)
+        #expect(result.issues.contains { $0.rule == "DFT.map:5" && $0.message.contains("no report resource") })
+    }
+
     @Test func aResourceLineReadsOnlyTheSegmentsItsConditionsAllow() throws {
         let library = try MappingLibrary(sources: [
             (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),

@@ -148,6 +148,11 @@ extension V2ToFHIR {
                 issue(.warning, segment, nil, reference.line, "no \(reference.target) resource to refer to (the message has none)")
                 return
             }
+            // `report.result += result` when the group has no report: nothing to add the reference to.
+            if let name = reference.owner, names[name] == nil {
+                issue(.warning, segment, nil, reference.line, "no \(name) resource to add the reference to (the message has none)")
+                return
+            }
             let owner = reference.owner.flatMap { names[$0] } ?? resource
             guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
             let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
