@@ -250,6 +250,20 @@ extension V2ToFHIRTests {
         #expect(patient.children(named: "identifier").map { $0.child(named: "value")?.value?.text } == ["123"])
     }
 
+    @Test func theAccidentAndTheAutopsyAreObservationsWithLOINCCodes() throws {
+        // ADT-A01-01: ACC|20140317||…|vehicle acident|… and PDA with autopsy Y, coroner N.
+        let bundle = try V2ToFHIR(library: library).convert(try message("ADT-A01-01.hl7")).bundle()
+        var byCode: [String: FHIR.Element] = [:]
+        for observation in resources(bundle, "Observation") {
+            if let code = observation.child(named: "code")?.child(named: "coding")?.child(named: "code")?.value?.text { byCode[code] = observation }
+        }
+        let accident = try #require(byCode["11374-6"])
+        #expect(accident.child(named: "value")?.value?.text == "vehicle acident")
+        #expect(accident.child(named: "effective")?.value?.text == "2014-03-17")
+        #expect(byCode["85699-7"]?.child(named: "value")?.child(named: "coding")?.child(named: "code")?.value?.text == "Y")
+        #expect(byCode["74497-9"]?.child(named: "value")?.child(named: "coding")?.child(named: "code")?.value?.text == "N")
+    }
+
     @Test func aReferenceToAResourceTheGroupLacksIsLeftOut() throws {
         let library = try MappingLibrary(sources: [
             (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\n\"unknown\" -> status\n\"order\" -> intent\n"),
