@@ -288,6 +288,28 @@ extension V2ToFHIRTests {
         #expect(result.issues.contains { $0.rule == "DFT.map:5" && $0.message.contains("no report resource") })
     }
 
+    @Test func aResourceLineCanTestTheSegmentsOfItsGroup() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\nORC-2.1 -> identifier.value\n"),
+            (file: "ORC-MedicationRequest.map", text: "segment ORC -> MedicationRequest\nORC-2.1 -> identifier.value\n"),
+            (file: "ORM.map", text: """
+                message ORM^O01 -> Bundle collection
+                each ORC -> ServiceRequest      via ORC-ServiceRequest      if RXO missing and RQD missing
+                each ORC -> MedicationRequest   via ORC-MedicationRequest   if RXO exists
+                """),
+        ])
+        // A lab order, a pharmacy order, a supply order: each ORC's group runs up to the next ORC.
+        let text = "MSH|^~\\&|A|B|C|D|20261123||ORM^O01|1|P|2.5\rORC|NW|L1\rOBR|1\rORC|NW|P1\rRXO|123\rORC|NW|S1\rRQD|1\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let bundle = try result.bundle()
+        func numbers(_ type: String) -> [String?] {
+            resources(bundle, type).map { $0.child(named: "identifier")?.child(named: "value")?.value?.text }
+        }
+        #expect(numbers("ServiceRequest") == ["L1"])
+        #expect(numbers("MedicationRequest") == ["P1"])
+        #expect(result.unmappedSegments.contains("ORC (segment 6)"), "the supply order is listed, not dropped silently")
+    }
+
     @Test func aResourceLineReadsOnlyTheSegmentsItsConditionsAllow() throws {
         let library = try MappingLibrary(sources: [
             (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),

@@ -116,10 +116,19 @@ extension MappingFile {
         public var map: String
         /// Conditions on the segment's fields that must all hold for the line to read it.
         public var conditions: [Condition] = []
+        /// Segments the segment's group must hold (`if RXO exists`) or lack (`if RXO missing`).
+        public var groupTests: [GroupTest] = []
         /// `element = name` and `owner.element += name` lines.
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.
         public var children: [ResourceRule]
+    }
+
+    /// `if SEG exists` or `if SEG missing` on a message-map line: whether the group of the line's
+    /// segment (the segments after it, up to the next of its kind) holds a segment `SEG`.
+    public struct GroupTest: Sendable, Hashable {
+        public var segment: String
+        public var exists: Bool
     }
 
     /// `[owner.]element = name` (set a Reference) or `[owner.]element += name` (append one).
