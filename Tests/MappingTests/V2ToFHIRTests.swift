@@ -264,6 +264,28 @@ extension V2ToFHIRTests {
         #expect(byCode["74497-9"]?.child(named: "value")?.child(named: "coding")?.child(named: "code")?.value?.text == "N")
     }
 
+    @Test func aConsenterIsOneOfThePatientsNamesOnlyWhenThePatientSigned() throws {
+        func families(_ relationship: String) throws -> [String?] {
+            let text = "MSH|^~\\&|A|B|C|D|20261123||MDM^T02|1|P|2.8\rPID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\r"
+                + "TXA|1|DI|TX|20261123||||||||D1\rCON|1|001" + String(repeating: "|", count: 22) + "TRAN^BINH|\(relationship)\r"
+            let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+            return resources(bundle, "Patient").first?.children(named: "name").map { $0.child(named: "family")?.value?.text } ?? []
+        }
+        #expect(try families("1") == ["NGUYEN", "TRAN"], "CON-25 = 1: the patient signed (table 0548, self)")
+        #expect(try families("2") == ["NGUYEN"], "a parent's name is not the patient's")
+    }
+
+    @Test func barP02MakesAPatientAndVisitPerPatientGroup() throws {
+        let text = "MSH|^~\\&|A|B|C|D|20261123||BAR^P02|1|P|2.5\r"
+            + "PID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\rPV1|1|I\rPID|2||P2^^^H^MR||TRAN^BINH||19850101|M\rPV1|1|O\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        let patients = resources(bundle, "Patient")
+        let encounters = resources(bundle, "Encounter")
+        #expect(patients.count == 2 && encounters.count == 2)
+        let subjects = encounters.map { $0.child(named: "subject")?.child(named: "reference")?.value?.text }
+        #expect(subjects == patients.map { fullUrl(of: $0, in: bundle) }, "each visit is its own patient's")
+    }
+
     @Test func aReferenceToAResourceTheGroupLacksIsLeftOut() throws {
         let library = try MappingLibrary(sources: [
             (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\n\"unknown\" -> status\n\"order\" -> intent\n"),
