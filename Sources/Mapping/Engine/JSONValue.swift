@@ -70,6 +70,24 @@ indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// The JSON text.
+    /// Adds `profiles` to a resource's `meta.profile` (a `meta` is made after `id` when missing).
+    mutating func claim(_ profiles: [String]) {
+        guard case .object(var members) = self else { return }
+        let urls = profiles.map(JSONValue.string)
+        if let index = members.firstIndex(where: { $0.key == "meta" }), case .object(var meta) = members[index].value {
+            if let existing = meta.firstIndex(where: { $0.key == "profile" }), case .array(let items) = meta[existing].value {
+                meta[existing].value = .array(items + urls.filter { !items.contains($0) })
+            } else {
+                meta.insert(.init(key: "profile", value: .array(urls)), at: 0)
+            }
+            members[index].value = .object(meta)
+        } else {
+            let position = members.firstIndex { $0.key == "id" }.map { $0 + 1 } ?? min(1, members.count)
+            members.insert(.init(key: "meta", value: .object([.init(key: "profile", value: .array(urls))])), at: position)
+        }
+        self = .object(members)
+    }
+
     var bytes: [UInt8] {
         var output: [UInt8] = []
         write(to: &output)
