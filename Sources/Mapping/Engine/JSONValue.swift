@@ -90,6 +90,7 @@ indirect enum JSONValue: Sendable, Hashable {
 
     var bytes: [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(16_384)
         write(to: &output)
         return output
     }
@@ -123,6 +124,16 @@ indirect enum JSONValue: Sendable, Hashable {
 
     static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most texts need no escape: copy their bytes at once.
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
