@@ -286,6 +286,18 @@ extension V2ToFHIRTests {
         #expect(subjects == patients.map { fullUrl(of: $0, in: bundle) }, "each visit is its own patient's")
     }
 
+    @Test func barP01MakesAnEncounterPerVisitWithItsOwnDiagnoses() throws {
+        let text = "MSH|^~\\&|A|B|C|D|20261123||BAR^P01|1|P|2.5\rPID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\r"
+            + "PV1|1|I|||||||||||||||||V1\rDG1|1||J18.9^Pneumonia^I10\r"
+            + "PV1|1|O|||||||||||||||||V2\rDG1|1||E11.9^Diabetes^I10\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        let encounters = resources(bundle, "Encounter")
+        let conditions = resources(bundle, "Condition")
+        #expect(encounters.count == 2 && conditions.count == 2)
+        let visits = conditions.map { $0.child(named: "encounter")?.child(named: "reference")?.value?.text }
+        #expect(visits == encounters.map { fullUrl(of: $0, in: bundle) }, "each diagnosis belongs to its own visit")
+    }
+
     @Test func aReferenceToAResourceTheGroupLacksIsLeftOut() throws {
         let library = try MappingLibrary(sources: [
             (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\n\"unknown\" -> status\n\"order\" -> intent\n"),
