@@ -67,6 +67,8 @@ public struct MappingLibrary: Sendable {
     var patterns: [String: Pattern] = [:]
     /// The vocabulary maps, by name.
     public private(set) var vocabularies: [String: VocabularyMap] = [:]
+    /// The profile options (`profile NAME` files), by name.
+    public private(set) var profiles: [String: MappingFile.ProfileRules] = [:]
     /// The definitions targets are checked against.
     public let definitions: Definitions
 
@@ -74,6 +76,9 @@ public struct MappingLibrary: Sendable {
     public var mapNames: (messages: [String], segments: [String], datatypes: [String], vocabularies: [String]) {
         (messageMaps.keys.sorted(), segmentMaps.keys.sorted(), datatypeMaps.keys.sorted(), vocabularies.keys.sorted())
     }
+
+    /// The names of the profile options, sorted.
+    public var profileNames: [String] { profiles.keys.sorted() }
 
     /// The events (`TYPE^EVENT`) a message map exists for, sorted.
     public var events: [String] { messageMapByEvent.keys.sorted() }
@@ -154,6 +159,7 @@ public struct MappingLibrary: Sendable {
         messageMapByEvent = checker.messageMapByEvent
         referenceSteps = checker.referenceSteps
         patterns = checker.patterns
+        profiles = checker.profiles
     }
 
     static func name(of file: String, extension suffix: String) -> String {

@@ -8,6 +8,9 @@ public struct MappingFile: Sendable {
         case segment(source: String, target: String)
         /// `message ADT^A01 ADT^A04 -> Bundle message`
         case message(events: [String], bundleType: String)
+        /// `profile vn-core`: a mapping option — resources claim profiles, and maps are swapped
+        /// for variants that meet them.
+        case profile(String)
     }
 
     /// The name other files use: the file name without `.map`.
@@ -20,6 +23,8 @@ public struct MappingFile: Sendable {
     public var rules: [Rule]
     /// The resource rules (message maps), as a tree.
     public var resources: [ResourceRule]
+    /// The lines of a profile option.
+    public var profile = ProfileRules()
 
     /// The line number (1-based) of a rule in its file.
     public typealias Line = Int
@@ -39,6 +44,11 @@ extension MappingFile {
         /// An element of the FHIR output built so far (conditions only): `status` in
         /// `if status missing` tests what earlier rules (or maps) set.
         case output([String])
+        /// Text joined from several sources: `.1.1 + " " + .3 + " " + .2`. Each source gives its
+        /// first value's text; constants between two sources are separators, kept only between
+        /// two non-empty values (the run just before the later one); constants before the first
+        /// or after the last source are kept when any value is there. No value: no text.
+        indirect case joined([Source])
 
         public var description: String {
             switch self {
@@ -46,6 +56,7 @@ extension MappingFile {
             case .field(let segment, let field, let path): "\(segment)-\(field)" + path.map { ".\($0)" }.joined()
             case .constant(let text): "\"\(text)\""
             case .output(let path): path.joined(separator: ".")
+            case .joined(let parts): parts.map(\.description).joined(separator: " + ")
             }
         }
     }
@@ -98,9 +109,9 @@ extension MappingFile {
         public var children: [Rule] = []
     }
 
-    /// A line of a message map: `[each] SEG -> Type [as name] via MAP` (a new resource) or
-    /// `[each] SEG -> name via MAP` (more of a named resource), with its reference lines and the
-    /// rules nested under it.
+    /// A line of a message map: `[each] SEG -> Type [as name] via MAP [if CONDITION…]` (a new
+    /// resource) or `[each] SEG -> name via MAP [if CONDITION…]` (more of a named resource), with
+    /// its reference lines and the rules nested under it.
     public struct ResourceRule: Sendable, Hashable {
         public var line: Line
         /// One resource per segment (`each`), or one from the first segment.
@@ -114,10 +125,43 @@ extension MappingFile {
         public var name: String?
         /// The segment map.
         public var map: String
+        /// Conditions on the segment's fields that must all hold for the line to read it.
+        public var conditions: [Condition] = []
+        /// Segments the segment's group must hold (`if RXO exists`) or lack (`if RXO missing`).
+        public var groupTests: [GroupTest] = []
         /// `element = name` and `owner.element += name` lines.
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.
         public var children: [ResourceRule]
+    }
+
+    /// `if SEG exists` or `if SEG missing` on a message-map line: whether the group of the line's
+    /// segment (the segments after it, up to the next of its kind) holds a segment `SEG`.
+    public struct GroupTest: Sendable, Hashable {
+        public var segment: String
+        public var exists: Bool
+    }
+
+    /// What a profile option (`profile NAME`) does.
+    public struct ProfileRules: Sendable, Hashable {
+        /// `Patient conforms to URL`: resources of the type get `meta.profile` URL, and are
+        /// validated against it when the implementation guide is loaded.
+        public struct Claim: Sendable, Hashable {
+            public var line: Line
+            public var resourceType: String
+            public var profile: String
+        }
+
+        /// `use VARIANT for MAP`: wherever a rule says `via MAP` (or a message map names segment
+        /// map MAP), VARIANT runs instead.
+        public struct Substitution: Sendable, Hashable {
+            public var line: Line
+            public var variant: String
+            public var replaced: String
+        }
+
+        public var claims: [Claim] = []
+        public var substitutions: [Substitution] = []
     }
 
     /// `[owner.]element = name` (set a Reference) or `[owner.]element += name` (append one).
