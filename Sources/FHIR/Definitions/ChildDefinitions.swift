@@ -22,6 +22,8 @@ final class ChildDefinitions: Sendable {
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
     /// of that name), where the validator counts the items of that name.
     let countIndexes: [Int]
+    /// The cardinality of each of ``elements``.
+    let cardinalities: [(min: Int, max: Int?)]
     /// The indexes in ``elements`` of the children that are sliced (have slices in ``structure``).
     let sliced: [Int]
     /// The definition of the element itself (at `path` in the structure asked for, before a
@@ -140,6 +142,7 @@ final class ChildDefinitions: Sendable {
         }
         self.byElementName = byElementName
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
+        self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
         self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
         self.primaryPlans = elements.map { _ in PlanSlot() }

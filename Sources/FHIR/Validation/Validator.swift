@@ -141,24 +141,32 @@ extension Validator {
             let childDefinitions = children.elements
             // Items of each name, counted at the index of the first child definition of that name.
             var counts = [Int](repeating: 0, count: childDefinitions.count)
-            for child in element.children {
-                guard let number = children.index(named: child.name) else {
-                    report(.error, .structure, path.child(child.name), "element '\(child.name)' is not allowed here", child)
-                    continue
+            // The children are read in place (a copy of each would count references to its
+            // fields).
+            element.children.withUnsafeBufferPointer { elementChildren in
+                for position in elementChildren.indices {
+                    let name = elementChildren[position].name
+                    guard let number = children.index(named: name) else {
+                        report(.error, .structure, path.child(name), "element '\(name)' is not allowed here", elementChildren[position])
+                        continue
+                    }
+                    let definition = childDefinitions[number]
+                    let index = counts[number]
+                    counts[number] = index + 1
+                    let childPath = path.child(name, index: definition.isRepeating ? index : nil)
+                    validateElement(
+                        elementChildren[position], definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
                 }
-                let definition = childDefinitions[number]
-                let index = counts[number]
-                counts[number] = index + 1
-                let childPath = path.child(child.name, index: definition.isRepeating ? index : nil)
-                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
             }
-            for (number, definition) in childDefinitions.enumerated() {
+            for (number, cardinality) in children.cardinalities.enumerated() {
                 let count = counts[children.countIndexes[number]]
-                if count < definition.min {
+                if count < cardinality.min {
+                    let definition = childDefinitions[number]
                     report(.error, .required, path.child(definition.name),
                            "\(definition.name) is required (minimum \(definition.min), found \(count))", element)
                 }
-                if let max = definition.max, count > max {
+                if let max = cardinality.max, count > max {
+                    let definition = childDefinitions[number]
                     report(.error, .structure, path.child(definition.name),
                            "\(definition.name) allows at most \(max) (found \(count))", element)
                 }
