@@ -30,63 +30,19 @@ final class ChildDefinitions: Sendable {
     /// reference is resolved).
     let own: ElementDefinition?
 
-    /// The types of the target profiles of child `number` (a Reference): the types of the
-    /// StructureDefinitions these definitions have for them. Found once, then kept.
-    func targetTypes(ofChild number: Int, definitions: Definitions) -> [String] {
-        if let known = targetTypesByChild.withLock({ $0[number] }) { return known }
-        let targets = elements[number].types.first { $0.code == "Reference" }?.targetProfiles ?? []
-        let types = targets.compactMap { definitions.structure(url: $0)?.type }
-        targetTypesByChild.withLock { $0[number] = types }
-        return types
-    }
-
-    /// ``targetTypes(ofChild:definitions:)`` found so far.
-    private let targetTypesByChild = Mutex<[Int: [String]]>([:])
-
     /// The type each child has most often: its first type (`BackboneElement` for a group
     /// defined by reference).
     private let primaryTypes: [String]
     /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
     /// without a lock, as every element looks its plan up.
-    private let primaryPlans: [PlanSlot]
+    private let primaryPlans: [LazySlot<ChildPlan>]
     /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
     private let plans: Mutex<[[ChildPlan]]>
 
-    /// A plan, stored once. (`AtomicLazyReference` is not specialized in client code: each
-    /// `load()` looked its generic metadata up at run time, which cost more than the lock.)
-    private final class PlanSlot: Sendable {
-        /// The retained plan's address; 0 until stored.
-        private let address = Atomic<UInt>(0)
-
-        /// The plan, once stored.
-        var plan: ChildPlan? {
-            let address = address.load(ordering: .acquiring)
-            guard address != 0, let pointer = UnsafeRawPointer(bitPattern: address) else { return nil }
-            return Unmanaged<ChildPlan>.fromOpaque(pointer).takeUnretainedValue()
-        }
-
-        /// Stores `plan` unless another was stored first; returns the one stored.
-        func store(_ plan: ChildPlan) -> ChildPlan {
-            let retained = Unmanaged.passRetained(plan)
-            let (exchanged, current) = address.compareExchange(
-                expected: 0, desired: UInt(bitPattern: retained.toOpaque()), ordering: .acquiringAndReleasing)
-            if exchanged { return plan }
-            retained.release()
-            return Unmanaged<ChildPlan>.fromOpaque(UnsafeRawPointer(bitPattern: current)!).takeUnretainedValue()
-        }
-
-        deinit {
-            let address = address.load(ordering: .acquiring)
-            if let pointer = UnsafeRawPointer(bitPattern: address) { Unmanaged<ChildPlan>.fromOpaque(pointer).release() }
-        }
-    }
-
-    /// What validating child `number` holding a `type` needs. Found once, then kept.
+    /// What reading and validating child `number` holding a `type` needs. Found once, then kept.
     func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
         if type == primaryTypes[number] {
-            let slot = primaryPlans[number]
-            if let known = slot.plan { return known }
-            return slot.store(ChildPlan(ofChild: number, in: self, type: type, definitions: definitions))
+            return primaryPlans[number].value { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
         }
         let known = plans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }
@@ -145,7 +101,7 @@ final class ChildDefinitions: Sendable {
         self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
         self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
-        self.primaryPlans = elements.map { _ in PlanSlot() }
+        self.primaryPlans = elements.map { _ in LazySlot() }
         self.plans = Mutex(Array(repeating: [], count: elements.count))
     }
 

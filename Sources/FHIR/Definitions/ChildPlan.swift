@@ -38,6 +38,25 @@ final class ChildPlan: Sendable {
     /// The definition's invariants that its type's definition does not have (by key).
     let ownConstraints: [ElementDefinition.Constraint]
 
+    /// The value set of the binding the validator checks, found on first use.
+    private let bindingValueSet = LazySlot<Definitions.ValueSet?>()
+
+    /// `definitions.valueSet(url:)` for the binding's `url`, kept.
+    func bindingValueSet(url: String, definitions: Definitions) -> Definitions.ValueSet? {
+        bindingValueSet.value { definitions.valueSet(url: url) }
+    }
+
+    /// The target profiles the definition gives its `Reference` type.
+    private let referenceTargets: [String]
+    /// ``targetTypes(definitions:)``, found on first use.
+    private let targetTypes = LazySlot<[String]>()
+
+    /// The types of the target profiles of the definition's `Reference` type: the types of the
+    /// StructureDefinitions `definitions` have for them.
+    func targetTypes(definitions: Definitions) -> [String] {
+        targetTypes.value { referenceTargets.compactMap { definitions.structure(url: $0)?.type } }
+    }
+
     init(ofChild number: Int, in children: ChildDefinitions, type: String, definitions: Definitions) {
         let definition = children.elements[number]
         let structure = children.structure
@@ -61,6 +80,7 @@ final class ChildPlan: Sendable {
         }
         self.checks = checks
         self.profiles = types.first { $0.code == type }?.profiles ?? []
+        self.referenceTargets = types.first { $0.code == "Reference" }?.targetProfiles ?? []
         self.hasInlineContent = definition.hasInlineContent(type: type)
         let content = children.content(ofChild: number, type: type, definitions: definitions)
         self.content = content

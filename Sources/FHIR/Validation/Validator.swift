@@ -325,7 +325,9 @@ extension Validator {
                 validatePrimitive(element, definition: definition, as: plan.isResourceID ? "id" : element.type, kind: plan.primitiveKind, path: path)
             }
             if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
-                checkBinding(element, valueSet: url, strength: binding.strength, path: path)
+                checkBinding(element, valueSet: url, strength: binding.strength, path: path) { url, definitions in
+                    plan.bindingValueSet(url: url, definitions: definitions)
+                }
             }
             if let fixed = definition.fixed {
                 if !Self.matches(element, fixed.value, exactly: true) {
@@ -341,9 +343,7 @@ extension Validator {
             if !checks.isEmpty {
                 if checks.contains(.reference) {
                     let definitions = definitions
-                    checkReferenceTarget(element, definition: definition, path: path) {
-                        parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
-                    }
+                    checkReferenceTarget(element, definition: definition, path: path) { plan.targetTypes(definitions: definitions) }
                     checkReferenceFormat(element, path: path)
                 }
                 if checks.contains(.identifier) {
@@ -446,7 +446,12 @@ extension Validator {
             }
         }
 
-        mutating func checkBinding(_ element: Element, valueSet url: String, strength: String, path: ElementPath) {
+        /// Checks the codes of `element` against the value set at `url`; `lookUp` finds it (once
+        /// per definition, for the validator's walk).
+        mutating func checkBinding(
+            _ element: Element, valueSet url: String, strength: String, path: ElementPath,
+            lookUp: (String, Definitions) -> Definitions.ValueSet? = { url, definitions in definitions.valueSet(url: url) }
+        ) {
             let codings: [(system: String?, code: String)]
             switch element.type {
             case "code":
@@ -474,7 +479,7 @@ extension Validator {
             default:
                 return
             }
-            guard let valueSet = definitions.valueSet(url: url) else {
+            guard let valueSet = lookUp(url, definitions) else {
                 report(.warning, .notSupported, path, "value set \(url) is not known here; the code was not checked", element)
                 return
             }
