@@ -9,29 +9,27 @@ import Synchronization
 /// and shared by every ``ElementDefinition/Constraint`` with it, so the validator finds it from
 /// the constraint without looking anything up.
 final class CompiledInvariant: Sendable {
-    /// How an invariant is checked.
-    enum Check: Sendable {
-        /// By Swift code.
-        case native(NativeInvariants.Check)
-        /// By its compiled expression, after the condition and the Swift code when those answer.
-        case fhirPath(FHIRPath, NativeCondition, NativeInvariants.ResourceCheck?)
-        /// Not at all: the expression does not compile.
-        case invalid
-    }
-
     /// The expression's text (before an erratum's correction).
     let expression: String
-    private let check: Check
+    /// Whether the text is empty (the validator skips such a constraint).
+    let isEmpty: Bool
+    /// The check in Swift, for an expression written so (``NativeInvariants/checks``).
+    private let native: NativeInvariants.Check?
+    /// The compiled expression (after an erratum's correction); `nil` when it does not compile,
+    /// or when ``native`` checks it.
+    private let path: FHIRPath?
+    /// The part of ``path`` answered from the element's children.
+    private let condition: NativeCondition
+    /// Swift code that answers for ``path`` when ``condition`` does not.
+    private let resourceCheck: NativeInvariants.ResourceCheck?
 
     private init(expression: String) {
         self.expression = expression
-        if let native = NativeInvariants.checks[expression] {
-            check = .native(native)
-        } else if let path = try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) {
-            check = .fhirPath(path, NativeCondition(path.root), NativeInvariants.resourceChecks[expression])
-        } else {
-            check = .invalid
-        }
+        self.isEmpty = expression.isEmpty
+        self.native = NativeInvariants.checks[expression]
+        self.path = native == nil ? try? FHIRPath(InvariantErrata.corrected[expression] ?? expression) : nil
+        self.condition = path.map { NativeCondition($0.root) } ?? .opaque
+        self.resourceCheck = path == nil ? nil : NativeInvariants.resourceChecks[expression]
     }
 
     /// The invariant with this expression text.
@@ -50,23 +48,17 @@ final class CompiledInvariant: Sendable {
     /// Whether the invariant holds on `element`: `true` when its expression gives `true` or
     /// nothing, `false` when it gives `false`, `nil` when it cannot be compiled or evaluated.
     func evaluate(on element: Element, resource: Element, rootResource: Element, definitions: Definitions) -> Bool? {
-        let compiled: FHIRPath
-        switch check {
-        case .native(let check):
-            return check(element)
-        case .fhirPath(let path, let condition, let resourceCheck):
-            switch condition.verdict(on: element) {
-            case .true, .empty: return true
-            case .false: return false
-            case .unknown: compiled = path
-            }
-            if let resourceCheck, let holds = resourceCheck(element, resource, rootResource, definitions) { return holds }
-        case .invalid:
-            return nil
+        if let native { return native(element) }
+        guard let path else { return nil }
+        switch condition.verdict(on: element) {
+        case .true, .empty: return true
+        case .false: return false
+        case .unknown: break
         }
+        if let resourceCheck, let holds = resourceCheck(element, resource, rootResource, definitions) { return holds }
         let environment = FHIRPathEnvironment(resource: resource, rootResource: rootResource, context: element, definitions: definitions)
         do {
-            return try compiled.evaluateBoolean(element, environment: environment) ?? true
+            return try path.evaluateBoolean(element, environment: environment) ?? true
         } catch {
             return nil
         }

@@ -496,14 +496,16 @@ extension Validator {
 
         mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: ElementPath, resource: Element) {
             guard let evaluate = validator.invariants else { return }
+            let standard = validator.standardInvariants
             for constraint in constraints {
-                guard let expression = constraint.expression, !expression.isEmpty else { continue }
+                // A constraint has its compiled invariant exactly when it has an expression.
+                guard let invariant = constraint.invariant, !invariant.isEmpty else { continue }
                 if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
                 let holds: Bool?
-                if let standard = validator.standardInvariants, let invariant = constraint.invariant {
+                if let standard {
                     holds = invariant.evaluate(on: element, resource: resource, rootResource: root, definitions: standard)
                 } else {
-                    holds = evaluate(expression, element, resource, root)
+                    holds = evaluate(invariant.expression, element, resource, root)
                 }
                 if holds == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
