@@ -397,11 +397,16 @@ extension Validator {
             guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
-            let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
-            // …/Type/id or …/Type/id/_history/version
-            let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
-            guard typeIndex >= 0, parts.count >= 2 else { return }
-            let type = String(parts[typeIndex])
+            let type: String
+            if let simple = Self.simpleReferenceType(reference) {
+                type = String(simple)
+            } else {
+                let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
+                // …/Type/id or …/Type/id/_history/version
+                let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
+                guard typeIndex >= 0, parts.count >= 2 else { return }
+                type = String(parts[typeIndex])
+            }
             guard definitions.isResourceType(type) else { return }
             let allowed = targetTypes()
             guard !allowed.isEmpty, !allowed.contains("Resource") else { return }
