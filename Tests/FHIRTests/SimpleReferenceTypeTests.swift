@@ -23,4 +23,12 @@ struct SimpleReferenceTypeTests {
         #expect(issues("ünicode/1") == ["warning"])
         #expect(issues("1") == ["error"])
     }
+
+    @Test("a reference that is only ? is reported, not a crash")
+    func questionMark() {
+        let json = #"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"?"}}"#
+        let issues = Validator.standard().validate(json: Array(json.utf8)).issues
+        // The walk reached the resource's own invariants, checked after its children.
+        #expect(issues.contains { $0.message.hasPrefix("dom-6") })
+    }
 }

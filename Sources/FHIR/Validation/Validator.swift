@@ -401,7 +401,8 @@ extension Validator {
             if let simple = Self.simpleReferenceType(reference) {
                 type = String(simple)
             } else {
-                let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
+                // (`first`: a reference that is only `?` splits into nothing.)
+                let parts = (reference.split(separator: "?", maxSplits: 1).first ?? "").split(separator: "/")
                 // …/Type/id or …/Type/id/_history/version
                 let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
                 guard typeIndex >= 0, parts.count >= 2 else { return }
