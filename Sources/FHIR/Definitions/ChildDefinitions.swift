@@ -16,7 +16,9 @@ final class ChildDefinitions: Sendable {
     let byName: [String: (index: Int, type: String)]
     /// ``byName`` by the length of the name, with each name's UTF-8 bytes: the JSON reader
     /// finds a property's definition from the bytes of its name, without making a String.
-    private let byNameLength: [[(name: [UInt8], index: Int, type: String)]]
+    private let byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]]
+    /// Whether each of ``elements`` is a choice (`value[x]`).
+    let isChoice: [Bool]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
@@ -89,9 +91,14 @@ final class ChildDefinitions: Sendable {
             }
         }
         self.byName = byName
-        var byNameLength: [[(name: [UInt8], index: Int, type: String)]] = Array(repeating: [], count: (byName.keys.map(\.utf8.count).max() ?? 0) + 1)
-        for (name, entry) in byName { byNameLength[name.utf8.count].append((Array(name.utf8), entry.index, entry.type)) }
+        var byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]] =
+            Array(repeating: [], count: (byName.keys.map(\.utf8.count).max() ?? 0) + 1)
+        for (name, entry) in byName where !name.isEmpty {
+            let bytes = Array(name.utf8)
+            byNameLength[bytes.count].append((bytes[0], bytes[bytes.count - 1], bytes, entry.index, entry.type))
+        }
         self.byNameLength = byNameLength
+        self.isChoice = elements.map(\.isChoice)
         var byElementName: [String: Int] = [:]
         for (index, definition) in elements.enumerated() where byElementName[definition.name] == nil {
             byElementName[definition.name] = index
@@ -109,7 +116,7 @@ final class ChildDefinitions: Sendable {
     func entry(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, type: String)? {
         guard name.count < byNameLength.count else { return nil }
         guard let first = name.first, let last = name.last else { return nil }
-        for candidate in byNameLength[name.count] where candidate.name[0] == first && candidate.name[name.count - 1] == last
+        for candidate in byNameLength[name.count] where candidate.first == first && candidate.last == last
             && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
         {
             return (candidate.index, candidate.type)

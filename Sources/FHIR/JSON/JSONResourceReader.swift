@@ -69,8 +69,8 @@ struct JSONResourceReader {
                 entry = found
             }
             let (number, type) = entry
-            let definition = childDefinitions[number]
-            if definition.isChoice {
+            if children.isChoice[number] {
+                let definition = childDefinitions[number]
                 // Two names of one choice have two types.
                 if let other = seenChoice[number], other.type != type {
                     fail(.duplicateElement, path, key, "'\(document.string(key))' and '\(document.string(other.key))' are two types of one choice element \(definition.name)[x]")
