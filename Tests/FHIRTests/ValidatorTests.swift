@@ -97,6 +97,13 @@ struct ValidatorTests {
 
 @Suite("PrimitiveFormat")
 struct PrimitiveFormatTests {
+    @Test("a string must not be only whitespace (Unicode whitespace too)")
+    func whitespaceStrings() {
+        for (text, isOnlyWhitespace) in [(" ", true), (" \t\r\n", true), ("\u{3000}", true), ("\u{85} ", true), (" a", false), ("a ", false), ("é", false), ("\u{3000}x", false)] {
+            #expect((PrimitiveFormat.problem(with: text, type: "string") == "a string must not be only whitespace") == isOnlyWhitespace, "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+
     @Test("a date, dateTime or instant must name a real day: month lengths, leap years by the Gregorian rules")
     func calendarDays() {
         for (text, isReal) in [

@@ -110,11 +110,18 @@ enum PrimitiveFormat {
             if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
                 return "a \(type) must not hold control characters"
             }
-            if kind == .string, text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
+            if kind == .string, !startsWithASCIINonWhitespace(text), text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
         default:
             break
         }
         return nil
+    }
+
+    /// Whether the first character of `text` is an ASCII character other than whitespace (then
+    /// it is not all whitespace), found without looking Unicode properties up.
+    private static func startsWithASCIINonWhitespace(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first < 0x80 else { return false }
+        return !(first == 0x20 || (first >= 0x09 && first <= 0x0D))
     }
 
     /// Whether `text` matches the pattern of `type`, by the regular expression (for tests).
