@@ -121,6 +121,27 @@ import Testing
         #expect(result.issues.contains { $0.rule == interpretation && $0.input == "Bundle.entry[3].resource.interpretation.coding[0].system" })
     }
 
+    @Test func fhirConvertersSampleGivesWhatFHIRConverterGives() throws {
+        // FHIR-Converter's FHIR → HL7 v2 sample (corpus/hl7v2/microsoft-fhir-converter/fhir-to-hl7v2):
+        // a batch-response whose Encounter entry is not valid R4 (left out, and said).
+        let folder = V2ToFHIRTests.corpus.deletingLastPathComponent().appendingPathComponent("fhir-to-hl7v2")
+        let result = try FHIRToV2(library: library).convert(json: [UInt8](try Data(contentsOf: folder.appendingPathComponent("input/ObservationBundle.json"))))
+        #expect(result.issues.contains { $0.rule == "the FHIR reader" && $0.input.hasPrefix("Bundle.entry[1]") })
+        let message = try result.message()
+        let expected = try Message([UInt8](try Data(contentsOf: folder.appendingPathComponent("expected/ObservationBundle-expected.hl7"))))
+        #expect(message.segments.map(\.id) == ["MSH", "PID", "OBR", "OBX"])
+        #expect(expected.segments.map(\.id) == ["MSH", "PID", "OBR", "OBX"])
+        for path in ["PID-3.1", "OBR-3.1", "OBX-3.1", "OBX-3.2", "OBX-3.3", "OBX-5", "OBX-7", "OBX-8.1", "OBX-11"] {
+            let place = try HL7v2.Path(path)
+            let ours = message.segment(place.segment)?.field(place.field)?.repetition(1).flatMap { place.component.map($0.component) ?? $0 }
+            let theirs = expected.segment(place.segment)?.field(place.field)?.repetition(1).flatMap { place.component.map($0.component) ?? $0 }
+            #expect(ours?.text() == theirs?.text(), "\(path)")
+        }
+        // OBX-6: FHIR-Converter writes the unit text; the v2-to-FHIR guide's CWE.1 is the code (UCUM mmol/L), the text CWE.2.
+        #expect(message.segment("OBX")?.field(6)?.er7 == "mmol/L^mmol/l^UCUM")
+        #expect(expected.segment("OBX")?.field(6)?.er7 == "mmol/l")
+    }
+
     static let patient = #"""
         {"resourceType":"Patient","id":"p1","identifier":[{"value":"VN-001","type":{"coding":[{"code":"MR"}]}}],
          "name":[{"family":"O|Brien^&~\\x","given":["Thị","Minh","Anh"]}],"gender":"female","birthDate":"1980-02-29"}

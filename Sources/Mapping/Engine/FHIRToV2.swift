@@ -89,6 +89,37 @@ public struct FHIRToV2: Sendable {
         return FHIRToV2Result(er7: output, mapFile: map.file, issues: run.issues, unmappedResources: unmapped)
     }
 
+    /// Reads FHIR JSON (a Bundle, or a single resource) and maps it with the message map `name`,
+    /// or the one ``mapName(for:)`` picks. What the reader could not read (an element that is not
+    /// in R4, a value of the wrong type) is left out and listed in the issues, as the mapper's
+    /// problems are: with its place in the input, never its value.
+    ///
+    /// ```swift
+    /// let result = try FHIRToV2(library: library).convert(json: bytes)   // `lienthong map run FILE.json`
+    /// ```
+    ///
+    /// - Throws: ``MappingError`` when the text is not JSON, is not a resource, or no map takes it.
+    public func convert(json bytes: [UInt8], map name: String? = nil) throws(MappingError) -> FHIRToV2Result {
+        let read: (FHIR.Element?, [FormatError])
+        do throws(FormatError) {
+            read = try FHIR.Element.read(json: bytes, definitions: library.definitions)
+        } catch {
+            throw MappingError(file: "input", line: error.position?.line, column: error.position?.column, error.message)
+        }
+        guard let element = read.0 else {
+            throw MappingError(file: "input", "not a FHIR resource: \(read.1.first?.message ?? "no resourceType")")
+        }
+        let map: String
+        if let name { map = name } else { map = try mapName(for: element) }
+        var result = try convert(element, map: map)
+        result.issues = read.1.map { error in
+            MappingIssue(
+                severity: .warning, input: [error.path, error.position.map { "at \($0)" }].compactMap { $0 }.joined(separator: " "),
+                rule: "the FHIR reader", message: "left out: \(error.message)")
+        } + result.issues
+        return result
+    }
+
     /// A resource that is not a Bundle, as a collection Bundle of it.
     static func bundle(_ element: FHIR.Element) -> FHIR.Element {
         guard element.type != "Bundle" else { return element }
