@@ -232,6 +232,28 @@ import Testing
         #expect(try result.message().segment("PID")?.field(8)?.isEmpty != false, "the value is left out")
     }
 
+    @Test func aLineTakesTheFirstResourceItsConditionHoldsFor() throws {
+        let library = try MappingLibrary(sources: [
+            ("fhir-to-v2/segments/Patient-PID.map", "segment Patient -> PID\nname.family -> PID-5.1.1\n"),
+            ("fhir-to-v2/messages/ADT_A08.map", """
+                message Bundle -> ADT^A08^ADT_A01 if true
+                entry.resource.ofType(Patient) -> PID           via Patient-PID   if active
+                each entry.resource -> PID                      via Patient-PID   if id = 'o'
+                """),
+        ])
+        let patients = try bundle(#"""
+            {"resourceType":"Bundle","type":"collection","entry":[
+             {"resource":{"resourceType":"Patient","active":false,"name":[{"family":"First"}]}},
+             {"resource":{"resourceType":"Patient","active":true,"name":[{"family":"Second"}]}},
+             {"resource":{"resourceType":"Observation","id":"o","status":"final","code":{"text":"x"}}}]}
+            """#)
+        let result = try FHIRToV2(library: library).convert(patients)
+        #expect(try result.message().segments("PID").map { $0.field(5)?.er7 } == ["Second"])
+        let skipped = result.issues.filter { $0.rule == "fhir-to-v2/messages/ADT_A08.map:3" }
+        #expect(skipped.map(\.input) == ["Bundle.entry[2].resource"], "the Observation is not a Patient: said, and skipped")
+        #expect(result.unmappedResources == ["Bundle.entry[0] (Patient)", "Bundle.entry[2] (Observation)"])
+    }
+
     @Test func badRulesAreErrorsWithFileAndLine() {
         let sources: [(file: String, text: String)] = [
             ("fhir-to-v2/segments/Patient-PID.map", """

@@ -183,13 +183,17 @@ extension FHIRToV2 {
         mutating func segments(_ rules: [ReverseMappingFile.SegmentRule], on input: [FHIRPathValue], base: String?, counters: inout [String: Int]) {
             for rule in rules {
                 let location = "\(base.map { "\($0)." } ?? "")\(rule.source.text)"
-                var items = evaluate(rule.source, on: input, setID: nil, input: location, line: rule.line, file: mapFile)
-                if !rule.isEach, items.count > 1 { items = [items[0]] }
                 guard let map = library.reverseSegmentMaps[rule.map], case .segment(let resourceType, _) = map.kind else { continue }
-                for item in items {
-                    guard case .element(let resource) = item else { continue }
-                    let resourceBase = place(of: resource) ?? location
-                    if let condition = rule.condition, !holds(condition, on: [item], input: resourceBase, line: rule.line, file: mapFile) { continue }
+                // The resources the source gives (those the condition holds for); without `each`, the first.
+                var resources: [(resource: FHIR.Element, place: String)] = []
+                for case .element(let resource) in evaluate(rule.source, on: input, setID: nil, input: location, line: rule.line, file: mapFile) {
+                    guard rule.isEach || resources.isEmpty else { break }
+                    let place = place(of: resource) ?? location
+                    if let condition = rule.condition, !holds(condition, on: [.element(resource)], input: place, line: rule.line, file: mapFile) { continue }
+                    resources.append((resource, place))
+                }
+                for (resource, resourceBase) in resources {
+                    let item = FHIRPathValue.element(resource)
                     guard resource.type == resourceType else {
                         issue(.warning, resourceBase, rule.line, "is a \(resource.type); \(rule.map) maps a \(resourceType)", file: mapFile)
                         continue
@@ -249,6 +253,9 @@ extension FHIRToV2 {
                 return [SegmentBuilder.Value(text: text)]
             case .expression(let expression):
                 let items = evaluate(expression, on: [.element(element)], setID: setID, input: input, line: rule.line, file: file)
+                // What a rule reads counts as mapped (the MessageHeader MSH reads, a referenced
+                // Practitioner); what a line or condition only selects or tests does not.
+                for case .element(let element) in items { markRead(element) }
                 var values: [SegmentBuilder.Value] = []
                 for (index, item) in items.enumerated() {
                     let place = items.count > 1 ? "\(input)[\(index)]" : input
@@ -337,9 +344,7 @@ extension FHIRToV2 {
             _ expression: ReverseMappingFile.Expression, on input: [FHIRPathValue], setID: Int?, input place: String, line: Int, file: String
         ) -> [FHIRPathValue] {
             do throws(FHIRPathError) {
-                let values = try expression.path.evaluate(input, environment: Self.environment(bundle: bundle, definitions: library.definitions, setID: setID))
-                for case .element(let element) in values { markRead(element) }
-                return values
+                return try expression.path.evaluate(input, environment: Self.environment(bundle: bundle, definitions: library.definitions, setID: setID))
             } catch {
                 issue(.warning, place, line, "the FHIRPath expression cannot be evaluated here: \(error.message)", file: file)
                 return []
