@@ -31,11 +31,19 @@ public struct BusNode: Sendable {
     let incoming = Doorbell()
     /// Validates what FHIR channels receive (the R4 definitions, read once).
     let validator: Validator
+    /// The mappings routes name (loaded by the caller, see ``BusConfiguration/validate(mappings:file:)``).
+    public let mappings: MappingCatalog?
+    /// Whether SIGHUP reloads the mappings (one handler per process).
+    public var reloadsMappingsOnHangUp = true
 
     /// Creates a node; nothing runs until its services do.
-    public init(configuration: BusConfiguration, store: any MessageStore, logger: Logger) {
+    ///
+    /// - Parameter mappings: the mappings folder, loaded; required when a route names a mapping
+    ///   (without it such routes dead-letter every message).
+    public init(configuration: BusConfiguration, store: any MessageStore, mappings: MappingCatalog? = nil, logger: Logger) {
         self.configuration = configuration
         self.store = store
+        self.mappings = mappings
         self.logger = logger
         self.validator = Validator.standard(definitions: .r4)
     }
@@ -78,15 +86,23 @@ public struct BusNode: Sendable {
             var workers: [DestinationWorker] = []
             for _ in 0..<max(1, destination.concurrency) {
                 let endpoint = try Self.makeDestination(destination.endpoint, logger: logger)
-                workers.append(DestinationWorker(name: destination.name, store: store, destination: endpoint, configuration: destination.worker, logger: logger))
+                workers.append(
+                    DestinationWorker(
+                        name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
+                        logger: logger))
             }
             services.append(DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger))
         }
 
         let incoming = self.incoming
         let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
-        let router = Router(store: store, routes: routes, logger: logger)
+        let router = Router(store: store, routes: routes, mappings: mappings, logger: logger)
         services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
+        if let mappings {
+            services.append(
+                MappingWatcher(
+                    catalog: mappings, interval: configuration.mappings.watchInterval, reloadsOnHangUp: reloadsMappingsOnHangUp, logger: logger))
+        }
 
         for channel in configuration.channels {
             guard let listener = channel.listener else { continue }

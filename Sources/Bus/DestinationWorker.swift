@@ -36,14 +36,20 @@ public struct DestinationWorker: Sendable {
     let destination: any Destination
     /// The settings.
     public var configuration: Configuration
+    /// Maps entries leased without their mapped payload (replays of failed mappings).
+    let mappings: MappingCatalog?
     let logger: Logger
 
     /// Creates a worker.
-    public init(name: String, store: any MessageStore, destination: any Destination, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(
+        name: String, store: any MessageStore, destination: any Destination, configuration: Configuration = Configuration(),
+        mappings: MappingCatalog? = nil, logger: Logger
+    ) {
         self.name = name
         self.store = store
         self.destination = destination
         self.configuration = configuration
+        self.mappings = mappings
         self.logger = logger
     }
 
@@ -112,6 +118,21 @@ public struct DestinationWorker: Sendable {
         let started = now()
         let clock = ContinuousClock()
         let start = clock.now
+        var lease = lease
+        if let mapping = lease.mapping {
+            // A replayed entry whose mapping had failed: map it now, with the mappings in use.
+            let result = mappings.map { $0.map(lease.payload, format: lease.format, with: mapping) }
+                ?? .failure(MappingCatalog.Failure(mapping: mapping, problems: ["the bus has no mappings folder"]))
+            switch result {
+            case .success(let output):
+                lease.payload = output.payload
+                lease.format = output.format
+                lease.mapping = nil
+            case .failure(let failure):
+                let report = AttemptReport(startedAt: started, duration: clock.now - start, error: failure.description)
+                return (report, .deadLetter(reason: failure.description), now())
+            }
+        }
         let result = await destination.deliver(lease)
         let finished = now()
         let decision = DeliveryDecision(

@@ -4,19 +4,27 @@ public import Logging
 public import Store
 
 /// The second step of the bus: takes stored messages in arrival order, applies each channel's
-/// routes (filters, ordering keys) and enqueues one entry per destination — the hand-off is one
-/// store transaction per message, so a crash re-routes a message at most once more and never
-/// enqueues it twice.
+/// routes (filters, ordering keys, mappings) and enqueues one entry per destination — the
+/// hand-off is one store transaction per message, so a crash re-routes a message at most once
+/// more and never enqueues it twice.
+///
+/// A route with a mapping enqueues the mapped message (e.g. a FHIR Bundle made from HL7 v2).
+/// When the mapping fails, the entry is enqueued as a dead letter with the reason (mapping rule
+/// file:line and input place, never a value): the message is kept and shown, and replaying the
+/// entry once the mapping is fixed maps it again.
 public struct Router: Sendable {
     let store: any MessageStore
     /// The routes of each channel, by channel name.
     public var routes: [String: [Route]]
+    /// The mappings routes name (required when a route has a mapping).
+    let mappings: MappingCatalog?
     let logger: Logger
 
     /// Creates a router.
-    public init(store: any MessageStore, routes: [String: [Route]], logger: Logger) {
+    public init(store: any MessageStore, routes: [String: [Route]], mappings: MappingCatalog? = nil, logger: Logger) {
         self.store = store
         self.routes = routes
+        self.mappings = mappings
         self.logger = logger
     }
 
@@ -68,11 +76,38 @@ public struct Router: Sendable {
         // At most one entry per destination: two routes to one destination (with different
         // filters) must not deliver a message twice. The first matching route decides the key.
         var destinations = Set<String>()
+        // Two routes with one mapping map the message once.
+        var mapped: [String: Result<MappingCatalog.Output, MappingCatalog.Failure>] = [:]
         return channelRoutes.compactMap { route in
             let matches = message.map(route.filter.matches) ?? route.filter.matches(header: stored.header)
             guard matches, destinations.insert(route.destination).inserted else { return nil }
             let key = message.flatMap { message in route.orderingKey.flatMap { message.value(at: $0) } }.flatMap { $0.isEmpty ? nil : $0 }
-            return RouteEntry(destination: route.destination, orderingKey: key)
+            var entry = RouteEntry(destination: route.destination, orderingKey: key)
+            if let name = route.mapping {
+                let result = mapped[name] ?? map(stored, message: message, with: name)
+                mapped[name] = result
+                entry.mapping = name
+                switch result {
+                case .success(let output):
+                    entry.payload = output.payload
+                    entry.payloadFormat = output.format
+                case .failure(let failure):
+                    entry.deadLetterReason = failure.description
+                    logger.error(
+                        "mapping failed; the entry is a dead letter",
+                        metadata: ["store.message_id": "\(stored.id)", "bus.destination": "\(route.destination)", "bus.mapping": "\(name)",
+                                   "hl7.control_id": "\(stored.header.controlID ?? "")", "error": "\(failure)"])
+                }
+            }
+            return entry
         }
+    }
+
+    /// Maps a stored message for a route (a failure when the router has no mappings).
+    func map(_ stored: StoredMessage, message: Message?, with name: String) -> Result<MappingCatalog.Output, MappingCatalog.Failure> {
+        guard let mappings else {
+            return .failure(MappingCatalog.Failure(mapping: name, problems: ["the bus has no mappings folder"]))
+        }
+        return mappings.map(stored.raw, format: stored.format, message: message, with: name)
     }
 }

@@ -14,18 +14,23 @@ public struct Lease: Sendable, CustomStringConvertible {
     public var expiresAt: Date
     /// The bytes to deliver: the entry's payload, or the message's raw bytes.
     public var payload: [UInt8]
-    /// What the payload is (today always the message's format; a mapping's output may differ).
+    /// What the payload is: the message's format, or the format a mapping made.
     public var format: MessageFormat
+    /// The mapping to run on ``payload`` (the raw message) before delivery: set when the entry
+    /// has a mapping but no mapped payload (a replay of an entry whose mapping failed).
+    public var mapping: String?
     /// The header facts of the message.
     public var header: MessageHeader
 
     /// Creates a lease (stores build these).
-    public init(entry: QueueEntry, token: Int64, expiresAt: Date, payload: [UInt8], format: MessageFormat = .hl7v2, header: MessageHeader) {
+    public init(entry: QueueEntry, token: Int64, expiresAt: Date, payload: [UInt8], format: MessageFormat = .hl7v2, mapping: String? = nil, header: MessageHeader
+    ) {
         self.entry = entry
         self.token = token
         self.expiresAt = expiresAt
         self.payload = payload
         self.format = format
+        self.mapping = mapping
         self.header = header
     }
 

@@ -27,6 +27,8 @@ public struct QueueEntry: Sendable, CustomStringConvertible {
     public var replayOf: EntryID?
     /// The entry that replayed this one, if any.
     public var replacedBy: EntryID?
+    /// The mapping (transformer) of the route that enqueued it, if any.
+    public var mapping: String?
 
     /// Creates an entry (stores build these; tests may too).
     public init(
@@ -41,7 +43,8 @@ public struct QueueEntry: Sendable, CustomStringConvertible {
         lastError: String?,
         isReplay: Bool,
         replayOf: EntryID?,
-        replacedBy: EntryID?
+        replacedBy: EntryID?,
+        mapping: String? = nil
     ) {
         self.id = id
         self.messageID = messageID
@@ -55,6 +58,7 @@ public struct QueueEntry: Sendable, CustomStringConvertible {
         self.isReplay = isReplay
         self.replayOf = replayOf
         self.replacedBy = replacedBy
+        self.mapping = mapping
     }
 
     /// Identifiers, destination and state (no key, no patient data).

@@ -48,6 +48,7 @@ public enum StoreConformance {
         Check("attempts history and lost leases", run: attemptsHistory),
         Check("replay a dead letter", run: replayDeadLetter),
         Check("replay a message", run: replayMessage),
+        Check("mapped entries: payload format, mapping, dead letter at enqueue", run: mappedEntries),
         Check("queue depths", run: queueDepths),
     ]
 
@@ -457,6 +458,44 @@ public enum StoreConformance {
         let ris = try await store.lease(destination: "ris", limit: 10, duration: .seconds(30), now: epoch)
         try expect(ris.allSatisfy { $0.payload == [1, 2, 3] }, "replays keep the payload")
         try await expectStoreError(.notFound) { try await store.replay(message: MessageID(rawValue: 999_999), to: .originalDestinations, now: epoch) }
+    }
+
+    static func mappedEntries(_ store: any MessageStore) async throws {
+        let id = try await store.receive(incoming(controlID: "T1"), deduplicationWindow: window).messageID
+        let bundle: [UInt8] = Array(#"{"resourceType":"Bundle"}"#.utf8)
+        let entries = try await store.route(
+            id,
+            entries: [
+                RouteEntry(destination: "platform", payload: bundle, payloadFormat: .fhirJSON, mapping: "v2-to-fhir"),
+                RouteEntry(destination: "registry", mapping: "v2-to-fhir", deadLetterReason: "mapping v2-to-fhir failed"),
+            ],
+            now: epoch
+        )
+        try expectEqual(try await store.message(id)?.state, .routed, "routed, whatever its entries' states")
+        let stored = try await store.entries(of: id)
+        try expectEqual(stored.map(\.mapping), ["v2-to-fhir", "v2-to-fhir"], "the mapping is kept")
+        try expectEqual(stored.map(\.state), [.pending, .deadLettered], "a failed mapping is a dead letter at once")
+        try expectEqual(stored[1].lastError, "mapping v2-to-fhir failed", "with its reason")
+        try expectEqual(stored[1].attemptCount, 0, "and no attempt")
+        try expectEqual(try await store.deadLetters(destination: "registry", includingReplayed: false, after: nil, limit: 10).map(\.id), [entries[1]], "listed")
+        let platform = try await store.lease(destination: "platform", limit: 10, duration: .seconds(30), now: epoch)
+        try expectEqual(platform.first?.payload, bundle, "the mapped payload is delivered")
+        try expectEqual(platform.first?.format, .fhirJSON, "in the mapped format")
+        try expect(platform.first?.mapping == nil, "a mapped payload needs no mapping at delivery")
+        try expect(try await store.lease(destination: "registry", limit: 10, duration: .seconds(30), now: epoch).isEmpty, "dead letters are not leased")
+        // Replaying the failed entry (once the mapping is fixed) leases the raw message with the
+        // mapping to run; replaying the message keeps the mapped payload and its format.
+        let replayed = try await store.replay(entry: entries[1], now: epoch)
+        let registry = try await store.lease(destination: "registry", limit: 10, duration: .seconds(30), now: epoch)
+        try expectEqual(registry.map(\.entry.id), [replayed], "the replay is leased")
+        try expectEqual(registry.first?.payload, try await store.message(id)?.raw, "with the raw message")
+        try expectEqual(registry.first?.format, .hl7v2, "in its own format")
+        try expectEqual(registry.first?.mapping, "v2-to-fhir", "and the mapping to run")
+        let again = try await store.replay(message: id, to: .originalDestinations, now: epoch)
+        try expectEqual(again.count, 2, "both original entries")
+        let replays = try await store.lease(destination: "platform", limit: 10, duration: .seconds(30), now: epoch)
+        try expectEqual(replays.map(\.format), [.fhirJSON], "the message's replay keeps the payload format")
+        try expectEqual(try await store.entry(again[1])?.state, .pending, "a replayed failed entry waits for delivery")
     }
 
     static func queueDepths(_ store: any MessageStore) async throws {

@@ -39,8 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "lienthong")
         let configuration = try options.load()
+        let mappings = try options.loadMappings(configuration)
         let store = try options.openStore(configuration, logger: logger)
-        let node = BusNode(configuration: configuration, store: store, logger: logger)
+        let node = BusNode(configuration: configuration, store: store, mappings: mappings, logger: logger)
         var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
             // the bus on port 0.
@@ -86,6 +87,23 @@ struct BusOptions: ParsableArguments {
         } catch {
             throw CLIError("\(error)")
         }
+    }
+
+    /// The mappings folder, loaded and checked against the routes, when a route names a mapping.
+    func loadMappings(_ configuration: BusConfiguration) throws -> MappingCatalog? {
+        guard configuration.needsMappings else { return nil }
+        let catalog: MappingCatalog
+        do {
+            catalog = try MappingCatalog(folder: configuration.mappings.folder)
+        } catch {
+            throw CLIError("the mappings in \(configuration.mappings.folder.path) do not load:\n\(error)")
+        }
+        do {
+            try configuration.validate(mappings: catalog, file: config ?? "the embedded configuration")
+        } catch {
+            throw CLIError("\(error)")
+        }
+        return catalog
     }
 
     /// Opens the configuration's store.

@@ -78,7 +78,7 @@ private struct YAMLReader {
     let base: URL
 
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
-        let top = try root.mapping(allowing: ["store", "http", "channels", "destinations"])
+        let top = try root.mapping(allowing: ["store", "http", "mappings", "channels", "destinations"])
         let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) } ?? .sqlite(defaultStore)
         var destinations: [DestinationConfiguration] = []
         for (name, node) in try top.required("destinations").mapping().entries {
@@ -94,7 +94,21 @@ private struct YAMLReader {
             if let host = fields["host"] { http.host = try host.string() }
             if let port = fields["port"] { http.port = try port.int(in: 0...65535, what: "a port (0–65535)") }
         }
-        return BusConfiguration(store: store, channels: channels, destinations: destinations, http: http)
+        var mappings = MappingsConfiguration(folder: base.appendingPathComponent("mappings").standardizedFileURL)
+        if let node = top["mappings"] {
+            let fields = try node.mapping(allowing: ["folder", "watch"])
+            if let folder = try filePath(fields["folder"]) { mappings.folder = URL(fileURLWithPath: folder) }
+            if let watch = fields["watch"] {
+                if try watch.string() == "off" {
+                    mappings.watchInterval = nil
+                } else {
+                    let interval = try watch.duration()
+                    guard interval > .zero else { throw watch.error("expected a duration above 0 (such as 2s), or off") }
+                    mappings.watchInterval = interval
+                }
+            }
+        }
+        return BusConfiguration(store: store, channels: channels, destinations: destinations, http: http, mappings: mappings)
     }
 
     /// The store when the file names none: `data/lienthong.sqlite` beside the file.
@@ -225,7 +239,7 @@ private struct YAMLReader {
     }
 
     func route(_ node: ConfigurationNode) throws(ConfigurationError) -> Route {
-        let fields = try node.mapping(allowing: ["destination", "message-types", "sending-facilities", "when", "ordering-key"])
+        let fields = try node.mapping(allowing: ["destination", "message-types", "sending-facilities", "when", "ordering-key", "mapping"])
         let destination = try fields.required("destination").string()
         let types = try fields["message-types"]?.strings() ?? []
         let facilities = try fields["sending-facilities"]?.strings() ?? []
@@ -239,7 +253,10 @@ private struct YAMLReader {
             }
         }
         let key = try fields["ordering-key"].map { node throws(ConfigurationError) in try self.path(node) }
-        return Route(destination: destination, filter: MessageFilter(types: types, sendingFacilities: facilities, conditions: conditions), orderingKey: key)
+        let mapping = try fields["mapping"]?.string()
+        return Route(
+            destination: destination, filter: MessageFilter(types: types, sendingFacilities: facilities, conditions: conditions),
+            orderingKey: key, mapping: mapping)
     }
 
     func path(_ node: ConfigurationNode) throws(ConfigurationError) -> Path {

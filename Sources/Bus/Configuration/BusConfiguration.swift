@@ -1,4 +1,5 @@
 public import Foundation
+import Mapping
 public import Store
 import MLLP
 
@@ -24,20 +25,49 @@ public struct BusConfiguration: Sendable {
     public var destinations: [DestinationConfiguration]
     /// The HTTP listener; it runs when a channel is a FHIR channel.
     public var http: HTTPListenerConfiguration
+    /// The mappings folder; loaded when a route names a mapping.
+    public var mappings: MappingsConfiguration
 
     /// Creates a configuration; ``validate()`` checks that routes name known destinations.
     public init(
         store: StoreKind, channels: [ChannelConfiguration], destinations: [DestinationConfiguration],
-        http: HTTPListenerConfiguration = HTTPListenerConfiguration()
+        http: HTTPListenerConfiguration = HTTPListenerConfiguration(),
+        mappings: MappingsConfiguration = MappingsConfiguration(folder: URL(fileURLWithPath: "mappings"))
     ) {
         self.store = store
         self.channels = channels
         self.destinations = destinations
         self.http = http
+        self.mappings = mappings
     }
 
     /// Whether a channel needs the HTTP listener.
     public var needsHTTPListener: Bool { channels.contains { $0.fhir != nil } }
+
+    /// Whether a route names a mapping, so the mappings folder must load.
+    public var needsMappings: Bool { channels.contains { $0.routes.contains { $0.mapping != nil } } }
+
+    /// Checks that every mapping a route names exists in `catalog`, and that routes with a
+    /// mapping are on HL7 v2 channels (the mappings take HL7 v2).
+    ///
+    /// - Throws: ``ConfigurationError`` naming the route's key.
+    public func validate(mappings catalog: MappingCatalog, file: String = "configuration") throws(ConfigurationError) {
+        for channel in channels {
+            for (index, route) in channel.routes.enumerated() {
+                guard let name = route.mapping else { continue }
+                let key = "channels.\(channel.name).routes[\(index)].mapping"
+                guard channel.fhir == nil else {
+                    throw ConfigurationError(file: file, key: key, message: "mappings take HL7 v2; channel \(channel.name) takes FHIR")
+                }
+                guard catalog.contains(name) else {
+                    let known = [MappingCatalog.byEvent] + catalog.library.mapNames.messages
+                    throw ConfigurationError(
+                        file: file, key: key,
+                        message: "no mapping \"\(name)\" in \(catalog.folder.path) (known: \(known.joined(separator: ", ")))")
+                }
+            }
+        }
+    }
 
     /// The configuration of `lienthong serve` without `--config`: SQLite in
     /// `<dataDirectory>/lienthong.sqlite`; a channel `default` listening for MLLP on

@@ -28,7 +28,7 @@ extension SQLiteStore {
 
     static let entryColumns = """
         e.id, e.message_id, e.destination, e.ordering_key, e.state, e.enqueued_at, e.available_at,
-        e.attempt_count, e.last_error, e.is_replay, e.replay_of, e.replaced_by
+        e.attempt_count, e.last_error, e.is_replay, e.replay_of, e.replaced_by, e.mapping
         """
 
     static func header(_ row: Row) -> MessageHeader {
@@ -73,7 +73,8 @@ extension SQLiteStore {
             lastError: row["last_error"],
             isReplay: row["is_replay"],
             replayOf: replayOf.map(EntryID.init(rawValue:)),
-            replacedBy: replacedBy.map(EntryID.init(rawValue:))
+            replacedBy: replacedBy.map(EntryID.init(rawValue:)),
+            mapping: row["mapping"]
         )
     }
 

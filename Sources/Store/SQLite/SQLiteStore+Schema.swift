@@ -112,6 +112,13 @@ extension SQLiteStore {
             // What the raw bytes are (HL7 v2, FHIR JSON or XML); every older message is HL7 v2.
             try db.execute(sql: "ALTER TABLE message ADD COLUMN format TEXT NOT NULL DEFAULT 'hl7v2'")
         }
+        migrator.registerMigration("v4") { db in
+            // A route's mapping: the name, and what the mapped payload is (NULL: the message's format).
+            try db.execute(sql: """
+                ALTER TABLE entry ADD COLUMN mapping TEXT;
+                ALTER TABLE entry ADD COLUMN payload_format TEXT;
+                """)
+        }
         return migrator
     }
 }

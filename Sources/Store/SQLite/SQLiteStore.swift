@@ -241,47 +241,50 @@ public final class SQLiteStore: MessageStore {
             throw StoreError(code: .invalidState, messageID: id)
         }
         let ids = try entries.map { entry in
-            try Self.enqueue(
-                db, message: id, destination: entry.destination, orderingKey: entry.orderingKey,
-                payload: entry.payload, now: now, isReplay: false, replayOf: nil
-            )
+            try Self.enqueue(db, message: id, entry, now: now, isReplay: false, replayOf: nil)
         }
         let newState: MessageState = entries.isEmpty ? .filtered : .routed
         try db.cachedStatement(sql: "UPDATE message SET state = ? WHERE id = ?").execute(arguments: [newState.rawValue, id.rawValue])
         return ids
     }
 
-    static func enqueue(
-        _ db: Database,
-        message: MessageID,
-        destination: String,
-        orderingKey: String?,
-        payload: [UInt8]?,
-        now: Date,
-        isReplay: Bool,
-        replayOf: EntryID?
-    ) throws -> EntryID {
+    /// Inserts one entry: pending, or dead-lettered when it carries a dead-letter reason.
+    static func enqueue(_ db: Database, message: MessageID, _ entry: RouteEntry, now: Date, isReplay: Bool, replayOf: EntryID?) throws -> EntryID {
         let time = now.storeMicroseconds
+        let state: EntryState = entry.deadLetterReason == nil ? .pending : .deadLettered
         try db.cachedStatement(sql: """
-            INSERT INTO entry (message_id, destination, ordering_key, payload, state, enqueued_at, available_at,
-                               is_replay, replay_of, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entry (message_id, destination, ordering_key, payload, payload_format, mapping, state,
+                               enqueued_at, available_at, last_error, is_replay, replay_of, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                message.rawValue, destination, orderingKey, payload.map { Data($0) }, EntryState.pending.rawValue,
-                time, time, isReplay, replayOf?.rawValue, time,
+                message.rawValue, entry.destination, entry.orderingKey, entry.payload.map { Data($0) },
+                entry.payloadFormat?.rawValue, entry.mapping, state.rawValue, time, time, entry.deadLetterReason,
+                isReplay, replayOf?.rawValue, time,
             ])
         return EntryID(rawValue: db.lastInsertedRowID)
+    }
+
+    /// The entry a replay enqueues for a stored entry row (`destination`, `ordering_key`,
+    /// `payload`, `payload_format`, `mapping`): same destination, key, payload and mapping.
+    static func replayEntry(_ row: Row) -> RouteEntry {
+        let payload: Data? = row["payload"]
+        let format: String? = row["payload_format"]
+        return RouteEntry(
+            destination: row["destination"], orderingKey: row["ordering_key"], payload: payload.map { [UInt8]($0) },
+            payloadFormat: format.map(MessageFormat.init(rawValue:)), mapping: row["mapping"]
+        )
     }
 
     // MARK: Queues
 
     /// The lease scan: live, due entries of one destination in enqueue order, skipping keyed
     /// entries behind a live entry of the same key. Served by the `entry_active` and
-    /// `entry_active_key` partial indexes.
+    /// `entry_active_key` partial indexes (`INDEXED BY`: with both indexes on `(destination, id)`
+    /// the planner may otherwise pick `entry_destination` and walk a destination's whole history).
     static let leaseQuery = """
-        SELECT \(entryColumns), e.lease_count, e.payload, m.raw, m.format, m.message_type, m.trigger_event, m.control_id,
+        SELECT \(entryColumns), e.lease_count, e.payload, e.payload_format, m.raw, m.format, m.message_type, m.trigger_event, m.control_id,
                m.sending_application, m.sending_facility, m.patient_id
-        FROM entry e JOIN message m ON m.id = e.message_id
+        FROM entry e INDEXED BY entry_active JOIN message m ON m.id = e.message_id
         WHERE e.destination = ? AND e.state IN ('pending', 'leased') AND e.available_at <= ?
           AND (e.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM entry p
@@ -310,13 +313,15 @@ public final class SQLiteStore: MessageStore {
                 entry.state = .leased
                 entry.availableAt = Date(storeMicroseconds: expiresAt)
                 let payload: Data? = row["payload"]
+                let payloadFormat: String? = row["payload_format"]
                 let raw: Data = row["raw"]
                 return Lease(
                     entry: entry,
                     token: token,
                     expiresAt: entry.availableAt,
                     payload: [UInt8](payload ?? raw),
-                    format: MessageFormat(rawValue: row["format"]),
+                    format: MessageFormat(rawValue: payload == nil ? row["format"] : payloadFormat ?? row["format"]),
+                    mapping: payload == nil ? entry.mapping : nil,
                     header: Self.header(row)
                 )
             }
@@ -496,25 +501,21 @@ public final class SQLiteStore: MessageStore {
             switch target {
             case .destination(let destination, let orderingKey):
                 let id = try Self.enqueue(
-                    db, message: message, destination: destination, orderingKey: orderingKey,
-                    payload: nil, now: now, isReplay: true, replayOf: nil
+                    db, message: message, RouteEntry(destination: destination, orderingKey: orderingKey), now: now,
+                    isReplay: true, replayOf: nil
                 )
                 return [id]
             case .originalDestinations:
                 let originals = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT destination, ordering_key, payload FROM entry
+                        SELECT destination, ordering_key, payload, payload_format, mapping FROM entry
                         WHERE message_id = ? AND is_replay = 0 ORDER BY id
                         """,
                     arguments: [message.rawValue]
                 )
                 return try originals.map { row in
-                    let payload: Data? = row["payload"]
-                    return try Self.enqueue(
-                        db, message: message, destination: row["destination"], orderingKey: row["ordering_key"],
-                        payload: payload.map { [UInt8]($0) }, now: now, isReplay: true, replayOf: nil
-                    )
+                    try Self.enqueue(db, message: message, Self.replayEntry(row), now: now, isReplay: true, replayOf: nil)
                 }
             }
         }
@@ -527,18 +528,18 @@ public final class SQLiteStore: MessageStore {
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql: "SELECT message_id, destination, ordering_key, payload, state FROM entry WHERE id = ?",
+                    sql: """
+                        SELECT message_id, destination, ordering_key, payload, payload_format, mapping, state
+                        FROM entry WHERE id = ?
+                        """,
                     arguments: [entry.rawValue]
                 )
             else { throw StoreError(code: .notFound, entryID: entry) }
             guard !EntryState(rawValue: row["state"]).isActive else {
                 throw StoreError(code: .invalidState, entryID: entry)
             }
-            let payload: Data? = row["payload"]
             let id = try Self.enqueue(
-                db, message: MessageID(rawValue: row["message_id"]), destination: row["destination"],
-                orderingKey: row["ordering_key"], payload: payload.map { [UInt8]($0) }, now: now,
-                isReplay: true, replayOf: entry
+                db, message: MessageID(rawValue: row["message_id"]), Self.replayEntry(row), now: now, isReplay: true, replayOf: entry
             )
             try db.execute(
                 sql: "UPDATE entry SET replaced_by = ?, updated_at = ? WHERE id = ?",

@@ -1,0 +1,162 @@
+public import Foundation
+public import HL7v2
+public import Mapping
+public import Store
+import Synchronization
+
+/// The mappings folder (`mappings/`) as the running bus uses it: loaded and checked once, then
+/// replaced on ``reload()`` — only by a version that loads without errors, so a broken edit
+/// leaves the previous mappings running (hot reload: see ``MappingWatcher``).
+///
+/// Routes name a mapping (``Route/mapping``); the router maps each message for such a route
+/// with ``map(_:format:message:with:)`` and enqueues the result.
+public final class MappingCatalog: Sendable {
+    /// The folder the mappings are read from.
+    public let folder: URL
+    private let state: Mutex<State>
+
+    struct State {
+        var library: MappingLibrary
+        var fingerprint: Fingerprint
+        var generation: Int
+    }
+
+    /// The files' paths, sizes and modification times: a change of any means a reload.
+    struct Fingerprint: Equatable {
+        var files: [String: [Double]]
+    }
+
+    /// The mapping name that picks the message map by the message's type and event (MSH-9).
+    public static let byEvent = "v2-to-fhir"
+
+    /// Loads and checks every mapping under `folder`.
+    ///
+    /// - Throws: ``Mapping/MappingErrors`` with every problem found, each with file and line.
+    public init(folder: URL) throws(MappingErrors) {
+        self.folder = folder.standardizedFileURL
+        let fingerprint = Self.fingerprint(of: self.folder)
+        let library = try MappingLibrary(folder: self.folder)
+        state = Mutex(State(library: library, fingerprint: fingerprint, generation: 1))
+    }
+
+    /// The mappings in use.
+    public var library: MappingLibrary { state.withLock { $0.library } }
+
+    /// How many times mappings were loaded (1 after ``init(folder:)``); a successful reload adds one.
+    public var generation: Int { state.withLock { $0.generation } }
+
+    /// What a reload did.
+    public enum ReloadResult: Sendable {
+        /// Nothing changed on disk (``reloadIfChanged()`` only).
+        case unchanged
+        /// The new mappings are in use.
+        case reloaded(generation: Int)
+        /// The folder does not load; the previous mappings stay in use.
+        case failed(MappingErrors)
+    }
+
+    /// Loads the folder again and, when it loads without errors, uses it from now on.
+    @discardableResult
+    public func reload() -> ReloadResult {
+        let fingerprint = Self.fingerprint(of: folder)
+        do {
+            let library = try MappingLibrary(folder: folder)
+            let generation = state.withLock { state in
+                state = State(library: library, fingerprint: fingerprint, generation: state.generation + 1)
+                return state.generation
+            }
+            return .reloaded(generation: generation)
+        } catch {
+            // Remember what failed, so an unchanged broken folder is not reported again and again.
+            state.withLock { $0.fingerprint = fingerprint }
+            return .failed(error)
+        }
+    }
+
+    /// ``reload()`` when a file under the folder was added, removed or changed since the last load.
+    public func reloadIfChanged() -> ReloadResult {
+        let fingerprint = Self.fingerprint(of: folder)
+        guard state.withLock({ $0.fingerprint != fingerprint }) else { return .unchanged }
+        return reload()
+    }
+
+    static func fingerprint(of folder: URL) -> Fingerprint {
+        var files: [String: [Double]] = [:]
+        let manager = FileManager.default
+        let enumerator = manager.enumerator(atPath: folder.path)
+        while let relative = enumerator?.nextObject() as? String {
+            guard let attributes = try? manager.attributesOfItem(atPath: folder.appendingPathComponent(relative).path),
+                attributes[.type] as? FileAttributeType == .typeRegular
+            else { continue }
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            let size = (attributes[.size] as? NSNumber)?.doubleValue ?? 0
+            files[relative] = [modified, size]
+        }
+        return Fingerprint(files: files)
+    }
+
+    // MARK: Mapping messages
+
+    /// Whether `name` names a mapping a route can use: ``byEvent`` or a message map.
+    public func contains(_ name: String) -> Bool {
+        name == Self.byEvent || library.mapNames.messages.contains(name)
+    }
+
+    /// A message mapped for delivery.
+    public struct Output: Sendable {
+        /// The bytes to deliver.
+        public var payload: [UInt8]
+        /// What they are.
+        public var format: MessageFormat
+        /// The mapping's warnings (file:line, input place; never values).
+        public var warnings: [MappingIssue]
+    }
+
+    /// Why a message could not be mapped: no message map, unreadable input, or a problem of
+    /// severity error. The description names the mapping, the rules (file:line) and the input
+    /// places, never a value, so it can be logged and shown as a dead-letter reason.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The mapping's name.
+        public var mapping: String
+        /// What went wrong.
+        public var problems: [String]
+
+        public var description: String {
+            "mapping \(mapping) failed: " + problems.prefix(5).joined(separator: "; ")
+                + (problems.count > 5 ? "; and \(problems.count - 5) more" : "")
+        }
+    }
+
+    /// Maps one stored message with the mapping `name`.
+    ///
+    /// - Parameters:
+    ///   - raw: the message's bytes.
+    ///   - format: what they are; mappings take HL7 v2.
+    ///   - message: the message already parsed, if the caller has it.
+    public func map(_ raw: [UInt8], format: MessageFormat, message: HL7v2.Message? = nil, with name: String) -> Result<Output, Failure> {
+        guard format == .hl7v2 else {
+            return .failure(Failure(mapping: name, problems: ["mappings take HL7 v2; this message is \(format)"]))
+        }
+        let parsed: HL7v2.Message
+        if let message {
+            parsed = message
+        } else {
+            do {
+                parsed = try HL7v2.Message(raw)
+            } catch {
+                return .failure(Failure(mapping: name, problems: ["the message does not parse as HL7 v2"]))
+            }
+        }
+        let engine = V2ToFHIR(library: library)
+        do {
+            let result = name == Self.byEvent ? try engine.convert(parsed) : try engine.convert(parsed, map: name)
+            let errors = result.issues.filter { $0.severity == .error }
+            guard errors.isEmpty else {
+                return .failure(Failure(mapping: name, problems: errors.map(\.description)))
+            }
+            return .success(Output(payload: result.json, format: .fhirJSON, warnings: result.issues))
+        } catch {
+            return .failure(Failure(mapping: name, problems: [error.description]))
+        }
+    }
+}
