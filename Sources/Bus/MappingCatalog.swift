@@ -97,9 +97,19 @@ public final class MappingCatalog: Sendable {
 
     // MARK: Mapping messages
 
-    /// Whether `name` names a mapping a route can use: ``byEvent`` or a message map.
+    /// Whether `name` names a mapping a route can use: ``byEvent`` or a message map, optionally
+    /// `with` a profile option (`v2-to-fhir with vn-core`).
     public func contains(_ name: String) -> Bool {
-        name == Self.byEvent || library.mapNames.messages.contains(name)
+        let (map, profile) = Self.parts(of: name)
+        let library = self.library
+        return (map == Self.byEvent || library.mapNames.messages.contains(map)) && (profile.map { library.profiles[$0] != nil } ?? true)
+    }
+
+    /// A route's mapping split into the map and the profile option: `ORU_R01 with vn-core`.
+    static func parts(of name: String) -> (map: String, profile: String?) {
+        let words = name.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard words.count == 3, words[1] == "with" else { return (name, nil) }
+        return (words[0], words[2])
     }
 
     /// A message mapped for delivery.
@@ -147,9 +157,10 @@ public final class MappingCatalog: Sendable {
                 return .failure(Failure(mapping: name, problems: ["the message does not parse as HL7 v2"]))
             }
         }
-        let engine = V2ToFHIR(library: library)
+        let (map, profile) = Self.parts(of: name)
+        let engine = V2ToFHIR(library: library, options: .init(profile: profile))
         do {
-            let result = name == Self.byEvent ? try engine.convert(parsed) : try engine.convert(parsed, map: name)
+            let result = map == Self.byEvent ? try engine.convert(parsed) : try engine.convert(parsed, map: map)
             let errors = result.issues.filter { $0.severity == .error }
             guard errors.isEmpty else {
                 return .failure(Failure(mapping: name, problems: errors.map(\.description)))

@@ -13,6 +13,7 @@ struct LibraryChecker {
     var messageMapByEvent: [String: String] = [:]
     var referenceSteps: [String: [TargetResolver.Step]] = [:]
     var patterns: [String: MappingLibrary.Pattern] = [:]
+    var profiles: [String: MappingFile.ProfileRules] = [:]
 
     init(definitions: Definitions, vocabularies: [String: VocabularyMap]) {
         self.definitions = definitions
@@ -35,6 +36,8 @@ struct LibraryChecker {
                 if let map = fieldMap(file, source: source, target: target) { segmentMaps[file.name] = map }
             case .message:
                 messageMaps[file.name] = file
+            case .profile(let name):
+                profiles[name] = file.profile
             }
         }
         for map in Array(datatypeMaps.values) + Array(segmentMaps.values) {
@@ -53,6 +56,37 @@ struct LibraryChecker {
             }
             var names: [String: String] = [:]
             checkResources(file.resources, in: file, names: &names)
+        }
+        for file in files {
+            guard case .profile = file.kind else { continue }
+            checkProfile(file)
+        }
+    }
+
+    /// A profile's claims name resource types; each variant exists and can stand in for the map
+    /// it replaces (same kind, source and target).
+    mutating func checkProfile(_ file: MappingFile) {
+        for claim in file.profile.claims {
+            if !definitions.isResourceType(claim.resourceType) {
+                errors.append(MappingError(file: file.file, line: claim.line, "\(claim.resourceType) is not a FHIR R4 resource type"))
+            }
+            if !claim.profile.contains("://") {
+                errors.append(MappingError(file: file.file, line: claim.line, "\(claim.profile) is not a profile's canonical URL"))
+            }
+        }
+        for substitution in file.profile.substitutions {
+            let pair = (datatypeMaps[substitution.variant], datatypeMaps[substitution.replaced])
+            let segments = (segmentMaps[substitution.variant], segmentMaps[substitution.replaced])
+            if let variant = pair.0 ?? segments.0, let replaced = pair.1 ?? segments.1 {
+                if (pair.0 == nil) != (pair.1 == nil) || variant.sourceType != replaced.sourceType || variant.targetType != replaced.targetType {
+                    errors.append(MappingError(
+                        file: file.file, line: substitution.line,
+                        "\(substitution.variant) maps \(variant.sourceType) to \(variant.targetType); it cannot stand in for \(substitution.replaced) (\(replaced.sourceType) to \(replaced.targetType))"))
+                }
+            } else {
+                let missing = (pair.0 ?? segments.0) == nil ? substitution.variant : substitution.replaced
+                errors.append(MappingError(file: file.file, line: substitution.line, "no data-type or segment map named \(missing)"))
+            }
         }
     }
 
@@ -77,6 +111,14 @@ struct LibraryChecker {
                 guard case .output(let path) = condition.source else { continue }
                 if case .failure(let error) = resolver.resolve(prefix + path, from: type) {
                     errors.append(MappingError(file: file.file, line: rule.line, "the condition's \(error.message)"))
+                }
+            }
+            if case .joined = rule.source {
+                if !rule.children.isEmpty {
+                    errors.append(MappingError(file: file.file, line: rule.line, "a joined source is one text; a block needs a field or component"))
+                }
+                if case .datatype(let name) = rule.conversion {
+                    errors.append(MappingError(file: file.file, line: rule.line, "a joined source is text; it cannot go through the data-type map \(name)"))
                 }
             }
             switch resolver.resolve(prefix + rule.target, from: type) {

@@ -72,6 +72,8 @@ public struct MappingLibrary: Sendable {
     var reverseMessageMaps: [String: ReverseMappingFile] = [:]
     /// The vocabulary maps, by name.
     public private(set) var vocabularies: [String: VocabularyMap] = [:]
+    /// The profile options (`profile NAME` files), by name.
+    public private(set) var profiles: [String: MappingFile.ProfileRules] = [:]
     /// The definitions targets are checked against.
     public let definitions: Definitions
 
@@ -79,6 +81,9 @@ public struct MappingLibrary: Sendable {
     public var mapNames: (messages: [String], segments: [String], datatypes: [String], vocabularies: [String]) {
         (messageMaps.keys.sorted(), segmentMaps.keys.sorted(), datatypeMaps.keys.sorted(), vocabularies.keys.sorted())
     }
+
+    /// The names of the profile options, sorted.
+    public var profileNames: [String] { profiles.keys.sorted() }
 
     /// The events (`TYPE^EVENT`) a message map exists for, sorted.
     public var events: [String] { messageMapByEvent.keys.sorted() }
@@ -172,6 +177,7 @@ public struct MappingLibrary: Sendable {
         messageMapByEvent = checker.messageMapByEvent
         referenceSteps = checker.referenceSteps
         patterns = checker.patterns
+        profiles = checker.profiles
         reverseDatatypeMaps = reverseChecker.datatypeMaps
         reverseSegmentMaps = reverseChecker.segmentMaps
         reverseMessageMaps = reverseChecker.messageMaps

@@ -36,8 +36,11 @@ struct MapRunCommand: AsyncParsableCommand {
         discussion: """
             Without --mapping, the message map is chosen by MSH-9 (type^event). Problems (values \
             that could not be converted, codes without a mapping) and the segments no rule read go \
-            to standard error with the mapping rule (file:line) and the place in the message. Exit \
-            status 1 when a message could not be mapped.
+            to standard error with the mapping rule (file:line) and the place in the message. \
+            --profile applies a profile option of the mappings (e.g. vn-core: Patient and Encounter \
+            claim the VN Core profiles); with --ig each Bundle is validated against R4 and the \
+            guide's profiles, and its issues go to standard error. Exit status 1 when a message \
+            could not be mapped or a Bundle has validation errors.
             """
     )
 
@@ -45,6 +48,12 @@ struct MapRunCommand: AsyncParsableCommand {
 
     @Option(help: "The message map to use (its file name without .map).")
     var mapping: String?
+
+    @Option(help: "A profile option of the mappings (a `profile NAME` file), e.g. vn-core.")
+    var profile: String?
+
+    @Option(help: "Validate each Bundle against R4 and the profiles of this implementation guide folder (e.g. the VN Core IG).")
+    var ig: String?
 
     @Flag(help: "Print which mapping rule produced which element, to standard error.")
     var trace = false
@@ -65,7 +74,12 @@ struct MapRunCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let mapper = V2ToFHIR(library: try MapCommand.library(options.mappings), options: .init(trace: trace))
+        let library = try MapCommand.library(options.mappings)
+        if let profile, library.profiles[profile] == nil {
+            throw CLIError("no profile option \(profile) in \(options.mappings) (known: \(library.profileNames.joined(separator: ", ")))")
+        }
+        let mapper = V2ToFHIR(library: library, options: .init(trace: trace, profile: profile))
+        let validator = try ig.map { Validator.standard(definitions: try FHIRCommand.definitions(ig: $0)) }
         var failed = false
         var inputs: [(name: String, messages: [Message])] = []
         for file in files {
@@ -84,7 +98,11 @@ struct MapRunCommand: AsyncParsableCommand {
                     count += 1
                     let converted = Result { () throws(MappingError) in try convert(message, with: mapper) }
                     guard round == 0 else { continue }
-                    failed = report(converted, place: "\(name) message \(index + 1) (\(message.controlID ?? "no control ID"))") || failed
+                    let place = "\(name) message \(index + 1) (\(message.controlID ?? "no control ID"))"
+                    failed = report(converted, place: place) || failed
+                    if let validator, case .success(let result) = converted {
+                        failed = report(validator.validate(json: result.json, profiles: []), place: place) || failed
+                    }
                 }
             }
         }
@@ -100,6 +118,14 @@ struct MapRunCommand: AsyncParsableCommand {
     func convert(_ message: Message, with mapper: V2ToFHIR) throws(MappingError) -> MappingResult {
         if let mapping { return try mapper.convert(message, map: mapping) }
         return try mapper.convert(message)
+    }
+
+    /// Prints a Bundle's validation issues (errors even when quiet); returns whether it has errors.
+    func report(_ validation: FHIR.ValidationResult, place: String) -> Bool {
+        for issue in validation.issues where !quiet || issue.severity >= .error {
+            printError("\(place): validation \(issue)")
+        }
+        return validation.hasErrors
     }
 
     /// Prints one result (unless quiet); returns whether it failed.
@@ -144,6 +170,7 @@ struct MapListCommand: AsyncParsableCommand {
         print("segment maps: \(names.segments.joined(separator: ", "))")
         print("data-type maps: \(names.datatypes.joined(separator: ", "))")
         print("vocabulary maps: \(names.vocabularies.joined(separator: ", "))")
+        print("profile options: \(library.profileNames.joined(separator: ", "))")
     }
 }
 

@@ -42,6 +42,7 @@ struct QueueInspector {
             "enqueued \(Self.time(entry.enqueuedAt))  available \(Self.time(entry.availableAt))",
         ]
         if let key = entry.orderingKey { lines.append("ordering key \(key)") }
+        if let mapping = entry.mapping { lines.append("mapping \(mapping)") }
         if let replayOf = entry.replayOf { lines.append("replay of entry \(replayOf)") }
         if let replacedBy = entry.replacedBy { lines.append("replayed as entry \(replacedBy)") }
         if let error = entry.lastError { lines.append("last error: \(error)") }

@@ -50,6 +50,7 @@ final class RecordingDestination: Destination {
             Route(destination: "platform", mapping: "v2-to-fhir"),
             Route(destination: "registry", mapping: "ADT_A01"),
             Route(destination: "lis"),
+            Route(destination: "national", mapping: "v2-to-fhir with vn-core"),
         ]
         try await Router(store: temporary.store, routes: ["his": routes], mappings: catalog, logger: logger).routePending(now: start)
 
@@ -61,6 +62,10 @@ final class RecordingDestination: Destination {
         #expect(types.contains("Patient") && types.contains("Encounter"))
         let registry = try await temporary.store.lease(destination: "registry", limit: 10, duration: .seconds(30), now: start)
         #expect(registry.first?.payload == platform.first?.payload, "the same map, chosen by name or by event")
+        let national = try await temporary.store.lease(destination: "national", limit: 10, duration: .seconds(30), now: start)
+        let profiled = String(decoding: try #require(national.first?.payload), as: UTF8.self)
+        #expect(profiled.contains("http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"), "the profile option applies")
+        #expect(national.first?.entry.mapping == "v2-to-fhir with vn-core")
         let lis = try await temporary.store.lease(destination: "lis", limit: 10, duration: .seconds(30), now: start)
         #expect(lis.map(\.format) == [.hl7v2])
         #expect(lis.first?.payload == hl7("ADT^A01^ADT_A01", controlID: "M1", patient: "P1"))
@@ -223,7 +228,14 @@ final class RecordingDestination: Destination {
             #expect(error.message.contains("no mapping \"NO_SUCH_MAP\""))
         }
         var fixed = configuration
-        fixed.channels[0].routes[1].mapping = "ORU_R01"
+        fixed.channels[0].routes[1].mapping = "ORU_R01 with no-such-profile"
+        do {
+            try fixed.validate(mappings: catalog, file: "bus.yaml")
+            Issue.record("an unknown profile option is refused")
+        } catch {
+            #expect(error.key == "channels.his.routes[1].mapping")
+        }
+        fixed.channels[0].routes[1].mapping = "ORU_R01 with vn-core"
         do {
             try fixed.validate(mappings: catalog, file: "bus.yaml")
             Issue.record("a FHIR channel's route cannot map HL7 v2")

@@ -61,9 +61,11 @@ public struct BusConfiguration: Sendable {
                 }
                 guard catalog.contains(name) else {
                     let known = [MappingCatalog.byEvent] + catalog.library.mapNames.messages
+                    let profiles = catalog.library.profileNames.map { "with \($0)" }
                     throw ConfigurationError(
                         file: file, key: key,
-                        message: "no mapping \"\(name)\" in \(catalog.folder.path) (known: \(known.joined(separator: ", ")))")
+                        message: "no mapping \"\(name)\" in \(catalog.folder.path) (known: \(known.joined(separator: ", ")), "
+                            + "each optionally \(profiles.isEmpty ? "with a profile option" : profiles.joined(separator: " or ")))")
                 }
             }
         }

@@ -221,11 +221,12 @@ extension Validator {
                 let target = structure.element(at: definitionID)
                 switch discriminator.type {
                 case "value", "pattern":
-                    // The value is the target's fixed value or pattern, or what the slice's own
-                    // fixed value or pattern has at the discriminator's path.
-                    let sliceValue = (slice.fixed ?? slice.pattern).flatMap { Self.descendant(of: $0.value, at: steps) }
-                    if let expected = target?.fixed?.value ?? target?.pattern?.value ?? sliceValue {
-                        let exactly = target?.fixed != nil || (target == nil && slice.fixed != nil)
+                    // The value is the target's fixed value or pattern, or what the nearest
+                    // definition on the discriminator's path (the slice itself, or `use` for
+                    // `use.coding.code`) fixes or patterns at the rest of the path.
+                    let known = Self.discriminatorValue(slice: slice, steps: steps, in: structure)
+                    if let expected = known?.value {
+                        let exactly = known?.exactly ?? false
                         guard targets.contains(where: { Walk.matches($0, expected, exactly: exactly) }) else { return false }
                     } else if discriminator.path == "url", let url = slice.types.first?.profiles.first {
                         // An extension slice: its url is the profile of its type.
@@ -254,6 +255,19 @@ extension Validator {
                 }
             }
             return true
+        }
+
+        /// The value a slice gives a discriminator path: the fixed value or pattern of the longest
+        /// prefix of the path the slice defines (the slice itself for the empty prefix), taken at
+        /// the rest of the path; and whether it is fixed (matched exactly).
+        static func discriminatorValue(slice: ElementDefinition, steps: [String], in structure: StructureDefinition) -> (value: Element, exactly: Bool)? {
+            for length in stride(from: steps.count, through: 0, by: -1) {
+                let definition = length == 0 ? slice : structure.element(at: slice.id + "." + steps[..<length].joined(separator: "."))
+                guard let definition, let given = definition.fixed ?? definition.pattern else { continue }
+                guard let value = Self.descendant(of: given.value, at: Array(steps[length...])) else { return nil }
+                return (value, definition.fixed != nil)
+            }
+            return nil
         }
 
         /// The child of an untyped value at a discriminator path (`[]`: the value itself).

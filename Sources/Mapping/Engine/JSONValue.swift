@@ -70,8 +70,27 @@ indirect enum JSONValue: Sendable, Hashable {
     }
 
     /// The JSON text.
+    /// Adds `profiles` to a resource's `meta.profile` (a `meta` is made after `id` when missing).
+    mutating func claim(_ profiles: [String]) {
+        guard case .object(var members) = self else { return }
+        let urls = profiles.map(JSONValue.string)
+        if let index = members.firstIndex(where: { $0.key == "meta" }), case .object(var meta) = members[index].value {
+            if let existing = meta.firstIndex(where: { $0.key == "profile" }), case .array(let items) = meta[existing].value {
+                meta[existing].value = .array(items + urls.filter { !items.contains($0) })
+            } else {
+                meta.insert(.init(key: "profile", value: .array(urls)), at: 0)
+            }
+            members[index].value = .object(meta)
+        } else {
+            let position = members.firstIndex { $0.key == "id" }.map { $0 + 1 } ?? min(1, members.count)
+            members.insert(.init(key: "meta", value: .object([.init(key: "profile", value: .array(urls))])), at: position)
+        }
+        self = .object(members)
+    }
+
     var bytes: [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(16_384)
         write(to: &output)
         return output
     }
@@ -105,6 +124,16 @@ indirect enum JSONValue: Sendable, Hashable {
 
     static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most texts need no escape: copy their bytes at once.
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])

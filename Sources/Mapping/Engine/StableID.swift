@@ -21,20 +21,37 @@ struct StableID: Sendable {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9_7f4a_7c15
         }
-        let hex = Self.hex(a) + Self.hex(b)
-        var characters = Array(hex)
-        characters[12] = "8"  // version 8
-        let variant = Int(String(characters[16]), radix: 16)! & 0x3 | 0x8
-        characters[16] = Character(String(variant, radix: 16))
-        let text = String(characters)
-        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            String(text[text.index(text.startIndex, offsetBy: range.lowerBound)..<text.index(text.startIndex, offsetBy: range.upperBound)])
-        }
-        return parts.joined(separator: "-")
+        // Version 8 (the 13th hex digit) and the RFC 4122 variant (the top bits of the 17th).
+        a = (a & ~(0xF << 12)) | (0x8 << 12)
+        b = (b & ~(0x3 << 62)) | (0x2 << 62)
+        return Self.uuid(a, b)
     }
 
-    static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+    /// `a` and `b` as 32 lowercase hex digits in the UUID layout 8-4-4-4-12.
+    static func uuid(_ a: UInt64, _ b: UInt64) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            func put(_ value: UInt64, digits count: Int) {
+                for shift in stride(from: (count - 1) * 4, through: 0, by: -4) {
+                    buffer[position] = digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
+                    position += 1
+                }
+            }
+            func dash() {
+                buffer[position] = UInt8(ascii: "-")
+                position += 1
+            }
+            put(a >> 32, digits: 8)
+            dash()
+            put(a >> 16, digits: 4)
+            dash()
+            put(a, digits: 4)
+            dash()
+            put(b >> 48, digits: 4)
+            dash()
+            put(b, digits: 12)
+            return position
+        }
     }
 }

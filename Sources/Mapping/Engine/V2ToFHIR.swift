@@ -18,11 +18,15 @@ public struct V2ToFHIR: Sendable {
         public var defaultOffset: HL7DateTime.Offset
         /// Whether to record which rule produced which value.
         public var trace: Bool
+        /// A profile option of the library (`profile NAME` file, e.g. `vn-core`): its variants
+        /// replace the maps they stand in for, and resources of its types claim its profiles.
+        public var profile: String?
 
-        /// Creates options; by default Vietnam's offset and no trace.
-        public init(defaultOffset: HL7DateTime.Offset = .vietnam, trace: Bool = false) {
+        /// Creates options; by default Vietnam's offset, no trace, no profile option.
+        public init(defaultOffset: HL7DateTime.Offset = .vietnam, trace: Bool = false, profile: String? = nil) {
             self.defaultOffset = defaultOffset
             self.trace = trace
+            self.profile = profile
         }
     }
 
@@ -55,7 +59,14 @@ public struct V2ToFHIR: Sendable {
         guard let map = library.messageMaps[name], case .message(_, let bundleType) = map.kind else {
             throw MappingError(file: "mappings", "no message map named \(name)")
         }
-        var run = Run(library: library, options: options, message: message, mapName: map.name, mapFile: map.file)
+        var profile = MappingFile.ProfileRules()
+        if let option = options.profile {
+            guard let rules = library.profiles[option] else {
+                throw MappingError(file: "mappings", "no profile option named \(option) (known: \(library.profileNames.joined(separator: ", ")))")
+            }
+            profile = rules
+        }
+        var run = Run(library: library, options: options, message: message, mapName: map.name, mapFile: map.file, profile: profile)
         var names: [String: Int] = [:]
         run.resources(map.resources, scope: 0..<message.segmentCount, names: &names)
         let bytes = run.bundle(type: bundleType).bytes
@@ -76,17 +87,23 @@ extension V2ToFHIR {
         let ids: StableID
         /// The segment IDs, read once.
         let segmentIDs: [String]
+        /// The profile option's variants, by the map they replace.
+        let variants: [String: String]
+        /// The profile option's profiles, by resource type.
+        let claims: [String: [String]]
         var created: [(type: String, id: String, json: JSONValue)] = []
         var consumed = Set<Int>()
         var issues: [MappingIssue] = []
         var trace: [MappingTrace] = []
 
-        init(library: MappingLibrary, options: Options, message: Message, mapName: String, mapFile: String) {
+        init(library: MappingLibrary, options: Options, message: Message, mapName: String, mapFile: String, profile: MappingFile.ProfileRules = .init()) {
             self.library = library
             self.options = options
             self.message = message
             self.mapName = mapName
             self.mapFile = mapFile
+            self.variants = Dictionary(profile.substitutions.map { ($0.replaced, $0.variant) }, uniquingKeysWith: { first, _ in first })
+            self.claims = Dictionary(grouping: profile.claims, by: \.resourceType).mapValues { $0.map(\.profile) }
             self.ids = StableID(message: message.encoded())
             self.segmentIDs = message.segments.map(\.id)
         }
@@ -116,7 +133,7 @@ extension V2ToFHIR {
                         created.append((type, id, .object([.init(key: "resourceType", value: .string(type)), .init(key: "id", value: .string(id))])))
                         resource = created.count - 1
                     }
-                    if let map = library.segmentMaps[rule.map] {
+                    if let map = library.segmentMaps[variants[rule.map] ?? rule.map] {
                         var json = created[resource].json
                         apply(map, to: .segment(segment, index), into: &json, output: "\(created[resource].type)/\(created[resource].id)")
                         created[resource].json = json
@@ -168,9 +185,13 @@ extension V2ToFHIR {
                 members.append(.init(key: "timestamp", value: .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))))
             }
             let entries = created.map { resource -> JSONValue in
+                var json = resource.json
+                if let profiles = claims[resource.type] {
+                    json.claim(profiles)
+                }
                 var entry: [JSONValue.Member] = [
                     .init(key: "fullUrl", value: .string("urn:uuid:\(resource.id)")),
-                    .init(key: "resource", value: resource.json),
+                    .init(key: "resource", value: json),
                 ]
                 if type == "transaction" || type == "batch" {
                     entry.append(.init(key: "request", value: .object([
@@ -267,7 +288,35 @@ extension V2ToFHIR {
             case .component(let path):
                 guard case .value(let element, _, let field) = input else { return [] }
                 return Self.value(element, at: path, field: field).map { [$0] } ?? []
+            case .joined(let parts):
+                return joined(parts, on: input).map { [.constant($0)] } ?? []
             }
+        }
+
+        /// The text of a joined source (see ``MappingFile/Source/joined(_:)``), `nil` when none
+        /// of its sources has a value.
+        func joined(_ parts: [MappingFile.Source], on input: Input) -> String? {
+            let sources = parts.indices.filter { if case .constant = parts[$0] { false } else { true } }
+            guard let first = sources.first, let last = sources.last else { return nil }
+            func constants(_ range: Range<Int>) -> String {
+                parts[range].map { if case .constant(let text) = $0 { text } else { "" } }.joined()
+            }
+            var text = ""
+            var hasValue = false
+            var separator = ""
+            for index in first...last {
+                if case .constant(let constant) = parts[index] {
+                    separator += constant
+                    continue
+                }
+                let value = firstValue(of: parts[index], on: input).map(Self.text) ?? ""
+                if !value.isEmpty {
+                    text += (hasValue ? separator : "") + value
+                    hasValue = true
+                }
+                separator = ""
+            }
+            return hasValue ? constants(0..<first) + text + constants((last + 1)..<parts.count) : nil
         }
 
         /// The value at a component path below `element` (`[]`: the element), unless it is empty
@@ -337,7 +386,7 @@ extension V2ToFHIR {
             let segment = input.segment
             switch rule.conversion {
             case .datatype(let name):
-                guard let datatype = library.datatypeMaps[name] else { return nil }
+                guard let datatype = library.datatypeMaps[variants[name] ?? name] else { return nil }
                 guard case .element(let element, let field) = value else {
                     issue(.warning, segment, nil, rule.line, "a constant cannot go through the data-type map \(name)", file: file)
                     return nil

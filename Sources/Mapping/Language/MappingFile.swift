@@ -8,6 +8,9 @@ public struct MappingFile: Sendable {
         case segment(source: String, target: String)
         /// `message ADT^A01 ADT^A04 -> Bundle message`
         case message(events: [String], bundleType: String)
+        /// `profile vn-core`: a mapping option — resources claim profiles, and maps are swapped
+        /// for variants that meet them.
+        case profile(String)
     }
 
     /// The name other files use: the file name without `.map`.
@@ -20,6 +23,8 @@ public struct MappingFile: Sendable {
     public var rules: [Rule]
     /// The resource rules (message maps), as a tree.
     public var resources: [ResourceRule]
+    /// The lines of a profile option.
+    public var profile = ProfileRules()
 
     /// The line number (1-based) of a rule in its file.
     public typealias Line = Int
@@ -39,6 +44,11 @@ extension MappingFile {
         /// An element of the FHIR output built so far (conditions only): `status` in
         /// `if status missing` tests what earlier rules (or maps) set.
         case output([String])
+        /// Text joined from several sources: `.1.1 + " " + .3 + " " + .2`. Each source gives its
+        /// first value's text; constants between two sources are separators, kept only between
+        /// two non-empty values (the run just before the later one); constants before the first
+        /// or after the last source are kept when any value is there. No value: no text.
+        indirect case joined([Source])
 
         public var description: String {
             switch self {
@@ -46,6 +56,7 @@ extension MappingFile {
             case .field(let segment, let field, let path): "\(segment)-\(field)" + path.map { ".\($0)" }.joined()
             case .constant(let text): "\"\(text)\""
             case .output(let path): path.joined(separator: ".")
+            case .joined(let parts): parts.map(\.description).joined(separator: " + ")
             }
         }
     }
@@ -118,6 +129,28 @@ extension MappingFile {
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.
         public var children: [ResourceRule]
+    }
+
+    /// What a profile option (`profile NAME`) does.
+    public struct ProfileRules: Sendable, Hashable {
+        /// `Patient conforms to URL`: resources of the type get `meta.profile` URL, and are
+        /// validated against it when the implementation guide is loaded.
+        public struct Claim: Sendable, Hashable {
+            public var line: Line
+            public var resourceType: String
+            public var profile: String
+        }
+
+        /// `use VARIANT for MAP`: wherever a rule says `via MAP` (or a message map names segment
+        /// map MAP), VARIANT runs instead.
+        public struct Substitution: Sendable, Hashable {
+            public var line: Line
+            public var variant: String
+            public var replaced: String
+        }
+
+        public var claims: [Claim] = []
+        public var substitutions: [Substitution] = []
     }
 
     /// `[owner.]element = name` (set a Reference) or `[owner.]element += name` (append one).

@@ -62,8 +62,25 @@ struct MappingParser {
             var file = MappingFile(name: name, file: self.file, kind: .message(events: events, bundleType: bundleType), rules: [], resources: resources)
             resolveOwners(&file.resources, names: Set(Self.names(in: resources)))
             return file
+        case "profile":
+            guard words.count == 2, words[1] == name else {
+                fail(header, 1, "expected `profile \(name)` (the file's name)")
+                return nil
+            }
+            var file = MappingFile(name: name, file: self.file, kind: .profile(name), rules: [], resources: [])
+            for line in body {
+                let words = line.words.map(\.text)
+                if words.count == 4, words[1] == "conforms", words[2] == "to" {
+                    file.profile.claims.append(.init(line: line.number, resourceType: words[0], profile: words[3]))
+                } else if words.count == 4, words[0] == "use", words[2] == "for" {
+                    file.profile.substitutions.append(.init(line: line.number, variant: words[1], replaced: words[3]))
+                } else {
+                    fail(line, 0, "expected `TYPE conforms to PROFILE-URL` or `use VARIANT for MAP`")
+                }
+            }
+            return file
         default:
-            fail(header, 0, "a mapping file starts with datatype, segment or message")
+            fail(header, 0, "a mapping file starts with datatype, segment, message or profile")
             return nil
         }
     }
@@ -93,24 +110,39 @@ struct MappingParser {
     }
 
     mutating func rule(_ line: Line, segment: String?, inBlock: Bool = false) -> MappingFile.Rule? {
-        let words = line.words.map(\.text)
-        guard words.count >= 3, words[1] == "->" else {
-            fail(line, 0, "expected `SOURCE -> TARGET [via MAP] [if CONDITION]`")
+        var words = line.words.map(\.text)
+        // `A + " " + B -> …`: the sources before the arrow, joined (odd words are `+`).
+        let arrow = words.firstIndex(of: "->") ?? 1
+        guard words.count >= arrow + 2, arrow % 2 == 1, words[arrow] == "->",
+              stride(from: 1, to: arrow, by: 2).allSatisfy({ words[$0] == "+" }) else {
+            fail(line, 0, "expected `SOURCE -> TARGET [via MAP] [if CONDITION]` (SOURCE may be `A + \" \" + B`)")
             return nil
         }
-        guard let source = source(words[0], line: line, word: 0, segment: segment, inBlock: inBlock) else { return nil }
-        guard let target = targetPath(words[2], line: line, word: 2) else { return nil }
+        var parts: [MappingFile.Source] = []
+        for word in stride(from: 0, to: arrow, by: 2) {
+            guard let part = source(words[word], line: line, word: word, segment: segment, inBlock: inBlock) else { return nil }
+            parts.append(part)
+        }
+        if parts.count > 1, !parts.contains(where: { if case .constant = $0 { false } else { true } }) {
+            fail(line, 0, "a joined source needs a field or component; constants alone are one constant")
+            return nil
+        }
+        let source = parts.count == 1 ? parts[0] : .joined(parts)
+        // From here on the rule reads as `SOURCE -> TARGET …`; `offset` maps a word back to the line's.
+        words.replaceSubrange(0..<arrow, with: [source.description])
+        let offset = arrow - 1
+        guard let target = targetPath(words[2], line: line, word: arrow + 1) else { return nil }
         var index = 3
         var conversion: MappingFile.Conversion?
         if index < words.count, words[index] == "via" {
             index += 1
             guard index < words.count else {
-                fail(line, index - 1, "via needs a map: a data-type map, vocabulary NAME or a built-in conversion")
+                fail(line, index - 1 + offset, "via needs a map: a data-type map, vocabulary NAME or a built-in conversion")
                 return nil
             }
             if words[index] == "vocabulary" {
                 guard index + 1 < words.count else {
-                    fail(line, index, "vocabulary needs the name of a ConceptMap file")
+                    fail(line, index + offset, "vocabulary needs the name of a ConceptMap file")
                     return nil
                 }
                 conversion = .vocabulary(words[index + 1])
@@ -129,14 +161,14 @@ struct MappingParser {
             var start = index + 1
             while start < words.count {
                 let end = words[start...].firstIndex(of: "and") ?? words.count
-                guard let condition = self.condition(line, from: start, to: end, segment: segment, inBlock: inBlock) else { return nil }
+                guard let condition = self.condition(line, from: start + offset, to: end + offset, segment: segment, inBlock: inBlock) else { return nil }
                 conditions.append(condition)
                 start = end + 1
             }
             index = words.count
         }
         if index < words.count {
-            fail(line, index, "unexpected \(words[index]); after the target come `via MAP` and `if CONDITION`")
+            fail(line, index + offset, "unexpected \(words[index]); after the target come `via MAP` and `if CONDITION`")
             return nil
         }
         return MappingFile.Rule(line: line.number, source: source, target: target, conversion: conversion, conditions: conditions)
