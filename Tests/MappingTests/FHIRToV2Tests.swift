@@ -254,6 +254,20 @@ import Testing
         #expect(result.unmappedResources == ["Bundle.entry[0] (Patient)", "Bundle.entry[2] (Observation)"])
     }
 
+    @Test func quotesKeepArrowsAndHashesAsText() throws {
+        let library = try MappingLibrary(sources: [
+            ("fhir-to-v2/segments/Patient-PID.map", """
+                segment Patient -> PID   # a comment
+                "a#b" -> PID-5.2                                    # a constant with a hash
+                name.where(text = 'x->y # z').family -> PID-5.1.1   if gender = 'female'
+                """),
+            ("fhir-to-v2/messages/ADT_A08.map", "message Bundle -> ADT^A08^ADT_A01\nentry.resource -> PID   via Patient-PID\n"),
+        ])
+        let patient = try bundle(#"{"resourceType":"Patient","gender":"female","name":[{"text":"x->y # z","family":"Nguyễn"},{"family":"Other"}]}"#)
+        let message = try FHIRToV2(library: library).convert(patient, map: "ADT_A08").message()
+        #expect(message.segment("PID")?.field(5)?.er7 == "Nguyễn^a#b")
+    }
+
     @Test func badRulesAreErrorsWithFileAndLine() {
         let sources: [(file: String, text: String)] = [
             ("fhir-to-v2/segments/Patient-PID.map", """

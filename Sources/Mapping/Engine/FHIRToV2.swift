@@ -70,11 +70,17 @@ public struct FHIRToV2: Sendable {
     ///
     /// - Throws: ``MappingError`` when there is no such map.
     public func convert(_ bundle: FHIR.Element, map name: String) throws(MappingError) -> FHIRToV2Result {
+        try convert(bundle, map: name, json: nil)
+    }
+
+    /// Maps with the map `name`; `json` is the text the Bundle was read from (its hash is the
+    /// default MSH-10; without it, the hash of the Bundle written as JSON).
+    func convert(_ bundle: FHIR.Element, map name: String, json: [UInt8]?) throws(MappingError) -> FHIRToV2Result {
         guard let map = library.reverseMessageMaps[name], case .message(let messageType, let version) = map.kind else {
             throw MappingError(file: "mappings", "no FHIR → v2 message map named \(name)")
         }
         var run = Run(library: library, bundle: Self.bundle(bundle), mapFile: map.file)
-        run.header(messageType: messageType, version: version)
+        run.header(messageType: messageType, version: version, json: json ?? run.bundle.json(definitions: library.definitions))
         var counters: [String: Int] = [:]
         run.segments(map.segments, on: [.element(run.bundle)], base: nil, counters: &counters)
         if run.built[0].isEmpty(field: 7) {
@@ -111,7 +117,7 @@ public struct FHIRToV2: Sendable {
         }
         let map: String
         if let name { map = name } else { map = try mapName(for: element) }
-        var result = try convert(element, map: map)
+        var result = try convert(element, map: map, json: bytes)
         result.issues = read.1.map { error in
             MappingIssue(
                 severity: .warning, input: [error.path, error.position.map { "at \($0)" }].compactMap { $0 }.joined(separator: " "),
@@ -145,6 +151,10 @@ extension FHIRToV2 {
         var built: [SegmentBuilder] = []
         var issues: [MappingIssue] = []
         var consumed = Set<Int>()
+        /// What FHIRPath is evaluated with; `%setID` is the Set ID of the segment being made.
+        var environment: FHIRPathEnvironment
+        /// The repeating fields of each segment ID met so far.
+        var repeatingFields: [String: Set<Int>?] = [:]
 
         init(library: MappingLibrary, bundle: FHIR.Element, mapFile: String) {
             self.library = library
@@ -152,24 +162,23 @@ extension FHIRToV2 {
             self.mapFile = mapFile
             entries = bundle.children(named: "entry").compactMap { $0.child(named: "resource") }
             starts = entries.enumerated().compactMap { entry in entry.element.position.map { ($0, entry.offset) } }
+            environment = Self.environment(bundle: bundle, definitions: library.definitions)
         }
 
-        static func environment(bundle: FHIR.Element, definitions: FHIR.Definitions, setID: Int? = nil) -> FHIRPathEnvironment {
-            var variables: [String: [FHIRPathValue]] = ["bundle": [.element(bundle)]]
-            if let setID { variables["setID"] = [.integer(setID)] }
-            return FHIRPathEnvironment(resource: bundle, rootResource: bundle, variables: variables, definitions: definitions)
+        static func environment(bundle: FHIR.Element, definitions: FHIR.Definitions) -> FHIRPathEnvironment {
+            FHIRPathEnvironment(resource: bundle, rootResource: bundle, variables: ["bundle": [.element(bundle)]], definitions: definitions)
         }
 
         /// MSH before any rule: the delimiters, MSH-9 and MSH-12 from the message map, MSH-10 a
         /// hash of the Bundle (a rule replaces it with the Bundle's identifier, say), MSH-11 `P`.
-        mutating func header(messageType: String, version: String) {
+        mutating func header(messageType: String, version: String, json: [UInt8]) {
             var msh = SegmentBuilder(id: "MSH")
             var type = SegmentBuilder.Value()
             for (index, part) in messageType.split(separator: "^", omittingEmptySubsequences: false).enumerated() {
                 type.set(SegmentBuilder.Value(text: String(part)), at: [index + 1])
             }
             msh.set(field: 9, repetitions: [type])
-            let hash = StableID(message: bundle.json(definitions: library.definitions)).id("MSH-10").filter { $0 != "-" }
+            let hash = StableID(message: json).id("MSH-10").filter { $0 != "-" }
             msh.set(field: 10, repetitions: [SegmentBuilder.Value(text: String(hash.prefix(20)))])
             msh.set(field: 11, repetitions: [SegmentBuilder.Value(text: "P")])
             msh.set(field: 12, repetitions: [SegmentBuilder.Value(text: version)])
@@ -214,7 +223,8 @@ extension FHIRToV2 {
         // MARK: Segment and data-type maps
 
         mutating func apply(_ map: ReverseMappingFile, to resource: FHIR.Element, setID: Int, base: String, into segment: inout SegmentBuilder) {
-            let fieldRepeats = Self.repeatingFields(of: segment.id)
+            if repeatingFields[segment.id] == nil { repeatingFields[segment.id] = Self.repeatingFields(of: segment.id) }
+            let fieldRepeats = repeatingFields[segment.id] ?? nil
             for rule in map.rules {
                 guard case .field(_, let field, let components) = rule.target else { continue }
                 let input = "\(base).\(rule.source)"
@@ -344,7 +354,8 @@ extension FHIRToV2 {
             _ expression: ReverseMappingFile.Expression, on input: [FHIRPathValue], setID: Int?, input place: String, line: Int, file: String
         ) -> [FHIRPathValue] {
             do throws(FHIRPathError) {
-                return try expression.path.evaluate(input, environment: Self.environment(bundle: bundle, definitions: library.definitions, setID: setID))
+                if let setID, environment.variables["setID"] != [.integer(setID)] { environment.variables["setID"] = [.integer(setID)] }
+                return try expression.path.evaluate(input, environment: environment)
             } catch {
                 issue(.warning, place, line, "the FHIRPath expression cannot be evaluated here: \(error.message)", file: file)
                 return []
