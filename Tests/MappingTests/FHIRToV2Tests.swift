@@ -143,7 +143,7 @@ import Testing
     }
 
     static let patient = #"""
-        {"resourceType":"Patient","id":"p1","identifier":[{"value":"VN-001","type":{"coding":[{"code":"MR"}]}}],
+        {"resourceType":"Patient","id":"p1","meta":{"lastUpdated":"2024-01-01T10:00:00+07:00"},"identifier":[{"value":"VN-001","type":{"coding":[{"code":"MR"}]}}],
          "name":[{"family":"O|Brien^&~\\x","given":["Thị","Minh","Anh"]}],"gender":"female","birthDate":"1980-02-29"}
         """#
 
@@ -188,7 +188,11 @@ import Testing
         #expect(pid.field(3)?.er7 == "VN-001^^^^MR")
         #expect(pid.field(7)?.er7 == "19800229")
         #expect(pid.field(8)?.er7 == "F")
-        #expect(message.segments.map(\.id) == ["MSH", "EVN", "PID"], "a lone Patient is an ADT^A08 without a visit")
+        #expect(message.segments.map(\.id) == ["MSH", "EVN", "PID", "PV1"])
+        #expect(message.segment("PV1")?.er7 == "PV1|1|N", "without an Encounter, the PV1 ADT_A01 requires says: not applicable")
+        #expect(message.segment("EVN")?.field(2)?.er7 == "20240101100000+0700", "EVN-2: when the Patient was last updated")
+        #expect(message.segment("MSH")?.field(7)?.er7 == "20240101100000+0700")
+        #expect(HL7v2.Validator().validate(message).errors.isEmpty)
         #expect(!result.text.contains("\n") && result.text.split(separator: "\r").count == message.segmentCount)
     }
 
