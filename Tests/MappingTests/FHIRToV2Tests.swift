@@ -211,6 +211,17 @@ import Testing
         #expect(throws: MappingError.self) { try mapper.convert(empty, map: "ORU_R02") }
     }
 
+    @Test func theTraceSaysWhichRuleMadeWhichValue() throws {
+        let result = try FHIRToV2(library: library, options: .init(trace: true)).convert(try bundle(Self.patient))
+        let name = try rule("fhir-to-v2/segments/Patient-PID.map", "name ")
+        let family = try rule("fhir-to-v2/datatypes/HumanName-XPN.map", "family ")
+        let setID = try rule("fhir-to-v2/segments/Patient-PID.map", "%setID ")
+        #expect(result.trace.contains(MappingTrace(rule: name, input: "Bundle.entry[0].resource.name", output: "PID[1]-5")))
+        #expect(result.trace.contains(MappingTrace(rule: family, input: "Bundle.entry[0].resource.name.family", output: "PID[1]-5.1.1")))
+        #expect(result.trace.contains { $0.rule == setID && $0.output == "PID[1]-1" })
+        #expect(try FHIRToV2(library: library).convert(try bundle(Self.patient)).trace.isEmpty, "no trace unless asked")
+    }
+
     @Test func theOutputIsDeterministic() throws {
         let mapper = FHIRToV2(library: library)
         let first = try mapper.convert(try bundle(Self.patient))

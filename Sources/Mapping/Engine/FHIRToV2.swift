@@ -17,12 +17,26 @@ import HL7v2
 /// the same Bundle gives the same message (MSH-10 without an identifier in the Bundle is a hash
 /// of the Bundle, MSH-7 its timestamp; there is no clock).
 public struct FHIRToV2: Sendable {
+    /// Conversion settings.
+    public struct Options: Sendable {
+        /// Whether to record which rule produced which value (``FHIRToV2Result/trace``).
+        public var trace: Bool
+
+        /// Creates options; by default no trace.
+        public init(trace: Bool = false) {
+            self.trace = trace
+        }
+    }
+
     /// The mappings.
     public let library: MappingLibrary
+    /// The settings.
+    public var options: Options
 
     /// Creates a mapper.
-    public init(library: MappingLibrary) {
+    public init(library: MappingLibrary, options: Options = Options()) {
         self.library = library
+        self.options = options
     }
 
     /// The message map for a Bundle: the one whose trigger event is the first MessageHeader's
@@ -79,7 +93,7 @@ public struct FHIRToV2: Sendable {
         guard let map = library.reverseMessageMaps[name], case .message(let messageType, let version) = map.kind else {
             throw MappingError(file: "mappings", "no FHIR → v2 message map named \(name)")
         }
-        var run = Run(library: library, bundle: Self.bundle(bundle), mapFile: map.file)
+        var run = Run(library: library, bundle: Self.bundle(bundle), mapFile: map.file, tracing: options.trace)
         run.header(messageType: messageType, version: version, json: json ?? run.bundle.json(definitions: library.definitions))
         var counters: [String: Int] = [:]
         run.segments(map.segments, on: [.element(run.bundle)], base: nil, counters: &counters)
@@ -92,7 +106,7 @@ public struct FHIRToV2: Sendable {
             output += segment.er7(encoding: .standard)
         }
         let unmapped = run.entries.indices.filter { !run.consumed.contains($0) }.map { "Bundle.entry[\($0)] (\(run.entries[$0].type))" }
-        return FHIRToV2Result(er7: output, mapFile: map.file, issues: run.issues, unmappedResources: unmapped)
+        return FHIRToV2Result(er7: output, mapFile: map.file, issues: run.issues, trace: run.trace, unmappedResources: unmapped)
     }
 
     /// Reads FHIR JSON (a Bundle, or a single resource) and maps it with the message map `name`,
@@ -155,9 +169,12 @@ extension FHIRToV2 {
         var environment: FHIRPathEnvironment
         /// The repeating fields of each segment ID met so far.
         var repeatingFields: [String: Set<Int>?] = [:]
+        let tracing: Bool
+        var trace: [MappingTrace] = []
 
-        init(library: MappingLibrary, bundle: FHIR.Element, mapFile: String) {
+        init(library: MappingLibrary, bundle: FHIR.Element, mapFile: String, tracing: Bool) {
             self.library = library
+            self.tracing = tracing
             self.bundle = bundle
             self.mapFile = mapFile
             entries = bundle.children(named: "entry").compactMap { $0.child(named: "resource") }
@@ -212,7 +229,8 @@ extension FHIRToV2 {
                     counters[rule.segment] = setID
                     // A line for MSH fills the header made before any rule.
                     var segment = rule.segment == "MSH" ? built[0] : SegmentBuilder(id: rule.segment)
-                    apply(map, to: resource, setID: setID, base: resourceBase, into: &segment)
+                    let occurrence = rule.segment == "MSH" ? 1 : built.count { $0.id == rule.segment } + 1
+                    apply(map, to: resource, setID: setID, base: resourceBase, into: &segment, output: "\(rule.segment)[\(occurrence)]")
                     if rule.segment == "MSH" { built[0] = segment } else { built.append(segment) }
                     var childCounters: [String: Int] = [:]
                     segments(rule.children, on: [item], base: resourceBase, counters: &childCounters)
@@ -222,14 +240,15 @@ extension FHIRToV2 {
 
         // MARK: Segment and data-type maps
 
-        mutating func apply(_ map: ReverseMappingFile, to resource: FHIR.Element, setID: Int, base: String, into segment: inout SegmentBuilder) {
+        /// Applies a segment map to a resource; `output` names the segment (`OBX[3]`) in the trace.
+        mutating func apply(_ map: ReverseMappingFile, to resource: FHIR.Element, setID: Int, base: String, into segment: inout SegmentBuilder, output: String) {
             if repeatingFields[segment.id] == nil { repeatingFields[segment.id] = Self.repeatingFields(of: segment.id) }
             let fieldRepeats = repeatingFields[segment.id] ?? nil
             for rule in map.rules {
                 guard case .field(_, let field, let components) = rule.target else { continue }
                 let input = "\(base).\(rule.source)"
                 if let condition = rule.condition, !holds(condition, on: [.element(resource)], input: base, line: rule.line, file: map.file, setID: setID) { continue }
-                var values = self.values(of: rule, on: resource, setID: setID, input: input, file: map.file)
+                var values = self.values(of: rule, on: resource, setID: setID, input: input, file: map.file, output: "\(output)-\(rule.target.description.drop { $0 != "-" }.dropFirst())")
                 guard !values.isEmpty else { continue }
                 if components.isEmpty {
                     if values.count > 1, fieldRepeats?.contains(field) == false {
@@ -243,23 +262,26 @@ extension FHIRToV2 {
             }
         }
 
-        /// Applies a data-type map to one FHIR value.
-        mutating func apply(_ map: ReverseMappingFile, to element: FHIR.Element, base: String) -> SegmentBuilder.Value {
+        /// Applies a data-type map to one FHIR value; `output` names the place it fills in the trace.
+        mutating func apply(_ map: ReverseMappingFile, to element: FHIR.Element, base: String, output: String) -> SegmentBuilder.Value {
             var result = SegmentBuilder.Value()
             for rule in map.rules {
                 guard case .component(let path) = rule.target else { continue }
                 let input = "\(base).\(rule.source)"
                 if let condition = rule.condition, !holds(condition, on: [.element(element)], input: base, line: rule.line, file: map.file) { continue }
-                guard let value = values(of: rule, on: element, setID: nil, input: input, file: map.file).first else { continue }
+                guard let value = values(of: rule, on: element, setID: nil, input: input, file: map.file, output: output + rule.target.description).first else { continue }
                 result.set(value, at: path[...])
             }
             return result
         }
 
         /// The values a rule gives: one per item of its source, converted; empty ones left out.
-        mutating func values(of rule: ReverseMappingFile.Rule, on element: FHIR.Element, setID: Int?, input: String, file: String) -> [SegmentBuilder.Value] {
+        mutating func values(
+            of rule: ReverseMappingFile.Rule, on element: FHIR.Element, setID: Int?, input: String, file: String, output: String
+        ) -> [SegmentBuilder.Value] {
             switch rule.source {
             case .constant(let text):
+                if tracing { trace.append(MappingTrace(rule: "\(file):\(rule.line)", input: rule.source.description, output: output)) }
                 return [SegmentBuilder.Value(text: text)]
             case .expression(let expression):
                 let items = evaluate(expression, on: [.element(element)], setID: setID, input: input, line: rule.line, file: file)
@@ -269,14 +291,17 @@ extension FHIRToV2 {
                 var values: [SegmentBuilder.Value] = []
                 for (index, item) in items.enumerated() {
                     let place = items.count > 1 ? "\(input)[\(index)]" : input
-                    if let value = convert(item, rule: rule, input: place, file: file), !value.isEmpty { values.append(value) }
+                    let target = items.count > 1 ? "\(output)(\(index + 1))" : output
+                    guard let value = convert(item, rule: rule, input: place, file: file, output: target), !value.isEmpty else { continue }
+                    values.append(value)
+                    if tracing { trace.append(MappingTrace(rule: "\(file):\(rule.line)", input: place, output: target)) }
                 }
                 return values
             }
         }
 
         /// Converts one FHIRPath item for an HL7 v2 place, or reports why not.
-        mutating func convert(_ item: FHIRPathValue, rule: ReverseMappingFile.Rule, input: String, file: String) -> SegmentBuilder.Value? {
+        mutating func convert(_ item: FHIRPathValue, rule: ReverseMappingFile.Rule, input: String, file: String, output: String) -> SegmentBuilder.Value? {
             switch rule.conversion {
             case .datatype(let name):
                 guard let map = library.reverseDatatypeMaps[name], case .datatype(let type, _) = map.kind else { return nil }
@@ -284,7 +309,7 @@ extension FHIRToV2 {
                     issue(.warning, input, rule.line, "is a \(item.typeName), not a \(type) for \(name)", file: file)
                     return nil
                 }
-                return apply(map, to: element, base: input)
+                return apply(map, to: element, base: input, output: output)
             case .vocabulary(let name):
                 guard let code = Self.text(of: item) else { return nil }
                 guard let source = library.vocabularies[name]?.source(of: code) else {

@@ -9,6 +9,10 @@ public struct FHIRToV2Result: Sendable {
     /// Values that could not be converted, codes without a mapping, resources of another type
     /// than a map takes; with the rule (`file:line`) and the input place (a FHIRPath location).
     public var issues: [MappingIssue]
+    /// Which rule produced which value (only with ``FHIRToV2/Options/trace``): the rule
+    /// (`file:line`), the input place (`Bundle.entry[2].resource.name`) and the output place
+    /// (`PID[1]-5.1.1`; a repetition as `PID[1]-3(2)`).
+    public var trace: [MappingTrace]
     /// The entries no rule read, e.g. `Bundle.entry[4] (Practitioner)`: nothing is dropped silently.
     public var unmappedResources: [String]
 
