@@ -283,6 +283,20 @@ import Testing
         #expect(message.segment("PID")?.field(5)?.er7 == "Nguyễn^a#b")
     }
 
+    @Test func aComponentTakesTheFirstValueAndARepeatingFieldAll() throws {
+        let library = try MappingLibrary(sources: [
+            ("fhir-to-v2/datatypes/HumanName-XPN.map", "datatype HumanName -> XPN\ngiven -> .2\n"),
+            ("fhir-to-v2/segments/Patient-PID.map", "segment Patient -> PID\nname -> PID-5   via HumanName-XPN\nname.given -> PID-9.2\n"),
+            ("fhir-to-v2/messages/ADT_A08.map", "message Bundle -> ADT^A08^ADT_A01\nentry.resource -> PID   via Patient-PID\n"),
+        ])
+        let patient = try bundle(#"{"resourceType":"Patient","name":[{"given":["A","B"]},{"given":["C"]}]}"#)
+        let result = try FHIRToV2(library: library, options: .init(trace: true)).convert(patient, map: "ADT_A08")
+        let pid = try #require(try result.message().segment("PID"))
+        #expect(pid.field(5)?.er7 == "^A~^C", "PID-5 repeats: one XPN per name; XPN.2 takes the first given name")
+        #expect(pid.field(9)?.er7 == "^A", "a component takes the first value")
+        #expect(result.trace.filter { $0.rule == "fhir-to-v2/datatypes/HumanName-XPN.map:2" }.map(\.output) == ["PID[1]-5(1).2", "PID[1]-5(2).2"])
+    }
+
     @Test func badRulesAreErrorsWithFileAndLine() {
         let sources: [(file: String, text: String)] = [
             ("fhir-to-v2/segments/Patient-PID.map", """

@@ -15,7 +15,7 @@ import HL7v2
 /// Sources and conditions are FHIRPath, evaluated with `%bundle` (and `%resource`, which
 /// `resolve()` reads) the Bundle and `%setID` the segment's Set ID. The output is deterministic:
 /// the same Bundle gives the same message (MSH-10 without an identifier in the Bundle is a hash
-/// of the Bundle, MSH-7 its timestamp; there is no clock).
+/// of the input, MSH-7 its timestamp; there is no clock).
 public struct FHIRToV2: Sendable {
     /// Conversion settings.
     public struct Options: Sendable {
@@ -248,7 +248,9 @@ extension FHIRToV2 {
                 guard case .field(_, let field, let components) = rule.target else { continue }
                 let input = "\(base).\(rule.source)"
                 if let condition = rule.condition, !holds(condition, on: [.element(resource)], input: base, line: rule.line, file: map.file, setID: setID) { continue }
-                var values = self.values(of: rule, on: resource, setID: setID, input: input, file: map.file, output: "\(output)-\(rule.target.description.drop { $0 != "-" }.dropFirst())")
+                var values = self.values(
+                    of: rule, on: resource, setID: setID, input: input, file: map.file,
+                    output: "\(output)-\(rule.target.description.drop { $0 != "-" }.dropFirst())", firstOnly: !components.isEmpty)
                 guard !values.isEmpty else { continue }
                 if components.isEmpty {
                     if values.count > 1, fieldRepeats?.contains(field) == false {
@@ -269,15 +271,16 @@ extension FHIRToV2 {
                 guard case .component(let path) = rule.target else { continue }
                 let input = "\(base).\(rule.source)"
                 if let condition = rule.condition, !holds(condition, on: [.element(element)], input: base, line: rule.line, file: map.file) { continue }
-                guard let value = values(of: rule, on: element, setID: nil, input: input, file: map.file, output: output + rule.target.description).first else { continue }
+                guard let value = values(of: rule, on: element, setID: nil, input: input, file: map.file, output: output + rule.target.description, firstOnly: true).first else { continue }
                 result.set(value, at: path[...])
             }
             return result
         }
 
         /// The values a rule gives: one per item of its source, converted; empty ones left out.
+        /// With `firstOnly` (a component takes one value), the first that is not empty.
         mutating func values(
-            of rule: ReverseMappingFile.Rule, on element: FHIR.Element, setID: Int?, input: String, file: String, output: String
+            of rule: ReverseMappingFile.Rule, on element: FHIR.Element, setID: Int?, input: String, file: String, output: String, firstOnly: Bool = false
         ) -> [SegmentBuilder.Value] {
             switch rule.source {
             case .constant(let text):
@@ -290,8 +293,9 @@ extension FHIRToV2 {
                 for case .element(let element) in items { markRead(element) }
                 var values: [SegmentBuilder.Value] = []
                 for (index, item) in items.enumerated() {
+                    if firstOnly, !values.isEmpty { break }
                     let place = items.count > 1 ? "\(input)[\(index)]" : input
-                    let target = items.count > 1 ? "\(output)(\(index + 1))" : output
+                    let target = items.count > 1 && !firstOnly ? "\(output)(\(index + 1))" : output
                     guard let value = convert(item, rule: rule, input: place, file: file, output: target), !value.isEmpty else { continue }
                     values.append(value)
                     if tracing { trace.append(MappingTrace(rule: "\(file):\(rule.line)", input: place, output: target)) }
