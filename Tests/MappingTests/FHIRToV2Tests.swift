@@ -114,6 +114,7 @@ import Testing
         #expect(obx.field(11)?.er7 == "F")
         #expect(message.segments("OBX").map { $0.field(1)?.er7 } == (1...17).map { "\($0)" }, "Set IDs count the OBX of their OBR")
         #expect(message.segment("MSH")?.field(7)?.er7 == "20110304114533+1100", "without a timestamp, MSH-7 is when the report was issued")
+        #expect(message.segment("MSH")?.field(18)?.isEmpty != false, "ASCII only: no MSH-18")
         let validation = HL7v2.Validator().validate(message)
         #expect(validation.errors.isEmpty, "\(validation.errors)")
         // The interpretation codes' system is not in table 0396: said, with the rule and the place.
@@ -144,7 +145,10 @@ import Testing
 
     static let patient = #"""
         {"resourceType":"Patient","id":"p1","meta":{"lastUpdated":"2024-01-01T10:00:00+07:00"},"identifier":[{"value":"VN-001","type":{"coding":[{"code":"MR"}]}}],
-         "name":[{"family":"O|Brien^&~\\x","given":["Thị","Minh","Anh"]}],"gender":"female","birthDate":"1980-02-29"}
+         "name":[{"family":"O|Brien^&~\\x","given":["Thị","Minh","Anh"]}],"gender":"female","birthDate":"1980-02-29",
+         "address":[{"use":"home","line":["12 Lê Lợi","Phường 1"],"city":"Huế","district":"Thuận Hóa","country":"VN"}],
+         "telecom":[{"system":"phone","value":"0901234567","use":"mobile"},{"system":"email","value":"a@b.vn","use":"work"}],
+         "maritalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-MaritalStatus","code":"M"}]}}
         """#
 
     @Test func anObservationInNoReportGetsAnOBROfItsOwn() throws {
@@ -188,6 +192,10 @@ import Testing
         #expect(pid.field(3)?.er7 == "VN-001^^^^MR")
         #expect(pid.field(7)?.er7 == "19800229")
         #expect(pid.field(8)?.er7 == "F")
+        #expect(message.segment("MSH")?.field(18)?.er7 == "UNICODE UTF-8", "text beyond ASCII: MSH-18 says UTF-8")
+        #expect(pid.field(11)?.er7 == "12 Lê Lợi^Phường 1^Huế^^^VN^H^^Thuận Hóa", "Address → XAD, the use by table 0190 read backwards")
+        #expect(pid.field(13)?.er7 == "0901234567^^CP", "a mobile phone: home number field, equipment CP")
+        #expect(pid.field(14)?.er7 == "^WPN^Internet^a@b.vn", "a work e-mail: business number field, XTN.4")
         #expect(message.segments.map(\.id) == ["MSH", "EVN", "PID", "PV1"])
         #expect(message.segment("PV1")?.er7 == "PV1|1|N", "without an Encounter, the PV1 ADT_A01 requires says: not applicable")
         #expect(message.segment("EVN")?.field(2)?.er7 == "20240101100000+0700", "EVN-2: when the Patient was last updated")

@@ -100,11 +100,18 @@ public struct FHIRToV2: Sendable {
         if run.built[0].isEmpty(field: 7) {
             run.issue(.warning, "Bundle.timestamp", 1, "MSH-7 is empty: the Bundle has no timestamp and no rule gave one", file: map.file)
         }
-        var output: [UInt8] = []
-        for (index, segment) in run.built.enumerated() {
-            if index > 0 { output.append(0x0D) }
-            output += segment.er7(encoding: .standard)
+        var body: [UInt8] = []
+        for segment in run.built.dropFirst() {
+            body.append(0x0D)
+            body += segment.er7(encoding: .standard)
         }
+        // Text beyond ASCII is UTF-8, and MSH-18 says so (v2's default character set is ASCII).
+        var header = run.built[0].er7(encoding: .standard)
+        if run.built[0].isEmpty(field: 18), (header + body).contains(where: { $0 >= 0x80 }) {
+            run.built[0].set(field: 18, repetitions: [SegmentBuilder.Value(text: CharacterSet.utf8.name)])
+            header = run.built[0].er7(encoding: .standard)
+        }
+        let output = header + body
         let unmapped = run.entries.indices.filter { !run.consumed.contains($0) }.map { "Bundle.entry[\($0)] (\(run.entries[$0].type))" }
         return FHIRToV2Result(er7: output, mapFile: map.file, issues: run.issues, trace: run.trace, unmappedResources: unmapped)
     }
