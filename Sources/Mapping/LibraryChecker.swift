@@ -189,6 +189,11 @@ struct LibraryChecker {
             } else {
                 errors.append(MappingError(file: file.file, line: rule.line, "no segment map named \(rule.map)"))
             }
+            for condition in rule.conditions {
+                if case .matches(let pattern) = condition.test, patterns[pattern] == nil {
+                    patterns[pattern] = (try? Regex(pattern)).map(MappingLibrary.Pattern.init)
+                }
+            }
             // The name of an `each` resource is known to its own lines only (there is one per
             // segment); any other name to every line after it.
             var scope = names

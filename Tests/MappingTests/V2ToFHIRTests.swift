@@ -249,4 +249,127 @@ extension V2ToFHIRTests {
         let patient = try #require(resources(try result.bundle(), "Patient").first)
         #expect(patient.children(named: "identifier").map { $0.child(named: "value")?.value?.text } == ["123"])
     }
+
+    @Test func theAccidentAndTheAutopsyAreObservationsWithLOINCCodes() throws {
+        // ADT-A01-01: ACC|20140317||…|vehicle acident|… and PDA with autopsy Y, coroner N.
+        let bundle = try V2ToFHIR(library: library).convert(try message("ADT-A01-01.hl7")).bundle()
+        var byCode: [String: FHIR.Element] = [:]
+        for observation in resources(bundle, "Observation") {
+            if let code = observation.child(named: "code")?.child(named: "coding")?.child(named: "code")?.value?.text { byCode[code] = observation }
+        }
+        let accident = try #require(byCode["11374-6"])
+        #expect(accident.child(named: "value")?.value?.text == "vehicle acident")
+        #expect(accident.child(named: "effective")?.value?.text == "2014-03-17")
+        #expect(byCode["85699-7"]?.child(named: "value")?.child(named: "coding")?.child(named: "code")?.value?.text == "Y")
+        #expect(byCode["74497-9"]?.child(named: "value")?.child(named: "coding")?.child(named: "code")?.value?.text == "N")
+    }
+
+    @Test func aConsenterIsOneOfThePatientsNamesOnlyWhenThePatientSigned() throws {
+        func families(_ relationship: String) throws -> [String?] {
+            let text = "MSH|^~\\&|A|B|C|D|20261123||MDM^T02|1|P|2.8\rPID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\r"
+                + "TXA|1|DI|TX|20261123||||||||D1\rCON|1|001" + String(repeating: "|", count: 22) + "TRAN^BINH|\(relationship)\r"
+            let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+            return resources(bundle, "Patient").first?.children(named: "name").map { $0.child(named: "family")?.value?.text } ?? []
+        }
+        #expect(try families("1") == ["NGUYEN", "TRAN"], "CON-25 = 1: the patient signed (table 0548, self)")
+        #expect(try families("2") == ["NGUYEN"], "a parent's name is not the patient's")
+    }
+
+    @Test func barP02MakesAPatientAndVisitPerPatientGroup() throws {
+        let text = "MSH|^~\\&|A|B|C|D|20261123||BAR^P02|1|P|2.5\r"
+            + "PID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\rPV1|1|I\rPID|2||P2^^^H^MR||TRAN^BINH||19850101|M\rPV1|1|O\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        let patients = resources(bundle, "Patient")
+        let encounters = resources(bundle, "Encounter")
+        #expect(patients.count == 2 && encounters.count == 2)
+        let subjects = encounters.map { $0.child(named: "subject")?.child(named: "reference")?.value?.text }
+        #expect(subjects == patients.map { fullUrl(of: $0, in: bundle) }, "each visit is its own patient's")
+    }
+
+    @Test func barP01MakesAnEncounterPerVisitWithItsOwnDiagnoses() throws {
+        let text = "MSH|^~\\&|A|B|C|D|20261123||BAR^P01|1|P|2.5\rPID|1||P1^^^H^MR||NGUYEN^AN||19900401|F\r"
+            + "PV1|1|I|||||||||||||||||V1\rDG1|1||J18.9^Pneumonia^I10\r"
+            + "PV1|1|O|||||||||||||||||V2\rDG1|1||E11.9^Diabetes^I10\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        let encounters = resources(bundle, "Encounter")
+        let conditions = resources(bundle, "Condition")
+        #expect(encounters.count == 2 && conditions.count == 2)
+        let visits = conditions.map { $0.child(named: "encounter")?.child(named: "reference")?.value?.text }
+        #expect(visits == encounters.map { fullUrl(of: $0, in: bundle) }, "each diagnosis belongs to its own visit")
+    }
+
+    @Test func aReferenceToAResourceTheGroupLacksIsLeftOut() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\n\"unknown\" -> status\n\"order\" -> intent\n"),
+            (file: "OBR-DiagnosticReport.map", text: "segment OBR -> DiagnosticReport\n\"unknown\" -> status\nOBR-4.1 -> code.text\n"),
+            (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "DFT.map", text: """
+                message DFT^P03 -> Bundle collection
+                each ORC -> ServiceRequest as order   via ORC-ServiceRequest
+                    OBR -> DiagnosticReport as report via OBR-DiagnosticReport
+                    each OBX -> Observation as result via OBX-Observation
+                        report.result += result
+                """),
+        ])
+        // The second order has no OBR, so no report for its OBX to be a result of.
+        let text = "MSH|^~\\&|A|B|C|D|20261123||DFT^P03|1|P|2.5\rORC|NW|1\rOBR|1|||R1\rOBX|1|ST|A||x\rORC|NW|2\rOBX|1|ST|B||y\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let bundle = try result.bundle()
+        let observations = resources(bundle, "Observation")
+        #expect(observations.count == 2)
+        #expect(observations.allSatisfy { $0.child(named: "result") == nil })
+        #expect(resources(bundle, "DiagnosticReport").first?.children(named: "result").count == 1)
+        #expect(result.issues.contains { $0.rule == "DFT.map:5" && $0.message.contains("no report resource") })
+    }
+
+    @Test func aResourceLineCanTestTheSegmentsOfItsGroup() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "ORC-ServiceRequest.map", text: "segment ORC -> ServiceRequest\nORC-2.1 -> identifier.value\n"),
+            (file: "ORC-MedicationRequest.map", text: "segment ORC -> MedicationRequest\nORC-2.1 -> identifier.value\n"),
+            (file: "ORM.map", text: """
+                message ORM^O01 -> Bundle collection
+                each ORC -> ServiceRequest      via ORC-ServiceRequest      if RXO missing and RQD missing
+                each ORC -> MedicationRequest   via ORC-MedicationRequest   if RXO exists
+                """),
+        ])
+        // A lab order, a pharmacy order, a supply order: each ORC's group runs up to the next ORC.
+        let text = "MSH|^~\\&|A|B|C|D|20261123||ORM^O01|1|P|2.5\rORC|NW|L1\rOBR|1\rORC|NW|P1\rRXO|123\rORC|NW|S1\rRQD|1\r"
+        let result = try V2ToFHIR(library: library).convert(try Message(text))
+        let bundle = try result.bundle()
+        func numbers(_ type: String) -> [String?] {
+            resources(bundle, type).map { $0.child(named: "identifier")?.child(named: "value")?.value?.text }
+        }
+        #expect(numbers("ServiceRequest") == ["L1"])
+        #expect(numbers("MedicationRequest") == ["P1"])
+        #expect(result.unmappedSegments.contains("ORC (segment 6)"), "the supply order is listed, not dropped silently")
+    }
+
+    @Test func aResourceLineReadsOnlyTheSegmentsItsConditionsAllow() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "OBX-DiagnosticReport.map", text: "segment OBX -> DiagnosticReport\n\"unknown\" -> status\nOBX-3.1 -> code.text\n"),
+            (file: "ORU.map", text: """
+                message ORU^R01 -> Bundle collection
+                each OBX -> Observation        via OBX-Observation        if OBX-2 != "ED" and OBX-2 != "RP"
+                each OBX -> DiagnosticReport   via OBX-DiagnosticReport   if OBX-2 in ("ED", "RP")
+                OBX -> DiagnosticReport        via OBX-DiagnosticReport   if OBX-3.1 matches "B.*"
+                """),
+        ])
+        let text = "MSH|^~\\&|A|B|C|D|20261123||ORU^R01|1|P|2.5\rOBX|1|NM|A||1\rOBX|2|ED|B1||^text^plain^A^x\rOBX|3|RP|B2||http://x\r"
+        let bundle = try V2ToFHIR(library: library).convert(try Message(text)).bundle()
+        #expect(resources(bundle, "Observation").map { $0.child(named: "code")?.child(named: "text")?.value?.text } == ["A"])
+        // `each` makes one per segment that meets the conditions; without `each`, the first such segment.
+        #expect(resources(bundle, "DiagnosticReport").map { $0.child(named: "code")?.child(named: "text")?.value?.text } == ["B1", "B2", "B1"])
+
+        #expect {
+            try MappingLibrary(sources: [
+                (file: "OBX-Observation.map", text: "segment OBX -> Observation\n\"unknown\" -> status\n"),
+                (file: "ORU.map", text: "message ORU^R01 -> Bundle collection\neach OBX -> Observation via OBX-Observation if status missing\nOBX -> Observation via OBX-Observation unless\n"),
+            ])
+        } throws: { error in
+            let errors = (error as? MappingErrors)?.errors.map(\.description) ?? []
+            return errors.contains("ORU.map:2:48: a resource line's condition tests fields of its segment, such as OBX-2")
+                && errors.contains("ORU.map:3:40: unexpected unless; after via SEGMENTMAP comes `if CONDITION`")
+        }
+    }
 }

@@ -116,7 +116,18 @@ extension V2ToFHIR {
             for rule in rules {
                 // A rule nested under a segment of its own kind reads that segment (one segment,
                 // several resources); otherwise the segments of its kind in scope.
-                let indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
+                var indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
+                if !rule.conditions.isEmpty {
+                    indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index], index), output: .emptyObject) } }
+                }
+                if !rule.groupTests.isEmpty {
+                    indices = indices.filter { index in
+                        // The group: the segments after this one, up to the next of its kind.
+                        let end = scope.first { $0 > index && segmentIDs[$0] == rule.segment } ?? scope.upperBound
+                        let group = segmentIDs[(index + 1)..<max(index + 1, end)]
+                        return rule.groupTests.allSatisfy { group.contains($0.segment) == $0.exists }
+                    }
+                }
                 for index in rule.isEach ? indices : Array(indices.prefix(1)) {
                     consumed.insert(index)
                     let segment = message.segments[index]
@@ -162,6 +173,11 @@ extension V2ToFHIR {
         mutating func reference(_ reference: MappingFile.ReferenceRule, from resource: Int, names: [String: Int], segment: Segment) {
             guard let target = names[reference.target] else {
                 issue(.warning, segment, nil, reference.line, "no \(reference.target) resource to refer to (the message has none)")
+                return
+            }
+            // `report.result += result` when the group has no report: nothing to add the reference to.
+            if let name = reference.owner, names[name] == nil {
+                issue(.warning, segment, nil, reference.line, "no \(name) resource to add the reference to (the message has none)")
                 return
             }
             let owner = reference.owner.flatMap { names[$0] } ?? resource

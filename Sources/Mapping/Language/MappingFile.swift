@@ -109,9 +109,9 @@ extension MappingFile {
         public var children: [Rule] = []
     }
 
-    /// A line of a message map: `[each] SEG -> Type [as name] via MAP` (a new resource) or
-    /// `[each] SEG -> name via MAP` (more of a named resource), with its reference lines and the
-    /// rules nested under it.
+    /// A line of a message map: `[each] SEG -> Type [as name] via MAP [if CONDITION…]` (a new
+    /// resource) or `[each] SEG -> name via MAP [if CONDITION…]` (more of a named resource), with
+    /// its reference lines and the rules nested under it.
     public struct ResourceRule: Sendable, Hashable {
         public var line: Line
         /// One resource per segment (`each`), or one from the first segment.
@@ -125,10 +125,21 @@ extension MappingFile {
         public var name: String?
         /// The segment map.
         public var map: String
+        /// Conditions on the segment's fields that must all hold for the line to read it.
+        public var conditions: [Condition] = []
+        /// Segments the segment's group must hold (`if RXO exists`) or lack (`if RXO missing`).
+        public var groupTests: [GroupTest] = []
         /// `element = name` and `owner.element += name` lines.
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.
         public var children: [ResourceRule]
+    }
+
+    /// `if SEG exists` or `if SEG missing` on a message-map line: whether the group of the line's
+    /// segment (the segments after it, up to the next of its kind) holds a segment `SEG`.
+    public struct GroupTest: Sendable, Hashable {
+        public var segment: String
+        public var exists: Bool
     }
 
     /// What a profile option (`profile NAME`) does.

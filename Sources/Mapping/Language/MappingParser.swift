@@ -307,9 +307,35 @@ struct MappingParser {
             name = words[index + 1]
             index += 2
         }
-        guard index + 2 == words.count, words[index] == "via" else {
+        guard index + 2 <= words.count, words[index] == "via" else {
             fail(line, index + offset, "expected via SEGMENTMAP")
             return nil
+        }
+        // `if A and B`: conditions on the segment's own fields, or on the segments of its group.
+        var conditions: [MappingFile.Condition] = []
+        var groupTests: [MappingFile.GroupTest] = []
+        if index + 2 < words.count {
+            guard words[index + 2] == "if", index + 3 < words.count else {
+                fail(line, index + 2 + offset, "unexpected \(words[index + 2]); after via SEGMENTMAP comes `if CONDITION`")
+                return nil
+            }
+            var start = index + 3 + offset
+            let all = line.words.map(\.text)
+            while start < all.count {
+                let end = all[start...].firstIndex(of: "and") ?? all.count
+                if end == start + 2, Self.isSegmentID(all[start]), ["exists", "missing"].contains(all[start + 1]) {
+                    groupTests.append(MappingFile.GroupTest(segment: all[start], exists: all[start + 1] == "exists"))
+                    start = end + 1
+                    continue
+                }
+                guard let condition = self.condition(line, from: start, to: end, segment: words[0], inBlock: false) else { return nil }
+                if case .output = condition.source {
+                    fail(line, start, "a resource line's condition tests fields of its segment, such as \(words[0])-2")
+                    return nil
+                }
+                conditions.append(condition)
+                start = end + 1
+            }
         }
         let isType = words[2].first?.isUppercase == true
         if !isType, name != nil {
@@ -318,7 +344,7 @@ struct MappingParser {
         }
         return MappingFile.ResourceRule(
             line: line.number, isEach: isEach, segment: words[0], resourceType: isType ? words[2] : nil, into: isType ? nil : words[2],
-            name: name, map: words[index + 1], references: [], children: [])
+            name: name, map: words[index + 1], conditions: conditions, groupTests: groupTests, references: [], children: [])
     }
 
     mutating func referenceRule(_ line: Line) -> MappingFile.ReferenceRule? {
