@@ -40,6 +40,10 @@ struct RoundTripComparison {
         if let pv1 = original.segment("PV1") {
             check("PV1-2", Self.text(roundTrip.segment("PV1"), 2) == Self.text(pv1, 2))
         }
+        // An ORC the original has comes back with its order numbers (one without ORC gets one per OBR).
+        for (index, (orc, other)) in zip(original.segments("ORC"), roundTrip.segments("ORC")).enumerated() {
+            for field in 1...3 { check("ORC[\(index + 1)]-\(field)", Self.text(orc, field) == Self.text(other, field)) }
+        }
         let reports = original.segments("OBR"), otherReports = roundTrip.segments("OBR")
         check("OBR count", reports.count == otherReports.count)
         for (index, (obr, other)) in zip(reports, otherReports).enumerated() {

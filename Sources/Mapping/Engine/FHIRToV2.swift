@@ -216,7 +216,6 @@ extension FHIRToV2 {
         mutating func segments(_ rules: [ReverseMappingFile.SegmentRule], on input: [FHIRPathValue], base: String?, counters: inout [String: Int]) {
             for rule in rules {
                 let location = "\(base.map { "\($0)." } ?? "")\(rule.source.text)"
-                guard let map = library.reverseSegmentMaps[rule.map], case .segment(let resourceType, _) = map.kind else { continue }
                 // The resources the source gives (those the condition holds for); without `each`, the first.
                 var resources: [(resource: FHIR.Element, place: String)] = []
                 for case .element(let resource) in evaluate(rule.source, on: input, setID: nil, input: location, line: rule.line, file: mapFile) {
@@ -227,8 +226,14 @@ extension FHIRToV2 {
                 }
                 for (resource, resourceBase) in resources {
                     let item = FHIRPathValue.element(resource)
+                    guard let name = rule.map else {
+                        // A group: its lines for this resource, counting Set IDs with the lines around it.
+                        segments(rule.children, on: [item], base: resourceBase, counters: &counters)
+                        continue
+                    }
+                    guard let map = library.reverseSegmentMaps[name], case .segment(let resourceType, _) = map.kind else { continue }
                     guard resource.type == resourceType else {
-                        issue(.warning, resourceBase, rule.line, "is a \(resource.type); \(rule.map) maps a \(resourceType)", file: mapFile)
+                        issue(.warning, resourceBase, rule.line, "is a \(resource.type); \(name) maps a \(resourceType)", file: mapFile)
                         continue
                     }
                     markRead(resource)

@@ -118,12 +118,16 @@ struct ReverseLibraryChecker {
 
     mutating func checkSegments(_ rules: [ReverseMappingFile.SegmentRule], in file: ReverseMappingFile) {
         for rule in rules {
-            if let map = segmentMaps[rule.map], case .segment(_, let segment) = map.kind {
-                if segment != rule.segment {
-                    errors.append(MappingError(file: file.file, line: rule.line, "\(rule.map) makes \(segment) segments, not \(rule.segment)"))
+            if let name = rule.map {
+                if let map = segmentMaps[name], case .segment(_, let segment) = map.kind {
+                    if segment != rule.segment {
+                        errors.append(MappingError(file: file.file, line: rule.line, "\(name) makes \(segment) segments, not \(rule.segment)"))
+                    }
+                } else {
+                    errors.append(MappingError(file: file.file, line: rule.line, "no FHIR → v2 segment map named \(name)"))
                 }
-            } else {
-                errors.append(MappingError(file: file.file, line: rule.line, "no FHIR → v2 segment map named \(rule.map)"))
+            } else if rule.children.isEmpty {
+                errors.append(MappingError(file: file.file, line: rule.line, "the group \(rule.segment) has no lines under it"))
             }
             checkSegments(rule.children, in: file)
         }

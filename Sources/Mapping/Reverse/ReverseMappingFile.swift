@@ -89,14 +89,16 @@ extension ReverseMappingFile {
 
     /// A line of a message map: `[each] SOURCE -> SEG via MAP [if CONDITION]` makes a segment
     /// of each resource (or of the first) the FHIRPath source gives; the lines indented under it
-    /// read from that resource.
+    /// read from that resource. `[each] SOURCE -> GROUP` (a name such as `ORDER_OBSERVATION`)
+    /// makes no segment: only the lines under it, for each resource.
     public struct SegmentRule: Sendable {
         public var line: MappingFile.Line
         public var isEach: Bool
         public var source: Expression
+        /// The segment ID, or the group's name.
         public var segment: String
-        /// The segment map.
-        public var map: String
+        /// The segment map; `nil` for a group.
+        public var map: String?
         public var condition: Expression?
         public var children: [SegmentRule]
     }

@@ -186,13 +186,19 @@ struct ReverseMappingParser {
 
     mutating func segmentRule(_ line: Line) -> ReverseMappingFile.SegmentRule? {
         guard let parts = parts(line, allowsEach: true) else { return nil }
-        guard MappingParser.isSegmentID(parts.target) else {
-            fail(line, line.column, "a message map's line is `[each] FHIRPATH -> SEG via SEGMENTMAP`; \(parts.target) is not a segment ID")
-            return nil
-        }
-        guard case .datatype(let map)? = parts.via else {
-            fail(line, line.column, "a segment is made by a segment map: `via SEGMENTMAP`")
-            return nil
+        var map: String?
+        if MappingParser.isSegmentID(parts.target) {
+            guard case .datatype(let name)? = parts.via else {
+                fail(line, line.column, "a segment is made by a segment map: `via SEGMENTMAP`")
+                return nil
+            }
+            map = name
+        } else {
+            // A group (`ORDER_OBSERVATION`): no segment of its own, and no map.
+            guard Self.isGroupName(parts.target), parts.via == nil else {
+                fail(line, line.column, "a message map's line is `[each] FHIRPATH -> SEG via SEGMENTMAP` or `[each] FHIRPATH -> GROUP`; \(parts.target) is neither a segment ID nor a group name")
+                return nil
+            }
         }
         guard let source = expression(parts.source, line: line, column: parts.sourceColumn) else { return nil }
         var condition: ReverseMappingFile.Expression?
@@ -320,6 +326,11 @@ struct ReverseMappingParser {
 
     mutating func fail(_ line: Line, _ column: Int, _ message: String) {
         errors.append(MappingError(file: file, line: line.number, column: column, message))
+    }
+
+    /// A group name as the HL7 message structures write them: `ORDER_OBSERVATION`.
+    static func isGroupName(_ text: String) -> Bool {
+        text.count > 3 && text.first?.isUppercase == true && text.allSatisfy { ($0.isUppercase && $0.isASCII) || $0.isNumber || $0 == "_" }
     }
 
     static func numbers(_ text: Substring) -> [Int]? {
