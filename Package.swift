@@ -198,6 +198,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "InsuranceVN",
+            resources: [.copy("Resources/claim-tables.json")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsuranceVNTests",
+            dependencies: ["InsuranceVN"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Mapping",
             dependencies: ["FHIR", "HL7v2"],
             swiftSettings: swiftSettings
