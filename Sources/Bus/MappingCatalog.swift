@@ -1,4 +1,5 @@
 public import Foundation
+import FHIR
 public import HL7v2
 public import Mapping
 public import Store
@@ -28,6 +29,9 @@ public final class MappingCatalog: Sendable {
 
     /// The mapping name that picks the message map by the message's type and event (MSH-9).
     public static let byEvent = "v2-to-fhir"
+    /// The mapping name that picks the FHIR → HL7 v2 map by the Bundle (its MessageHeader's
+    /// event, or the one map whose condition holds).
+    public static let byBundle = "fhir-to-v2"
 
     /// Loads and checks every mapping under `folder`.
     ///
@@ -97,12 +101,21 @@ public final class MappingCatalog: Sendable {
 
     // MARK: Mapping messages
 
-    /// Whether `name` names a mapping a route can use: ``byEvent`` or a message map, optionally
-    /// `with` a profile option (`v2-to-fhir with vn-core`).
-    public func contains(_ name: String) -> Bool {
+    /// Whether `name` names a mapping a route can use on messages of `format`: for HL7 v2
+    /// ``byEvent`` or a message map, optionally `with` a profile option (`v2-to-fhir with
+    /// vn-core`); for FHIR ``byBundle`` or a FHIR → HL7 v2 message map.
+    public func contains(_ name: String, for format: MessageFormat = .hl7v2) -> Bool {
         let (map, profile) = Self.parts(of: name)
         let library = self.library
+        if format.isFHIR {
+            return profile == nil && (map == Self.byBundle || library.fhirToV2MapNames.messages.contains(map))
+        }
         return (map == Self.byEvent || library.mapNames.messages.contains(map)) && (profile.map { library.profiles[$0] != nil } ?? true)
+    }
+
+    /// The names ``contains(_:for:)`` accepts for messages of `format` (profile options aside).
+    public func names(for format: MessageFormat) -> [String] {
+        format.isFHIR ? [Self.byBundle] + library.fhirToV2MapNames.messages : [Self.byEvent] + library.mapNames.messages
     }
 
     /// A route's mapping split into the map and the profile option: `ORU_R01 with vn-core`.
@@ -137,15 +150,17 @@ public final class MappingCatalog: Sendable {
         }
     }
 
-    /// Maps one stored message with the mapping `name`.
+    /// Maps one stored message with the mapping `name`: HL7 v2 to a FHIR Bundle, FHIR (JSON or
+    /// XML) to HL7 v2.
     ///
     /// - Parameters:
     ///   - raw: the message's bytes.
-    ///   - format: what they are; mappings take HL7 v2.
-    ///   - message: the message already parsed, if the caller has it.
+    ///   - format: what they are.
+    ///   - message: the HL7 v2 message already parsed, if the caller has it.
     public func map(_ raw: [UInt8], format: MessageFormat, message: HL7v2.Message? = nil, with name: String) -> Result<Output, Failure> {
+        if format.isFHIR { return mapFHIR(raw, format: format, with: name) }
         guard format == .hl7v2 else {
-            return .failure(Failure(mapping: name, problems: ["mappings take HL7 v2; this message is \(format)"]))
+            return .failure(Failure(mapping: name, problems: ["mappings take HL7 v2 or FHIR; this message is \(format)"]))
         }
         let parsed: HL7v2.Message
         if let message {
@@ -168,6 +183,40 @@ public final class MappingCatalog: Sendable {
             return .success(Output(payload: result.json, format: .fhirJSON, warnings: result.issues))
         } catch {
             return .failure(Failure(mapping: name, problems: [error.description]))
+        }
+    }
+
+    /// FHIR → HL7 v2 (``byBundle`` or a FHIR → HL7 v2 message map).
+    func mapFHIR(_ raw: [UInt8], format: MessageFormat, with name: String) -> Result<Output, Failure> {
+        let library = self.library
+        let engine = FHIRToV2(library: library)
+        let map = name == Self.byBundle ? nil : name
+        do {
+            let result: FHIRToV2Result
+            if format == .fhirXML {
+                let bundle: FHIR.Element
+                do {
+                    bundle = try FHIR.Element(xml: raw, definitions: library.definitions)
+                } catch {
+                    return .failure(Failure(mapping: name, problems: ["the message does not read as FHIR XML: \(error.message)"]))
+                }
+                if let map {
+                    result = try engine.convert(bundle, map: map)
+                } else {
+                    result = try engine.convert(bundle)
+                }
+            } else {
+                result = try engine.convert(json: raw, map: map)
+            }
+            let errors = result.issues.filter { $0.severity == .error }
+            guard errors.isEmpty else {
+                return .failure(Failure(mapping: name, problems: errors.map(\.description)))
+            }
+            return .success(Output(payload: result.er7, format: .hl7v2, warnings: result.issues))
+        } catch let error as MappingError {
+            return .failure(Failure(mapping: name, problems: [error.description]))
+        } catch {
+            return .failure(Failure(mapping: name, problems: ["\(error)"]))
         }
     }
 }

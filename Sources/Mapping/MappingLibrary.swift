@@ -3,8 +3,9 @@ public import Foundation
 
 /// Every mapping of a folder (`mappings/`), parsed and checked against each other and against the
 /// FHIR definitions: `*.map` files (data-type, segment and message maps, anywhere below the
-/// folder) and ConceptMaps (`*.json`) as vocabulary maps. Names are file names without their
-/// extension and must be unique.
+/// folder; those in a `fhir-to-v2` folder map FHIR to HL7 v2, see ``FHIRToV2``) and ConceptMaps
+/// (`*.json`) as vocabulary maps, read both ways. Names are file names without their extension
+/// and must be unique in each direction.
 ///
 /// Loading checks everything before anything runs, and reports every problem at once with its
 /// file and line: a rule's target that is not an element, a map or vocabulary that does not
@@ -65,6 +66,10 @@ public struct MappingLibrary: Sendable {
 
     /// The compiled regular expressions of `matches` conditions, by pattern.
     var patterns: [String: Pattern] = [:]
+    /// The FHIR → HL7 v2 maps (files under a `fhir-to-v2` folder), by kind and name.
+    var reverseDatatypeMaps: [String: ReverseMappingFile] = [:]
+    var reverseSegmentMaps: [String: ReverseMappingFile] = [:]
+    var reverseMessageMaps: [String: ReverseMappingFile] = [:]
     /// The vocabulary maps, by name.
     public private(set) var vocabularies: [String: VocabularyMap] = [:]
     /// The profile options (`profile NAME` files), by name.
@@ -126,11 +131,21 @@ public struct MappingLibrary: Sendable {
         self.definitions = definitions
         var errors = errors
         var files: [MappingFile] = []
+        var reverseFiles: [ReverseMappingFile] = []
+        // Names are unique per direction: `ORU_R01` reads ORU^R01 into FHIR, `fhir-to-v2/…/ORU_R01` writes it.
         var seen: [String: String] = [:]
+        var seenReverse: [String: String] = [:]
         for source in sources {
             let name = Self.name(of: source.file, extension: ".map")
-            if let other = seen.updateValue(source.file, forKey: name) {
+            let isReverse = Self.isFHIRToV2(source.file)
+            if let other = isReverse ? seenReverse.updateValue(source.file, forKey: name) : seen.updateValue(source.file, forKey: name) {
                 errors.append(MappingError(file: source.file, "a second map named \(name) (the other is \(other))"))
+                continue
+            }
+            if isReverse {
+                var parser = ReverseMappingParser(file: source.file, name: name)
+                if let file = parser.parse(source.text) { reverseFiles.append(file) }
+                errors += parser.errors
                 continue
             }
             var parser = MappingParser(file: source.file, name: name)
@@ -152,6 +167,9 @@ public struct MappingLibrary: Sendable {
         var checker = LibraryChecker(definitions: definitions, vocabularies: vocabularies)
         checker.check(files)
         errors += checker.errors
+        var reverseChecker = ReverseLibraryChecker(definitions: definitions, vocabularies: vocabularies)
+        reverseChecker.check(reverseFiles)
+        errors += reverseChecker.errors
         guard errors.isEmpty else { throw MappingErrors(errors: errors) }
         datatypeMaps = checker.datatypeMaps
         segmentMaps = checker.segmentMaps
@@ -160,6 +178,14 @@ public struct MappingLibrary: Sendable {
         referenceSteps = checker.referenceSteps
         patterns = checker.patterns
         profiles = checker.profiles
+        reverseDatatypeMaps = reverseChecker.datatypeMaps
+        reverseSegmentMaps = reverseChecker.segmentMaps
+        reverseMessageMaps = reverseChecker.messageMaps
+    }
+
+    /// Whether a file is a FHIR → HL7 v2 map: it is in a folder named `fhir-to-v2`.
+    static func isFHIRToV2(_ file: String) -> Bool {
+        file.split(separator: "/").dropLast().contains("fhir-to-v2")
     }
 
     static func name(of file: String, extension suffix: String) -> String {

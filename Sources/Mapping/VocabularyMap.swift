@@ -28,6 +28,8 @@ public struct VocabularyMap: Sendable {
         var target: String?
         var targets: [String: Target]
         var unmapped: Unmapped?
+        /// The reverse lookup, target code → source code (see ``VocabularyMap/source(of:system:)``).
+        var sources: [String: String] = [:]
     }
 
     enum Unmapped: Sendable {
@@ -56,6 +58,7 @@ public struct VocabularyMap: Sendable {
             let source = groupElement.child(named: "source")?.value?.text
             let targetSystem = groupElement.child(named: "target")?.value?.text
             var targets: [String: Target] = [:]
+            var sources: [String: (code: String, isExact: Bool)] = [:]
             for element in groupElement.children(named: "element") {
                 guard let code = element.child(named: "code")?.value?.text else { continue }
                 for target in element.children(named: "target") {
@@ -67,6 +70,10 @@ public struct VocabularyMap: Sendable {
                         throw ConversionError(.invalidConceptMap, "the group from \(source ?? "?") maps the code \(code) to both \(earlier.code) and \(mapped.code)")
                     }
                     targets[code] = mapped
+                    // Read backwards, the first source code that is equal or equivalent wins,
+                    // else the first of any other equivalence (`wider`, `narrower`, …).
+                    let isExact = equivalence == nil || equivalence == "equal" || equivalence == "equivalent"
+                    if sources[targetCode].map({ !$0.isExact && isExact }) ?? true { sources[targetCode] = (code, isExact) }
                 }
             }
             var unmapped: Unmapped?
@@ -82,7 +89,7 @@ public struct VocabularyMap: Sendable {
                     break
                 }
             }
-            groups.append(Group(source: source, target: targetSystem, targets: targets, unmapped: unmapped))
+            groups.append(Group(source: source, target: targetSystem, targets: targets, unmapped: unmapped, sources: sources.mapValues(\.code)))
         }
         self.groups = groups
     }

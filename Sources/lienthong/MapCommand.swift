@@ -32,9 +32,13 @@ struct MappingOptions: ParsableArguments {
 struct MapRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Map each message of the files to a FHIR Bundle (JSON, one line per message).",
+        abstract: "Map HL7 v2 messages to FHIR Bundles (JSON, one line per message), and FHIR Bundles to HL7 v2.",
         discussion: """
-            Without --mapping, the message map is chosen by MSH-9 (type^event). Problems (values \
+            A file of FHIR (JSON, or XML) is mapped to HL7 v2 with the maps under fhir-to-v2 \
+            (ER7, segments ended by carriage returns, a line break after each message; --pretty: one \
+            segment per line); without --mapping the map is chosen by the Bundle (its MessageHeader's \
+            event, else the one map whose condition holds). A file of HL7 v2 messages is mapped to \
+            FHIR; without --mapping, the message map is chosen by MSH-9 (type^event). Problems (values \
             that could not be converted, codes without a mapping) and the segments no rule read go \
             to standard error with the mapping rule (file:line) and the place in the message. \
             --profile applies a profile option of the mappings (e.g. vn-core: Patient and Encounter \
@@ -70,7 +74,7 @@ struct MapRunCommand: AsyncParsableCommand {
     @Flag(help: "Print the count, the time and the rate (messages/s) to standard error.")
     var stats = false
 
-    @Argument(help: "Files of HL7 v2 messages ('-' for standard input).")
+    @Argument(help: "Files of HL7 v2 messages or of one FHIR resource each ('-' for standard input).")
     var files: [String]
 
     func run() async throws {
@@ -82,8 +86,13 @@ struct MapRunCommand: AsyncParsableCommand {
         let validator = try ig.map { Validator.standard(definitions: try FHIRCommand.definitions(ig: $0)) }
         var failed = false
         var inputs: [(name: String, messages: [Message])] = []
+        var resources: [InputFile] = []
         for file in files {
             let input = try InputFile.read(file)
+            if Self.isFHIR(input.bytes) {
+                resources.append(input)
+                continue
+            }
             let interchange = Interchange(parsing: input.bytes)
             for error in interchange.errors { printError("\(input.name): \(error)") }
             failed = failed || !interchange.errors.isEmpty
@@ -92,7 +101,14 @@ struct MapRunCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var count = 0
+        let reverse = FHIRToV2(library: library, options: .init(trace: trace))
         for round in 0..<max(1, `repeat`) {
+            for input in resources {
+                count += 1
+                let converted = Result { () throws(MappingError) in try convert(input.bytes, with: reverse) }
+                guard round == 0 else { continue }
+                failed = report(converted, place: input.name) || failed
+            }
             for (name, messages) in inputs {
                 for (index, message) in messages.enumerated() {
                     count += 1
@@ -112,6 +128,48 @@ struct MapRunCommand: AsyncParsableCommand {
             printError(String(format: "mapped %d messages in %.3f s: %.0f messages/s", count, seconds, Double(count) / seconds))
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Whether a file holds FHIR (its first byte after white space and a byte order mark is `{` or `<`).
+    static func isFHIR(_ bytes: [UInt8]) -> Bool {
+        var rest = bytes[...]
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        let first = rest.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "<")
+    }
+
+    /// Maps FHIR (JSON or XML) to HL7 v2 with `--mapping`, or with the map the Bundle picks.
+    func convert(_ bytes: [UInt8], with mapper: FHIRToV2) throws(MappingError) -> FHIRToV2Result {
+        guard bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "<") else {
+            return try mapper.convert(json: bytes, map: mapping)
+        }
+        let bundle: FHIR.Element
+        do {
+            bundle = try FHIR.Element(xml: bytes, definitions: mapper.library.definitions)
+        } catch {
+            throw MappingError(file: "input", line: error.position?.line, column: error.position?.column, error.message)
+        }
+        if let mapping { return try mapper.convert(bundle, map: mapping) }
+        return try mapper.convert(bundle)
+    }
+
+    /// Prints one HL7 v2 result (unless quiet); returns whether it failed.
+    func report(_ converted: Result<FHIRToV2Result, MappingError>, place: String) -> Bool {
+        switch converted {
+        case .failure(let error):
+            printError("\(place): \(error)")
+            return true
+        case .success(let result):
+            guard !quiet else { return result.issues.contains { $0.severity == .error } }
+            for issue in result.issues { printError("\(place): \(issue)") }
+            if !result.unmappedResources.isEmpty {
+                printError("\(place): not mapped: \(result.unmappedResources.joined(separator: ", "))")
+            }
+            for line in result.trace { printError("\(place): \(line)") }
+            let text = result.text
+            print(pretty ? text.split(separator: "\r").joined(separator: "\n") : text)
+            return result.issues.contains { $0.severity == .error }
+        }
     }
 
     /// Maps with `--mapping`, or with the map of the message's event.
@@ -171,6 +229,11 @@ struct MapListCommand: AsyncParsableCommand {
         print("data-type maps: \(names.datatypes.joined(separator: ", "))")
         print("vocabulary maps: \(names.vocabularies.joined(separator: ", "))")
         print("profile options: \(library.profileNames.joined(separator: ", "))")
+        let reverse = library.fhirToV2MapNames
+        print("FHIR → HL7 v2 message maps:")
+        for name in reverse.messages { print("  \(name) (\(library.fhirToV2MessageTypes[name] ?? "?"))") }
+        print("FHIR → HL7 v2 segment maps: \(reverse.segments.joined(separator: ", "))")
+        print("FHIR → HL7 v2 data-type maps: \(reverse.datatypes.joined(separator: ", "))")
     }
 }
 
@@ -187,7 +250,9 @@ struct MapCheckCommand: AsyncParsableCommand {
     func run() async throws {
         let library = try MapCommand.library(options.mappings)
         let names = library.mapNames
+        let reverse = library.fhirToV2MapNames
         print("ok: \(names.messages.count) message maps (\(library.events.count) events), \(names.segments.count) segment maps, "
-            + "\(names.datatypes.count) data-type maps, \(names.vocabularies.count) vocabulary maps")
+            + "\(names.datatypes.count) data-type maps, \(names.vocabularies.count) vocabulary maps, \(library.profileNames.count) profile options; "
+            + "FHIR → HL7 v2: \(reverse.messages.count) message maps, \(reverse.segments.count) segment maps, \(reverse.datatypes.count) data-type maps")
     }
 }

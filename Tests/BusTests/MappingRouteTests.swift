@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 import Logging
 import Mapping
 import ServiceLifecycle
@@ -69,6 +70,38 @@ final class RecordingDestination: Destination {
         let lis = try await temporary.store.lease(destination: "lis", limit: 10, duration: .seconds(30), now: start)
         #expect(lis.map(\.format) == [.hl7v2])
         #expect(lis.first?.payload == hl7("ADT^A01^ADT_A01", controlID: "M1", patient: "P1"))
+    }
+
+    @Test func aFHIRChannelsRouteMapsTheBundleToHL7v2() async throws {
+        let temporary = try TemporaryStore()
+        defer { try? FileManager.default.removeItem(at: temporary.folder) }
+        let catalog = try MappingCatalog(folder: Self.shipped)
+        let bundle = #"""
+            {"resourceType":"Bundle","type":"collection","timestamp":"2026-11-22T09:30:00+07:00","identifier":{"value":"B-1"},"entry":[
+             {"fullUrl":"urn:uuid:p","resource":{"resourceType":"Patient","identifier":[{"value":"P-1"}],"name":[{"family":"NGUYEN","given":["AN"]}]}},
+             {"fullUrl":"urn:uuid:o","resource":{"resourceType":"Observation","status":"final","subject":{"reference":"urn:uuid:p"},
+               "code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},"valueQuantity":{"value":13.2,"unit":"g/dL"}}}]}
+            """#
+        let received = try await temporary.store.receive(
+            IncomingMessage(channel: "web", raw: Array(bundle.utf8), format: .fhirJSON, header: MessageHeader(messageType: "Bundle", controlID: "B-1"), receivedAt: start),
+            deduplicationWindow: .seconds(0))
+        let broken = try await temporary.store.receive(
+            IncomingMessage(channel: "web", raw: Array(#"{"resourceType":"Bundle","type":"collection"}"#.utf8), format: .fhirJSON,
+                            header: MessageHeader(messageType: "Bundle", controlID: "B-2"), receivedAt: start),
+            deduplicationWindow: .seconds(0))
+        let routes = ["web": [Route(destination: "lis", mapping: "fhir-to-v2"), Route(destination: "archive")]]
+        try await Router(store: temporary.store, routes: routes, mappings: catalog, logger: logger).routePending(now: start)
+
+        let lis = try await temporary.store.lease(destination: "lis", limit: 10, duration: .seconds(30), now: start)
+        #expect(lis.map(\.format) == [.hl7v2])
+        let message = try HL7v2.Message(try #require(lis.first?.payload))
+        #expect(message.messageType == "ORU" && message.triggerEvent == "R01")
+        #expect(message.segments.map(\.id).contains("OBX"))
+        let archive = try await temporary.store.lease(destination: "archive", limit: 10, duration: .seconds(30), now: start)
+        #expect(archive.map(\.format) == [.fhirJSON, .fhirJSON], "the other route gets the Bundles as received")
+        let failed = try await temporary.store.entries(of: broken.messageID)
+        #expect(failed.first { $0.destination == "lis" }?.state == .deadLettered, "a Bundle no map takes is a dead letter")
+        #expect(try await temporary.store.entries(of: received.messageID).allSatisfy { $0.state == .leased })
     }
 
     @Test func aFailedMappingIsADeadLetterWhoseReplayIsMappedAgainOnceTheMappingIsFixed() async throws {
@@ -236,12 +269,26 @@ final class RecordingDestination: Destination {
             #expect(error.key == "channels.his.routes[1].mapping")
         }
         fixed.channels[0].routes[1].mapping = "ORU_R01 with vn-core"
+        var reverse = fixed
+        reverse.channels[1].routes[0].mapping = "fhir-to-v2"
+        try reverse.validate(mappings: catalog, file: "bus.yaml")
         do {
             try fixed.validate(mappings: catalog, file: "bus.yaml")
             Issue.record("a FHIR channel's route cannot map HL7 v2")
         } catch {
             #expect(error.key == "channels.web.routes[0].mapping")
         }
+        let channelWide = try BusConfiguration(
+            yaml: """
+                channels:
+                  his:
+                    mllp: {port: 2575}
+                    mapping: v2-to-fhir with vn-core
+                    routes: [{destination: a}, {destination: b, mapping: ORU_R01}, {destination: c, mapping: none}]
+                destinations: {a: {file: {directory: a}}, b: {file: {directory: b}}, c: {file: {directory: c}}}
+                """,
+            file: "bus.yaml", baseDirectory: base, environment: [:])
+        #expect(channelWide.channels[0].routes.map(\.mapping) == ["v2-to-fhir with vn-core", "ORU_R01", nil], "the channel's mapping is each route's default")
         let defaults = try BusConfiguration(
             yaml: "channels: {his: {mllp: {port: 2575}, routes: [{destination: a}]}}\ndestinations: {a: {file: {directory: a}}}",
             file: "bus.yaml", baseDirectory: base, environment: [:])

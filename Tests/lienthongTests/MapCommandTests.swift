@@ -29,6 +29,32 @@ final class MapCommandTests {
         #expect(result.errors.contains("message 2 (C2): mappings: no message map takes ZZZ^Z01"))
     }
 
+    @Test func runMapsAFHIRFileToHL7v2AndBackAgain() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let message = folder.appendingPathComponent("oru.hl7")
+        try ("MSH|^~\\&|LIS|BV|BUS|SYT|20261123083000||ORU^R01^ORU_R01|L1|P|2.5.1\rPID|1||P1^^^BV^MR||NGUYEN^AN||19900401|F\r"
+            + "OBR|1||F1|718-7^Hemoglobin^LN\rOBX|1|NM|718-7^Hemoglobin^LN||13.2|g/dL^^UCUM|||||F\r").write(to: message, atomically: true, encoding: .utf8)
+        let forward = try run(["map", "run", "--mappings", Self.mappings, message.path])
+        #expect(forward.status == 0)
+        let bundle = folder.appendingPathComponent("oru.json")
+        try forward.output.write(to: bundle, atomically: true, encoding: .utf8)
+
+        let back = try run(["map", "run", "--pretty", "--mappings", Self.mappings, bundle.path])
+        #expect(back.status == 0, "\(back.errors)")
+        let segments = back.output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        #expect(segments.map { String($0[0]) }.starts(with: ["MSH", "PID"]))
+        #expect(segments.first?[8] == "ORU^R01^ORU_R01")
+        let obx = try #require(segments.first { $0[0] == "OBX" })
+        #expect(obx[3].hasPrefix("718-7^Hemoglobin^LN") && obx[5] == "13.2", "OBX-3 and OBX-5 come back")
+        let pid = try #require(segments.first { $0[0] == "PID" })
+        #expect(pid[5].hasPrefix("NGUYEN^AN"))
+
+        let notABundle = folder.appendingPathComponent("empty.json")
+        try #"{"resourceType":"Bundle","type":"collection"}"#.write(to: notABundle, atomically: true, encoding: .utf8)
+        let failed = try run(["map", "run", "--mappings", Self.mappings, notABundle.path])
+        #expect(failed.status == 1, "no map takes an empty Bundle")
+    }
+
     @Test func checkNamesEveryProblemWithFileAndLine() throws {
         let broken = folder.appendingPathComponent("mappings")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)

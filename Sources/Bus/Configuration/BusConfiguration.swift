@@ -47,26 +47,22 @@ public struct BusConfiguration: Sendable {
     /// Whether a route names a mapping, so the mappings folder must load.
     public var needsMappings: Bool { channels.contains { $0.routes.contains { $0.mapping != nil } } }
 
-    /// Checks that every mapping a route names exists in `catalog`, and that routes with a
-    /// mapping are on HL7 v2 channels (the mappings take HL7 v2).
+    /// Checks that every mapping a route names exists in `catalog` for the channel's messages:
+    /// HL7 v2 → FHIR maps on MLLP channels, FHIR → HL7 v2 maps on FHIR channels.
     ///
     /// - Throws: ``ConfigurationError`` naming the route's key.
     public func validate(mappings catalog: MappingCatalog, file: String = "configuration") throws(ConfigurationError) {
         for channel in channels {
+            let format: MessageFormat = channel.fhir == nil ? .hl7v2 : .fhirJSON
             for (index, route) in channel.routes.enumerated() {
-                guard let name = route.mapping else { continue }
-                let key = "channels.\(channel.name).routes[\(index)].mapping"
-                guard channel.fhir == nil else {
-                    throw ConfigurationError(file: file, key: key, message: "mappings take HL7 v2; channel \(channel.name) takes FHIR")
-                }
-                guard catalog.contains(name) else {
-                    let known = [MappingCatalog.byEvent] + catalog.library.mapNames.messages
-                    let profiles = catalog.library.profileNames.map { "with \($0)" }
-                    throw ConfigurationError(
-                        file: file, key: key,
-                        message: "no mapping \"\(name)\" in \(catalog.folder.path) (known: \(known.joined(separator: ", ")), "
-                            + "each optionally \(profiles.isEmpty ? "with a profile option" : profiles.joined(separator: " or ")))")
-                }
+                guard let name = route.mapping, !catalog.contains(name, for: format) else { continue }
+                let known = catalog.names(for: format).joined(separator: ", ")
+                let profiles = catalog.library.profileNames.map { "with \($0)" }
+                let options = format.isFHIR ? "" : ", each optionally \(profiles.isEmpty ? "with a profile option" : profiles.joined(separator: " or "))"
+                throw ConfigurationError(
+                    file: file, key: "channels.\(channel.name).routes[\(index)].mapping",
+                    message: "no mapping \"\(name)\" for the \(format.isFHIR ? "FHIR" : "HL7 v2") messages of channel \(channel.name) "
+                        + "in \(catalog.folder.path) (known: \(known)\(options))")
             }
         }
     }
