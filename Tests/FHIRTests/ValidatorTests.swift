@@ -97,6 +97,27 @@ struct ValidatorTests {
 
 @Suite("PrimitiveFormat")
 struct PrimitiveFormatTests {
+    @Test("a string must not be only whitespace (Unicode whitespace too)")
+    func whitespaceStrings() {
+        for (text, isOnlyWhitespace) in [(" ", true), (" \t\r\n", true), ("\u{3000}", true), ("\u{85} ", true), (" a", false), ("a ", false), ("é", false), ("\u{3000}x", false)] {
+            #expect((PrimitiveFormat.problem(with: text, type: "string") == "a string must not be only whitespace") == isOnlyWhitespace, "\(text.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test("a date, dateTime or instant must name a real day: month lengths, leap years by the Gregorian rules")
+    func calendarDays() {
+        for (text, isReal) in [
+            ("2021-04-30", true), ("2021-04-31", false), ("2020-02-29", true), ("2021-02-29", false), ("1900-02-29", false),
+            ("2000-02-29", true), ("2021-12-31", true), ("2021-02", true), ("2021", true),
+        ] {
+            for type in ["date", "dateTime"] where type == "date" || text.count == 10 {
+                let value = type == "date" ? text : text + "T10:00:00Z"
+                #expect((PrimitiveFormat.problem(with: value, type: type) == nil) == isReal, "\(value)")
+            }
+        }
+        #expect(PrimitiveFormat.problem(with: "1900-02-29T10:00:00.5+07:00", type: "instant") == "not a calendar date")
+    }
+
     @Test("the byte checks of dates, codes, ids and uris agree with the R4 regular expressions", arguments: [
         "date", "dateTime", "instant", "code", "id", "uri", "decimal", "integer", "unsignedInt", "positiveInt", "base64Binary",
     ])

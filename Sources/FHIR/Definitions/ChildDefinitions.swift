@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The definitions of the children of one element, as the readers, the writer and the
@@ -13,29 +14,44 @@ final class ChildDefinitions: Sendable {
     let elements: [ElementDefinition]
     /// JSON/XML name → (index in ``elements``, type).
     let byName: [String: (index: Int, type: String)]
+    /// ``byName`` by the length of the name, with each name's UTF-8 bytes: the JSON reader
+    /// finds a property's definition from the bytes of its name, without making a String.
+    private let byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]]
+    /// Whether each of ``elements`` is a choice (`value[x]`).
+    let isChoice: [Bool]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
     /// of that name), where the validator counts the items of that name.
     let countIndexes: [Int]
+    /// The cardinality of each of ``elements``.
+    let cardinalities: [(min: Int, max: Int?)]
     /// The indexes in ``elements`` of the children that are sliced (have slices in ``structure``).
     let sliced: [Int]
     /// The definition of the element itself (at `path` in the structure asked for, before a
     /// reference is resolved).
     let own: ElementDefinition?
 
-    /// The types of the target profiles of child `number` (a Reference): the types of the
-    /// StructureDefinitions these definitions have for them. Found once, then kept.
-    func targetTypes(ofChild number: Int, definitions: Definitions) -> [String] {
-        if let known = targetTypesByChild.withLock({ $0[number] }) { return known }
-        let targets = elements[number].types.first { $0.code == "Reference" }?.targetProfiles ?? []
-        let types = targets.compactMap { definitions.structure(url: $0)?.type }
-        targetTypesByChild.withLock { $0[number] = types }
-        return types
-    }
+    /// The type each child has most often: its first type (`BackboneElement` for a group
+    /// defined by reference).
+    private let primaryTypes: [String]
+    /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
+    /// without a lock, as every element looks its plan up.
+    private let primaryPlans: [LazySlot<ChildPlan>]
+    /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
+    private let plans: Mutex<[[ChildPlan]]>
 
-    /// ``targetTypes(ofChild:definitions:)`` found so far.
-    private let targetTypesByChild = Mutex<[Int: [String]]>([:])
+    /// What reading and validating child `number` holding a `type` needs. Found once, then kept.
+    func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
+        if type == primaryTypes[number] {
+            return primaryPlans[number].value { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
+        }
+        let known = plans.withLock { plans in plans[number].first { $0.type == type } }
+        if let known { return known }
+        let plan = ChildPlan(ofChild: number, in: self, type: type, definitions: definitions)
+        plans.withLock { $0[number].append(plan) }
+        return plan
+    }
 
     /// A child and a type it holds.
     private struct ContentKey: Hashable {
@@ -75,13 +91,37 @@ final class ChildDefinitions: Sendable {
             }
         }
         self.byName = byName
+        var byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]] =
+            Array(repeating: [], count: (byName.keys.map(\.utf8.count).max() ?? 0) + 1)
+        for (name, entry) in byName where !name.isEmpty {
+            let bytes = Array(name.utf8)
+            byNameLength[bytes.count].append((bytes[0], bytes[bytes.count - 1], bytes, entry.index, entry.type))
+        }
+        self.byNameLength = byNameLength
+        self.isChoice = elements.map(\.isChoice)
         var byElementName: [String: Int] = [:]
         for (index, definition) in elements.enumerated() where byElementName[definition.name] == nil {
             byElementName[definition.name] = index
         }
         self.byElementName = byElementName
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
+        self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
+        self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
+        self.primaryPlans = elements.map { _ in LazySlot() }
+        self.plans = Mutex(Array(repeating: [], count: elements.count))
+    }
+
+    /// ``byName`` for the name with these UTF-8 bytes.
+    func entry(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, type: String)? {
+        guard name.count < byNameLength.count else { return nil }
+        guard let first = name.first, let last = name.last else { return nil }
+        for candidate in byNameLength[name.count] where candidate.first == first && candidate.last == last
+            && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+        {
+            return (candidate.index, candidate.type)
+        }
+        return nil
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).

@@ -23,13 +23,62 @@ public struct ElementDefinition: Sendable {
     /// An invariant.
     public struct Constraint: Sendable, Hashable {
         /// Its key (`ele-1`, `pat-1`).
-        public var key: String
+        public var key: String {
+            get { storage.key }
+            set { storage = Storage(key: newValue, severity: severity, human: human, expression: expression) }
+        }
         /// `error` or `warning`.
-        public var severity: String
+        public var severity: String {
+            get { storage.severity }
+            set { storage = Storage(key: key, severity: newValue, human: human, expression: expression) }
+        }
         /// The human description.
-        public var human: String
+        public var human: String {
+            get { storage.human }
+            set { storage = Storage(key: key, severity: severity, human: newValue, expression: expression) }
+        }
         /// The FHIRPath expression that must be true.
-        public var expression: String?
+        public var expression: String? {
+            get { storage.expression }
+            set { storage = Storage(key: key, severity: severity, human: human, expression: newValue) }
+        }
+        /// The expression as the standard validator checks it.
+        var invariant: CompiledInvariant? { storage.invariant }
+
+        /// The fields, in one immutable box: the validator goes through the constraints of every
+        /// element, and a copy of one is then one reference count.
+        private final class Storage: Sendable {
+            let key: String
+            let severity: String
+            let human: String
+            let expression: String?
+            let invariant: CompiledInvariant?
+
+            init(key: String, severity: String, human: String, expression: String?) {
+                self.key = key
+                self.severity = severity
+                self.human = human
+                self.expression = expression
+                self.invariant = expression.map(CompiledInvariant.named)
+            }
+        }
+
+        private var storage: Storage
+
+        init(key: String, severity: String, human: String, expression: String?) {
+            storage = Storage(key: key, severity: severity, human: human, expression: expression)
+        }
+
+        public static func == (lhs: Constraint, rhs: Constraint) -> Bool {
+            lhs.key == rhs.key && lhs.severity == rhs.severity && lhs.human == rhs.human && lhs.expression == rhs.expression
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(key)
+            hasher.combine(severity)
+            hasher.combine(human)
+            hasher.combine(expression)
+        }
     }
 
     /// `ElementDefinition.slicing`.

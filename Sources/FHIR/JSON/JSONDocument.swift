@@ -81,6 +81,16 @@ struct JSONDocument: Sendable {
         return Self.unescape(bytes[range])
     }
 
+    /// Calls `body` with the bytes of string `index` when it has no escapes (then they are its
+    /// text); `nil` when it has.
+    func withUnescapedBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        let value = values[index]
+        guard !value.hasEscapes else { return nil }
+        return bytes.withUnsafeBufferPointer { all in
+            body(UnsafeBufferPointer(rebasing: all[Int(value.start)..<Int(value.end)]))
+        }
+    }
+
     /// The exact text of value `index` (a number as written, `true`, `null`, …).
     func text(_ index: Int) -> String {
         let value = values[index]

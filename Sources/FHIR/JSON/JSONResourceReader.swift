@@ -43,31 +43,42 @@ struct JSONResourceReader {
         let lookup = children.byName
         // The elements read, each with its definition's index (its place in definition order).
         var read = ReadChildren()
-        var seenChoice: [Int: String] = [:]
+        // The key and type of the first property of each choice element.
+        var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
         for (key, value) in document.members(index) {
-            let name = document.string(key)
-            if name == "resourceType" {
-                if !isResource { fail(.unknownElement, path, key, "resourceType is allowed only on a resource") }
-                continue
-            }
-            if name.hasPrefix("_") {
-                primitiveExtensions.append((String(name.dropFirst()), value, key))
-                continue
-            }
-            guard let (number, type) = lookup[name] else {
-                fail(.unknownElement, path, key, "unknown element '\(name)'")
-                continue
-            }
-            let definition = childDefinitions[number]
-            if definition.isChoice {
-                if let other = seenChoice[number], other != name {
-                    fail(.duplicateElement, path, key, "'\(name)' and '\(other)' are two types of one choice element \(definition.name)[x]")
+            // Most names are found by their bytes; `resourceType`, `_name`, names with escapes
+            // and unknown names as text.
+            let entry: (index: Int, type: String)
+            if let found = document.withUnescapedBytes(key, { children.entry(named: $0) }) ?? nil {
+                entry = found
+            } else {
+                let name = document.string(key)
+                if name == "resourceType" {
+                    if !isResource { fail(.unknownElement, path, key, "resourceType is allowed only on a resource") }
                     continue
                 }
-                seenChoice[number] = name
+                if name.hasPrefix("_") {
+                    primitiveExtensions.append((String(name.dropFirst()), value, key))
+                    continue
+                }
+                guard let found = lookup[name] else {
+                    fail(.unknownElement, path, key, "unknown element '\(name)'")
+                    continue
+                }
+                entry = found
             }
-            readValues(value, named: name, children: children, number: number, type: type, parent: path, into: &read)
+            let (number, type) = entry
+            if children.isChoice[number] {
+                let definition = childDefinitions[number]
+                // Two names of one choice have two types.
+                if let other = seenChoice[number], other.type != type {
+                    fail(.duplicateElement, path, key, "'\(document.string(key))' and '\(document.string(other.key))' are two types of one choice element \(definition.name)[x]")
+                    continue
+                }
+                seenChoice[number] = (key, type)
+            }
+            readValues(value, key: key, children: children, number: number, type: type, parent: path, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -121,16 +132,16 @@ struct JSONResourceReader {
         return ChildDefinitions.inDefinitionOrder(read.elements, orders: read.orders)
     }
 
-    /// The elements of one JSON property (of the object at `parent`): one value, or the items of
-    /// an array; appended to `read` with their `order`.
+    /// The elements of one JSON property (its name at `key`, of the object at `parent`): one
+    /// value, or the items of an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, named name: String, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
+        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
     ) {
         let definition = children.elements[number]
         let path = parent.child(definition.name)
         guard document.kind(index) == .array else {
             if definition.isRepeating {
-                fail(.wrongCardinality, path, index, "'\(name)' must be an array, as it repeats")
+                fail(.wrongCardinality, path, index, "'\(document.string(key))' must be an array, as it repeats")
             }
             if let element = readItem(index, children: children, number: number, type: type, path: path) {
                 read.append(element, order: number)
@@ -138,10 +149,10 @@ struct JSONResourceReader {
             return
         }
         if !definition.isRepeating {
-            fail(.wrongCardinality, path, index, "'\(name)' must be a single value, not an array")
+            fail(.wrongCardinality, path, index, "'\(document.string(key))' must be a single value, not an array")
         }
         let items = document.items(index)
-        if items.isEmpty { fail(.emptyValue, path, index, "'\(name)' is an empty array") }
+        if items.isEmpty { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
         for (offset, item) in items.enumerated() {
             let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
             if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
@@ -170,11 +181,12 @@ struct JSONResourceReader {
     private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
         let definition = children.elements[number]
         let position = document.position(index)
-        if definitions.isPrimitiveType(type) {
+        let plan = children.plan(ofChild: number, type: type, definitions: definitions)
+        if plan.isPrimitive {
             guard let value = primitive(index, type: type, path: path) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)
         }
-        if type == "Resource" || type == "DomainResource" || definitions.isResourceType(type) {
+        if type == "Resource" || type == "DomainResource" || plan.isResource {
             return readResource(at: index, name: definition.name, path: path)
         }
         guard document.kind(index) == .object else {
@@ -186,7 +198,7 @@ struct JSONResourceReader {
         }
         // An element defined by reference to another (no type of its own) is a group.
         var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
-        guard let content = children.content(ofChild: number, type: type, definitions: definitions) else {
+        guard let content = plan.content else {
             fail(.unknownElement, path, index, "the type '\(type)' is not defined")
             return element
         }

@@ -33,19 +33,58 @@ enum PrimitiveFormat {
         try? NSRegularExpression(pattern: "^(?:\($0))$")
     }
 
+    /// The primitive types with checks of their own, so that a type is matched by name once
+    /// (per definition, by the validator), not for every value.
+    enum Kind: Sendable {
+        case date, dateTime, instant, code, id, uri, url, canonical, decimal, integer, unsignedInt, positiveInt, base64Binary
+        case string, markdown, xhtml
+        /// Any other type: checked by its pattern, when it has one.
+        case other
+
+        init(_ type: String) {
+            switch type {
+            case "date": self = .date
+            case "dateTime": self = .dateTime
+            case "instant": self = .instant
+            case "code": self = .code
+            case "id": self = .id
+            case "uri": self = .uri
+            case "url": self = .url
+            case "canonical": self = .canonical
+            case "decimal": self = .decimal
+            case "integer": self = .integer
+            case "unsignedInt": self = .unsignedInt
+            case "positiveInt": self = .positiveInt
+            case "base64Binary": self = .base64Binary
+            case "string": self = .string
+            case "markdown": self = .markdown
+            case "xhtml": self = .xhtml
+            default: self = .other
+            }
+        }
+    }
+
     /// Why `text` is not a valid `type` value, or `nil` when it is.
     static func problem(with text: String, type: String) -> String? {
+        problem(with: text, type: type, kind: Kind(type))
+    }
+
+    /// Why `text` is not a valid `type` value, or `nil` when it is; `kind` is `Kind(type)`.
+    static func problem(with text: String, type: String, kind: Kind) -> String? {
         let matches: Bool
-        switch type {
+        switch kind {
         // The frequent types are checked on the bytes; the regexes are the definition (and the
         // tests check both agree).
-        case "date", "dateTime", "instant": matches = isTemporal(Array(text.utf8), type: type)
-        case "code": matches = isCode(text.utf8)
-        case "id": matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
-        case "uri", "url", "canonical": matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        case "decimal", "integer", "unsignedInt", "positiveInt": matches = isNumber(Array(text.utf8), type: type)
-        case "base64Binary": matches = isBase64(text.utf8)
-        default:
+        case .date, .dateTime, .instant:
+            matches = text.utf8.withContiguousStorageIfAvailable { isTemporal($0, kind: kind) } ?? isTemporal(Array(text.utf8), kind: kind)
+        case .code: matches = isCode(text.utf8)
+        case .id: matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
+        case .uri, .url, .canonical: matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        case .decimal, .integer, .unsignedInt, .positiveInt:
+            matches = text.utf8.withContiguousStorageIfAvailable { isNumber($0, kind: kind) } ?? isNumber(Array(text.utf8), kind: kind)
+        case .base64Binary: matches = isBase64(text.utf8)
+        case .string, .markdown, .xhtml: matches = true  // no pattern
+        case .other:
             if let regex = compiled[type] {
                 matches = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             } else {
@@ -55,27 +94,34 @@ enum PrimitiveFormat {
         if !matches {
             return "not a valid \(type)"
         }
-        switch type {
-        case "integer":
+        switch kind {
+        case .integer:
             guard let value = Int64(text), (Int64(Int32.min)...Int64(Int32.max)).contains(value) else {
                 return "an integer must be between -2147483648 and 2147483647"
             }
-        case "unsignedInt", "positiveInt":
+        case .unsignedInt, .positiveInt:
             guard let value = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text), value <= Int64(Int32.max) else {
                 return "a \(type) must be at most 2147483647"
             }
-        case "date", "dateTime", "instant":
-            if !hasRealDay(text) { return "not a calendar date" }
-        case "string", "markdown":
+        case .date, .dateTime, .instant:
+            if !hasRealDay(text.utf8) { return "not a calendar date" }
+        case .string, .markdown:
             // Bytes under 32 in UTF-8 are those characters themselves.
             if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
                 return "a \(type) must not hold control characters"
             }
-            if type == "string", text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
+            if kind == .string, !startsWithASCIINonWhitespace(text), text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
         default:
             break
         }
         return nil
+    }
+
+    /// Whether the first character of `text` is an ASCII character other than whitespace (then
+    /// it is not all whitespace), found without looking Unicode properties up.
+    private static func startsWithASCIINonWhitespace(_ text: String) -> Bool {
+        guard let first = text.utf8.first, first < 0x80 else { return false }
+        return !(first == 0x20 || (first >= 0x09 && first <= 0x0D))
     }
 
     /// Whether `text` matches the pattern of `type`, by the regular expression (for tests).
@@ -95,14 +141,14 @@ enum PrimitiveFormat {
 
     /// The number patterns: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` for decimals,
     /// without fraction and exponent for integers, unsigned (`+` allowed, no 0) for positiveInt.
-    private static func isNumber(_ b: [UInt8], type: String) -> Bool {
+    private static func isNumber<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, kind: Kind) -> Bool where Bytes.Index == Int {
         var i = 0
         func isDigit(_ k: Int) -> Bool { k < b.count && b[k] >= 0x30 && b[k] <= 0x39 }
-        switch type {
-        case "positiveInt":
+        switch kind {
+        case .positiveInt:
             if i < b.count, b[i] == UInt8(ascii: "+") { i += 1 }
             guard isDigit(i), b[i] != 0x30 else { return false }
-        case "unsignedInt":
+        case .unsignedInt:
             guard isDigit(i) else { return false }
         default:
             if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
@@ -111,7 +157,7 @@ enum PrimitiveFormat {
         let first = i
         while isDigit(i) { i += 1 }
         if b[first] == 0x30, i - first > 1 { return false }
-        guard type == "decimal" else { return i == b.count }
+        guard kind == .decimal else { return i == b.count }
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
             guard isDigit(i) else { return false }
@@ -176,7 +222,7 @@ enum PrimitiveFormat {
     }
 
     /// `date`, `dateTime` or `instant` by the R4 patterns, on the bytes.
-    private static func isTemporal(_ b: [UInt8], type: String) -> Bool {
+    private static func isTemporal<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, kind: Kind) -> Bool where Bytes.Index == Int {
         var i = 0
         func digits(_ count: Int) -> Int? {
             guard i + count <= b.count else { return nil }
@@ -195,12 +241,12 @@ enum PrimitiveFormat {
             return true
         }
         guard let year = digits(4), year > 0 else { return false }
-        if i == b.count { return type != "instant" }
+        if i == b.count { return kind != .instant }
         guard take(UInt8(ascii: "-")), let month = digits(2), (1...12).contains(month) else { return false }
-        if i == b.count { return type != "instant" }
+        if i == b.count { return kind != .instant }
         guard take(UInt8(ascii: "-")), let day = digits(2), (1...31).contains(day) else { return false }
-        if i == b.count { return type != "instant" }
-        guard type != "date", take(UInt8(ascii: "T")) else { return false }
+        if i == b.count { return kind != .instant }
+        guard kind != .date, take(UInt8(ascii: "T")) else { return false }
         guard let hour = digits(2), hour < 24, take(UInt8(ascii: ":")), let minute = digits(2), minute < 60,
             take(UInt8(ascii: ":")), let second = digits(2), second <= 60
         else { return false }
@@ -217,11 +263,26 @@ enum PrimitiveFormat {
         return i == b.count
     }
 
-    /// `YYYY-MM-DD…`: the day exists in that month (29 February only in leap years).
-    private static func hasRealDay(_ text: String) -> Bool {
-        let parts = text.prefix(10).split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return true }
-        let days = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return (1...12).contains(month) && day <= days[month - 1]
+    /// `YYYY-MM-DD…`: the day exists in that month (29 February only in leap years). For a
+    /// text that matched the pattern, so the digits are where the pattern puts them; a year or
+    /// a year and month has no day to check.
+    private static func hasRealDay(_ utf8: String.UTF8View) -> Bool {
+        guard utf8.count >= 10 else { return true }
+        var bytes = utf8.makeIterator()
+        func number(_ count: Int) -> Int {
+            var value = 0
+            for _ in 0..<count { value = value * 10 + Int((bytes.next() ?? 0x30) &- 0x30) }
+            return value
+        }
+        let year = number(4)
+        _ = bytes.next()
+        let month = number(2)
+        _ = bytes.next()
+        let day = number(2)
+        let february = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        return (1...12).contains(month) && day <= (month == 2 ? february : daysInMonth[month - 1])
     }
+
+    /// The days of each month of a common year.
+    private static let daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 }

@@ -1,7 +1,7 @@
 extension Validator.Walk {
     /// An Attachment with both `data` and `size` must state the size of its data (in bytes,
     /// decoded).
-    mutating func checkAttachment(_ attachment: Element, path: String) {
+    mutating func checkAttachment(_ attachment: Element, path: ElementPath) {
         guard let data = attachment.child(named: "data"), let stated = attachment.child(named: "size")?.value?.text,
             let size = Int(stated), let actual = Self.decodedLength(data), size != actual
         else { return }

@@ -2,21 +2,21 @@ extension Validator.Walk {
     /// A Coding's system is an absolute URI naming a code system, not a value set of these
     /// definitions nor a supplement; a Coding whose system is a CodeSystem of these definitions (an
     /// implementation guide's, with all its concepts) must use one of its codes.
-    mutating func checkCodeSystem(_ coding: Element, path: String) {
+    mutating func checkCodeSystem(_ coding: Element, path: ElementPath) {
         guard let system = coding.child(named: "system")?.value?.text else { return }
         if checkSystem(of: coding, path: path) == false { return }
         guard let code = coding.child(named: "code")?.value?.text else { return }
         guard let codeSystem = definitions.resource(url: system) else {
             // The lookup first: it is cheaper than the substring search, and rarely succeeds.
             if definitions.valueSet(url: system) != nil, Self.contains(system, "/ValueSet/") {
-                report(.error, .codeInvalid, path + ".system", "the Coding's system \(system) is a value set, not a code system", coding)
+                report(.error, .codeInvalid, path.child("system"), "the Coding's system \(system) is a value set, not a code system", coding)
             }
             return
         }
         guard codeSystem.child(named: "resourceType")?.value?.text == "CodeSystem" || codeSystem.type == "CodeSystem" else { return }
         let content = codeSystem.child(named: "content")?.value?.text ?? "complete"
         if content == "supplement" || codeSystem.child(named: "supplements") != nil {
-            report(.error, .codeInvalid, path + ".system", "the code system \(system) is a supplement, which cannot be the system of a Coding", coding)
+            report(.error, .codeInvalid, path.child("system"), "the code system \(system) is a supplement, which cannot be the system of a Coding", coding)
             return
         }
         guard content == "complete" else { return }
@@ -24,7 +24,7 @@ extension Validator.Walk {
             concepts.contains { $0.child(named: "code")?.value?.text == code || contains($0.children(named: "concept")) }
         }
         if !contains(codeSystem.children(named: "concept")) {
-            report(.error, .codeInvalid, path + ".code", "unknown code '\(code)' in the code system \(system)", coding)
+            report(.error, .codeInvalid, path.child("code"), "unknown code '\(code)' in the code system \(system)", coding)
         }
     }
 
@@ -44,14 +44,14 @@ extension Validator.Walk {
     /// The system of a Coding or an Identifier is an absolute URI (`http://…`, `urn:oid:…`), not
     /// a local reference; `false` when it is not.
     @discardableResult
-    mutating func checkSystem(of element: Element, path: String) -> Bool {
+    mutating func checkSystem(of element: Element, path: ElementPath) -> Bool {
         guard let system = element.child(named: "system")?.value?.text else { return true }
         // An identifier in the URI system (urn:ietf:rfc:3986) is itself an absolute URI.
         if system == "urn:ietf:rfc:3986", element.type == "Identifier", let value = element.child(named: "value")?.value?.text, !Self.isAbsoluteURL(value) {
-            report(.error, .value, path + ".value", "an identifier in the system urn:ietf:rfc:3986 must be an absolute URI", element)
+            report(.error, .value, path.child("value"), "an identifier in the system urn:ietf:rfc:3986 must be an absolute URI", element)
         }
         guard !Self.isAbsoluteURL(system) else { return true }
-        report(.error, .value, path + ".system", "\(element.type).system must be an absolute URI, not a local reference", element)
+        report(.error, .value, path.child("system"), "\(element.type).system must be an absolute URI, not a local reference", element)
         return false
     }
 }

@@ -20,14 +20,25 @@ public struct Validator: Sendable {
     /// The definitions checked against.
     public var definitions: Definitions
     /// How invariants are evaluated; `nil` skips them.
-    public var invariants: InvariantEvaluator?
+    public var invariants: InvariantEvaluator? {
+        get { evaluator }
+        set {
+            evaluator = newValue
+            standardInvariants = nil
+        }
+    }
+    private var evaluator: InvariantEvaluator?
+    /// Set by ``standard(definitions:)``, with the definitions its evaluator uses: the walk then
+    /// checks each constraint's ``ElementDefinition/Constraint/invariant`` itself, as the
+    /// evaluator would, without looking the expression up.
+    var standardInvariants: Definitions?
     /// Checks that depend on where the content comes from.
     public var options = Options()
 
     /// Creates a validator.
     public init(definitions: Definitions = .r4, invariants: InvariantEvaluator? = nil) {
         self.definitions = definitions
-        self.invariants = invariants
+        self.evaluator = invariants
     }
 
     /// Reads and validates a resource in JSON: reading problems (bad JSON, unknown elements, wrong
@@ -130,24 +141,32 @@ extension Validator {
             let childDefinitions = children.elements
             // Items of each name, counted at the index of the first child definition of that name.
             var counts = [Int](repeating: 0, count: childDefinitions.count)
-            for child in element.children {
-                guard let number = children.index(named: child.name) else {
-                    report(.error, .structure, path.child(child.name), "element '\(child.name)' is not allowed here", child)
-                    continue
+            // The children are read in place (a copy of each would count references to its
+            // fields).
+            element.children.withUnsafeBufferPointer { elementChildren in
+                for position in elementChildren.indices {
+                    let name = elementChildren[position].name
+                    guard let number = children.index(named: name) else {
+                        report(.error, .structure, path.child(name), "element '\(name)' is not allowed here", elementChildren[position])
+                        continue
+                    }
+                    let definition = childDefinitions[number]
+                    let index = counts[number]
+                    counts[number] = index + 1
+                    let childPath = path.child(name, index: definition.isRepeating ? index : nil)
+                    validateElement(
+                        elementChildren[position], definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
                 }
-                let definition = childDefinitions[number]
-                let index = counts[number]
-                counts[number] = index + 1
-                let childPath = path.child(child.name, index: definition.isRepeating ? index : nil)
-                validateElement(child, definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
             }
-            for (number, definition) in childDefinitions.enumerated() {
+            for (number, cardinality) in children.cardinalities.enumerated() {
                 let count = counts[children.countIndexes[number]]
-                if count < definition.min {
+                if count < cardinality.min {
+                    let definition = childDefinitions[number]
                     report(.error, .required, path.child(definition.name),
                            "\(definition.name) is required (minimum \(definition.min), found \(count))", element)
                 }
-                if let max = definition.max, count > max {
+                if let max = cardinality.max, count > max {
+                    let definition = childDefinitions[number]
                     report(.error, .structure, path.child(definition.name),
                            "\(definition.name) allows at most \(max) (found \(count))", element)
                 }
@@ -286,15 +305,13 @@ extension Validator {
             _ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element,
             parent: (children: ChildDefinitions, number: Int)
         ) {
-            let types = definition.types
-            if !types.isEmpty, !types.contains(where: { $0.code == element.type }),
-                !types.contains(where: { $0.code == "Resource" || $0.code == "DomainResource" }) || !definitions.isResourceType(element.type)
-            {
-                let allowed = types.map(\.code)
+            let plan = parent.children.plan(ofChild: parent.number, type: element.type, definitions: definitions)
+            guard plan.isAllowed else {
+                let allowed = definition.types.map(\.code)
                 report(.error, .structure, path, "type \(element.type) is not allowed for \(definition.name) (allowed: \(allowed.joined(separator: ", ")))", element)
                 return
             }
-            if definitions.isResourceType(element.type) {
+            if plan.isResource {
                 if definition.name == "contained", !validator.options.validatesContainedResources { return }
                 let outer = root
                 if definition.name != "contained" { root = element }
@@ -302,15 +319,15 @@ extension Validator {
                 root = outer
                 return
             }
-            let isPrimitive = definitions.isPrimitiveType(element.type)
+            let isPrimitive = plan.isPrimitive
             if isPrimitive {
                 // Resource.id is typed `string` in the R4 definitions but is an `id`.
-                let isResourceID = definition.name == "id" && definition.path == structure.type + ".id"
-                    && definitions.isResourceType(structure.type)
-                validatePrimitive(element, definition: definition, as: isResourceID ? "id" : element.type, path: path)
+                validatePrimitive(element, definition: definition, as: plan.isResourceID ? "id" : element.type, kind: plan.primitiveKind, path: path)
             }
             if let binding = definition.binding, binding.strength == "required" || binding.strength == "extensible", let url = binding.valueSet {
-                checkBinding(element, valueSet: url, strength: binding.strength, path: path)
+                checkBinding(element, valueSet: url, strength: binding.strength, path: path) { url, definitions in
+                    plan.bindingValueSet(url: url, definitions: definitions)
+                }
             }
             if let fixed = definition.fixed {
                 if !Self.matches(element, fixed.value, exactly: true) {
@@ -322,48 +339,42 @@ extension Validator {
                     report(.error, .value, path, "value must match the pattern of the profile", element)
                 }
             }
-            // Children: inline groups under this element's path, other types under their own
-            // definition (the extensions and id of a primitive under Element).
-            if element.type == "Reference" {
-                let definitions = definitions
-                checkReferenceTarget(element, definition: definition, path: path) {
-                    parent.children.targetTypes(ofChild: parent.number, definitions: definitions)
+            let checks = plan.checks
+            if !checks.isEmpty {
+                if checks.contains(.reference) {
+                    let definitions = definitions
+                    checkReferenceTarget(element, definition: definition, path: path) { plan.targetTypes(definitions: definitions) }
+                    checkReferenceFormat(element, path: path)
                 }
-                checkReferenceFormat(element, path: path.description)
+                if checks.contains(.identifier) {
+                    checkSystem(of: element, path: path)
+                }
+                if checks.contains(.coding) {
+                    checkCodeSystem(element, path: path)
+                }
+                if checks.contains(.extension) {
+                    checkExtension(element, path: path.description, resource: resource)
+                }
+                if checks.contains(.attachment) {
+                    checkAttachment(element, path: path)
+                }
+                if checks.contains(.quantity), definition.minValue != nil || definition.maxValue != nil {
+                    checkQuantityLimits(element, definition: definition, path: path.description)
+                }
             }
-            if element.type == "Identifier" {
-                checkSystem(of: element, path: path.description)
-            }
-            if element.type == "Coding" {
-                checkCodeSystem(element, path: path.description)
-            }
-            if element.type == "Extension" {
-                checkExtension(element, path: path.description, resource: resource)
-            }
-            if element.type == "Attachment" {
-                checkAttachment(element, path: path.description)
-            }
-            if element.type == "Quantity", definition.minValue != nil || definition.maxValue != nil {
-                checkQuantityLimits(element, definition: definition, path: path.description)
-            }
-            if !isPrimitive, element.type != "Extension", element.type != "Reference",
-                let profiles = definition.types.first(where: { $0.code == element.type })?.profiles, !profiles.isEmpty
-            {
-                checkTypeProfiles(profiles, on: element, path: path, resource: resource)
+            if !isPrimitive, !checks.contains(.extension), !checks.contains(.reference), !plan.profiles.isEmpty {
+                checkTypeProfiles(plan.profiles, on: element, path: path, resource: resource)
             }
             // The children of an inline group, of a primitive (under Element) and of a type are
-            // defined where the parent's definitions keep them (content(ofChild:type:definitions:)).
-            func content() -> ChildDefinitions? {
-                parent.children.content(ofChild: parent.number, type: element.type, definitions: definitions)
-            }
-            if definition.hasInlineContent(type: element.type) {
-                if !isPrimitive, let content = content() {
+            // defined where the parent's definitions keep them (plan.content).
+            if plan.hasInlineContent {
+                if !isPrimitive, let content = plan.content {
                     validateContent(element, children: content, path: path, resource: resource)
                 } else {
                     validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
                 }
             } else if isPrimitive {
-                if !element.children.isEmpty, let content = content() {
+                if !element.children.isEmpty, let content = plan.content {
                     validateContent(element, children: content, path: path, resource: resource)
                 }
                 checkInvariants(definition.constraints, on: element, path: path, resource: resource)
@@ -371,12 +382,10 @@ extension Validator {
                 // A profile that constrains inside this element: its expanded children hold the
                 // type's rules and the profile's.
                 validateContent(element, structure: structure, definitionPath: definition.path, path: path, resource: resource)
-            } else if let content = content() {
+            } else if let content = plan.content {
                 validateContent(element, children: content, path: path, resource: resource)
                 // The element's own invariants as used here (those of the type were checked).
-                let typeConstraints = content.own?.constraints ?? []
-                let own = definition.constraints.filter { constraint in !typeConstraints.contains { $0.key == constraint.key } }
-                checkInvariants(own, on: element, path: path, resource: resource)
+                checkInvariants(plan.ownConstraints, on: element, path: path, resource: resource)
             }
         }
 
@@ -388,11 +397,17 @@ extension Validator {
             guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
-            let parts = reference.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
-            // …/Type/id or …/Type/id/_history/version
-            let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
-            guard typeIndex >= 0, parts.count >= 2 else { return }
-            let type = String(parts[typeIndex])
+            let type: String
+            if let simple = Self.simpleReferenceType(reference) {
+                type = String(simple)
+            } else {
+                // (`first`: a reference that is only `?` splits into nothing.)
+                let parts = (reference.split(separator: "?", maxSplits: 1).first ?? "").split(separator: "/")
+                // …/Type/id or …/Type/id/_history/version
+                let typeIndex = parts.count >= 4 && parts[parts.count - 2] == "_history" ? parts.count - 4 : parts.count - 2
+                guard typeIndex >= 0, parts.count >= 2 else { return }
+                type = String(parts[typeIndex])
+            }
             guard definitions.isResourceType(type) else { return }
             let allowed = targetTypes()
             guard !allowed.isEmpty, !allowed.contains("Resource") else { return }
@@ -401,7 +416,8 @@ extension Validator {
             }
         }
 
-        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, path: ElementPath) {
+        /// Checks a primitive's value as a `type` (whose kind is `kind`).
+        mutating func validatePrimitive(_ element: Element, definition: ElementDefinition, as type: String, kind: PrimitiveFormat.Kind, path: ElementPath) {
             guard let value = element.value else {
                 if element.children.isEmpty {
                     report(.error, .required, path, "a primitive needs a value or extensions", element)
@@ -410,19 +426,18 @@ extension Validator {
             }
             if value.text.isEmpty {
                 report(.error, .value, path, "a value cannot be empty", element)
-            } else if let problem = PrimitiveFormat.problem(with: value.text, type: type) {
+            } else if let problem = PrimitiveFormat.problem(with: value.text, type: type, kind: kind) {
                 report(.error, .value, path, problem, element)
             }
             if let maxLength = definition.maxLength, value.text.count > maxLength {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
             }
-            if type == "string" || type == "markdown" || type == "uri" || type == "url" || type == "canonical" {
-                checkContentOptions(element, type: type, text: value.text, path: path)
+            switch kind {
+            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, type: type, text: value.text, path: path)
+            case .xhtml: checkNarrative(element, text: value.text, path: path)
+            default: break
             }
-            if type == "xhtml" {
-                checkNarrative(element, text: value.text, path: path)
-            }
-            if value.text.utf8.count > 1_048_576, type != "base64Binary" {
+            if value.text.utf8.count > 1_048_576, kind != .base64Binary {
                 report(.error, .value, path, "longer than the largest value allowed, 1 MB (1048576 bytes)", element)
             }
             if definition.minValue != nil || definition.maxValue != nil, ["decimal", "integer", "positiveInt", "unsignedInt"].contains(type),
@@ -437,7 +452,12 @@ extension Validator {
             }
         }
 
-        mutating func checkBinding(_ element: Element, valueSet url: String, strength: String, path: ElementPath) {
+        /// Checks the codes of `element` against the value set at `url`; `lookUp` finds it (once
+        /// per definition, for the validator's walk).
+        mutating func checkBinding(
+            _ element: Element, valueSet url: String, strength: String, path: ElementPath,
+            lookUp: (String, Definitions) -> Definitions.ValueSet? = { url, definitions in definitions.valueSet(url: url) }
+        ) {
             let codings: [(system: String?, code: String)]
             switch element.type {
             case "code":
@@ -465,7 +485,7 @@ extension Validator {
             default:
                 return
             }
-            guard let valueSet = definitions.valueSet(url: url) else {
+            guard let valueSet = lookUp(url, definitions) else {
                 report(.warning, .notSupported, path, "value set \(url) is not known here; the code was not checked", element)
                 return
             }
@@ -482,10 +502,18 @@ extension Validator {
 
         mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: ElementPath, resource: Element) {
             guard let evaluate = validator.invariants else { return }
+            let standard = validator.standardInvariants
             for constraint in constraints {
-                guard let expression = constraint.expression, !expression.isEmpty else { continue }
+                // A constraint has its compiled invariant exactly when it has an expression.
+                guard let invariant = constraint.invariant, !invariant.isEmpty else { continue }
                 if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
-                if evaluate(expression, element, resource, root) == false {
+                let holds: Bool?
+                if let standard {
+                    holds = invariant.evaluate(on: element, resource: resource, rootResource: root, definitions: standard)
+                } else {
+                    holds = evaluate(invariant.expression, element, resource, root)
+                }
+                if holds == false {
                     let severity: ValidationIssue.Severity = constraint.severity == "error" ? .error : .warning
                     report(severity, .invariant, path, "\(constraint.key): \(constraint.human)", element, key: constraint.key)
                 }
