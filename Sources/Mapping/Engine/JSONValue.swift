@@ -1,6 +1,6 @@
 /// The output of a mapping while it is built: JSON with keys in insertion order, numbers kept as
 /// text. Written out with ``bytes`` and read back as a typed FHIR `Element`.
-indirect enum JSONValue: Sendable, Hashable {
+enum JSONValue: Sendable, Hashable {
     case object([Member])
     case array([JSONValue])
     case string(String)
