@@ -145,8 +145,11 @@ extension V2ToFHIR {
                         resource = created.count - 1
                     }
                     if let map = library.segmentMaps[variants[rule.map] ?? rule.map] {
+                        // Taken out while the map runs, so that it is changed in place, not copied.
                         var json = created[resource].json
-                        apply(map, to: .segment(segment, index), into: &json, output: "\(created[resource].type)/\(created[resource].id)")
+                        created[resource].json = .emptyObject
+                        let output = options.trace ? "\(created[resource].type)/\(created[resource].id)" : ""
+                        apply(map, to: .segment(segment, index), into: &json, output: output)
                         created[resource].json = json
                     }
                     // A new resource its map gave nothing (a Coverage from a PID without an
@@ -249,7 +252,8 @@ extension V2ToFHIR {
                     for value in values(of: rule.source, on: input) {
                         guard case .element(let element, let field) = value else { continue }
                         var item = JSONValue.emptyObject
-                        apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: "\(output).\(compiled.names.joined(separator: "."))")
+                        let place = options.trace ? "\(output).\(compiled.names.joined(separator: "."))" : ""
+                        apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: place)
                         if !item.isEmpty {
                             json.set(item, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: true)
                         }
