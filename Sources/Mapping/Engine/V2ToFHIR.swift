@@ -187,7 +187,7 @@ extension V2ToFHIR {
             guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
             let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
             created[owner].json.set(
-                value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                value, at: steps.map(\.name), repeating: steps.map(\.isRepeating), newItem: steps.map(\.startsNewItem),
                 appending: reference.appends)
         }
 
@@ -242,43 +242,44 @@ extension V2ToFHIR {
             apply(map.rules, map: map, to: input, into: &json, output: output)
         }
 
+        /// Runs `rules` on `input` into `json`; `output` names the place for the trace (empty
+        /// when not tracing).
         mutating func apply(_ rules: [MappingLibrary.CompiledRule], map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
             for compiled in rules {
-                let rule = compiled.rule
-                let steps = compiled.steps
+                // Read through `compiled`, not copied out: a rule is walked for every segment.
                 if !compiled.children.isEmpty {
                     // A block: one new item per value, filled by the block's rules with `.` that value.
-                    guard rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) else { continue }
-                    for value in values(of: rule.source, on: input) {
+                    guard compiled.rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) else { continue }
+                    for value in values(of: compiled.rule.source, on: input) {
                         guard case .element(let element, let field) = value else { continue }
                         var item = JSONValue.emptyObject
                         let place = options.trace ? "\(output).\(compiled.names.joined(separator: "."))" : ""
                         apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: place)
                         if !item.isEmpty {
-                            json.set(item, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: true)
+                            json.set(item, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: true)
                         }
                     }
                     continue
                 }
-                if !rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
-                var values = self.values(of: rule.source, on: input)
-                guard let last = steps.last else { continue }
+                if !compiled.rule.conditions.isEmpty, !compiled.rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
+                guard let last = compiled.steps.last else { continue }
+                var values = self.values(of: compiled.rule.source, on: input)
                 if !last.isRepeating, values.count > 1 {
                     // Said, not dropped silently: one FHIR element takes one repetition.
-                    if case .field(_, let field, _) = rule.source {
-                        issue(.warning, input.segment, field, rule.line,
-                              "the field repeats; \(map.targetType).\(rule.target.joined(separator: ".")) takes only the first repetition",
+                    if case .field(_, let field, _) = compiled.rule.source {
+                        issue(.warning, input.segment, field, compiled.rule.line,
+                              "the field repeats; \(map.targetType).\(compiled.rule.target.joined(separator: ".")) takes only the first repetition",
                               file: map.file.file)
                     }
                     values = [values[0]]
                 }
                 for value in values {
-                    guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
-                    json.set(converted, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: last.isRepeating)
+                    guard let converted = convert(value, rule: compiled, map: map, input: input) else { continue }
+                    json.set(converted, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
-                            rule: "\(map.file.file):\(rule.line)", input: "\(input.segment) \(rule.source)",
-                            output: "\(output).\(steps.map(\.name).joined(separator: "."))"))
+                            rule: "\(map.file.file):\(compiled.rule.line)", input: "\(input.segment) \(compiled.rule.source)",
+                            output: "\(output).\(compiled.names.joined(separator: "."))"))
                     }
                 }
             }
@@ -301,8 +302,15 @@ extension V2ToFHIR {
             case .constant(let text):
                 return [.constant(text)]
             case .field(_, let field, let components):
-                guard let element = input.segment.field(field) else { return [] }
-                return element.repetitions.compactMap { Self.value($0, at: components, field: field) }
+                // Repetition by repetition: no array of them, and none at all for an empty field.
+                guard let element = input.segment.field(field), !element.isEmpty else { return [] }
+                var values: [Value] = []
+                var number = 1
+                while let repetition = element.repetition(number) {
+                    if let value = Self.value(repetition, at: components, field: field) { values.append(value) }
+                    number += 1
+                }
+                return values
             case .output:
                 return []
             case .component(let path):
@@ -401,18 +409,19 @@ extension V2ToFHIR {
         }
 
         /// Converts one value for an element of FHIR type `type`, or reports why not.
-        mutating func convert(_ value: Value, rule: MappingFile.Rule, type: String, map: MappingLibrary.FieldMap, input: Input) -> JSONValue? {
+        mutating func convert(_ value: Value, rule compiled: MappingLibrary.CompiledRule, map: MappingLibrary.FieldMap, input: Input) -> JSONValue? {
             let file = map.file.file
             let segment = input.segment
+            let rule = compiled.rule
             switch rule.conversion {
             case .datatype(let name):
-                guard let datatype = library.datatypeMaps[variants[name] ?? name] else { return nil }
+                guard let datatype = library.datatypeMaps[variants.isEmpty ? name : variants[name] ?? name] else { return nil }
                 guard case .element(let element, let field) = value else {
                     issue(.warning, segment, nil, rule.line, "a constant cannot go through the data-type map \(name)", file: file)
                     return nil
                 }
                 var json = JSONValue.emptyObject
-                apply(datatype, to: .value(element, segment, field: field), into: &json, output: type)
+                apply(datatype, to: .value(element, segment, field: field), into: &json, output: compiled.steps.last?.type ?? "")
                 return json.isEmpty ? nil : json
             case .vocabulary(let name):
                 let code = Self.text(value)
@@ -421,16 +430,14 @@ extension V2ToFHIR {
                     return nil
                 }
                 return .string(target.code)
-            case .builtin(let builtin):
-                return primitive(Self.text(value), as: builtin.rawValue, rule: rule, value: value, segment: segment, file: file)
-            case nil:
-                return primitive(Self.text(value), as: type, rule: rule, value: value, segment: segment, file: file)
+            case .builtin, nil:
+                return primitive(Self.text(value), as: compiled.primitive, rule: rule, value: value, segment: segment, file: file)
             }
         }
 
         /// A primitive of the given FHIR type from v2 text: dates and times converted, numbers
         /// and booleans as JSON numbers and booleans, everything else as a string.
-        mutating func primitive(_ text: String, as type: String, rule: MappingFile.Rule, value: Value, segment: Segment, file: String) -> JSONValue? {
+        mutating func primitive(_ text: String, as type: MappingLibrary.Primitive, rule: MappingFile.Rule, value: Value, segment: Segment, file: String) -> JSONValue? {
             guard !text.isEmpty else { return nil }
             let field = self.field(of: value)
             var problem: String?
@@ -440,12 +447,12 @@ extension V2ToFHIR {
             }
             defer { if let problem { issue(.warning, segment, field, rule.line, problem, file: file) } }
             switch type {
-            case "date", "dateTime", "instant":
+            case .date, .dateTime, .instant:
                 do {
                     let dateTime = try HL7DateTime(text)
                     switch type {
-                    case "date": return .string(dateTime.fhirDate)
-                    case "dateTime": return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
+                    case .date: return .string(dateTime.fhirDate)
+                    case .dateTime: return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     default:
                         // An instant needs seconds; a time to the minute is that minute's start.
                         guard dateTime.precision >= .minute else { return fail("an instant needs a time of day") }
@@ -454,23 +461,23 @@ extension V2ToFHIR {
                 } catch {
                     return fail("not a date/time: \(error.message)")
                 }
-            case "boolean":
+            case .boolean:
                 switch text.uppercased() {
                 case "Y", "YES", "TRUE", "T", "1": return .bool(true)
                 case "N", "NO", "FALSE", "F", "0": return .bool(false)
                 default: return fail("not a Y/N value")
                 }
-            case "integer", "positiveInt", "unsignedInt":
+            case .integer, .positiveInt, .unsignedInt:
                 guard let number = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else { return fail("not a whole number") }
-                if type == "positiveInt", number < 1 { return fail("not a positive whole number") }
-                if type == "unsignedInt", number < 0 { return fail("a negative number") }
+                if type == .positiveInt, number < 1 { return fail("not a positive whole number") }
+                if type == .unsignedInt, number < 0 { return fail("a negative number") }
                 return .number("\(number)")
-            case "decimal":
+            case .decimal:
                 guard let decimal = Self.decimal(text) else { return fail("not a number") }
                 return .number(decimal)
-            case "base64":
+            case .base64:
                 return .string(Data(text.utf8).base64EncodedString())
-            default:
+            case .text:
                 return .string(text)
             }
         }
