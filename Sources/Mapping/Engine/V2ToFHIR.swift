@@ -118,7 +118,7 @@ extension V2ToFHIR {
                 // several resources); otherwise the segments of its kind in scope.
                 var indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
                 if !rule.conditions.isEmpty {
-                    indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index], index), output: .emptyObject) } }
+                    indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index]), output: .emptyObject) } }
                 }
                 if !rule.groupTests.isEmpty {
                     indices = indices.filter { index in
@@ -149,7 +149,7 @@ extension V2ToFHIR {
                         var json = created[resource].json
                         created[resource].json = .emptyObject
                         let output = options.trace ? "\(created[resource].type)/\(created[resource].id)" : ""
-                        apply(map, to: .segment(segment, index), into: &json, output: output)
+                        apply(map, to: .segment(segment), into: &json, output: output)
                         created[resource].json = json
                     }
                     // A new resource its map gave nothing (a Coverage from a PID without an
@@ -226,15 +226,21 @@ extension V2ToFHIR {
         // MARK: Segment and data-type maps
 
         /// What a field map reads: a segment, or one value (a repetition, component or
-        /// subcomponent) of a data type.
-        enum Input {
-            case segment(Segment, Int)
-            case value(HL7v2.Element, Segment, field: Int)
+        /// subcomponent) of a data type with the segment and field it is in. (A struct: the
+        /// segment is read by every rule, and an enum gave out a copy each time.)
+        struct Input {
+            let segment: Segment
+            /// The value a data-type map or a block reads; `nil` for a segment map.
+            let value: HL7v2.Element?
+            /// The field ``value`` is in.
+            let field: Int
 
-            var segment: Segment {
-                switch self {
-                case .segment(let segment, _), .value(_, let segment, _): segment
-                }
+            static func segment(_ segment: Segment) -> Input {
+                Input(segment: segment, value: nil, field: 0)
+            }
+
+            static func value(_ element: HL7v2.Element, _ segment: Segment, field: Int) -> Input {
+                Input(segment: segment, value: element, field: field)
             }
         }
 
@@ -293,8 +299,14 @@ extension V2ToFHIR {
 
         /// The first value of a source (a condition tests that one), without reading the others.
         func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
-            guard case .field(_, let field, let components) = source else { return values(of: source, on: input).first }
-            return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
+            switch source {
+            case .field(_, let field, let components):
+                return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
+            case .component(let path):
+                return input.value.flatMap { Self.value($0, at: path, field: input.field) }
+            default:
+                return values(of: source, on: input).first
+            }
         }
 
         func values(of source: MappingFile.Source, on input: Input) -> [Value] {
@@ -314,8 +326,8 @@ extension V2ToFHIR {
             case .output:
                 return []
             case .component(let path):
-                guard case .value(let element, _, let field) = input else { return [] }
-                return Self.value(element, at: path, field: field).map { [$0] } ?? []
+                guard let element = input.value else { return [] }
+                return Self.value(element, at: path, field: input.field).map { [$0] } ?? []
             case .joined(let parts):
                 return joined(parts, on: input).map { [.constant($0)] } ?? []
             }
@@ -359,26 +371,41 @@ extension V2ToFHIR {
         }
 
         func holds(_ condition: MappingFile.Condition, on input: Input, output: JSONValue) -> Bool {
-            let text: String?
-            if case .output(let path) = condition.source {
-                var value: JSONValue? = output
-                for name in path {
-                    if case .array(let items) = value { value = items.last }
-                    value = value?[name]
-                }
-                switch value {
-                case .string(let string): text = string
-                case .number(let number): text = number
-                case .bool(let bool): text = bool ? "true" : "false"
-                case .object, .array: text = value?.isEmpty == false ? "present" : nil
-                case nil: text = nil
-                }
-            } else {
-                text = firstValue(of: condition.source, on: input).map(Self.text)
-            }
             switch condition.test {
             case .repeats: return values(of: condition.source, on: input).count > 1
             case .single: return values(of: condition.source, on: input).count <= 1
+            default: break
+            }
+            guard case .output(let path) = condition.source else {
+                // A value of the input: tested without making its text where the bytes tell.
+                let value = firstValue(of: condition.source, on: input)
+                switch condition.test {
+                case .exists: return value.map(Self.hasText) ?? false
+                case .missing: return !(value.map(Self.hasText) ?? false)
+                case .equals(let expected): return value.map { Self.text(of: $0, isOneOf: CollectionOfOne(expected)) } ?? false
+                case .notEquals(let expected): return !(value.map { Self.text(of: $0, isOneOf: CollectionOfOne(expected)) } ?? false)
+                case .oneOf(let options): return value.map { Self.text(of: $0, isOneOf: options) } ?? false
+                case .matches(let pattern):
+                    guard let value, let pattern = library.patterns[pattern] else { return false }
+                    return (try? pattern.regex.wholeMatch(in: Self.text(value))) != nil
+                case .repeats, .single: return false
+                }
+            }
+            var value: JSONValue? = output
+            for name in path {
+                if case .array(let items) = value { value = items.last }
+                value = value?[name]
+            }
+            let text: String?
+            switch value {
+            case .string(let string): text = string
+            case .number(let number): text = number
+            case .bool(let bool): text = bool ? "true" : "false"
+            case .object, .array: text = value?.isEmpty == false ? "present" : nil
+            case nil: text = nil
+            }
+            switch condition.test {
+            case .repeats, .single: return false
             case .exists: return !(text ?? "").isEmpty
             case .missing: return (text ?? "").isEmpty
             case .equals(let expected): return text == expected
@@ -387,6 +414,35 @@ extension V2ToFHIR {
             case .matches(let pattern):
                 guard let text, let pattern = library.patterns[pattern] else { return false }
                 return (try? pattern.regex.wholeMatch(in: text)) != nil
+            }
+        }
+
+        /// Whether a value's text (``text(_:)``) is not empty. Without escapes an element's text is
+        /// its bytes decoded, one character or more for each byte: it has text when a byte is not
+        /// a space or a tab.
+        static func hasText(_ value: Value) -> Bool {
+            switch value {
+            case .constant(let text):
+                return !text.isEmpty
+            case .element(let element, _):
+                let bytes = element.bytes
+                guard !bytes.contains(element.encoding.escape) else { return !Self.text(value).isEmpty }
+                return bytes.contains { $0 != 0x20 && $0 != 0x09 }
+            }
+        }
+
+        /// Whether a value's text (``text(_:)``) is one of `candidates`. ASCII bytes without
+        /// escapes are that text, so they are compared with an ASCII candidate directly.
+        static func text(of value: Value, isOneOf candidates: some Collection<String>) -> Bool {
+            guard case .element(let element, _) = value else { return candidates.contains(Self.text(value)) }
+            let escape = element.encoding.escape
+            var bytes = element.bytes
+            guard !bytes.contains(where: { $0 >= 0x80 || $0 == escape }) else { return candidates.contains(Self.text(value)) }
+            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            return candidates.contains { candidate in
+                // A non-ASCII candidate can still equal ASCII text (U+212A KELVIN SIGN is "K"): ask String.
+                candidate.utf8.allSatisfy { $0 < 0x80 } ? candidate.utf8.elementsEqual(bytes) : candidate == Self.text(value)
             }
         }
 
