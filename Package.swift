@@ -166,6 +166,7 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -183,6 +184,7 @@ let package = Package(
             dependencies: [
                 "lienthong",
                 "Bus",
+                "InsuranceVN",
                 "HL7v2",
                 "MLLP",
                 "MLLPTesting",
@@ -195,6 +197,17 @@ let package = Package(
         .testTarget(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceVN",
+            resources: [.copy("Resources/claim-tables.json")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsuranceVNTests",
+            dependencies: ["InsuranceVN"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -278,6 +278,17 @@ final class RecordingDestination: Destination {
         } catch {
             #expect(error.key == "channels.web.routes[0].mapping")
         }
+        let channelWide = try BusConfiguration(
+            yaml: """
+                channels:
+                  his:
+                    mllp: {port: 2575}
+                    mapping: v2-to-fhir with vn-core
+                    routes: [{destination: a}, {destination: b, mapping: ORU_R01}, {destination: c, mapping: none}]
+                destinations: {a: {file: {directory: a}}, b: {file: {directory: b}}, c: {file: {directory: c}}}
+                """,
+            file: "bus.yaml", baseDirectory: base, environment: [:])
+        #expect(channelWide.channels[0].routes.map(\.mapping) == ["v2-to-fhir with vn-core", "ORU_R01", nil], "the channel's mapping is each route's default")
         let defaults = try BusConfiguration(
             yaml: "channels: {his: {mllp: {port: 2575}, routes: [{destination: a}]}}\ndestinations: {a: {file: {directory: a}}}",
             file: "bus.yaml", baseDirectory: base, environment: [:])

@@ -222,6 +222,21 @@ import Testing
         #expect(throws: MappingError.self) { try mapper.convert(empty, map: "ORU_R02") }
     }
 
+    @Test func theControlIDFitsMSH10() throws {
+        let mapper = FHIRToV2(library: library)
+        func controlID(header id: String?, identifier: String?) throws -> String? {
+            let header = id.map { #"{"resource":{"resourceType":"MessageHeader","id":"\#($0)","eventCoding":{"code":"A08"},"source":{"endpoint":"urn:x"}}},"# } ?? ""
+            let identifierJSON = identifier.map { #""identifier":{"value":"\#($0)"},"# } ?? ""
+            let text = #"{"resourceType":"Bundle",\#(identifierJSON)"type":"message","entry":[\#(header){"resource":\#(Self.patient)}]}"#
+            return try mapper.convert(try bundle(text)).message().segment("MSH")?.field(10)?.er7
+        }
+        #expect(try controlID(header: "MH-1", identifier: nil) == "MH-1")
+        #expect(try controlID(header: "MH-1", identifier: "B-7") == "B-7", "the Bundle's identifier first")
+        let uuid = try controlID(header: "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", identifier: nil)
+        #expect(uuid?.count == 20, "a 36-character id does not fit MSH-10 (20 in v2.5.1): the hash instead")
+        #expect(try controlID(header: nil, identifier: String(repeating: "9", count: 21))?.count == 20)
+    }
+
     @Test func theTraceSaysWhichRuleMadeWhichValue() throws {
         let result = try FHIRToV2(library: library, options: .init(trace: true)).convert(try bundle(Self.patient))
         let name = try rule("fhir-to-v2/segments/Patient-PID.map", "name ")

@@ -143,7 +143,7 @@ private struct YAMLReader {
 
     func channel(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration {
         try checkName(name, node)
-        let fields = try node.mapping(allowing: ["mllp", "fhir", "deduplication-window", "patient-id", "routes"])
+        let fields = try node.mapping(allowing: ["mllp", "fhir", "deduplication-window", "patient-id", "mapping", "routes"])
         let kinds = ["mllp", "fhir"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
             throw node.error(kinds.isEmpty ? "expected mllp or fhir (where the channel's messages come from)" : "only one of mllp or fhir, found both")
@@ -163,9 +163,15 @@ private struct YAMLReader {
             if let window { fhir.intake.deduplicationWindow = window }
             source = .fhir(fhir)
         }
+        // The channel's mapping is every route's, unless a route names its own (`none`: the
+        // message as received).
+        let mapping = try fields["mapping"]?.string()
         var routes: [Route] = []
         for route in fields["routes"]?.sequence() ?? [] {
-            routes.append(try self.route(route))
+            var parsed = try self.route(route)
+            if parsed.mapping == nil { parsed.mapping = mapping }
+            if parsed.mapping == "none" { parsed.mapping = nil }
+            routes.append(parsed)
         }
         return ChannelConfiguration(name: name, source: source, intake: intake, routes: routes)
     }

@@ -1,0 +1,66 @@
+/// A calendar date as claims write it: `yyyyMMdd` (card validity `GT_THE_TU`, `NGAY_CT`, …).
+///
+/// Month and day may be 0 for a part that is unknown (a birth date known only by its year is
+/// `19900000`); a known day must exist in its month.
+///
+/// ```swift
+/// ClaimDate("20241231")?.month   // 12
+/// ClaimDate(year: 2024, month: 2, day: 30)   // nil
+/// ```
+public struct ClaimDate: Hashable, Sendable, CustomStringConvertible {
+    /// The year (four digits).
+    public let year: Int
+    /// The month, 1–12, or 0 when unknown.
+    public let month: Int
+    /// The day of the month, or 0 when unknown.
+    public let day: Int
+
+    /// Creates a date; `nil` when a part is out of range or the day is given without a month.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (0...9999).contains(year), (0...12).contains(month) else { return nil }
+        if month == 0 {
+            guard day == 0 else { return nil }
+        } else {
+            guard (0...ClaimDate.days(inMonth: month, year: year)).contains(day) else { return nil }
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Reads `yyyyMMdd`; `nil` for any other text.
+    public init?(_ text: some StringProtocol) {
+        guard let digits = ClaimDate.digits(text, count: 8) else { return nil }
+        self.init(year: digits[0..<4].number, month: digits[4..<6].number, day: digits[6..<8].number)
+    }
+
+    /// The date as claims write it, `yyyyMMdd`.
+    public var description: String {
+        ClaimDate.pad(year, 4) + ClaimDate.pad(month, 2) + ClaimDate.pad(day, 2)
+    }
+
+    static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The text's ASCII digit values, when it is exactly `count` ASCII digits.
+    static func digits(_ text: some StringProtocol, count: Int) -> [Int]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == count, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return bytes.map { Int($0 - 0x30) }
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+extension ArraySlice<Int> {
+    /// The digits read as a decimal number.
+    var number: Int { reduce(0) { $0 * 10 + $1 } }
+}
