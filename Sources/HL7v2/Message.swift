@@ -135,6 +135,16 @@ public struct Message: Sendable {
         storage[idRange(of: index)].elementsEqual(id.utf8)
     }
 
+    /// Whether segment `index` is a header segment (MSH, FHS, BHS). Compared on the bytes
+    /// directly: every field read asks.
+    func isHeaderSegment(at index: Int) -> Bool {
+        let range = idRange(of: index)
+        guard range.count == 3 else { return false }
+        let (first, second, third) = (storage[range.lowerBound], storage[range.lowerBound + 1], storage[range.lowerBound + 2])
+        if first == UInt8(ascii: "M") { return second == UInt8(ascii: "S") && third == UInt8(ascii: "H") }
+        return (first == UInt8(ascii: "F") || first == UInt8(ascii: "B")) && second == UInt8(ascii: "H") && third == UInt8(ascii: "S")
+    }
+
     private func idRange(of index: Int) -> Range<Int> {
         let record = records[index]
         let end = record.fieldCount > 1 ? Int(fieldStarts[Int(record.firstField) + 1]) - 1 : Int(record.end)

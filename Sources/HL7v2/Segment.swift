@@ -10,10 +10,7 @@ public struct Segment: Sendable, CustomStringConvertible {
 
     /// Whether this is a header segment (MSH, FHS, BHS), whose field 1 is the field separator
     /// and field 2 the encoding characters.
-    public var isHeader: Bool {
-        message.segment(at: index, hasID: "MSH") || message.segment(at: index, hasID: "FHS")
-            || message.segment(at: index, hasID: "BHS")
-    }
+    public var isHeader: Bool { message.isHeaderSegment(at: index) }
 
     /// The number of the last field present (`PID|1||x` has 3).
     public var fieldCount: Int {

@@ -17,12 +17,20 @@ public import Foundation
 /// let result = try V2ToFHIR(library: library).convert(message)
 /// ```
 public struct MappingLibrary: Sendable {
-    /// A data-type or segment map with each rule's target resolved.
-    struct FieldMap: Sendable {
-        var file: MappingFile
-        var sourceType: String
-        var targetType: String
-        var rules: [CompiledRule]
+    /// A data-type or segment map with each rule's target resolved (a class: the engine looks one
+    /// up for every value a data-type map converts, and a struct was copied field by field).
+    final class FieldMap: Sendable {
+        let file: MappingFile
+        let sourceType: String
+        let targetType: String
+        let rules: [CompiledRule]
+
+        init(file: MappingFile, sourceType: String, targetType: String, rules: [CompiledRule]) {
+            self.file = file
+            self.sourceType = sourceType
+            self.targetType = targetType
+            self.rules = rules
+        }
     }
 
     /// A rule with its target resolved, in the form the engine walks (a class: the engine walks
@@ -36,6 +44,9 @@ public struct MappingLibrary: Sendable {
         let newItem: [Bool]
         /// The rules of the block under this one, their steps relative to the new item.
         let children: [CompiledRule]
+        /// How a value is written when no map or vocabulary converts it: by the built-in
+        /// conversion, or else by the target's FHIR type (decided once, not per value).
+        let primitive: Primitive
 
         init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], children: [CompiledRule] = []) {
             self.rule = rule
@@ -44,6 +55,33 @@ public struct MappingLibrary: Sendable {
             names = steps.map(\.name)
             repeating = steps.map(\.isRepeating)
             newItem = steps.map(\.startsNewItem)
+            if case .builtin(let builtin) = rule.conversion {
+                primitive = Primitive(type: builtin.rawValue)
+            } else {
+                primitive = Primitive(type: steps.last?.type ?? "")
+            }
+        }
+    }
+
+    /// The kinds of FHIR primitive a v2 text becomes (see `V2ToFHIR.Run.primitive`).
+    enum Primitive: Sendable {
+        case date, dateTime, instant, boolean, integer, positiveInt, unsignedInt, decimal, base64
+        /// Any other type: the text as a JSON string.
+        case text
+
+        init(type: String) {
+            switch type {
+            case "date": self = .date
+            case "dateTime": self = .dateTime
+            case "instant": self = .instant
+            case "boolean": self = .boolean
+            case "integer": self = .integer
+            case "positiveInt": self = .positiveInt
+            case "unsignedInt": self = .unsignedInt
+            case "decimal": self = .decimal
+            case "base64": self = .base64
+            default: self = .text
+            }
         }
     }
 

@@ -236,6 +236,34 @@ extension V2ToFHIRTests {
         #expect(V2ToFHIR.Run.trimmingSpaces("plain") == "plain")
     }
 
+    @Test func conditionsTestTheTrimmedUnescapedText() throws {
+        // Conditions compare plain ASCII on its bytes and anything else as text: both must agree.
+        let library = try MappingLibrary(sources: [
+            (file: "PID-Patient.map", text: """
+                segment PID -> Patient
+                "equals" -> identifier[+].value    if PID-8 = "F"
+                "in" -> identifier[+].value        if PID-8 in ("X", "F")
+                "differs" -> identifier[+].value   if PID-8 != "F"
+                "exists" -> identifier[+].value    if PID-8 exists
+                "missing" -> identifier[+].value   if PID-8 missing
+                "accented" -> identifier[+].value  if PID-8 = "É"
+                """),
+            (file: "ADT.map", text: "message ADT^A01 -> Bundle collection\nPID -> Patient via PID-Patient\n"),
+        ])
+        func tests(_ sex: String) throws -> [String] {
+            let message = try Message("MSH|^~\\&|A|B|C|D|20261123||ADT^A01|1|P|2.5\rPID|1||1||N^A||19900401|\(sex)\r")
+            let patient = try #require(resources(try V2ToFHIR(library: library).convert(message).bundle(), "Patient").first)
+            return patient.children(named: "identifier").compactMap { $0.child(named: "value")?.value?.text }
+        }
+        #expect(try tests("F") == ["equals", "in", "exists"])
+        #expect(try tests(" F\t") == ["equals", "in", "exists"], "spaces and tabs around the value are trimmed")
+        #expect(try tests("\\X46\\") == ["equals", "in", "exists"], "an escape is read before comparing: \\X46\\ is F")
+        #expect(try tests("M") == ["differs", "exists"])
+        #expect(try tests("  ") == ["differs", "missing"], "only spaces: no value")
+        #expect(try tests("\\H\\") == ["differs", "missing"], "a formatting escape alone leaves no text")
+        #expect(try tests("É") == ["differs", "exists", "accented"])
+    }
+
     @Test func aMatchesConditionInsideABlockIsEvaluated() throws {
         let library = try MappingLibrary(sources: [
             (file: "PID-Patient.map", text: """

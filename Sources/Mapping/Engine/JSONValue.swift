@@ -1,6 +1,6 @@
 /// The output of a mapping while it is built: JSON with keys in insertion order, numbers kept as
 /// text. Written out with ``bytes`` and read back as a typed FHIR `Element`.
-indirect enum JSONValue: Sendable, Hashable {
+enum JSONValue: Sendable, Hashable {
     case object([Member])
     case array([JSONValue])
     case string(String)
@@ -28,12 +28,14 @@ indirect enum JSONValue: Sendable, Hashable {
         return members.first { $0.key == key }?.value
     }
 
-    /// Sets `value` at `path` in this object. `repeating[i]` says whether step `i` is an array:
-    /// an array in the middle of the path reuses its last item (creating one when empty) unless
-    /// `newItem[i]` asks for a new one; at the end, `appending` adds an item (unless an equal one
-    /// is there), otherwise the last item (or the value) is replaced.
-    mutating func set(_ value: JSONValue, at path: ArraySlice<String>, repeating: ArraySlice<Bool>, newItem: ArraySlice<Bool>, appending: Bool) {
-        guard case .object(var members) = self, let key = path.first, let isArray = repeating.first else { return }
+    /// Sets `value` at `path[depth...]` in this object. `repeating[i]` says whether step `i` is
+    /// an array: an array in the middle of the path reuses its last item (creating one when empty)
+    /// unless `newItem[i]` asks for a new one; at the end, `appending` adds an item (unless an
+    /// equal one is there), otherwise the last item (or the value) is replaced.
+    mutating func set(_ value: JSONValue, at path: [String], repeating: [Bool], newItem: [Bool], from depth: Int = 0, appending: Bool) {
+        guard case .object(var members) = self, depth < path.count else { return }
+        let key = path[depth]
+        let isArray = repeating[depth]
         // Let go of `self`'s reference so that `members` (and what it holds) is changed in place,
         // not copied, on every set.
         self = .bool(false)
@@ -42,13 +44,13 @@ indirect enum JSONValue: Sendable, Hashable {
             members.append(Member(key: key, value: isArray ? .array([]) : .emptyObject))
             return members.count - 1
         }()
-        let isLast = path.count == 1
+        let isLast = depth == path.count - 1
         if isLast && !isArray {
             members[index].value = value
             return
         }
         if !isArray {
-            members[index].value.set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
+            members[index].value.set(value, at: path, repeating: repeating, newItem: newItem, from: depth + 1, appending: appending)
             return
         }
         var items: [JSONValue] = []
@@ -65,8 +67,8 @@ indirect enum JSONValue: Sendable, Hashable {
             }
             return
         }
-        if items.isEmpty || newItem.first == true { items.append(.emptyObject) }
-        items[items.count - 1].set(value, at: path.dropFirst(), repeating: repeating.dropFirst(), newItem: newItem.dropFirst(), appending: appending)
+        if items.isEmpty || newItem[depth] { items.append(.emptyObject) }
+        items[items.count - 1].set(value, at: path, repeating: repeating, newItem: newItem, from: depth + 1, appending: appending)
     }
 
     /// The JSON text.

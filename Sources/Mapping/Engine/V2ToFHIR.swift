@@ -118,7 +118,7 @@ extension V2ToFHIR {
                 // several resources); otherwise the segments of its kind in scope.
                 var indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
                 if !rule.conditions.isEmpty {
-                    indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index], index), output: .emptyObject) } }
+                    indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index]), output: .emptyObject) } }
                 }
                 if !rule.groupTests.isEmpty {
                     indices = indices.filter { index in
@@ -145,8 +145,11 @@ extension V2ToFHIR {
                         resource = created.count - 1
                     }
                     if let map = library.segmentMaps[variants[rule.map] ?? rule.map] {
+                        // Taken out while the map runs, so that it is changed in place, not copied.
                         var json = created[resource].json
-                        apply(map, to: .segment(segment, index), into: &json, output: "\(created[resource].type)/\(created[resource].id)")
+                        created[resource].json = .emptyObject
+                        let output = options.trace ? "\(created[resource].type)/\(created[resource].id)" : ""
+                        apply(map, to: .segment(segment), into: &json, output: output)
                         created[resource].json = json
                     }
                     // A new resource its map gave nothing (a Coverage from a PID without an
@@ -184,7 +187,7 @@ extension V2ToFHIR {
             guard let steps = library.referenceSteps[MappingLibrary.referenceKey(mapName, reference.line)] else { return }
             let value = JSONValue.object([.init(key: "reference", value: .string("urn:uuid:\(created[target].id)"))])
             created[owner].json.set(
-                value, at: steps.map(\.name)[...], repeating: steps.map(\.isRepeating)[...], newItem: steps.map(\.startsNewItem)[...],
+                value, at: steps.map(\.name), repeating: steps.map(\.isRepeating), newItem: steps.map(\.startsNewItem),
                 appending: reference.appends)
         }
 
@@ -223,15 +226,21 @@ extension V2ToFHIR {
         // MARK: Segment and data-type maps
 
         /// What a field map reads: a segment, or one value (a repetition, component or
-        /// subcomponent) of a data type.
-        enum Input {
-            case segment(Segment, Int)
-            case value(HL7v2.Element, Segment, field: Int)
+        /// subcomponent) of a data type with the segment and field it is in. (A struct: the
+        /// segment is read by every rule, and an enum gave out a copy each time.)
+        struct Input {
+            let segment: Segment
+            /// The value a data-type map or a block reads; `nil` for a segment map.
+            let value: HL7v2.Element?
+            /// The field ``value`` is in.
+            let field: Int
 
-            var segment: Segment {
-                switch self {
-                case .segment(let segment, _), .value(_, let segment, _): segment
-                }
+            static func segment(_ segment: Segment) -> Input {
+                Input(segment: segment, value: nil, field: 0)
+            }
+
+            static func value(_ element: HL7v2.Element, _ segment: Segment, field: Int) -> Input {
+                Input(segment: segment, value: element, field: field)
             }
         }
 
@@ -239,42 +248,44 @@ extension V2ToFHIR {
             apply(map.rules, map: map, to: input, into: &json, output: output)
         }
 
+        /// Runs `rules` on `input` into `json`; `output` names the place for the trace (empty
+        /// when not tracing).
         mutating func apply(_ rules: [MappingLibrary.CompiledRule], map: MappingLibrary.FieldMap, to input: Input, into json: inout JSONValue, output: String) {
             for compiled in rules {
-                let rule = compiled.rule
-                let steps = compiled.steps
+                // Read through `compiled`, not copied out: a rule is walked for every segment.
                 if !compiled.children.isEmpty {
                     // A block: one new item per value, filled by the block's rules with `.` that value.
-                    guard rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) else { continue }
-                    for value in values(of: rule.source, on: input) {
+                    guard compiled.rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) else { continue }
+                    for value in values(of: compiled.rule.source, on: input) {
                         guard case .element(let element, let field) = value else { continue }
                         var item = JSONValue.emptyObject
-                        apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: "\(output).\(compiled.names.joined(separator: "."))")
+                        let place = options.trace ? "\(output).\(compiled.names.joined(separator: "."))" : ""
+                        apply(compiled.children, map: map, to: .value(element, input.segment, field: field), into: &item, output: place)
                         if !item.isEmpty {
-                            json.set(item, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: true)
+                            json.set(item, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: true)
                         }
                     }
                     continue
                 }
-                if !rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
-                var values = self.values(of: rule.source, on: input)
-                guard let last = steps.last else { continue }
+                if !compiled.rule.conditions.isEmpty, !compiled.rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
+                guard let last = compiled.steps.last else { continue }
+                var values = self.values(of: compiled.rule.source, on: input)
                 if !last.isRepeating, values.count > 1 {
                     // Said, not dropped silently: one FHIR element takes one repetition.
-                    if case .field(_, let field, _) = rule.source {
-                        issue(.warning, input.segment, field, rule.line,
-                              "the field repeats; \(map.targetType).\(rule.target.joined(separator: ".")) takes only the first repetition",
+                    if case .field(_, let field, _) = compiled.rule.source {
+                        issue(.warning, input.segment, field, compiled.rule.line,
+                              "the field repeats; \(map.targetType).\(compiled.rule.target.joined(separator: ".")) takes only the first repetition",
                               file: map.file.file)
                     }
                     values = [values[0]]
                 }
                 for value in values {
-                    guard let converted = convert(value, rule: rule, type: last.type, map: map, input: input) else { continue }
-                    json.set(converted, at: compiled.names[...], repeating: compiled.repeating[...], newItem: compiled.newItem[...], appending: last.isRepeating)
+                    guard let converted = convert(value, rule: compiled, map: map, input: input) else { continue }
+                    json.set(converted, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: last.isRepeating)
                     if options.trace {
                         trace.append(MappingTrace(
-                            rule: "\(map.file.file):\(rule.line)", input: "\(input.segment) \(rule.source)",
-                            output: "\(output).\(steps.map(\.name).joined(separator: "."))"))
+                            rule: "\(map.file.file):\(compiled.rule.line)", input: "\(input.segment) \(compiled.rule.source)",
+                            output: "\(output).\(compiled.names.joined(separator: "."))"))
                     }
                 }
             }
@@ -288,8 +299,14 @@ extension V2ToFHIR {
 
         /// The first value of a source (a condition tests that one), without reading the others.
         func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
-            guard case .field(_, let field, let components) = source else { return values(of: source, on: input).first }
-            return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
+            switch source {
+            case .field(_, let field, let components):
+                return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
+            case .component(let path):
+                return input.value.flatMap { Self.value($0, at: path, field: input.field) }
+            default:
+                return values(of: source, on: input).first
+            }
         }
 
         func values(of source: MappingFile.Source, on input: Input) -> [Value] {
@@ -297,13 +314,20 @@ extension V2ToFHIR {
             case .constant(let text):
                 return [.constant(text)]
             case .field(_, let field, let components):
-                guard let element = input.segment.field(field) else { return [] }
-                return element.repetitions.compactMap { Self.value($0, at: components, field: field) }
+                // Repetition by repetition: no array of them, and none at all for an empty field.
+                guard let element = input.segment.field(field), !element.isEmpty else { return [] }
+                var values: [Value] = []
+                var number = 1
+                while let repetition = element.repetition(number) {
+                    if let value = Self.value(repetition, at: components, field: field) { values.append(value) }
+                    number += 1
+                }
+                return values
             case .output:
                 return []
             case .component(let path):
-                guard case .value(let element, _, let field) = input else { return [] }
-                return Self.value(element, at: path, field: field).map { [$0] } ?? []
+                guard let element = input.value else { return [] }
+                return Self.value(element, at: path, field: input.field).map { [$0] } ?? []
             case .joined(let parts):
                 return joined(parts, on: input).map { [.constant($0)] } ?? []
             }
@@ -347,26 +371,41 @@ extension V2ToFHIR {
         }
 
         func holds(_ condition: MappingFile.Condition, on input: Input, output: JSONValue) -> Bool {
-            let text: String?
-            if case .output(let path) = condition.source {
-                var value: JSONValue? = output
-                for name in path {
-                    if case .array(let items) = value { value = items.last }
-                    value = value?[name]
-                }
-                switch value {
-                case .string(let string): text = string
-                case .number(let number): text = number
-                case .bool(let bool): text = bool ? "true" : "false"
-                case .object, .array: text = value?.isEmpty == false ? "present" : nil
-                case nil: text = nil
-                }
-            } else {
-                text = firstValue(of: condition.source, on: input).map(Self.text)
-            }
             switch condition.test {
             case .repeats: return values(of: condition.source, on: input).count > 1
             case .single: return values(of: condition.source, on: input).count <= 1
+            default: break
+            }
+            guard case .output(let path) = condition.source else {
+                // A value of the input: tested without making its text where the bytes tell.
+                let value = firstValue(of: condition.source, on: input)
+                switch condition.test {
+                case .exists: return value.map(Self.hasText) ?? false
+                case .missing: return !(value.map(Self.hasText) ?? false)
+                case .equals(let expected): return value.map { Self.text(of: $0, isOneOf: CollectionOfOne(expected)) } ?? false
+                case .notEquals(let expected): return !(value.map { Self.text(of: $0, isOneOf: CollectionOfOne(expected)) } ?? false)
+                case .oneOf(let options): return value.map { Self.text(of: $0, isOneOf: options) } ?? false
+                case .matches(let pattern):
+                    guard let value, let pattern = library.patterns[pattern] else { return false }
+                    return (try? pattern.regex.wholeMatch(in: Self.text(value))) != nil
+                case .repeats, .single: return false
+                }
+            }
+            var value: JSONValue? = output
+            for name in path {
+                if case .array(let items) = value { value = items.last }
+                value = value?[name]
+            }
+            let text: String?
+            switch value {
+            case .string(let string): text = string
+            case .number(let number): text = number
+            case .bool(let bool): text = bool ? "true" : "false"
+            case .object, .array: text = value?.isEmpty == false ? "present" : nil
+            case nil: text = nil
+            }
+            switch condition.test {
+            case .repeats, .single: return false
             case .exists: return !(text ?? "").isEmpty
             case .missing: return (text ?? "").isEmpty
             case .equals(let expected): return text == expected
@@ -375,6 +414,35 @@ extension V2ToFHIR {
             case .matches(let pattern):
                 guard let text, let pattern = library.patterns[pattern] else { return false }
                 return (try? pattern.regex.wholeMatch(in: text)) != nil
+            }
+        }
+
+        /// Whether a value's text (``text(_:)``) is not empty. Without escapes an element's text is
+        /// its bytes decoded, one character or more for each byte: it has text when a byte is not
+        /// a space or a tab.
+        static func hasText(_ value: Value) -> Bool {
+            switch value {
+            case .constant(let text):
+                return !text.isEmpty
+            case .element(let element, _):
+                let bytes = element.bytes
+                guard !bytes.contains(element.encoding.escape) else { return !Self.text(value).isEmpty }
+                return bytes.contains { $0 != 0x20 && $0 != 0x09 }
+            }
+        }
+
+        /// Whether a value's text (``text(_:)``) is one of `candidates`. ASCII bytes without
+        /// escapes are that text, so they are compared with an ASCII candidate directly.
+        static func text(of value: Value, isOneOf candidates: some Collection<String>) -> Bool {
+            guard case .element(let element, _) = value else { return candidates.contains(Self.text(value)) }
+            let escape = element.encoding.escape
+            var bytes = element.bytes
+            guard !bytes.contains(where: { $0 >= 0x80 || $0 == escape }) else { return candidates.contains(Self.text(value)) }
+            while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+            while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            return candidates.contains { candidate in
+                // A non-ASCII candidate can still equal ASCII text (U+212A KELVIN SIGN is "K"): ask String.
+                candidate.utf8.allSatisfy { $0 < 0x80 } ? candidate.utf8.elementsEqual(bytes) : candidate == Self.text(value)
             }
         }
 
@@ -397,18 +465,19 @@ extension V2ToFHIR {
         }
 
         /// Converts one value for an element of FHIR type `type`, or reports why not.
-        mutating func convert(_ value: Value, rule: MappingFile.Rule, type: String, map: MappingLibrary.FieldMap, input: Input) -> JSONValue? {
+        mutating func convert(_ value: Value, rule compiled: MappingLibrary.CompiledRule, map: MappingLibrary.FieldMap, input: Input) -> JSONValue? {
             let file = map.file.file
             let segment = input.segment
+            let rule = compiled.rule
             switch rule.conversion {
             case .datatype(let name):
-                guard let datatype = library.datatypeMaps[variants[name] ?? name] else { return nil }
+                guard let datatype = library.datatypeMaps[variants.isEmpty ? name : variants[name] ?? name] else { return nil }
                 guard case .element(let element, let field) = value else {
                     issue(.warning, segment, nil, rule.line, "a constant cannot go through the data-type map \(name)", file: file)
                     return nil
                 }
                 var json = JSONValue.emptyObject
-                apply(datatype, to: .value(element, segment, field: field), into: &json, output: type)
+                apply(datatype, to: .value(element, segment, field: field), into: &json, output: compiled.steps.last?.type ?? "")
                 return json.isEmpty ? nil : json
             case .vocabulary(let name):
                 let code = Self.text(value)
@@ -417,16 +486,14 @@ extension V2ToFHIR {
                     return nil
                 }
                 return .string(target.code)
-            case .builtin(let builtin):
-                return primitive(Self.text(value), as: builtin.rawValue, rule: rule, value: value, segment: segment, file: file)
-            case nil:
-                return primitive(Self.text(value), as: type, rule: rule, value: value, segment: segment, file: file)
+            case .builtin, nil:
+                return primitive(Self.text(value), as: compiled.primitive, rule: rule, value: value, segment: segment, file: file)
             }
         }
 
         /// A primitive of the given FHIR type from v2 text: dates and times converted, numbers
         /// and booleans as JSON numbers and booleans, everything else as a string.
-        mutating func primitive(_ text: String, as type: String, rule: MappingFile.Rule, value: Value, segment: Segment, file: String) -> JSONValue? {
+        mutating func primitive(_ text: String, as type: MappingLibrary.Primitive, rule: MappingFile.Rule, value: Value, segment: Segment, file: String) -> JSONValue? {
             guard !text.isEmpty else { return nil }
             let field = self.field(of: value)
             var problem: String?
@@ -436,12 +503,12 @@ extension V2ToFHIR {
             }
             defer { if let problem { issue(.warning, segment, field, rule.line, problem, file: file) } }
             switch type {
-            case "date", "dateTime", "instant":
+            case .date, .dateTime, .instant:
                 do {
                     let dateTime = try HL7DateTime(text)
                     switch type {
-                    case "date": return .string(dateTime.fhirDate)
-                    case "dateTime": return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
+                    case .date: return .string(dateTime.fhirDate)
+                    case .dateTime: return .string(dateTime.fhirDateTime(defaultOffset: options.defaultOffset))
                     default:
                         // An instant needs seconds; a time to the minute is that minute's start.
                         guard dateTime.precision >= .minute else { return fail("an instant needs a time of day") }
@@ -450,23 +517,23 @@ extension V2ToFHIR {
                 } catch {
                     return fail("not a date/time: \(error.message)")
                 }
-            case "boolean":
+            case .boolean:
                 switch text.uppercased() {
                 case "Y", "YES", "TRUE", "T", "1": return .bool(true)
                 case "N", "NO", "FALSE", "F", "0": return .bool(false)
                 default: return fail("not a Y/N value")
                 }
-            case "integer", "positiveInt", "unsignedInt":
+            case .integer, .positiveInt, .unsignedInt:
                 guard let number = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else { return fail("not a whole number") }
-                if type == "positiveInt", number < 1 { return fail("not a positive whole number") }
-                if type == "unsignedInt", number < 0 { return fail("a negative number") }
+                if type == .positiveInt, number < 1 { return fail("not a positive whole number") }
+                if type == .unsignedInt, number < 0 { return fail("a negative number") }
                 return .number("\(number)")
-            case "decimal":
+            case .decimal:
                 guard let decimal = Self.decimal(text) else { return fail("not a number") }
                 return .number(decimal)
-            case "base64":
+            case .base64:
                 return .string(Data(text.utf8).base64EncodedString())
-            default:
+            case .text:
                 return .string(text)
             }
         }
