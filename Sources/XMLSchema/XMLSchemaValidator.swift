@@ -9,7 +9,7 @@ import CLibXML2
 /// ```swift
 /// let validator = try XMLSchemaValidator(schema: xsdBytes)
 /// for issue in try validator.validate(documentBytes) {
-///     print(issue)   // line 12: Element 'HO_TEN': [facet 'maxLength'] The value '…' has a length …
+///     print(issue)   // line 5: Element 'HO_TEN': [facet 'maxLength'] The value has a length of '280'; …
 /// }
 /// ```
 ///
