@@ -166,6 +166,7 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -183,6 +184,7 @@ let package = Package(
             dependencies: [
                 "lienthong",
                 "Bus",
+                "InsuranceVN",
                 "HL7v2",
                 "MLLP",
                 "MLLPTesting",
