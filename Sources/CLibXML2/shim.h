@@ -1,0 +1,10 @@
+// The parts of the system's libxml2 LienThong uses: parsing a document and XML Schema validation.
+#include <libxml/xmlversion.h>
+// libxml2's encoding.h includes the system ICU's headers when libxml2 was built with ICU; they
+// clash with the ICU copy Foundation carries. Nothing here uses libxml2's ICU converters.
+#undef LIBXML_ICU_ENABLED
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlschemastypes.h>
