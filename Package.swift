@@ -199,6 +199,9 @@ let package = Package(
             dependencies: ["HL7v2"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .target(name: "XMLSchema", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        .testTarget(name: "XMLSchemaTests", dependencies: ["XMLSchema"], swiftSettings: swiftSettings),
         .target(
             name: "InsuranceVN",
             resources: [.copy("Resources/claim-tables.json")],
@@ -206,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InsuranceVNTests",
-            dependencies: ["InsuranceVN"],
+            dependencies: ["InsuranceVN", "XMLSchema"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

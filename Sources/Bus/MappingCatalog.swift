@@ -213,8 +213,6 @@ public final class MappingCatalog: Sendable {
                 return .failure(Failure(mapping: name, problems: errors.map(\.description)))
             }
             return .success(Output(payload: result.er7, format: .hl7v2, warnings: result.issues))
-        } catch let error as MappingError {
-            return .failure(Failure(mapping: name, problems: [error.description]))
         } catch {
             return .failure(Failure(mapping: name, problems: ["\(error)"]))
         }
