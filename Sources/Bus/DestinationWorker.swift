@@ -122,7 +122,7 @@ public struct DestinationWorker: Sendable {
         if let mapping = lease.mapping {
             // A replayed entry whose mapping had failed: map it now, with the mappings in use.
             let result = mappings.map { $0.map(lease.payload, format: lease.format, with: mapping) }
-                ?? .failure(MappingCatalog.Failure(mapping: mapping, problems: ["the bus has no mappings folder"]))
+                ?? .failure(MappingCatalog.Failure.noMappings(mapping))
             switch result {
             case .success(let output):
                 lease.payload = output.payload

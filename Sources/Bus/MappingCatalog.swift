@@ -144,6 +144,11 @@ public final class MappingCatalog: Sendable {
         /// What went wrong.
         public var problems: [String]
 
+        /// A route's mapping on a bus that was started without a mappings folder.
+        static func noMappings(_ mapping: String) -> Failure {
+            Failure(mapping: mapping, problems: ["the bus has no mappings folder"])
+        }
+
         public var description: String {
             "mapping \(mapping) failed: " + problems.prefix(5).joined(separator: "; ")
                 + (problems.count > 5 ? "; and \(problems.count - 5) more" : "")

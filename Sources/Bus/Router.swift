@@ -106,7 +106,7 @@ public struct Router: Sendable {
     /// Maps a stored message for a route (a failure when the router has no mappings).
     func map(_ stored: StoredMessage, message: Message?, with name: String) -> Result<MappingCatalog.Output, MappingCatalog.Failure> {
         guard let mappings else {
-            return .failure(MappingCatalog.Failure(mapping: name, problems: ["the bus has no mappings folder"]))
+            return .failure(MappingCatalog.Failure.noMappings(name))
         }
         return mappings.map(stored.raw, format: stored.format, message: message, with: name)
     }
