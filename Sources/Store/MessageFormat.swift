@@ -16,6 +16,8 @@ public struct MessageFormat: RawRepresentable, Hashable, Sendable, CustomStringC
     public static let fhirJSON = MessageFormat(rawValue: "fhir+json")
     /// A FHIR resource in XML (`application/fhir+xml`).
     public static let fhirXML = MessageFormat(rawValue: "fhir+xml")
+    /// A Vietnamese insurance claim: the `GIAMDINHHS` envelope of Decision 130/4750/3176 in XML.
+    public static let claimsXML = MessageFormat(rawValue: "claims+xml")
     /// Bytes that were not read as any format (input rejected before reading).
     public static let unknown = MessageFormat(rawValue: "unknown")
 
@@ -28,6 +30,7 @@ public struct MessageFormat: RawRepresentable, Hashable, Sendable, CustomStringC
         case .fhirJSON: "application/fhir+json; charset=utf-8"
         case .fhirXML: "application/fhir+xml; charset=utf-8"
         case .hl7v2: "x-application/hl7-v2+er7; charset=utf-8"
+        case .claimsXML: "application/xml; charset=utf-8"
         default: "application/octet-stream"
         }
     }
@@ -36,7 +39,7 @@ public struct MessageFormat: RawRepresentable, Hashable, Sendable, CustomStringC
     public var fileExtension: String {
         switch self {
         case .fhirJSON: "json"
-        case .fhirXML: "xml"
+        case .fhirXML, .claimsXML: "xml"
         case .hl7v2: "hl7"
         default: "bin"
         }
