@@ -99,8 +99,7 @@ extension ClaimEnvelope {
                 throw ClaimError(
                     .unknownTableType, path: path + "/LOAIHOSO", line: type.line, "LOAIHOSO names no known table")
             }
-            let base64 = String(content.text.unicodeScalars.filter { !" \t\r\n".unicodeScalars.contains($0) })
-            guard let bytes = Data(base64Encoded: base64) else {
+            guard let bytes = Base64.decode(content.text) else {
                 throw ClaimError(
                     .invalidBase64, table: type.text, path: path + "/NOIDUNGFILE", line: content.line,
                     "NOIDUNGFILE is not valid base64")

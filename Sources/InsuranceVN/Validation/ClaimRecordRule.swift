@@ -44,4 +44,9 @@ extension ClaimRecord {
     func number(_ field: String) -> ClaimDecimal? {
         filled(field).flatMap(ClaimDecimal.init)
     }
+
+    /// The field's number in the validator's arithmetic, when present and well formed.
+    func amount(_ field: String) -> ClaimAmount? {
+        number(field).map(ClaimAmount.init)
+    }
 }

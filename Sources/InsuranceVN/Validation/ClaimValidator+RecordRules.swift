@@ -2,8 +2,6 @@
 // `../shared/specs/vn-xml130/gateway-rules/XMLn.csv` (row = `stt`, field); ClaimRuleInventory
 // maps every row to these identifiers.
 
-import Foundation
-
 extension ClaimValidator {
     static let recordRules: [String: [ClaimRecordRule]] = [
         "XML0": [
@@ -289,8 +287,8 @@ extension ClaimValidator {
     static func percentage(_ field: String) -> ClaimRecordRule {
         ClaimRecordRule(field, "range", vietnamese: "Tỷ lệ phải từ 0 đến 100", english: "A percentage is 0 to 100") {
             record in
-            guard let value = record.number(field)?.decimalValue else { return false }
-            return value < 0 || value > 100
+            guard let value = record.number(field).map(ClaimAmount.init) else { return false }
+            return value < .zero || value > .hundred
         }
     }
 
@@ -298,7 +296,7 @@ extension ClaimValidator {
         ClaimRecordRule(field, "number", vietnamese: "Phải là số lớn hơn 0", english: "Must be a number above 0") {
             record in
             guard let text = record.filled(field) else { return false }
-            return !((ClaimDecimal(text)?.decimalValue ?? 0) > 0)
+            return !((ClaimDecimal(text).map(ClaimAmount.init) ?? .zero) > .zero)
         }
     }
 
@@ -352,38 +350,37 @@ extension ClaimValidator {
         vietnamese: "Không lớn hơn NGAY_KET_THUC_XU_TRI trừ NGAY_BAT_DAU_XU_TRI",
         english: "Not more than NGAY_KET_THUC_XU_TRI − NGAY_BAT_DAU_XU_TRI days"
     ) { record in
-        guard let days = record.number("SO_NGAY_CAP_THUOC_ARV")?.decimalValue,
+        guard let days = record.number("SO_NGAY_CAP_THUOC_ARV").map(ClaimAmount.init),
             let from = record.filled("NGAY_BAT_DAU_XU_TRI").flatMap(ClaimDate.init),
             let to = record.filled("NGAY_KET_THUC_XU_TRI").flatMap(ClaimDate.init),
             let span = dayCount(from: from, to: to)
         else { return false }
-        return days > Decimal(span)
+        return days > ClaimAmount(span)
     }
 
     /// XML2 row 20 (spec table): `THANH_TIEN_BV = SO_LUONG × DON_GIA`, rounded to 2 decimals.
     static let drugAmount = amount("THANH_TIEN_BV", "SO_LUONG × DON_GIA") { record in
-        guard let quantity = record.number("SO_LUONG"), let price = record.number("DON_GIA") else { return nil }
-        return [quantity.decimalValue * price.decimalValue]
+        guard let quantity = record.amount("SO_LUONG"), let price = record.amount("DON_GIA") else { return nil }
+        return [quantity * price]
     }
 
     /// XML2 row 21: `THANH_TIEN_BH = THANH_TIEN_BV × TYLE_TT_BH / 100`, rounded to 2 decimals.
     static let drugInsuredAmount = amount("THANH_TIEN_BH", "SO_LUONG × DON_GIA × TYLE_TT_BH / 100") { record in
-        guard let quantity = record.number("SO_LUONG"), let price = record.number("DON_GIA"),
-            let rate = record.number("TYLE_TT_BH")
+        guard let quantity = record.amount("SO_LUONG"), let price = record.amount("DON_GIA"),
+            let rate = record.amount("TYLE_TT_BH")
         else { return nil }
-        return [quantity.decimalValue * price.decimalValue * rate.decimalValue / 100]
+        return [(quantity * price * rate).percent]
     }
 
     /// XML3 row 19 (3176): `SO_LUONG × DON_GIA_BV × TYLE_TT_DV / 100`, or, when the facility
     /// does not charge the difference, `SO_LUONG × DON_GIA_BV − SO_LUONG × DON_GIA_BH × (100 − TYLE_TT_DV) / 100`.
     static let serviceAmount = amount("THANH_TIEN_BV", "SO_LUONG × DON_GIA_BV × TYLE_TT_DV / 100") { record in
-        guard let quantity = record.number("SO_LUONG")?.decimalValue,
-            let price = record.number("DON_GIA_BV")?.decimalValue,
-            let rate = record.number("TYLE_TT_DV")?.decimalValue
+        guard let quantity = record.amount("SO_LUONG"), let price = record.amount("DON_GIA_BV"),
+            let rate = record.amount("TYLE_TT_DV")
         else { return nil }
-        var allowed = [quantity * price * rate / 100]
-        if let insured = record.number("DON_GIA_BH")?.decimalValue {
-            allowed.append(quantity * price - quantity * insured * (100 - rate) / 100)
+        var allowed = [(quantity * price * rate).percent]
+        if let insured = record.amount("DON_GIA_BH") {
+            allowed.append(quantity * price - (quantity * insured * (.hundred - rate)).percent)
         }
         return allowed
     }
@@ -392,35 +389,27 @@ extension ClaimValidator {
     static let serviceInsuredAmount = amount(
         "THANH_TIEN_BH", "SO_LUONG × DON_GIA_BH × TYLE_TT_DV / 100 × TYLE_TT_BH / 100"
     ) { record in
-        guard let quantity = record.number("SO_LUONG")?.decimalValue,
-            let price = record.number("DON_GIA_BH")?.decimalValue,
-            let serviceRate = record.number("TYLE_TT_DV")?.decimalValue,
-            let rate = record.number("TYLE_TT_BH")?.decimalValue
+        guard let quantity = record.amount("SO_LUONG"), let price = record.amount("DON_GIA_BH"),
+            let serviceRate = record.amount("TYLE_TT_DV"), let rate = record.amount("TYLE_TT_BH")
         else { return nil }
-        return [quantity * price * serviceRate / 100 * rate / 100]
+        return [((quantity * price * serviceRate).percent * rate).percent]
     }
 
     /// A line amount equal, after rounding both to 2 decimals, to one of the expected values.
     static func amount(
-        _ field: String, _ formula: String, expected: @escaping @Sendable (ClaimRecord) -> [Decimal]?
+        _ field: String, _ formula: String, expected: @escaping @Sendable (ClaimRecord) -> [ClaimAmount]?
     ) -> ClaimRecordRule {
         ClaimRecordRule(
             field, "amount", vietnamese: "Phải bằng \(formula), làm tròn 2 chữ số thập phân",
             english: "Must equal \(formula), rounded to 2 decimals"
         ) { record in
-            guard let value = record.number(field)?.decimalValue, let expected = expected(record) else { return false }
-            return !expected.contains { rounded($0) == rounded(value) }
+            guard let value = record.amount(field), let expected = expected(record) else { return false }
+            let rounded = value.rounded()
+            return !expected.contains { $0.rounded() == rounded }
         }
     }
 
     // MARK: Shapes and arithmetic
-
-    static func rounded(_ value: Decimal, scale: Int = 2) -> Decimal {
-        var value = value
-        var result = Decimal()
-        NSDecimalRound(&result, &value, scale, .plain)
-        return result
-    }
 
     /// Whether `later` is before `earlier`; by day when either is a date; `nil` when either is
     /// not a date.

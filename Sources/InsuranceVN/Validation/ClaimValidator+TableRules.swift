@@ -2,8 +2,6 @@
 // equal XML1's, which encounters may have XML8, and XML1's totals against the XML2/XML3 lines.
 // Each cites its row of `gateway-rules/XMLn.csv`.
 
-import Foundation
-
 extension ClaimValidator {
     /// Fields whose rules row says "Nếu có dữ liệu thì phải giống thông tin này ở bảng 1" (when
     /// given, equal to XML1's): the table's field and XML1's field it must equal.
@@ -98,8 +96,8 @@ extension ClaimValidator {
         let lines = documents.filter { ["XML2", "XML3"].contains($0.table.name) }
         if !lines.isEmpty {
             for total in totals {
-                guard let value = summary.number(total.field)?.decimalValue else { continue }
-                var sum = Decimal(0)
+                guard let value = summary.amount(total.field) else { continue }
+                var sum = ClaimAmount.zero
                 for document in lines where total.lines.contains(document.table.name) {
                     for record in document.records {
                         if let groups = total.groups {
@@ -107,10 +105,10 @@ extension ClaimValidator {
                                 groups.contains(where: { ClaimDecimal($0) == group })
                             else { continue }
                         }
-                        sum += record.number(total.lineField)?.decimalValue ?? 0
+                        sum += record.amount(total.lineField) ?? .zero
                     }
                 }
-                if rounded(sum) != rounded(value) {
+                if sum.rounded() != value.rounded() {
                     let source = total.lines.sorted().joined(separator: " + ")
                     add(
                         "XML1", summary.number, total.field, "total",

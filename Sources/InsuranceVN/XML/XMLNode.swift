@@ -5,7 +5,7 @@ import FoundationXML
 
 /// An element of a small XML document read whole: claim tables and envelopes are a few
 /// kilobytes, so a tree is simpler than streaming and costs nothing that matters.
-struct XMLNode: Sendable {
+struct XMLNode: Equatable, Sendable {
     var name: String
     /// The character data directly inside the element (CDATA included), untrimmed.
     var text: String = ""
@@ -22,8 +22,18 @@ struct XMLNode: Sendable {
     func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
 
     /// Parses a document; namespaces and external entities are not processed.
+    ///
+    /// The plain XML claim files are made of is read on its bytes by ``XMLScanner``; anything
+    /// else (and every error) goes to Foundation's `XMLParser`, which gives the same tree.
     /// - Throws: ``ClaimError`` ``ClaimError/Code/invalidXML`` with the line of the problem.
     static func parse(_ data: Data, table: String? = nil) throws -> XMLNode {
+        let scanned = data.withUnsafeBytes { raw in XMLScanner.tree(raw.bindMemory(to: UInt8.self)) }
+        if let scanned { return scanned }
+        return try parseWithFoundation(data, table: table)
+    }
+
+    /// Parses a document with Foundation's `XMLParser` (libxml2).
+    static func parseWithFoundation(_ data: Data, table: String? = nil) throws -> XMLNode {
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
