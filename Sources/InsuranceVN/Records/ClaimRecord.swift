@@ -29,6 +29,13 @@ public struct ClaimRecord: Hashable, Sendable {
         self.texts = table.fields.map { $0.isRemoved ? nil : "" }
     }
 
+    /// A record with these texts, aligned with `table.fields` (a reader's).
+    init(table: ClaimTableDefinition, number: Int, texts: [String?]) {
+        self.table = table
+        self.number = number
+        self.texts = texts
+    }
+
     /// Each field's definition with its text, in order: what a validator walks.
     public var fields: [(definition: ClaimFieldDefinition, text: String?)] {
         Array(zip(table.fields, texts))

@@ -41,9 +41,11 @@ public struct ClaimValidator: Sendable {
     /// needs another table.
     public func validate(_ document: ClaimTableDocument) -> [ClaimProblem] {
         let rules = Self.recordRules[document.table.name] ?? []
+        let checks = ClaimFieldChecks.of(document.table)
         var problems: [ClaimProblem] = []
         for record in document.records {
-            problems += validateFields(of: record)
+            let sameTable = record.table.name == document.table.name && record.table.fields == document.table.fields
+            Self.validateFields(of: record, sameTable ? checks : ClaimFieldChecks.of(record.table), into: &problems)
             for rule in rules where rule.isBroken(record) {
                 problems.append(rule.problem(table: record.table.name, record: record.number))
             }
@@ -55,33 +57,40 @@ public struct ClaimValidator: Sendable {
     /// where the type is `Số`, at most the maximum size, and the date format of a date field.
     public func validateFields(of record: ClaimRecord) -> [ClaimProblem] {
         var problems: [ClaimProblem] = []
+        Self.validateFields(of: record, ClaimFieldChecks.of(record.table), into: &problems)
+        return problems
+    }
+
+    static func validateFields(of record: ClaimRecord, _ checks: ClaimFieldChecks, into problems: inout [ClaimProblem]) {
         let table = record.table.name
-        for (definition, text) in record.fields where !definition.isRemoved {
-            let name = definition.name
+        let texts = record.texts
+        for field in checks.fields {
+            let name = field.name
             func add(_ check: String, _ vietnamese: String, _ english: String) {
                 problems.append(
                     ClaimProblem(
                         table: table, record: record.number, field: name, rule: "\(table).\(name).\(check)",
                         vietnamese: vietnamese, english: english))
             }
-            guard let text, !text.isEmpty else {
-                if definition.requirement == .always, !Self.notRequired.contains("\(table).\(name)") {
+            guard let text = texts[field.index], !text.isEmpty else {
+                if field.isRequired {
                     add("required", "Trường bắt buộc nhưng không có dữ liệu", "Required field is empty")
                 }
                 continue
             }
-            if definition.type == .number, ClaimDecimal(text) == nil {
+            if field.isNumber, ClaimDecimal(text) == nil {
                 add("type", "Không phải là số (dấu chấm phân cách thập phân)", "Not a number ('.' as decimal point)")
             }
-            if let maxSize = definition.maxSize, text.count > maxSize {
+            // A text has at most as many characters as UTF-8 bytes: count characters only when
+            // the bytes are over.
+            if let maxSize = field.maxSize, text.utf8.count > maxSize, text.count > maxSize {
                 add("size", "Dài hơn kích thước tối đa \(maxSize) ký tự", "Longer than the maximum of \(maxSize) characters")
             }
-            if let format = Self.dateFormat(of: definition), !Self.isValid(text, format) {
+            if let format = field.dateFormat, !Self.isValid(text, format) {
                 let pattern = format == .dateTime ? "yyyyMMddHHmm" : "yyyyMMdd"
                 add("format", "Không đúng định dạng \(pattern)", "Not in the format \(pattern)")
             }
         }
-        return problems
     }
 
     /// Every rule identifier the validator can report for a table: the field checks its

@@ -31,7 +31,7 @@ public struct ClaimDate: Hashable, Sendable, CustomStringConvertible {
     /// Reads `yyyyMMdd`; `nil` for any other text.
     public init?(_ text: some StringProtocol) {
         guard let digits = ClaimDate.digits(text, count: 8) else { return nil }
-        self.init(year: digits[0..<4].number, month: digits[4..<6].number, day: digits[6..<8].number)
+        self.init(year: digits.number(0..<4), month: digits.number(4..<6), day: digits.number(6..<8))
     }
 
     /// The date as claims write it, `yyyyMMdd`.
@@ -47,20 +47,39 @@ public struct ClaimDate: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The text's ASCII digit values, when it is exactly `count` ASCII digits.
-    static func digits(_ text: some StringProtocol, count: Int) -> [Int]? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == count, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        return bytes.map { Int($0 - 0x30) }
+    /// The text's ASCII digits, when it is exactly `count` (at most 12) ASCII digits.
+    static func digits(_ text: some StringProtocol, count: Int) -> Digits? {
+        text.utf8.withContiguousStorageIfAvailable { Digits($0, count: count) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { Digits($0, count: count) }
+    }
+
+    /// Up to 12 ASCII digits read from a text without allocating, as dates and times need.
+    struct Digits {
+        private var values: (UInt64, UInt64) = (0, 0)
+
+        init?(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) {
+            guard bytes.count == count, count <= 12 else { return nil }
+            for (position, byte) in bytes.enumerated() {
+                let digit = byte &- 0x30
+                guard digit < 10 else { return nil }
+                if position < 8 {
+                    values.0 |= UInt64(digit) << (position * 8)
+                } else {
+                    values.1 |= UInt64(digit) << ((position - 8) * 8)
+                }
+            }
+        }
+
+        subscript(position: Int) -> Int {
+            Int(truncatingIfNeeded: (position < 8 ? values.0 >> (position * 8) : values.1 >> ((position - 8) * 8)) & 0xFF)
+        }
+
+        /// The digits in `range` read as a decimal number.
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + self[$1] } }
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
-}
-
-extension ArraySlice<Int> {
-    /// The digits read as a decimal number.
-    var number: Int { reduce(0) { $0 * 10 + $1 } }
 }

@@ -28,11 +28,11 @@ public struct ClaimDateTime: Hashable, Sendable, CustomStringConvertible {
     public init?(_ text: some StringProtocol) {
         guard let digits = ClaimDate.digits(text, count: 12) else { return nil }
         self.init(
-            year: digits[0..<4].number,
-            month: digits[4..<6].number,
-            day: digits[6..<8].number,
-            hour: digits[8..<10].number,
-            minute: digits[10..<12].number
+            year: digits.number(0..<4),
+            month: digits.number(4..<6),
+            day: digits.number(6..<8),
+            hour: digits.number(8..<10),
+            minute: digits.number(10..<12)
         )
     }
 

@@ -96,29 +96,31 @@ extension ClaimTableDocument {
     private static func record(
         from node: XMLNode, path: String, number: Int, table: ClaimTableDefinition, _ issues: inout [ClaimError]
     ) -> ClaimRecord {
-        var record = ClaimRecord(table: table, number: number)
-        for index in table.fields.indices { record.setText(nil, at: index) }
-        var seen = Set<Int>()
+        // A field's text is nil until its element is read, so a second element of it is a duplicate.
+        var texts = [String?](repeating: nil, count: table.fields.count)
+        var unknownElements: [ClaimUnknownElement] = []
         checkContainerText(node, path: path, table: table, record: number, &issues)
         for child in node.children {
-            let childPath = path + "/" + child.name
             guard let index = table.index(of: child.name) else {
-                issues.append(unknown(child, path: childPath, table: table, record: number))
-                record.unknownElements.append(ClaimUnknownElement(name: child.name, text: child.text))
+                issues.append(unknown(child, path: path + "/" + child.name, table: table, record: number))
+                unknownElements.append(ClaimUnknownElement(name: child.name, text: child.text))
                 continue
             }
-            guard seen.insert(index).inserted else {
+            guard texts[index] == nil else {
                 issues.append(
                     ClaimError(
-                        .duplicateElement, table: table.name, record: number, path: childPath, line: child.line,
-                        "the field occurs more than once; the first is kept"))
+                        .duplicateElement, table: table.name, record: number, path: path + "/" + child.name,
+                        line: child.line, "the field occurs more than once; the first is kept"))
                 continue
             }
-            record.setText(child.text, at: index)
+            texts[index] = child.text
             for grandchild in child.children {
-                issues.append(unknown(grandchild, path: childPath + "/" + grandchild.name, table: table, record: number))
+                issues.append(
+                    unknown(grandchild, path: path + "/" + child.name + "/" + grandchild.name, table: table, record: number))
             }
         }
+        var record = ClaimRecord(table: table, number: number, texts: texts)
+        record.unknownElements = unknownElements
         return record
     }
 

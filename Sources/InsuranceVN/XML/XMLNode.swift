@@ -15,7 +15,7 @@ struct XMLNode: Equatable, Sendable {
 
     /// Whether the element holds only whitespace between its children (or nothing).
     var hasOnlyWhitespaceText: Bool {
-        text.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// The first child with this name.

@@ -150,11 +150,19 @@ struct XMLScanner {
         return true
     }
 
+    /// The bytes character data takes as they are: printable ASCII but `<`, `&`, `>` and tab.
+    private static let isPlain: [Bool] = (0..<256).map { byte in
+        (byte >= 0x20 && byte < 0x80 && byte != 0x3C && byte != 0x26 && byte != 0x3E) || byte == 0x09
+    }
+
     /// A run of character data up to the next `<` or `&`, appended with CR LF made LF.
     private mutating func characters(into text: inout String) -> Bool {
         var start = position
         let end = bytes.count
         while position < end {
+            // Most bytes are plain ASCII text: skip them in a tight loop.
+            while position < end, Self.isPlain[Int(bytes[position])] { position += 1 }
+            guard position < end else { break }
             let byte = bytes[position]
             if byte >= 0x80 {
                 guard let length = Self.scalarLength(bytes, at: position) else { return false }
