@@ -204,12 +204,13 @@ let package = Package(
         .testTarget(name: "XMLSchemaTests", dependencies: ["XMLSchema"], swiftSettings: swiftSettings),
         .target(
             name: "InsuranceVN",
+            dependencies: ["FHIR", "HL7v2", "Mapping"],
             resources: [.copy("Resources/claim-tables.json")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "InsuranceVNTests",
-            dependencies: ["InsuranceVN", "XMLSchema"],
+            dependencies: ["InsuranceVN", "XMLSchema", "FHIR", "HL7v2", "Mapping"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
