@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "FHIR",
                 "HL7v2",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -170,6 +171,7 @@ let package = Package(
                 "Mapping",
                 "MLLP",
                 "Store",
+                "XMLSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
