@@ -66,7 +66,7 @@ public final class MappingCatalog: Sendable {
     }
 
     /// The claims maps in use, when the folder has them.
-    public var claimMaps: ClaimMapLibrary? { state.withLock { $0.claimMaps } }
+    var claimMaps: ClaimMapLibrary? { state.withLock { $0.claimMaps } }
 
     /// The mappings in use.
     public var library: MappingLibrary { state.withLock { $0.library } }
