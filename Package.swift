@@ -101,6 +101,7 @@ let package = Package(
             dependencies: [
                 "FHIR",
                 "HL7v2",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -170,6 +171,7 @@ let package = Package(
                 "Mapping",
                 "MLLP",
                 "Store",
+                "XMLSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,12 +206,13 @@ let package = Package(
         .testTarget(name: "XMLSchemaTests", dependencies: ["XMLSchema"], swiftSettings: swiftSettings),
         .target(
             name: "InsuranceVN",
+            dependencies: ["FHIR", "HL7v2", "Mapping"],
             resources: [.copy("Resources/claim-tables.json")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "InsuranceVNTests",
-            dependencies: ["InsuranceVN", "XMLSchema"],
+            dependencies: ["InsuranceVN", "XMLSchema", "FHIR", "HL7v2", "Mapping"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,83 +1,159 @@
 import ArgumentParser
 import Foundation
 import InsuranceVN
+import XMLSchema
 
-/// `lienthong claims validate FILE… [--table XMLn] [--quiet] [--repeat N] [--stats]`
+/// `lienthong claims validate FILE.xml… [--table XMLn] [--quiet] [--repeat N] [--stats]`
 struct ClaimsValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check claim files against the gateway's offline rules (ClaimValidator).",
+        abstract: "Check claim files against the XML schemas and the gateway's rules (docs/CLAIMS.md).",
         discussion: """
-            Reads each envelope (GIAMDINHHS), or each table document with --table, and prints every \
-            problem the validator finds, one per line, in English and Vietnamese: file, table, record, \
-            field and rule, never a field's value. Exit status 1 when a file cannot be read or has \
-            a problem of severity error. With --repeat and --stats it measures how many files are read \
-            and validated per second (bench/claims/run).
+            Each file is an envelope (GIAMDINHHS) or one table document (its table found by its root \
+            element, or given with --table). The file and every table in it are checked against the XML \
+            schemas of schemas/claims, then the tables against the gateway's offline rules, the rules across \
+            tables included. Every problem is printed with file, table, record, field and rule, in \
+            Vietnamese and English, never with a field's value. Exit status 0 when no file has an error, \
+            1 otherwise (warnings do not count).
             """
     )
 
-    @Option(help: "Read each file as one table document of this table (XML0 … XML15) instead of an envelope.")
+    @Option(help: "Read each file as one table document of this table (XML0 … XML15).")
     var table: String?
 
-    @Flag(help: "Print no problems, only files that cannot be read (and --stats).")
+    @Flag(help: "Print only the files that cannot be read and the summary lines of invalid files (and --stats).")
     var quiet = false
 
-    @Option(help: "Read and validate every file this many times (for benchmarks); problems are printed once.")
+    @Option(help: "Read and validate every file this many times (for benchmarks: bench/claims/run); the schemas are checked and the problems printed once.")
     var `repeat` = 1
 
-    @Flag(help: "Print the count, the time and the rate (files/s) to standard error.")
+    @Flag(help: "Print the count, the time and the rate (files read and validated per second) to standard error.")
     var stats = false
 
-    @Argument(help: "Envelope files (or table documents with --table).")
+    @Argument(help: "Envelope or table document files.")
     var files: [String]
 
     func run() async throws {
-        let definition = try table.map { name in
-            guard let definition = ClaimDefinitions.standard[name] else {
-                throw CLIError("no table \(name) in the standard (XML0 … XML15)")
-            }
-            return definition
-        }
-        let inputs = try files.map { Data(try InputFile.read($0).bytes) }
-        let validator = ClaimValidator()
         var failed = false
         let clock = ContinuousClock()
         let start = clock.now
-        var count = 0
-        var problemCount = 0
-        for round in 0..<max(1, `repeat`) {
-            for (name, input) in zip(files, inputs) {
+        let cpuStart = CPUTime.seconds()
+        var inputs: [(name: String, data: Data, table: ClaimTableDefinition?)] = []
+        for file in files {
+            let input = try InputFile.read(file)
+            let data = Data(input.bytes)
+            var errors = 0
+            var warnings = 0
+            func report(_ line: String, error: Bool) {
+                if !quiet { printError(line) }
+                if error { errors += 1 } else { warnings += 1 }
+            }
+            do {
+                let documents: [ClaimTableDocument]
+                let definition = try Self.table(of: data, named: table)
+                inputs.append((input.name, data, definition))
+                if let definition {
+                    for issue in try Self.schemaIssues(data, table: definition) {
+                        report("\(input.name): error \(definition.name) [schema] \(issue)", error: true)
+                    }
+                    documents = [try ClaimTableDocument(xml: data, table: definition)]
+                } else {
+                    for issue in try XMLSchemaValidator(schema: ClaimEnvelope.xmlSchema()).validate(data) {
+                        report("\(input.name): error GIAMDINHHS [schema] \(issue)", error: true)
+                    }
+                    let envelope = try ClaimEnvelope(xml: data)
+                    for issue in envelope.issues { report("\(input.name): warning \(issue)", error: false) }
+                    for file in envelope.files {
+                        guard let definition = ClaimDefinitions.standard[file.table] else { continue }
+                        for issue in try Self.schemaIssues(file.content, table: definition) {
+                            report("\(input.name): error \(definition.name) [schema] \(issue)", error: true)
+                        }
+                    }
+                    documents = try envelope.documents()
+                }
+                for document in documents {
+                    for issue in document.issues { report("\(input.name): warning \(issue)", error: false) }
+                }
+                for problem in ClaimValidator().validate(documents) {
+                    report(Self.line(problem, file: input.name), error: problem.severity == .error)
+                }
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                report("\(input.name): error \(error)", error: true)
+            }
+            if !quiet || errors > 0 {
+                print("\(input.name): \(errors == 0 ? "valid" : "invalid") (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"))")
+            }
+            if errors > 0 { failed = true }
+        }
+        // The further rounds read and validate again (no schemas, nothing printed): what a
+        // gateway destination does per claim.
+        var count = inputs.count
+        for _ in 1..<max(1, `repeat`) {
+            for input in inputs {
+                _ = try? Self.readAndValidate(input.data, table: input.table)
                 count += 1
-                let problems: [ClaimProblem]
-                do {
-                    if let definition {
-                        problems = validator.validate(try ClaimTableDocument(xml: input, table: definition))
-                    } else {
-                        problems = try validator.validate(try ClaimEnvelope(xml: input))
-                    }
-                } catch {
-                    if round == 0 { printError("\(name): \(error)") }
-                    failed = true
-                    continue
-                }
-                problemCount += problems.count
-                guard round == 0 else { continue }
-                if problems.contains(where: { $0.severity == .error }) { failed = true }
-                if !quiet {
-                    for problem in problems {
-                        print("\(name): \(problem) — \(problem.vietnamese)")
-                    }
-                }
             }
         }
         if stats {
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let cpu = CPUTime.seconds() - cpuStart
             printError(
                 String(
-                    format: "validated %d files in %.3f s: %.0f files/s (%d problems)", count, seconds,
-                    Double(count) / seconds, problemCount))
+                    format: "validated %d files in %.3f s, %.3f s of CPU: %.0f files/s, %.0f files per CPU second", count,
+                    seconds, cpu, Double(count) / seconds, Double(count) / cpu))
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Reads a file (an envelope, or a table document of `table`) and validates its tables.
+    static func readAndValidate(_ data: Data, table: ClaimTableDefinition?) throws -> [ClaimProblem] {
+        if let table { return ClaimValidator().validate([try ClaimTableDocument(xml: data, table: table)]) }
+        return try ClaimValidator().validate(try ClaimEnvelope(xml: data))
+    }
+
+    /// One problem as a line: where, which rule, both languages; no value.
+    static func line(_ problem: ClaimProblem, file: String?) -> String {
+        (file.map { "\($0): " } ?? "")
+            + "\(problem.severity) \(problem.table) record \(problem.record) \(problem.field) [\(problem.rule)]: "
+            + "\(problem.vietnamese) / \(problem.english)"
+    }
+
+    /// The table a document is, by `--table` or by its root element; `nil` for an envelope.
+    static func table(of data: Data, named name: String?) throws -> ClaimTableDefinition? {
+        if let name {
+            guard let definition = ClaimDefinitions.standard[name] else {
+                throw CLIError("no table \(name) in the standard (XML0 … XML15)")
+            }
+            return definition
+        }
+        guard let root = rootElement(of: data), root != "GIAMDINHHS" else { return nil }
+        guard let definition = ClaimDefinitions.standard.tables.first(where: { $0.rootElement == root }) else {
+            throw CLIError("the root element \(root) is neither GIAMDINHHS nor a claim table's; name the table with --table")
+        }
+        return definition
+    }
+
+    /// The name of the first element of an XML document.
+    static func rootElement(of data: Data) -> String? {
+        var index = data.startIndex
+        while let open = data[index...].firstIndex(of: UInt8(ascii: "<")) {
+            let next = data.index(after: open)
+            guard next < data.endIndex else { return nil }
+            if data[next] == UInt8(ascii: "?") || data[next] == UInt8(ascii: "!") {
+                index = next
+                continue
+            }
+            let end = data[next...].firstIndex { [UInt8(ascii: ">"), UInt8(ascii: " "), UInt8(ascii: "/"), 0x0A, 0x0D, 0x09].contains($0) } ?? data.endIndex
+            return String(decoding: data[next..<end], as: UTF8.self)
+        }
+        return nil
+    }
+
+    static func schemaIssues(_ data: Data, table: ClaimTableDefinition) throws -> [XMLSchemaIssue] {
+        guard table.rootElement != nil else { return [] }
+        return try XMLSchemaValidator(schema: try table.xmlSchema()).validate(data)
     }
 }
