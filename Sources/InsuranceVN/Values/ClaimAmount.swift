@@ -145,3 +145,14 @@ struct ClaimAmount: Sendable {
     static func < (lhs: ClaimAmount, rhs: ClaimAmount) -> Bool { order(lhs, rhs) == -1 }
     static func > (lhs: ClaimAmount, rhs: ClaimAmount) -> Bool { order(lhs, rhs) == 1 }
 }
+
+extension ClaimValidator {
+    /// A `Decimal` rounded to `scale` decimals, halves away from zero (the rounding the
+    /// validator's amount and total rules apply, which a builder matches).
+    static func rounded(_ value: Decimal, scale: Int = 2) -> Decimal {
+        var value = value
+        var result = Decimal()
+        NSDecimalRound(&result, &value, scale, .plain)
+        return result
+    }
+}

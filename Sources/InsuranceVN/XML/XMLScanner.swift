@@ -159,9 +159,10 @@ struct XMLScanner {
     private mutating func characters(into text: inout String) -> Bool {
         var start = position
         let end = bytes.count
+        let isPlain = Self.isPlain  // read once: a static's every access costs a call
         while position < end {
             // Most bytes are plain ASCII text: skip them in a tight loop.
-            while position < end, Self.isPlain[Int(bytes[position])] { position += 1 }
+            while position < end, isPlain[Int(bytes[position])] { position += 1 }
             guard position < end else { break }
             let byte = bytes[position]
             if byte >= 0x80 {
