@@ -8,30 +8,37 @@ import Mapping
 extension ClaimBuilder.Run {
     // MARK: FHIRPath
 
-    mutating func evaluate(_ expression: ClaimMap.Expression, on input: FHIRPathValue, place: String, line: Int, file: String) -> [FHIRPathValue] {
+    mutating func evaluate(
+        _ expression: ClaimMap.Expression, on input: FHIRPathValue, place: @autoclosure () -> String, line: Int, file: String
+    ) -> [FHIRPathValue] {
         do throws(FHIRPathError) {
             return try expression.path.evaluate([input], environment: environment)
         } catch {
-            issue(.warning, place, "\(file):\(line)", "the FHIRPath expression cannot be evaluated here: \(error.message)")
+            issue(.warning, place(), "\(file):\(line)", "the FHIRPath expression cannot be evaluated here: \(error.message)")
             return []
         }
     }
 
-    mutating func holds(_ condition: ClaimMap.Expression, on input: FHIRPathValue, place: String, line: Int, file: String) -> Bool {
-        let values = evaluate(condition, on: input, place: "\(place) (if \(condition))", line: line, file: file)
+    mutating func holds(
+        _ condition: ClaimMap.Expression, on input: FHIRPathValue, place: @autoclosure () -> String, line: Int, file: String
+    ) -> Bool {
+        let values = evaluate(condition, on: input, place: "\(place()) (if \(condition))", line: line, file: file)
         switch values.count {
         case 0: return false
         case 1:
             if case .boolean(let value) = values[0].systemValue ?? values[0] { return value }
             return true
         default:
-            issue(.warning, "\(place) (if \(condition))", "\(file):\(line)", "the condition gives \(values.count) values, not one")
+            issue(.warning, "\(place()) (if \(condition))", "\(file):\(line)", "the condition gives \(values.count) values, not one")
             return false
         }
     }
 
     /// `Bundle.entry[2].resource` for an entry's resource, else the item's type.
-    func place(of item: FHIRPathValue) -> String {
+    func place(of item: FHIRPathValue) -> String { Self.place(of: item, in: entries) }
+
+    /// Where an item is in the Bundle, for issues: its entry, or its type.
+    static func place(of item: FHIRPathValue, in entries: [FHIR.Element]) -> String {
         guard case .element(let element) = item else { return item.typeName }
         let index = entries.firstIndex { entry in
             if let position = element.position, entry.position != nil { return entry.position == position && entry.type == element.type }
@@ -49,18 +56,18 @@ extension ClaimBuilder.Run {
     /// The text of one item for a field, or `nil` (with an issue when the item had a value that
     /// could not be written).
     mutating func format(
-        _ item: FHIRPathValue, for field: ClaimFieldDefinition, conversion: ClaimMap.Conversion?, place: String, line: Int, file: String
+        _ item: FHIRPathValue, for field: ClaimFieldDefinition, conversion: ClaimMap.Conversion?, place: @autoclosure () -> String, line: Int,
+        file: String
     ) -> String? {
         guard let text = Self.text(of: item), !text.isEmpty else {
             if case .element(let element) = item, element.value == nil, !element.children.isEmpty {
-                issue(.warning, place, "\(file):\(line)", "is a \(element.type), not a value; name one of its elements")
+                issue(.warning, place(), "\(file):\(line)", "is a \(element.type), not a value; name one of its elements")
             }
             return nil
         }
-        let rule = "\(file):\(line)"
         if case .vocabulary(let name) = conversion {
             guard let target = builder.maps.vocabularies[name]?.target(of: text) else {
-                issue(.warning, place, rule, "the code has no mapping in \(name)")
+                issue(.warning, place(), "\(file):\(line)", "the code has no mapping in \(name)")
                 return nil
             }
             return target.code
@@ -72,14 +79,14 @@ extension ClaimBuilder.Run {
         }
         if let format, Self.isFHIRTemporal(text) {
             guard let converted = Self.claimText(ofFHIR: text, format: format, offset: builder.options.timeZoneOffset) else {
-                issue(.warning, place, rule, "not a FHIR date or dateTime")
+                issue(.warning, place(), "\(file):\(line)", "not a FHIR date or dateTime")
                 return nil
             }
             return converted
         }
         if field.type == .number {
             guard let value = Self.decimal(text) else {
-                issue(.warning, place, rule, "not a number for \(field.name)")
+                issue(.warning, place(), "\(file):\(line)", "not a number for \(field.name)")
                 return nil
             }
             return ClaimBuilder.text(of: value, scale: ClaimBuilder.scale(of: field.name))
@@ -97,9 +104,11 @@ extension ClaimBuilder.Run {
         }
     }
 
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     static func decimal(_ text: String) -> Decimal? {
         guard ClaimDecimal(text) != nil || text.contains(where: { $0 == "e" || $0 == "E" }) else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: text, locale: posix)
     }
 
     /// Whether a text is a FHIR date or dateTime (`2024`, `2024-03`, `2024-03-10T09:15:00+07:00`).

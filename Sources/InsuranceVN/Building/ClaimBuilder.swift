@@ -156,11 +156,16 @@ extension ClaimBuilder {
             var records: [ClaimRecord] = []
             for block in map.blocks {
                 let items = evaluate(block.source, on: .element(bundle), place: "Bundle", line: block.line, file: map.file)
+                let entries = self.entries
                 for item in items {
-                    let place = self.place(of: item)
-                    if let condition = block.condition, !holds(condition, on: item, place: place, line: block.line, file: map.file) { continue }
+                    // Places are written only into issues: made when one is.
+                    if let condition = block.condition,
+                        !holds(condition, on: item, place: Self.place(of: item, in: entries), line: block.line, file: map.file)
+                    {
+                        continue
+                    }
                     var record = ClaimRecord(table: map.table, number: records.count + 1)
-                    apply(block.rules, of: map, on: item, place: place, into: &record)
+                    apply(block.rules, of: map, on: item, place: Self.place(of: item, in: entries), into: &record)
                     records.append(record)
                 }
             }
@@ -168,21 +173,26 @@ extension ClaimBuilder {
         }
 
         /// Applies rules in order; a later rule that gives a value replaces an earlier one's.
-        mutating func apply(_ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, place: String, into record: inout ClaimRecord) {
+        mutating func apply(
+            _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, place: @autoclosure () -> String,
+            into record: inout ClaimRecord
+        ) {
             for rule in rules {
-                if let condition = rule.condition, !holds(condition, on: input, place: place, line: rule.line, file: map.file) { continue }
+                if let condition = rule.condition, !holds(condition, on: input, place: place(), line: rule.line, file: map.file) { continue }
                 let definition = map.table.fields[rule.fieldIndex]
                 let texts: [String]
                 switch rule.source {
                 case .constant(let text):
                     texts = [text]
                 case .expression(let expression):
-                    let location = "\(place).\(expression.text)"
-                    let items = evaluate(expression, on: input, place: location, line: rule.line, file: map.file)
+                    let items = evaluate(expression, on: input, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
                     var formatted: [String] = []
                     for (index, item) in items.enumerated() {
-                        let itemPlace = items.count > 1 ? "\(location)[\(index)]" : location
-                        if let text = format(item, for: definition, conversion: rule.conversion, place: itemPlace, line: rule.line, file: map.file) {
+                        if let text = format(
+                            item, for: definition, conversion: rule.conversion,
+                            place: "\(place()).\(expression.text)" + (items.count > 1 ? "[\(index)]" : ""), line: rule.line,
+                            file: map.file)
+                        {
                             formatted.append(text)
                         }
                     }

@@ -2,55 +2,113 @@ import Foundation
 
 /// Writes a small XML document as UTF-8: a declaration, one element per line, two-space indent.
 /// Texts are escaped (`&`, `<`, `>`, and carriage return as `&#13;` so it survives reading).
+///
+/// The document is built as bytes; texts are escaped on their UTF-8 bytes.
 struct XMLWriter {
-    private(set) var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    private var bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".utf8)
     private var open: [String] = []
 
+    init() {
+        bytes.reserveCapacity(4096)
+    }
+
     mutating func start(_ name: String) {
-        text += indent + "<\(name)>\n"
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
         open.append(name)
     }
 
     mutating func end() {
         let name = open.removeLast()
-        text += indent + "</\(name)>\n"
+        indent()
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
     }
 
     /// An element holding text; empty text gives `<NAME/>`.
     /// - Throws: the error `invalid` makes when the text holds a character XML 1.0 cannot carry.
     mutating func leaf(_ name: String, _ value: String, invalid: () -> ClaimError) throws {
         if value.isEmpty {
-            text += indent + "<\(name)/>\n"
-        } else {
-            text += indent + "<\(name)>" + (try XMLWriter.escaped(value, invalid: invalid)) + "</\(name)>\n"
+            empty(name)
+            return
         }
+        let mark = bytes.count
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
+        guard XMLWriter.appendEscaped(value, to: &bytes) else {
+            bytes.removeSubrange(mark...)
+            throw invalid()
+        }
+        closing(name)
     }
 
     /// An element holding text the module made itself (digits, base64, a table name), which
     /// needs no escaping.
     mutating func leaf(_ name: String, plain value: String) {
-        text += indent + (value.isEmpty ? "<\(name)/>\n" : "<\(name)>\(value)</\(name)>\n")
+        if value.isEmpty {
+            empty(name)
+            return
+        }
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
+        bytes.append(contentsOf: value.utf8)
+        closing(name)
     }
 
-    var data: Data { Data(text.utf8) }
+    var data: Data { Data(bytes) }
 
-    private var indent: String { String(repeating: "  ", count: open.count) }
+    private mutating func empty(_ name: String) {
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: "/>\n".utf8)
+    }
 
-    static func escaped(_ value: String, invalid: () -> ClaimError) throws -> String {
-        var result = ""
-        result.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\r": result += "&#13;"
-            case "\t", "\n": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-                throw invalid()
-            default: result.unicodeScalars.append(scalar)
+    private mutating func closing(_ name: String) {
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
+    }
+
+    private mutating func indent() {
+        for _ in 0..<open.count { bytes.append(contentsOf: "  ".utf8) }
+    }
+
+    /// Appends the text's UTF-8 with `&`, `<`, `>` and CR escaped; `false` when it holds a
+    /// character XML 1.0 cannot carry (a control other than tab and LF, U+FFFE, U+FFFF).
+    private static func appendEscaped(_ value: String, to bytes: inout [UInt8]) -> Bool {
+        var value = value
+        return value.withUTF8 { utf8 in
+            var start = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                let replacement: StaticString
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case 0x0D: replacement = "&#13;"
+                case 0x09, 0x0A: continue
+                case ..<0x20: return false
+                case 0xBE, 0xBF:
+                    // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+                    if index >= 2, utf8[index - 1] == 0xBF, utf8[index - 2] == 0xEF { return false }
+                    continue
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                start = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            return true
         }
-        return result
     }
 }
