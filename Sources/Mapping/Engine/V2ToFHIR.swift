@@ -131,6 +131,9 @@ extension V2ToFHIR {
                 // A rule nested under a segment of its own kind reads that segment (one segment,
                 // several resources); otherwise the segments of its kind in scope.
                 var indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
+                if let before = rule.before, let limit = scope.first(where: { segmentIDs[$0] == before }) {
+                    indices = indices.filter { $0 < limit }
+                }
                 if !rule.conditions.isEmpty {
                     indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index]), output: .emptyObject) } }
                 }
