@@ -1,0 +1,122 @@
+import Foundation
+import PostgresNIO
+import PostgresStore
+import Store
+import StoreTesting
+import Testing
+
+@Suite("PostgresStore configuration")
+struct PostgresStoreConfigurationTests {
+    @Test("a URL sets host, port, user, password, database and the query settings")
+    func url() throws {
+        let configuration = try PostgresStore.Configuration(
+            url: "postgres://bus:s%40cret@db.example:6543/lienthong?schema=bus_a&sslmode=require&pool-size=7"
+        )
+        #expect(configuration.host == "db.example")
+        #expect(configuration.port == 6543)
+        #expect(configuration.username == "bus")
+        #expect(configuration.password == "s@cret")
+        #expect(configuration.database == "lienthong")
+        #expect(configuration.schema == "bus_a")
+        #expect(configuration.tls == .require)
+        #expect(configuration.poolSize == 7)
+        let defaults = try PostgresStore.Configuration(url: "postgresql://localhost")
+        #expect(defaults.port == 5432 && defaults.username == "lienthong" && defaults.database == nil && defaults.schema == "public")
+    }
+
+    @Test("the password is never shown, not even in errors")
+    func redaction() throws {
+        let configuration = try PostgresStore.Configuration(url: "postgres://bus:hunter2@db/lienthong")
+        #expect(!configuration.description.contains("hunter2"))
+        #expect(configuration.description.contains("<redacted>"))
+        for url in ["mysql://bus:hunter2@db/x", "postgres://bus:hunter2@db/x?sslmode=hunter3", "postgres://bus:hunter2@db/x?pool-size=0"] {
+            let error = #expect(throws: PostgresStore.ConfigurationError.self) { try PostgresStore.Configuration(url: url) }
+            #expect(error.map { !"\($0)".contains("hunter2") } == true)
+        }
+    }
+
+    @Test("schema names are plain identifiers")
+    func schemaNames() throws {
+        for bad in ["", "Bus", "1bus", "bus;drop", "bus-a", String(repeating: "a", count: 64)] {
+            #expect(throws: PostgresStore.ConfigurationError.self) { try PostgresStore.Configuration(schema: bad).validate() }
+        }
+        try PostgresStore.Configuration(schema: "bus_2").validate()
+    }
+}
+
+@Suite("PostgresStore on a server", .enabled(if: TestServer.isEnabled))
+struct PostgresStoreTests {
+    @Test("migrations are versioned, applied once, and a second start finds nothing to do")
+    func migrations() async throws {
+        let configuration = try TestServer.configuration()
+        try await withTemporaryPostgresStore(configuration: configuration) { store in
+            let rows = try await store.client.query("SELECT version FROM schema_migration ORDER BY version").collect()
+            let versions = try rows.map { try $0.decode(Int.self) }
+            #expect(versions == Array(1...versions.count) && !versions.isEmpty)
+            // A second store on the same schema (a second bus process) starts on the migrated schema.
+            let second = try PostgresStore(configuration: configuration, logger: TestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await second.run() }
+                try await second.waitUntilReady()
+                let id = try await store.receive(StoreConformance.incoming(controlID: "M1"), deduplicationWindow: .zero).messageID
+                #expect(try await second.message(id)?.header.controlID == "M1")
+                group.cancelAll()
+            }
+            let after = try await store.client.query("SELECT count(*) FROM schema_migration").collect()
+            #expect(try after.first?.decode(Int.self) == versions.count)
+        }
+    }
+
+    @Test("copies of one message arriving at once on several connections are stored once")
+    func concurrentDuplicates() async throws {
+        try await withTemporaryPostgresStore { store in
+            let results = try await withThrowingTaskGroup(of: ReceiveResult.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await store.receive(StoreConformance.incoming(controlID: "DUP"), deduplicationWindow: .seconds(60))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let stored = results.filter { if case .stored = $0 { true } else { false } }
+            #expect(stored.count == 1)
+            #expect(Set(results.map(\.messageID)).count == 1)
+            #expect(try await store.message(results[0].messageID)?.retransmissionCount == 7)
+            #expect(try await store.pendingRouting(limit: 10).count == 1)
+        }
+    }
+
+    @Test("two stores (two bus processes) leasing one destination never lease an entry twice")
+    func twoProcessesLease() async throws {
+        let configuration = try TestServer.configuration()
+        try await withTemporaryPostgresStore(configuration: configuration) { first in
+            let second = try PostgresStore(configuration: configuration, logger: TestServer.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await second.run() }
+                try await second.waitUntilReady()
+                var enqueued: [EntryID] = []
+                for index in 0..<60 {
+                    let id = try await first.receive(StoreConformance.incoming(controlID: "C\(index)"), deduplicationWindow: .zero).messageID
+                    enqueued += try await first.route(id, entries: [RouteEntry(destination: "lab")], now: StoreConformance.epoch)
+                }
+                let leased = try await withThrowingTaskGroup(of: [EntryID].self) { workers in
+                    for store in [first, second, first, second] {
+                        workers.addTask {
+                            var mine: [EntryID] = []
+                            while true {
+                                let batch = try await store.lease(
+                                    destination: "lab", limit: 4, duration: .seconds(30), now: StoreConformance.epoch)
+                                if batch.isEmpty { return mine }
+                                mine += batch.map(\.entry.id)
+                            }
+                        }
+                    }
+                    return try await workers.reduce(into: []) { $0 += $1 }
+                }
+                #expect(leased.count == enqueued.count)
+                #expect(Set(leased) == Set(enqueued))
+                group.cancelAll()
+            }
+        }
+    }
+}
