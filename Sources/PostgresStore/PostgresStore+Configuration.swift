@@ -110,21 +110,22 @@ extension PostgresStore {
         }
 
         /// Checks the settings: a positive pool size and a plain schema name (lower-case
-        /// letters, digits and `_`, at most 63 bytes, not starting with a digit).
+        /// letters, digits and `_`, at most 53 bytes — the wake-up channel `lienthong_<schema>`
+        /// must fit PostgreSQL's 63 —, not starting with a digit).
         ///
         /// - Throws: ``ConfigurationError``.
         public func validate() throws(ConfigurationError) {
             guard poolSize > 0 else { throw ConfigurationError("pool-size must be above 0") }
             guard Self.isPlainIdentifier(schema) else {
                 throw ConfigurationError(
-                    "schema must be lower-case letters, digits and _ (at most 63, not starting with a digit), found \"\(schema)\""
+                    "schema must be lower-case letters, digits and _ (at most 53, not starting with a digit), found \"\(schema)\""
                 )
             }
         }
 
         static func isPlainIdentifier(_ name: String) -> Bool {
             let bytes = Array(name.utf8)
-            guard let first = bytes.first, bytes.count <= 63, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            guard let first = bytes.first, bytes.count <= 53, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
                 return false
             }
             return bytes.allSatisfy { byte in

@@ -143,6 +143,67 @@ extension PostgresStore {
                 FOR EACH STATEMENT EXECUTE FUNCTION entry_depth_update()
             """,
         ]),
+        Migration(version: 2, name: "wake-ups (NOTIFY)", statements: [
+            // The channel is `lienthong_<schema>`; the functions run with the schema as their
+            // search path, so `current_schema()` names it.
+            """
+            CREATE FUNCTION message_notify() RETURNS trigger LANGUAGE plpgsql
+            SET search_path FROM CURRENT AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM new_messages WHERE state = 'received') THEN
+                    PERFORM pg_notify('lienthong_' || current_schema(), 'routing');
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER message_notify AFTER INSERT ON message
+                REFERENCING NEW TABLE AS new_messages
+                FOR EACH STATEMENT EXECUTE FUNCTION message_notify()
+            """,
+            """
+            CREATE FUNCTION entry_notify_insert() RETURNS trigger LANGUAGE plpgsql
+            SET search_path FROM CURRENT AS $$
+            DECLARE
+                name text;
+            BEGIN
+                FOR name IN SELECT DISTINCT destination FROM new_entries WHERE state = 'pending' LOOP
+                    PERFORM pg_notify('lienthong_' || current_schema(), 'queue:' || name);
+                END LOOP;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER entry_notify_insert AFTER INSERT ON entry
+                REFERENCING NEW TABLE AS new_entries
+                FOR EACH STATEMENT EXECUTE FUNCTION entry_notify_insert()
+            """,
+            // Pending again (a retry), or finished with a key (the next entry of the key may go).
+            """
+            CREATE FUNCTION entry_notify_update() RETURNS trigger LANGUAGE plpgsql
+            SET search_path FROM CURRENT AS $$
+            DECLARE
+                name text;
+            BEGIN
+                FOR name IN
+                    SELECT DISTINCT n.destination FROM new_entries n JOIN old_entries o ON o.id = n.id
+                    WHERE o.state <> n.state
+                      AND (n.state = 'pending' OR (n.state IN ('delivered', 'dead_letter') AND n.ordering_key IS NOT NULL))
+                LOOP
+                    PERFORM pg_notify('lienthong_' || current_schema(), 'queue:' || name);
+                END LOOP;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER entry_notify_update AFTER UPDATE ON entry
+                REFERENCING OLD TABLE AS old_entries NEW TABLE AS new_entries
+                FOR EACH STATEMENT EXECUTE FUNCTION entry_notify_update()
+            """,
+        ]),
     ]
 
     /// Creates the schema and the migration table if needed and applies the missing migrations.

@@ -27,6 +27,9 @@ public import Store
 /// two transactions committing in the other order can make a reader see a larger identifier
 /// first (the router and a destination's single enqueuer do not interleave, so FIFO per key
 /// holds for what one router enqueues).
+///
+/// Triggers announce new work with `NOTIFY` on the channel `lienthong_<schema>`; ``wakeUps()``
+/// (``Store/WakeUpSource``) streams it, so a bus process wakes for work any process stored.
 public final class PostgresStore: MessageStore, Service {
     /// The connection pool. Run by ``run()``.
     public let client: PostgresClient
@@ -34,6 +37,7 @@ public final class PostgresStore: MessageStore, Service {
     public let configuration: Configuration
     let logger: Logger
     let gate = StartupGate()
+    let hub = WakeUpHub()
 
     /// A logger for postgres-nio's per-query logging, which is off: the store logs what it does
     /// itself, with identifiers only.
@@ -76,6 +80,7 @@ public final class PostgresStore: MessageStore, Service {
     /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` when the schema cannot be
     ///   migrated (operations waiting for it fail with the same error).
     public func run() async throws {
+        defer { hub.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.client.run() }
             do {
@@ -89,6 +94,11 @@ public final class PostgresStore: MessageStore, Service {
                 group.cancelAll()
                 throw failure
             }
+            // The listener holds a pooled connection: it stops first, then the pool can close.
+            group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
+            // The pool ends on graceful shutdown or cancellation; the listener with it.
+            try await group.next()
+            group.cancelAll()
             try await group.waitForAll()
         }
     }

@@ -3,6 +3,7 @@ import PostgresNIO
 import PostgresStore
 import Store
 import StoreTesting
+import Synchronization
 import Testing
 
 @Suite("PostgresStore configuration")
@@ -37,7 +38,7 @@ struct PostgresStoreConfigurationTests {
 
     @Test("schema names are plain identifiers")
     func schemaNames() throws {
-        for bad in ["", "Bus", "1bus", "bus;drop", "bus-a", String(repeating: "a", count: 64)] {
+        for bad in ["", "Bus", "1bus", "bus;drop", "bus-a", String(repeating: "a", count: 54)] {
             #expect(throws: PostgresStore.ConfigurationError.self) { try PostgresStore.Configuration(schema: bad).validate() }
         }
         try PostgresStore.Configuration(schema: "bus_2").validate()
@@ -115,6 +116,53 @@ struct PostgresStoreTests {
                 }
                 #expect(leased.count == enqueued.count)
                 #expect(Set(leased) == Set(enqueued))
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+@Suite("PostgresStore wake-ups", .enabled(if: TestServer.isEnabled))
+struct PostgresStoreWakeUpTests {
+    /// Collects a stream's wake-ups as they come.
+    final class Collector: Sendable {
+        let received = Mutex<[StoreWakeUp]>([])
+
+        /// Returns once `wakeUp` has come (failing the test after 10 s, so a lost one cannot hang the suite).
+        func wait(for wakeUp: StoreWakeUp, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            for _ in 0..<1_000 {
+                if received.withLock({ $0.contains(wakeUp) }) {
+                    received.withLock { $0.removeAll() }
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            Issue.record("no \(wakeUp) came; got \(received.withLock { $0 })", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("what one store (another bus process) writes wakes the other's listeners")
+    func acrossProcesses() async throws {
+        let configuration = try TestServer.configuration()
+        try await withTemporaryPostgresStore(configuration: configuration) { writer in
+            let reader = try PostgresStore(configuration: configuration, logger: TestServer.logger)
+            let collector = Collector()
+            let wakeUps = reader.wakeUps()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await reader.run() }
+                group.addTask {
+                    for await wakeUp in wakeUps { collector.received.withLock { $0.append(wakeUp) } }
+                }
+                // Listening (the reader announces it with `everything`).
+                try await collector.wait(for: .everything)
+                let id = try await writer.receive(StoreConformance.incoming(controlID: "W1"), deduplicationWindow: .zero).messageID
+                try await collector.wait(for: .routing)
+                try await writer.route(id, entries: [RouteEntry(destination: "lab", orderingKey: "P1")], now: StoreConformance.epoch)
+                try await collector.wait(for: .queue(destination: "lab"))
+                let lease = try await writer.lease(destination: "lab", limit: 1, duration: .seconds(30), now: StoreConformance.epoch)[0]
+                try await writer.recordAttempt(
+                    nil, for: lease, outcome: .retry(notBefore: StoreConformance.epoch), now: StoreConformance.epoch)
+                try await collector.wait(for: .queue(destination: "lab"))
                 group.cancelAll()
             }
         }
