@@ -43,6 +43,10 @@ extension PostgresStore {
         public var tls: TLSMode
         /// How long to wait for a connection to open. Default 10 s.
         public var connectTimeout: Duration
+        /// How long messages and attempts are kept: every hour, the monthly partitions that end
+        /// more than this long ago are dropped (see ``PostgresStore/dropPartitions(olderThan:)``).
+        /// `nil` (the default) keeps everything.
+        public var retention: Duration?
 
         /// Creates a configuration; every setting has a default.
         public init(
@@ -54,7 +58,8 @@ extension PostgresStore {
             schema: String = "public",
             poolSize: Int = 10,
             tls: TLSMode = .prefer,
-            connectTimeout: Duration = .seconds(10)
+            connectTimeout: Duration = .seconds(10),
+            retention: Duration? = nil
         ) {
             self.host = host
             self.port = port
@@ -65,6 +70,7 @@ extension PostgresStore {
             self.poolSize = poolSize
             self.tls = tls
             self.connectTimeout = connectTimeout
+            self.retention = retention
         }
 
         /// Reads a URL such as `postgres://user:password@host:5432/database?schema=bus&sslmode=disable`.

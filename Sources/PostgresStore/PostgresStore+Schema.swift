@@ -16,7 +16,11 @@ extension PostgresStore {
     /// both apply one.
     ///
     /// Times are `timestamptz`; identifiers are identity columns (`bigint`), in arrival / enqueue
-    /// order. Indexes and the queries they serve:
+    /// order. `message` and `attempt` are partitioned by month of `received_at` / `started_at`
+    /// (`message_y2026m11`, …, created ahead by `ensurePartitions`; a `_default` partition takes
+    /// the rest), so retention drops whole partitions and their space returns at once. Entries
+    /// refer to messages without a foreign key (a key must include the partition column).
+    /// Indexes and the queries they serve:
     /// - `message_dedupe` (partial, non-rejected): the duplicate lookup in `receive`.
     /// - `message_received` (partial, state `received`): `pendingRouting`.
     /// - `message_patient`, `message_control_id` (partial, non-null): search by patient or control ID.
@@ -32,7 +36,7 @@ extension PostgresStore {
         Migration(version: 1, name: "messages, entries, attempts, queue depths", statements: [
             """
             CREATE TABLE message (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id bigint GENERATED ALWAYS AS IDENTITY,
                 channel text NOT NULL,
                 state text NOT NULL,
                 rejection text,
@@ -46,9 +50,12 @@ extension PostgresStore {
                 raw bytea NOT NULL,
                 format text NOT NULL DEFAULT 'hl7v2',
                 retransmissions integer NOT NULL DEFAULT 0,
-                last_retransmission_at timestamptz
-            )
+                last_retransmission_at timestamptz,
+                PRIMARY KEY (id, received_at)
+            ) PARTITION BY RANGE (received_at)
             """,
+            // Months get their own partitions (`ensurePartitions`); anything else lands here.
+            "CREATE TABLE message_default PARTITION OF message DEFAULT",
             """
             CREATE INDEX message_dedupe ON message (channel, control_id, received_at)
                 WHERE state <> 'rejected'
@@ -59,7 +66,7 @@ extension PostgresStore {
             """
             CREATE TABLE entry (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                message_id bigint NOT NULL REFERENCES message (id),
+                message_id bigint NOT NULL,
                 destination text NOT NULL,
                 ordering_key text,
                 payload bytea,
@@ -87,7 +94,7 @@ extension PostgresStore {
             "CREATE INDEX entry_message ON entry (message_id)",
             """
             CREATE TABLE attempt (
-                entry_id bigint NOT NULL REFERENCES entry (id),
+                entry_id bigint NOT NULL REFERENCES entry (id) ON DELETE CASCADE,
                 number integer NOT NULL,
                 outcome text NOT NULL,
                 started_at timestamptz NOT NULL,
@@ -95,9 +102,10 @@ extension PostgresStore {
                 response_code text,
                 response bytea,
                 error text,
-                PRIMARY KEY (entry_id, number)
-            )
+                PRIMARY KEY (entry_id, number, started_at)
+            ) PARTITION BY RANGE (started_at)
             """,
+            "CREATE TABLE attempt_default PARTITION OF attempt DEFAULT",
             """
             CREATE TABLE queue_depth_change (
                 destination text NOT NULL,
@@ -141,6 +149,22 @@ extension PostgresStore {
             CREATE TRIGGER entry_depth_update AFTER UPDATE ON entry
                 REFERENCING OLD TABLE AS old_entries NEW TABLE AS new_entries
                 FOR EACH STATEMENT EXECUTE FUNCTION entry_depth_update()
+            """,
+            // Retention deletes the entries of the messages it drops.
+            """
+            CREATE FUNCTION entry_depth_delete() RETURNS trigger LANGUAGE plpgsql
+            SET search_path FROM CURRENT AS $$
+            BEGIN
+                INSERT INTO queue_depth_change (destination, state, delta)
+                    SELECT destination, state, -count(*) FROM old_entries GROUP BY destination, state;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER entry_depth_delete AFTER DELETE ON entry
+                REFERENCING OLD TABLE AS old_entries
+                FOR EACH STATEMENT EXECUTE FUNCTION entry_depth_delete()
             """,
         ]),
         Migration(version: 2, name: "wake-ups (NOTIFY)", statements: [

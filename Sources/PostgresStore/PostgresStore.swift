@@ -74,8 +74,9 @@ public final class PostgresStore: MessageStore, Service {
         }
     }
 
-    /// Runs the connection pool and migrates the schema; returns on graceful shutdown or
-    /// cancellation, once the pool has closed.
+    /// Runs the connection pool and migrates the schema, then listens for wake-ups and keeps the
+    /// monthly partitions (and the retention); returns on graceful shutdown or cancellation,
+    /// once the pool has closed.
     ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` when the schema cannot be
     ///   migrated (operations waiting for it fail with the same error).
@@ -85,6 +86,8 @@ public final class PostgresStore: MessageStore, Service {
             group.addTask { await self.client.run() }
             do {
                 try await migrate()
+                let range = Self.partitionRange(around: Date())
+                await createPartitions(from: range.from, through: range.through)
                 gate.open()
                 logger.info("Opened PostgreSQL store", metadata: ["store.postgres": "\(configuration)"])
             } catch {
@@ -96,6 +99,7 @@ public final class PostgresStore: MessageStore, Service {
             }
             // The listener holds a pooled connection: it stops first, then the pool can close.
             group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.maintainPartitions() } }
             // The pool ends on graceful shutdown or cancellation; the listener with it.
             try await group.next()
             group.cancelAll()

@@ -31,12 +31,14 @@ import Testing
                 url: postgres://bus:${DB_PASSWORD}@db.internal:6432/lienthong?sslmode=require
                 pool-size: 24
                 schema: bus_a
+                retention: 90d
             \(Self.destinations)
             """, environment: ["DB_PASSWORD": "pa:ss"])
         guard case .postgres(let store) = fromURL.store else { Issue.record("not PostgreSQL"); return }
         #expect(store.host == "db.internal" && store.port == 6432 && store.username == "bus" && store.database == "lienthong")
         #expect(store.password == "pa:ss")
         #expect(store.poolSize == 24 && store.schema == "bus_a" && store.tls == .require)
+        #expect(store.retention == .seconds(90 * 86_400))
         #expect(!store.description.contains("pa:ss"))
 
         let fromVariable = try load("""
@@ -46,6 +48,7 @@ import Testing
             """, environment: ["LIENTHONG_DB_PASSWORD": "s3cret"])
         guard case .postgres(let other) = fromVariable.store else { Issue.record("not PostgreSQL"); return }
         #expect(other.password == "s3cret" && other.poolSize == PostgresStore.Configuration().poolSize)
+        #expect(other.retention == nil)
     }
 
     @Test func postgresMistakesAreNamedWithoutThePassword() throws {
@@ -71,6 +74,13 @@ import Testing
             \(Self.destinations)
             """))
         #expect(badSchema.key == "store.postgres.schema")
+
+        let shortRetention = try #require(failure("""
+            store:
+              postgres: {url: "postgres://bus@db/lienthong", retention: 1h}
+            \(Self.destinations)
+            """))
+        #expect(shortRetention.key == "store.postgres.retention")
 
         let both = try #require(failure("""
             store:

@@ -148,7 +148,7 @@ private struct YAMLReader {
     /// `store.postgres`: a URL (whose password may come from `${VARIABLE}`), or a password from
     /// the variable `password-env` names; errors never quote the URL or the password.
     func postgres(_ node: ConfigurationNode) throws(ConfigurationError) -> PostgresStore.Configuration {
-        let fields = try node.mapping(allowing: ["url", "password-env", "pool-size", "schema"])
+        let fields = try node.mapping(allowing: ["url", "password-env", "pool-size", "schema", "retention"])
         let url = try fields.required("url")
         let text = try url.string()
         var configuration: PostgresStore.Configuration
@@ -165,6 +165,15 @@ private struct YAMLReader {
             configuration.password = password
         }
         if let size = fields["pool-size"] { configuration.poolSize = try size.int(in: 1...1_000) }
+        if let retention = fields["retention"] {
+            if try retention.string() == "forever" {
+                configuration.retention = nil
+            } else {
+                let duration = try retention.duration()
+                guard duration >= .seconds(86_400) else { throw retention.error("expected a duration of a day or more (such as 90d), or forever") }
+                configuration.retention = duration
+            }
+        }
         if let schema = fields["schema"] {
             configuration.schema = try schema.string()
             do {
