@@ -37,7 +37,8 @@ extension PostgresStore {
         /// The schema holding the store's tables, created if missing. Default `public`. Several
         /// stores can share a database in separate schemas (the tests use one per check).
         public var schema: String
-        /// The most connections the store opens (its connection pool). Default 10.
+        /// The most connections the store's operations use at once (its connection pool); one
+        /// more listens for wake-ups. Default 10.
         public var poolSize: Int
         /// TLS. Default ``TLSMode/prefer``.
         public var tls: TLSMode

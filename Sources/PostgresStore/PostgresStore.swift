@@ -58,7 +58,8 @@ public final class PostgresStore: MessageStore, Service {
             database: configuration.database,
             tls: Self.tls(configuration.tls)
         )
-        client.options.maximumConnections = configuration.poolSize
+        // One more than the pool size: the wake-up listener holds one connection for good.
+        client.options.maximumConnections = configuration.poolSize + 1
         client.options.connectTimeout = configuration.connectTimeout
         // Every connection resolves the store's tables in its schema.
         client.options.additionalStartupParameters = [("search_path", configuration.schema)]

@@ -141,6 +141,32 @@ struct PostgresStoreWakeUpTests {
         }
     }
 
+    @Test("with a pool of one, the listener does not take the operations' connection", .timeLimit(.minutes(1)))
+    func poolOfOne() async throws {
+        var configuration = try TestServer.configuration()
+        configuration.poolSize = 1
+        try await withTemporaryPostgresStore(configuration: configuration) { store in
+            let collector = Collector()
+            let wakeUps = store.wakeUps()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await wakeUp in wakeUps { collector.received.withLock { $0.append(wakeUp) } }
+                }
+                // Store until a message's wake-up comes (the listener may not listen yet at
+                // first): then the listener holds its connection, and operations still run.
+                var stored = 0
+                while !collector.received.withLock({ $0.contains(.routing) }), stored < 200 {
+                    _ = try await store.receive(StoreConformance.incoming(controlID: "ONE\(stored)"), deduplicationWindow: .zero)
+                    stored += 1
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(collector.received.withLock { $0.contains(.routing) })
+                #expect(try await store.pendingRouting(limit: 1_000).count == stored)
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test("what one store (another bus process) writes wakes the other's listeners")
     func acrossProcesses() async throws {
         let configuration = try TestServer.configuration()
