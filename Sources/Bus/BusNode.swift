@@ -95,6 +95,10 @@ public struct BusNode: Sendable {
         }
 
         let incoming = self.incoming
+        if let source = store as? any WakeUpSource {
+            // Work stored by other processes wakes this node's router and workers too.
+            services.append(WakeUpService(source: source, incoming: incoming, destinations: doorbells))
+        }
         let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
         let router = Router(store: store, routes: routes, mappings: mappings, logger: logger)
         services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))

@@ -2,6 +2,7 @@ public import Foundation
 import FHIR
 import HL7v2
 import MLLP
+import PostgresStore
 import Store
 import Yams
 
@@ -124,7 +125,12 @@ private struct YAMLReader {
     // MARK: Store
 
     func store(_ node: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration.StoreKind {
-        let sqlite = try node.mapping(allowing: ["sqlite"]).required("sqlite")
+        let kinds = try node.mapping(allowing: ["sqlite", "postgres"])
+        guard kinds.entries.count == 1 else {
+            throw node.error("expected exactly one of sqlite or postgres")
+        }
+        if let postgres = kinds["postgres"] { return .postgres(try self.postgres(postgres)) }
+        let sqlite = try kinds.required("sqlite")
         let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size"])
         var configuration = defaultStore
         if let path = fields["path"] { configuration.path = try path.path(relativeTo: base) }
@@ -137,6 +143,46 @@ private struct YAMLReader {
         }
         if let size = fields["maximum-batch-size"] { configuration.maximumBatchSize = try size.int(in: 1...100_000) }
         return .sqlite(configuration)
+    }
+
+    /// `store.postgres`: a URL (whose password may come from `${VARIABLE}`), or a password from
+    /// the variable `password-env` names; errors never quote the URL or the password.
+    func postgres(_ node: ConfigurationNode) throws(ConfigurationError) -> PostgresStore.Configuration {
+        let fields = try node.mapping(allowing: ["url", "password-env", "pool-size", "schema", "retention"])
+        let url = try fields.required("url")
+        let text = try url.string()
+        var configuration: PostgresStore.Configuration
+        do {
+            configuration = try PostgresStore.Configuration(url: text)
+        } catch {
+            throw url.error(error.reason)
+        }
+        if let name = fields["password-env"] {
+            let variable = try name.string()
+            guard let password = node.environment[variable], !password.isEmpty else {
+                throw name.error("the environment variable \(variable) is not set")
+            }
+            configuration.password = password
+        }
+        if let size = fields["pool-size"] { configuration.poolSize = try size.int(in: 1...1_000) }
+        if let retention = fields["retention"] {
+            if try retention.string() == "forever" {
+                configuration.retention = nil
+            } else {
+                let duration = try retention.duration()
+                guard duration >= .seconds(86_400) else { throw retention.error("expected a duration of a day or more (such as 90d), or forever") }
+                configuration.retention = duration
+            }
+        }
+        if let schema = fields["schema"] {
+            configuration.schema = try schema.string()
+            do {
+                try configuration.validate()
+            } catch {
+                throw schema.error(error.reason)
+            }
+        }
+        return configuration
     }
 
     // MARK: Channels
