@@ -1,4 +1,5 @@
-// The parts of the system's libxml2 LienThong uses: parsing a document and XML Schema validation.
+// The parts of the system's libxml2 LienThong uses: parsing a document, XML Schema validation and
+// canonical XML (C14N, for XML signatures).
 #include <libxml/xmlversion.h>
 // libxml2's encoding.h includes the system ICU's headers when libxml2 was built with ICU; they
 // clash with the ICU copy Foundation carries. Nothing here uses libxml2's ICU converters.
@@ -8,3 +9,5 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlschemastypes.h>
+#include <libxml/c14n.h>
+#include <libxml/xmlsave.h>
