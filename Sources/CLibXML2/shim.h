@@ -11,3 +11,7 @@
 #include <libxml/xmlschemastypes.h>
 #include <libxml/c14n.h>
 #include <libxml/xmlsave.h>
+
+// `xmlFree` is a global variable (a function pointer) that Swift 6 refuses to read from
+// concurrent code; this calls it.
+static inline void lienthong_xmlFree(void *memory) { xmlFree(memory); }
