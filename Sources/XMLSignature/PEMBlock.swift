@@ -15,6 +15,18 @@ enum PEMBlock {
         return String(text[best.range.lowerBound..<end.upperBound])
     }
 
+    /// Every block with the label, in order.
+    static func all(in text: String, label: String) -> [String] {
+        var blocks: [String] = []
+        var rest = text[...]
+        while let begin = rest.range(of: "-----BEGIN \(label)-----"),
+              let end = rest.range(of: "-----END \(label)-----", range: begin.upperBound..<rest.endIndex) {
+            blocks.append(String(rest[begin.lowerBound..<end.upperBound]))
+            rest = rest[end.upperBound...]
+        }
+        return blocks
+    }
+
     /// The bytes a block carries (its base64 lines decoded), or `nil` when they are not base64.
     static func der(of block: String) -> [UInt8]? {
         let lines = block.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") && !$0.contains(":") }

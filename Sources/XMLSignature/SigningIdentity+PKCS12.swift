@@ -6,7 +6,7 @@ extension SigningIdentity {
     /// certificate of that key (other certificates of the bundle, a chain, are left out).
     ///
     /// The bundle is opened with swift-nio-ssl's `NIOSSLPKCS12Bundle` (BoringSSL: PBES2 with
-    /// AES and PBKDF2, as OpenSSL 3 writes by default, and the older 3DES form; not RC2), and the
+    /// AES and PBKDF2, as OpenSSL 3 writes by default, and the legacy RC2/3DES form), and the
     /// key is handed to swift-crypto as DER, never written anywhere.
     /// - Parameters:
     ///   - pkcs12: The file's bytes.

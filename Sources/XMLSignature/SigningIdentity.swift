@@ -70,5 +70,8 @@ public struct SigningIdentity: Sendable, CustomStringConvertible {
         self.certificateDER = certificateDER
     }
 
+    /// The certificate's subject, as RFC 4514 text (`CN=…,O=…`).
+    public var subject: String { certificate.subject.description }
+
     public var description: String { "SigningIdentity(subject: \(certificate.subject))" }
 }

@@ -1,3 +1,4 @@
+import SwiftASN1
 public import X509
 
 /// A signature that verified: who signed, with what.
@@ -44,5 +45,24 @@ public struct VerifiedXMLSignature: Sendable {
                 "the certificate does not chain to a trusted certificate"
                     + (reasons.isEmpty ? "" : " (" + reasons.joined(separator: "; ") + ")"))
         }
+    }
+
+    /// Checks trust against the certificates of PEM text (every `CERTIFICATE` block: a CA
+    /// bundle, or the signer's own certificate), as ``checkTrust(roots:)`` does.
+    /// - Throws: ``XMLSignatureError`` ``XMLSignatureError/Code/certificateUnreadable`` when the
+    ///   text holds no readable certificate, or ``XMLSignatureError/Code/untrustedCertificate``.
+    public func checkTrust(rootsPEM: String) async throws(XMLSignatureError) {
+        let blocks = PEMBlock.all(in: rootsPEM, label: "CERTIFICATE")
+        guard !blocks.isEmpty else {
+            throw XMLSignatureError(.certificateUnreadable, "no CERTIFICATE block in the trusted certificates")
+        }
+        var roots: [Certificate] = []
+        for (index, block) in blocks.enumerated() {
+            guard let der = PEMBlock.der(of: block), let root = try? Certificate(derEncoded: der) else {
+                throw XMLSignatureError(.certificateUnreadable, "trusted certificate \(index + 1) is not an X.509 certificate")
+            }
+            roots.append(root)
+        }
+        try await checkTrust(roots: roots)
     }
 }

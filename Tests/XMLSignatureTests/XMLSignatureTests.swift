@@ -141,6 +141,20 @@ import XMLSignature
         }
     }
 
+    @Test func legacyPKCS12IsRead() throws {
+        try TestPKI.with { pki in
+            // OpenSSL 1.x's defaults: RC2-40 for the certificates, 3DES for the key, SHA-1 MAC.
+            let legacy = pki.folder.appendingPathComponent("legacy.p12")
+            let export = try ExternalTool("openssl").run([
+                "pkcs12", "-export", "-legacy", "-inkey", pki.key.path, "-in", pki.certificate.path, "-out", legacy.path,
+                "-passout", "pass:\(TestPKI.password)",
+            ])
+            try #require(export.status == 0, "openssl pkcs12 -legacy: \(export.errors)")
+            let identity = try SigningIdentity(pkcs12: [UInt8](try Data(contentsOf: legacy)), password: TestPKI.password)
+            #expect(identity.certificate == (try self.identity(pki)).certificate)
+        }
+    }
+
     @Test func trustIsCheckedAgainstGivenRoots() async throws {
         let (signed, own, other) = try TestPKI.with { pki in
             try TestPKI.with(commonName: "Another facility") { other in
