@@ -48,6 +48,7 @@ final class XMLTree {
         guard bytes.count <= Int(Int32.max) else {
             throw XMLSignatureError(.malformedDocument, "the document is larger than 2 GB")
         }
+        _ = Self.libraryInitialized
         guard let parser = xmlNewParserCtxt() else { throw XMLSignatureError(.xmlLibraryFailure, "out of memory") }
         defer { xmlFreeParserCtxt(parser) }
         parser.pointee.sax.pointee.serror = { _, _ in }
@@ -67,6 +68,9 @@ final class XMLTree {
     deinit {
         xmlFreeDoc(document)
     }
+
+    /// `xmlInitParser` is not safe to run concurrently the first time; a static `let` runs it once.
+    private static let libraryInitialized: Void = xmlInitParser()
 
     // MARK: Reading
 
