@@ -136,8 +136,8 @@ final class XMLTree {
 
     // MARK: Writing
 
-    /// A new element in `namespace` (declared on it as the default namespace when `declare`),
-    /// appended to `parent`.
+    /// A new element in `namespace` (a namespace declared on an ancestor), with attributes and
+    /// text, appended to `parent`.
     @discardableResult
     func appendElement(
         _ name: String, to parent: xmlNodePtr, namespace: xmlNsPtr?, text: String? = nil,
