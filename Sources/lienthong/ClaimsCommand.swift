@@ -6,8 +6,8 @@ import InsuranceVN
 struct ClaimsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claims",
-        abstract: "Read insurance claim files (Decision 130/4750/3176 XML tables and their GIAMDINHHS envelope).",
-        subcommands: [ClaimsReadCommand.self]
+        abstract: "Read, sign and verify insurance claim files (Decision 130/4750/3176 XML tables and their GIAMDINHHS envelope).",
+        subcommands: [ClaimsReadCommand.self, ClaimsSignCommand.self, ClaimsVerifyCommand.self]
     )
 }
 
