@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
@@ -101,6 +102,7 @@ let package = Package(
             dependencies: [
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -120,6 +122,9 @@ let package = Package(
                 "Bus",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "MLLPTesting",
@@ -166,6 +171,8 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "Mapping",
                 "MLLP",
@@ -184,6 +191,8 @@ let package = Package(
             dependencies: [
                 "lienthong",
                 "Bus",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "HL7v2",
                 "MLLP",
@@ -211,6 +220,42 @@ let package = Package(
             name: "InsuranceVNTests",
             dependencies: ["InsuranceVN", "XMLSchema"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGateway",
+            dependencies: [
+                "InsuranceVN",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGatewaySimulator",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsuranceGatewayTests",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
