@@ -133,6 +133,8 @@ public struct BusNode: Sendable {
             return HTTPDestination(configuration: configuration)
         case .file(let directory):
             return FileDestination(directory: directory)
+        case .insuranceGateway(let configuration):
+            return InsuranceGatewayDestination(configuration: configuration, logger: logger)
         }
     }
 }
