@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import Foundation
+package import Foundation
 public import InsuranceGateway
 import InsuranceVN
 public import Logging
@@ -89,7 +89,7 @@ public struct InsuranceGatewayDestination: Destination {
             }
             do {
                 let document = try ClaimTableDocument(xml: file, table: table)
-                return .checkIn(facility: document.records.first?[field: "MA_CSKCB"])
+                return .checkIn(facility: document.records.first?["MA_CSKCB"])
             } catch {
                 return .unreadable("\(error)")
             }

@@ -64,7 +64,8 @@ import Testing
         let (store, entries) = try await simulator.withRunning { url in
             try await deliver([(try Self.envelope(), .claimsXML)], to: url)
         }
-        let entry = try #require(try await store.entry(try #require(entries.first)))
+        let id = try #require(entries.first)
+        let entry = try #require(try await store.entry(id))
         #expect(entry.state == .delivered)
         let attempts = try await store.attempts(of: entry.id)
         #expect(attempts.map(\.outcome) == ["retry", "retry", "delivered"])

@@ -3,6 +3,11 @@ import InsuranceVN
 import Synchronization
 import Testing
 
+struct SimulatorStartError: Error, CustomStringConvertible {
+    var output: String
+    var description: String { "the simulator did not start: \(output)" }
+}
+
 /// `lienthong sim insurance-gateway`, `claims submit` and `claims check-card`, run as the built executable.
 @Suite struct ClaimsGatewayCommandTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -51,7 +56,7 @@ import Testing
         }
         guard let line = text.split(separator: "\n").first, line.hasPrefix("listening: ") else {
             process.terminate()
-            throw CLIError("the simulator did not start: \(text)")
+            throw SimulatorStartError(output: text)
         }
         return (process, String(line.dropFirst("listening: ".count)))
     }
