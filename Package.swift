@@ -103,6 +103,7 @@ let package = Package(
                 "FHIR",
                 "HL7v2",
                 "InsuranceGateway",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -177,6 +178,7 @@ let package = Package(
                 "Mapping",
                 "MLLP",
                 "Store",
+                "XMLSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -213,12 +215,13 @@ let package = Package(
         .testTarget(name: "XMLSchemaTests", dependencies: ["XMLSchema"], swiftSettings: swiftSettings),
         .target(
             name: "InsuranceVN",
+            dependencies: ["FHIR", "HL7v2", "Mapping"],
             resources: [.copy("Resources/claim-tables.json")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "InsuranceVNTests",
-            dependencies: ["InsuranceVN", "XMLSchema"],
+            dependencies: ["InsuranceVN", "XMLSchema", "FHIR", "HL7v2", "Mapping"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

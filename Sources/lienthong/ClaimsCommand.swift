@@ -7,7 +7,9 @@ struct ClaimsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claims",
         abstract: "Read insurance claim files (Decision 130/4750/3176 XML tables and their GIAMDINHHS envelope).",
-        subcommands: [ClaimsReadCommand.self, ClaimsSubmitCommand.self, ClaimsCheckCardCommand.self]
+        subcommands: [
+            ClaimsReadCommand.self, ClaimsBuildCommand.self, ClaimsValidateCommand.self, ClaimsSubmitCommand.self, ClaimsCheckCardCommand.self,
+        ]
     )
 }
 

@@ -97,7 +97,7 @@ private struct YAMLReader {
         }
         var mappings = MappingsConfiguration(folder: base.appendingPathComponent("mappings").standardizedFileURL)
         if let node = top["mappings"] {
-            let fields = try node.mapping(allowing: ["folder", "watch"])
+            let fields = try node.mapping(allowing: ["folder", "watch", "claims"])
             if let folder = try filePath(fields["folder"]) { mappings.folder = URL(fileURLWithPath: folder) }
             if let watch = fields["watch"] {
                 if try watch.string() == "off" {
@@ -106,6 +106,14 @@ private struct YAMLReader {
                     let interval = try watch.duration()
                     guard interval > .zero else { throw watch.error("expected a duration above 0 (such as 2s), or off") }
                     mappings.watchInterval = interval
+                }
+            }
+            if let claims = fields["claims"] {
+                let claimFields = try claims.mapping(allowing: ["facility"])
+                if let facility = claimFields["facility"] {
+                    let code = try facility.string()
+                    guard code.count == 5 else { throw facility.error("expected the facility's 5-character code (MACSKCB), such as \"79001\"") }
+                    mappings.claimsFacility = code
                 }
             }
         }
