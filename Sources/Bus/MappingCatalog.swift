@@ -1,7 +1,7 @@
 public import Foundation
 import FHIR
 public import HL7v2
-import InsuranceVN
+public import InsuranceVN
 public import Mapping
 public import Store
 import Synchronization
