@@ -106,14 +106,17 @@ import Testing
         let simulator = Support.simulator()
         let envelope = try Support.envelope()
         try await simulator.withRunning { url in
-            let client = Support.client(url, timeout: .milliseconds(200))
+            let client = Support.client(url)
             simulator.state.apply(SimulatorControl(failNext: 1))
             let unavailable = await client.submit(envelope, facilityCode: "79001")
             #expect(unavailable.outcome == .retryLater(retryAfter: nil))
             #expect(unavailable.httpStatus == 503)
 
-            simulator.state.apply(SimulatorControl(delayNext: 1, delaySeconds: 0.8))
-            let slow = await client.submit(envelope, facilityCode: "79001")
+            // A client that waits half a second, with its token taken before the delay is set.
+            let impatient = Support.client(url, timeout: .milliseconds(500))
+            _ = try await impatient.token()
+            simulator.state.apply(SimulatorControl(delayNext: 1, delaySeconds: 1.5))
+            let slow = await impatient.submit(envelope, facilityCode: "79001")
             #expect(slow.outcome == .retryLater(retryAfter: nil))
             #expect(slow.reason?.contains("timedOut") == true, "\(slow)")
 
