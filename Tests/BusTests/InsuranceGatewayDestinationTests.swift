@@ -100,6 +100,36 @@ import Testing
         #expect(simulator.state.received.count == 1)
     }
 
+    /// An XML0 document (the outpatient visit's check-in) goes to the check-in endpoint.
+    @Test func sendsAnXML0DocumentAsACheckIn() async throws {
+        let summary = try ClaimTableDocument(
+            xml: try Data(contentsOf: Self.fixtures.appendingPathComponent("outpatient-xml1.xml")), table: try #require(ClaimDefinitions.standard["XML1"]))
+        let service = try ClaimTableDocument(
+            xml: try Data(contentsOf: Self.fixtures.appendingPathComponent("outpatient-xml3.xml")), table: try #require(ClaimDefinitions.standard["XML3"]))
+        let table = try #require(ClaimDefinitions.standard["XML0"])
+        var record = ClaimRecord(table: table)
+        for field in table.fields where !field.isRemoved {
+            if let text = summary.records[0][field.name] { try record.setText(text, for: field.name) }
+        }
+        try record.setText("1", for: "STT")
+        try record.setText(summary.records[0]["NGAY_VAO"], for: "NGAY_YL")
+        try record.setText(service.records[0]["MA_DICH_VU"], for: "MA_DICH_VU")
+        try record.setText(service.records[0]["TEN_DICH_VU"], for: "TEN_DICH_VU")
+        let document = Array(try ClaimTableDocument(table: table, records: [record]).xml())
+        guard case .checkIn(let facility) = InsuranceGatewayDestination.kind(of: Data(document)) else {
+            Issue.record("an XML0 document is a check-in")
+            return
+        }
+        #expect(facility == "79001")
+
+        let simulator = InsuranceGatewaySimulator(configuration: .init(credentials: Self.credentials), logger: Self.quiet)
+        let (store, entries) = try await simulator.withRunning { url in
+            try await deliver([(document, .claimsXML)], to: url, rounds: 1)
+        }
+        #expect(try await store.entry(try #require(entries.first))?.state == .delivered)
+        #expect(simulator.state.received.map(\.kind) == ["check-in"])
+    }
+
     @Test func readsItsConfiguration() throws {
         let yaml = """
             channels:

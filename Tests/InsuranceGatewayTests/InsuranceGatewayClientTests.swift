@@ -5,6 +5,10 @@ import InsuranceVN
 import Logging
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 @Suite struct InsuranceGatewayClientTests {
     typealias Support = GatewayTestSupport
 
@@ -200,6 +204,36 @@ import Testing
             #expect(try await check("HT3797912345678", "") == .badParameter)
         }
         #expect(simulator.state.cardChecks == 12)
+    }
+
+    /// The control endpoint and the lists, as a demo drives them over HTTP.
+    @Test func controlEndpointInjectsFailuresAndListsWhatArrived() async throws {
+        let simulator = Support.simulator()
+        try await simulator.withRunning { url in
+            var control = URLRequest(url: url.appendingPathComponent("sim/control"))
+            control.httpMethod = "POST"
+            control.httpBody = Data(#"{"failNext": 1, "failStatus": 429}"#.utf8)
+            let (stats, response) = try await URLSession.shared.data(for: control)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: stats, as: UTF8.self).contains(#""failNext":1"#))
+
+            let client = Support.client(url)
+            let limited = await client.submit(try Support.envelope(), facilityCode: "79001")
+            #expect(limited.httpStatus == 429)
+            #expect(limited.outcome == .retryLater(retryAfter: nil))
+            #expect(await client.submit(try Support.envelope(), facilityCode: "79001").outcome == .accepted)
+
+            let (list, _) = try await URLSession.shared.data(from: url.appendingPathComponent("sim/received"))
+            let received = try #require(try JSONSerialization.jsonObject(with: list) as? [[String: Any]])
+            #expect(received.count == 1)
+            #expect(received.first?["resultCode"] as? String == "200")
+            #expect(received.first?["tables"] as? [String] == ["XML1", "XML2", "XML3"])
+            #expect(received.first?["content"] == nil, "the list carries no claim data")
+
+            control.httpBody = Data("not json".utf8)
+            let (_, refused) = try await URLSession.shared.data(for: control)
+            #expect((refused as? HTTPURLResponse)?.statusCode == 400)
+        }
     }
 
     @Test func sendsACheckIn() async throws {
