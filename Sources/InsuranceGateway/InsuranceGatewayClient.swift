@@ -89,6 +89,9 @@ public final class InsuranceGatewayClient: Sendable {
 
     /// A token: the cached one while it lasts, otherwise a new one from `/api/token/take`.
     ///
+    /// Requests made at the same time without a usable token may each take one; the last one
+    /// taken is kept (the gateway is not known to revoke earlier tokens when it issues another).
+    ///
     /// - Parameter renewing: ask for a new token even if the cached one has not expired (after
     ///   the gateway refused it).
     /// - Throws: ``InsuranceGatewayError`` (``InsuranceGatewayError/Code/authenticationFailed``
