@@ -1,7 +1,7 @@
 public import Foundation
 import FHIR
 public import HL7v2
-public import InsuranceVN
+import InsuranceVN
 public import Mapping
 public import Store
 import Synchronization
@@ -66,7 +66,7 @@ public final class MappingCatalog: Sendable {
     }
 
     /// The claims maps in use, when the folder has them.
-    public var claimMaps: ClaimMapLibrary? { state.withLock { $0.claimMaps } }
+    var claimMaps: ClaimMapLibrary? { state.withLock { $0.claimMaps } }
 
     /// The mappings in use.
     public var library: MappingLibrary { state.withLock { $0.library } }

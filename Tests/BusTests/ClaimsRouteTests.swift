@@ -42,7 +42,7 @@ import Testing
         let failed = try #require(try await temporary.store.entries(of: bad.messageID).first)
         #expect(failed.state == .deadLettered)
         let reason = try #require(failed.lastError)
-        #expect(reason.contains("mapping claims failed") && reason.contains("XML1.NGAY_VAO.required"))
+        #expect(reason.contains("mapping claims failed") && reason.contains("XML1.MA_LK.required"))
         #expect(!reason.contains("Nguyễn"), "reasons name rules, never values")
     }
 

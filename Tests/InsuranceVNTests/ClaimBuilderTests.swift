@@ -134,8 +134,9 @@ import Testing
     @Test func tablesOption() throws {
         let result = try Self.build("inpatient-stay", tables: ["XML1", "XML4"])
         #expect(result.documents.map(\.table.name) == ["XML1", "XML4"])
-        // Without the lines, XML1's totals are sums of nothing.
-        #expect(try Self.summary(result)["T_TONGCHI_BV"] == "0")
+        // The lines are built all the same: XML1's totals are theirs, and XML4 has XML1's MA_LK.
+        #expect(try Self.summary(result)["T_TONGCHI_BV"] == "1344620.75")
+        #expect(try #require(result["XML4"]).records.first?["MA_LK"] == "79001.240310.000456")
     }
 
     /// A Vietnamese name and a value with `<` and `&` are written as UTF-8 and escaped, and read

@@ -32,7 +32,8 @@ public struct ClaimBuilder: Sendable {
         /// The encounter's key (`MA_LK`) when the Bundle's Encounter has no identifier:
         /// `%linkKey` in the maps.
         public var linkKey: String?
-        /// The tables to build (`XML1`, `XML2` …); all the maps make when `nil`.
+        /// The tables to return (`XML1`, `XML2` …); all the maps make when `nil`. All are built
+        /// either way: XML1's `MA_LK` and totals depend on the others.
         public var tables: Set<String>?
         /// More variables for the maps, by name without `%`, as strings.
         public var variables: [String: String]
@@ -69,12 +70,15 @@ public struct ClaimBuilder: Sendable {
     public func build(_ bundle: FHIR.Element) -> ClaimBuildResult {
         var run = Run(builder: self, bundle: Self.bundle(bundle))
         var documents: [ClaimTableDocument] = []
-        for map in maps.maps where options.tables?.contains(map.table.name) ?? true {
+        // Every table is built (XML1 gives the lines their MA_LK, the lines give XML1 its totals),
+        // then only those asked for are kept.
+        for map in maps.maps {
             let records = run.records(of: map)
             guard map.table.isFlat || !records.isEmpty else { continue }
             documents.append(ClaimTableDocument(table: map.table, records: records))
         }
         Self.complete(&documents, issues: &run.issues)
+        if let tables = options.tables { documents.removeAll { !tables.contains($0.table.name) } }
         return ClaimBuildResult(documents: documents, facilityCode: options.facilityCode, issues: run.issues)
     }
 
