@@ -34,6 +34,9 @@ struct SimInsuranceGatewayCommand: AsyncParsableCommand {
     @Option(help: "A folder where each received file is written.") var store: String?
     @Option(help: "Answer the first N submissions, check-ins and card checks with --fail-status.") var failNext = 0
     @Option(help: "The HTTP status of injected failures.") var failStatus = 503
+    @Option(help: "Delay the first N submissions, check-ins and card checks by --delay-seconds (a timeout for a client that waits less).")
+    var delayNext = 0
+    @Option(help: "The injected delay, in seconds.") var delaySeconds = 0.0
     @Option(help: "Reject the first N valid submissions.") var rejectNext = 0
     @Option(help: "Answer a refused token with this HTTP status (401, or 200 with maKetQua 401).") var refusedTokenStatus = 401
 
@@ -52,7 +55,8 @@ struct SimInsuranceGatewayCommand: AsyncParsableCommand {
         if let store { configuration.storageDirectory = URL(fileURLWithPath: store) }
         let logger = Logger(label: "lienthong.sim", factory: { _ in SwiftLogNoOpLogHandler() })
         let simulator = InsuranceGatewaySimulator(configuration: configuration, logger: logger)
-        simulator.state.apply(SimulatorControl(failNext: failNext, failStatus: failStatus, rejectNext: rejectNext))
+        simulator.state.apply(
+            SimulatorControl(failNext: failNext, failStatus: failStatus, delayNext: delayNext, delaySeconds: delaySeconds, rejectNext: rejectNext))
         let host = self.host
         let application = simulator.application(host: host, port: port) { port in
             FileHandle.standardOutput.write(Data("listening: http://\(host):\(port)\n".utf8))
