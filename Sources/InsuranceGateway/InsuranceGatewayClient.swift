@@ -36,7 +36,8 @@ public final class InsuranceGatewayClient: Sendable {
         public var variant: ClaimSubmissionVariant
         /// How long one request may take, from connecting to the end of the answer.
         public var timeout: Duration
-        /// A token is renewed this long before the gateway's `expires_in` runs out.
+        /// A token is renewed this long before the gateway's `expires_in` runs out (at most half
+        /// its lifetime before).
         public var tokenRenewalMargin: Duration
         /// How long a token is used when the gateway gives no `expires_in`.
         public var defaultTokenLifetime: Duration
@@ -123,7 +124,8 @@ public final class InsuranceGatewayClient: Sendable {
             throw InsuranceGatewayError(.invalidResponse, path: path, httpStatus: answer.status, resultCode: code, "the answer holds no APIKey.access_token")
         }
         let lifetime = key["expires_in"].flatMap(Double.init).map { Duration.seconds($0) } ?? configuration.defaultTokenLifetime
-        let usable = max(.zero, lifetime - configuration.tokenRenewalMargin)
+        // A short-lived token keeps at least half its life.
+        let usable = max(.zero, lifetime - min(configuration.tokenRenewalMargin, lifetime / 2))
         let token = GatewayToken(
             accessToken: access, idToken: key["id_token"] ?? "", tokenType: key["token_type"],
             expiresAt: current.addingTimeInterval(Double(usable.components.seconds) + Double(usable.components.attoseconds) / 1e18))

@@ -3,6 +3,7 @@ import InsuranceGateway
 import InsuranceGatewaySimulator
 import InsuranceVN
 import Logging
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -84,6 +85,26 @@ import FoundationNetworking
         #expect(received.first?.tables == ["XML1", "XML2", "XML3"])
         #expect(received.first?.facilityCode == "79001")
         #expect(received.first?.content == envelope)
+    }
+
+    /// A token is kept until `expires_in` less the renewal margin has passed on the client's clock.
+    @Test func tokenIsRenewedWhenItsLifetimeRunsOut() async throws {
+        let simulator = InsuranceGatewaySimulator(
+            configuration: .init(credentials: Support.credentials, tokenLifetime: .seconds(3600)), logger: Support.quiet)
+        let clock = Mutex(Date(timeIntervalSince1970: 1_750_000_000))
+        try await simulator.withRunning { url in
+            let client = InsuranceGatewayClient(
+                configuration: .init(url: url, credentials: Support.credentials, tokenRenewalMargin: .seconds(60)), logger: Support.quiet,
+                now: { clock.withLock { $0 } })
+            let first = try await client.token()
+            clock.withLock { $0 = $0.addingTimeInterval(3500) }
+            #expect(try await client.token() == first)
+            clock.withLock { $0 = $0.addingTimeInterval(60) }
+            let second = try await client.token()
+            #expect(second != first)
+            #expect(second.expiresAt == clock.withLock { $0 }.addingTimeInterval(3540))
+        }
+        #expect(simulator.state.tokenRequests == 2)
     }
 
     /// A refused token (HTTP 401, or HTTP 200 with maKetQua 401) is renewed once and the request sent again.
