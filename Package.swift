@@ -126,6 +126,8 @@ let package = Package(
             dependencies: [
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -146,6 +148,9 @@ let package = Package(
                 "Bus",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "MLLPTesting",
@@ -192,12 +197,15 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
                 "PostgresStore",
                 "XMLSignature",
+                "XMLSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +220,8 @@ let package = Package(
             dependencies: [
                 "lienthong",
                 "Bus",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "HL7v2",
                 "MLLP",
@@ -252,13 +262,50 @@ let package = Package(
         ),
         .target(
             name: "InsuranceVN",
+            dependencies: ["FHIR", "HL7v2", "Mapping"],
             resources: [.copy("Resources/claim-tables.json")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "InsuranceVNTests",
-            dependencies: ["InsuranceVN", "XMLSchema"],
+            dependencies: ["InsuranceVN", "XMLSchema", "FHIR", "HL7v2", "Mapping"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGateway",
+            dependencies: [
+                "InsuranceVN",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGatewaySimulator",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsuranceGatewayTests",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

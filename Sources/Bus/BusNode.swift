@@ -84,8 +84,11 @@ public struct BusNode: Sendable {
                 continue
             }
             var workers: [DestinationWorker] = []
+            // The workers of a gateway destination share one client, and so its token.
+            var shared: (any Destination)?
+            if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
             for _ in 0..<max(1, destination.concurrency) {
-                let endpoint = try Self.makeDestination(destination.endpoint, logger: logger)
+                let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
                 workers.append(
                     DestinationWorker(
                         name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
@@ -137,6 +140,8 @@ public struct BusNode: Sendable {
             return HTTPDestination(configuration: configuration)
         case .file(let directory):
             return FileDestination(directory: directory)
+        case .insuranceGateway(let configuration):
+            return InsuranceGatewayDestination(configuration: configuration, logger: logger)
         }
     }
 }

@@ -149,6 +149,8 @@ public struct MappingLibrary: Sendable {
         if enumerator == nil { errors.append(MappingError(file: base, "the mappings folder cannot be read")) }
         for relative in relativePaths.sorted() {
             let url = URL(fileURLWithPath: base).appendingPathComponent(relative)
+            // The claims maps (`fhir-to-claims/`) are InsuranceVN's: another language on other targets.
+            if relative.hasSuffix(".map"), relative.split(separator: "/").dropLast().contains("fhir-to-claims") { continue }
             if relative.hasSuffix(".map") {
                 guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                     errors.append(MappingError(file: relative, "cannot be read as UTF-8 text"))

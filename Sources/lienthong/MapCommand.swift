@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 #endif
 import HL7v2
+import InsuranceVN
 import Mapping
 
 /// `lienthong map run|list|check`
@@ -270,8 +271,19 @@ struct MapCheckCommand: AsyncParsableCommand {
         let library = try MapCommand.library(options.mappings)
         let names = library.mapNames
         let reverse = library.fhirToV2MapNames
+        // The claims maps (fhir-to-claims/, read by InsuranceVN), when the folder has them.
+        var claims = ""
+        let claimsFolder = URL(fileURLWithPath: options.mappings).appendingPathComponent(ClaimMapLibrary.folderName).path
+        if FileManager.default.fileExists(atPath: claimsFolder) {
+            do {
+                claims = "; FHIR → claims: \(try ClaimMapLibrary(folder: URL(fileURLWithPath: options.mappings)).maps.count) table maps"
+            } catch {
+                throw CLIError("\(error)\n\(error.errors.count) problem\(error.errors.count == 1 ? "" : "s") in \(options.mappings)")
+            }
+        }
         print("ok: \(names.messages.count) message maps (\(library.events.count) events), \(names.segments.count) segment maps, "
             + "\(names.datatypes.count) data-type maps, \(names.vocabularies.count) vocabulary maps, \(library.profileNames.count) profile options; "
-            + "FHIR → HL7 v2: \(reverse.messages.count) message maps, \(reverse.segments.count) segment maps, \(reverse.datatypes.count) data-type maps")
+            + "FHIR → HL7 v2: \(reverse.messages.count) message maps, \(reverse.segments.count) segment maps, \(reverse.datatypes.count) data-type maps"
+            + claims)
     }
 }

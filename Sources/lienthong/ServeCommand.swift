@@ -96,7 +96,7 @@ struct BusOptions: ParsableArguments {
         guard configuration.needsMappings else { return nil }
         let catalog: MappingCatalog
         do {
-            catalog = try MappingCatalog(folder: configuration.mappings.folder)
+            catalog = try MappingCatalog(folder: configuration.mappings.folder, claimsFacility: configuration.mappings.claimsFacility)
         } catch {
             throw CLIError("the mappings in \(configuration.mappings.folder.path) do not load:\n\(error)")
         }

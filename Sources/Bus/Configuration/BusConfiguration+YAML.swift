@@ -1,6 +1,7 @@
 public import Foundation
 import FHIR
 import HL7v2
+import InsuranceGateway
 import MLLP
 import PostgresStore
 import Store
@@ -97,7 +98,7 @@ private struct YAMLReader {
         }
         var mappings = MappingsConfiguration(folder: base.appendingPathComponent("mappings").standardizedFileURL)
         if let node = top["mappings"] {
-            let fields = try node.mapping(allowing: ["folder", "watch"])
+            let fields = try node.mapping(allowing: ["folder", "watch", "claims"])
             if let folder = try filePath(fields["folder"]) { mappings.folder = URL(fileURLWithPath: folder) }
             if let watch = fields["watch"] {
                 if try watch.string() == "off" {
@@ -106,6 +107,14 @@ private struct YAMLReader {
                     let interval = try watch.duration()
                     guard interval > .zero else { throw watch.error("expected a duration above 0 (such as 2s), or off") }
                     mappings.watchInterval = interval
+                }
+            }
+            if let claims = fields["claims"] {
+                let claimFields = try claims.mapping(allowing: ["facility"])
+                if let facility = claimFields["facility"] {
+                    let code = try facility.string()
+                    guard code.count == 5 else { throw facility.error("expected the facility's 5-character code (MACSKCB), such as \"79001\"") }
+                    mappings.claimsFacility = code
                 }
             }
         }
@@ -325,17 +334,22 @@ private struct YAMLReader {
     func destination(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> DestinationConfiguration {
         try checkName(name, node)
         let fields = try node.mapping(allowing: [
-            "mllp", "http", "file", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
+            "mllp", "http", "file", "insurance-gateway", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
         ])
-        let kinds = ["mllp", "http", "file"].filter { fields[$0] != nil }
+        let kinds = ["mllp", "http", "file", "insurance-gateway"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
-            throw node.error(kinds.isEmpty ? "expected one of mllp, http or file" : "only one of mllp, http or file, found \(kinds.joined(separator: " and "))")
+            throw node.error(
+                kinds.isEmpty
+                    ? "expected one of mllp, http, file or insurance-gateway"
+                    : "only one of mllp, http, file or insurance-gateway, found \(kinds.joined(separator: " and "))")
         }
         let endpoint: DestinationConfiguration.Endpoint
         if let mllp = fields["mllp"] {
             endpoint = .mllp(try mllpClient(mllp))
         } else if let http = fields["http"] {
             endpoint = .http(try self.http(http))
+        } else if let gateway = fields["insurance-gateway"] {
+            endpoint = .insuranceGateway(try insuranceGateway(gateway))
         } else {
             let file = try fields.required("file").mapping(allowing: ["directory"])
             endpoint = .file(directory: URL(fileURLWithPath: try file.required("directory").path(relativeTo: base)))
@@ -395,6 +409,46 @@ private struct YAMLReader {
         }
         if let timeout = fields["timeout"] { configuration.timeout = try timeout.duration() }
         return configuration
+    }
+
+    /// `insurance-gateway:` url, username, password or password-env, facility, variant, timeout.
+    func insuranceGateway(_ node: ConfigurationNode) throws(ConfigurationError) -> InsuranceGatewayDestination.Configuration {
+        let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "variant", "timeout"])
+        let urlNode = try fields.required("url")
+        let text = try urlNode.string()
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
+        }
+        let username = try fields.required("username").string()
+        let password: String
+        switch (fields["password"], fields["password-env"]) {
+        case (let value?, nil):
+            password = try value.string()
+        case (nil, let variable?):
+            let name = try variable.string()
+            guard let value = variable.environment[name], !value.isEmpty else {
+                throw variable.error("the environment variable \(name) is not set")
+            }
+            password = value
+        case (_?, _?):
+            throw node.error("only one of password or password-env")
+        case (nil, nil):
+            throw node.error("missing required key \"password\" or \"password-env\"")
+        }
+        var client = InsuranceGatewayClient.Configuration(url: url, credentials: GatewayCredentials(username: username, password: password))
+        if let variant = fields["variant"] {
+            let value = try variant.string()
+            guard let parsed = ClaimSubmissionVariant(decision: value) else { throw variant.error("expected 4750 or 3176, found \"\(value)\"") }
+            client.variant = parsed
+        }
+        if let timeout = fields["timeout"] { client.timeout = try timeout.duration() }
+        var facility: String?
+        if let node = fields["facility"] {
+            let value = try node.string()
+            guard value.count == 5 else { throw node.error("a facility code (maCSKCB) has 5 characters") }
+            facility = value
+        }
+        return InsuranceGatewayDestination.Configuration(client: client, facilityCode: facility)
     }
 
     func retry(_ node: ConfigurationNode) throws(ConfigurationError) -> RetryPolicy {

@@ -58,6 +58,11 @@ public struct BusConfiguration: Sendable {
         for channel in channels {
             let format: MessageFormat = channel.fhir == nil ? .hl7v2 : .fhirJSON
             for (index, route) in channel.routes.enumerated() {
+                if let name = route.mapping, MappingCatalog.parts(of: name).map == MappingCatalog.claims, catalog.claimsFacility == nil {
+                    throw ConfigurationError(
+                        file: file, key: "channels.\(channel.name).routes[\(index)].mapping",
+                        message: "the claims mapping needs the facility's code: mappings: {claims: {facility: \"79001\"}}")
+                }
                 guard let name = route.mapping, !catalog.contains(name, for: format) else { continue }
                 let known = catalog.names(for: format).joined(separator: ", ")
                 let profiles = catalog.library.profileNames.map { "with \($0)" }
