@@ -46,6 +46,8 @@ struct JSONResourceReader {
         // The key and type of the first property of each choice element.
         var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
+        // One link to this path for all the children's paths.
+        let link = path.link
         for (key, value) in document.members(index) {
             // Most names are found by their bytes; `resourceType`, `_name`, names with escapes
             // and unknown names as text.
@@ -78,7 +80,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = (key, type)
             }
-            readValues(value, key: key, children: children, number: number, type: type, parent: path, into: &read)
+            readValues(value, key: key, children: children, number: number, type: type, parent: link, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -135,10 +137,10 @@ struct JSONResourceReader {
     /// The elements of one JSON property (its name at `key`, of the object at `parent`): one
     /// value, or the items of an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
+        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath.Link, into read: inout ReadChildren
     ) {
         let definition = children.elements[number]
-        let path = parent.child(definition.name)
+        let path = ElementPath(parent: parent, name: definition.name)
         guard document.kind(index) == .array else {
             if definition.isRepeating {
                 fail(.wrongCardinality, path, index, "'\(document.string(key))' must be an array, as it repeats")
@@ -154,7 +156,7 @@ struct JSONResourceReader {
         let items = document.items(index)
         if items.isEmpty { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
         for (offset, item) in items.enumerated() {
-            let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
+            let itemPath = definition.isRepeating ? ElementPath(parent: parent, name: definition.name, index: offset) : path
             if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
                 read.append(element, order: number)
             }

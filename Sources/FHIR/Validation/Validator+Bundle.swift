@@ -46,18 +46,19 @@ extension Validator.Walk {
 
     /// `http://…`, `https://…`, `urn:uuid:…`, `urn:oid:…` and other URIs with a scheme.
     static func isAbsoluteURL(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII, nearly always (every Coding's system): the same test on the bytes, without
-            // looking up Unicode properties.
+        // ASCII, nearly always (every Coding's system): the same test on the bytes, without
+        // looking up Unicode properties.
+        let ascii: Bool? = ByteScan.withBytes(of: text) { bytes in
+            guard ByteScan.isASCII(bytes) else { return nil }
             func isLetter(_ byte: UInt8) -> Bool {
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             }
-            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), let first = utf8.first, isLetter(first) else { return false }
-            return utf8[..<colon].allSatisfy {
+            guard let colon = ByteScan.firstOffset(of: UInt8(ascii: ":"), in: bytes), let first = bytes.first, isLetter(first) else { return false }
+            return bytes[..<colon].allSatisfy {
                 isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
             }
         }
+        if let ascii { return ascii }
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
         let scheme = text[..<colon]
         return scheme.first?.isLetter == true && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }

@@ -56,6 +56,8 @@ extension Validator.Walk {
 
     /// `<` followed by a letter, `/` or `!`, and a `>` after it: an HTML tag or comment.
     static func looksLikeHTML(_ text: String) -> Bool {
+        // Most strings have no `<` at all.
+        guard ByteScan.firstOffset(of: UInt8(ascii: "<"), in: text) != nil else { return false }
         var afterLessThan = false
         var inTag = false
         for byte in text.utf8 {

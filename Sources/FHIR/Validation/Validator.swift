@@ -143,6 +143,8 @@ extension Validator {
             var counts = [Int](repeating: 0, count: childDefinitions.count)
             // The children are read in place (a copy of each would count references to its
             // fields).
+            // One link to this path for all the children's paths.
+            let link = element.children.isEmpty ? nil : path.link
             element.children.withUnsafeBufferPointer { elementChildren in
                 for position in elementChildren.indices {
                     let name = elementChildren[position].name
@@ -153,7 +155,7 @@ extension Validator {
                     let definition = childDefinitions[number]
                     let index = counts[number]
                     counts[number] = index + 1
-                    let childPath = path.child(name, index: definition.isRepeating ? index : nil)
+                    let childPath = ElementPath(parent: link!, name: name, index: definition.isRepeating ? index : nil)
                     validateElement(
                         elementChildren[position], definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
                 }
