@@ -21,6 +21,9 @@ final class ChildDefinitions: Sendable {
     let isChoice: [Bool]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
+    /// ``byElementName`` by the length of the name, with each name's UTF-8 bytes: the validator
+    /// finds each child's definition without hashing its name.
+    private let byElementNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int)]]
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
     /// of that name), where the validator counts the items of that name.
     let countIndexes: [Int]
@@ -104,6 +107,13 @@ final class ChildDefinitions: Sendable {
             byElementName[definition.name] = index
         }
         self.byElementName = byElementName
+        var byElementNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int)]] =
+            Array(repeating: [], count: (byElementName.keys.map(\.utf8.count).max() ?? 0) + 1)
+        for (name, index) in byElementName where !name.isEmpty {
+            let bytes = Array(name.utf8)
+            byElementNameLength[bytes.count].append((bytes[0], bytes[bytes.count - 1], bytes, index))
+        }
+        self.byElementNameLength = byElementNameLength
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
         self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
@@ -131,7 +141,15 @@ final class ChildDefinitions: Sendable {
 
     /// The index in ``elements`` of the child definition named `name` in the tree.
     func index(named name: String) -> Int? {
-        byElementName[name]
+        ByteScan.withBytes(of: name) { name in
+            guard name.count < byElementNameLength.count, let first = name.first, let last = name.last else { return nil }
+            for candidate in byElementNameLength[name.count] where candidate.first == first && candidate.last == last
+                && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+            {
+                return candidate.index
+            }
+            return nil
+        }
     }
 
     /// Children read in document order, put in definition order (`orders` has the index in

@@ -48,7 +48,12 @@ struct JSONResourceReader {
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
         // One link to this path for all the children's paths.
         let link = path.link
-        for (key, value) in document.members(index) {
+        let members = document.members(index)
+        // Room for every value and array item, so the arrays are not grown item by item.
+        var expected = 0
+        for (_, value) in members { expected += document.kind(value) == .array ? max(1, Int(document.values[value].count)) : 1 }
+        read.reserveCapacity(expected)
+        for (key, value) in members {
             // Most names are found by their bytes; `resourceType`, `_name`, names with escapes
             // and unknown names as text.
             let entry: (index: Int, type: String)
@@ -185,7 +190,7 @@ struct JSONResourceReader {
         let position = document.position(index)
         let plan = children.plan(ofChild: number, type: type, definitions: definitions)
         if plan.isPrimitive {
-            guard let value = primitive(index, type: type, path: path) else { return nil }
+            guard let value = primitive(index, type: type, kind: plan.valueKind, path: path) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)
         }
         if type == "Resource" || type == "DomainResource" || plan.isResource {
@@ -214,23 +219,23 @@ struct JSONResourceReader {
         return readChildren(of: index, children: definitions.children(of: "Element", in: element), path: path, isResource: false)
     }
 
-    /// A primitive value, checked for its JSON kind.
-    private mutating func primitive(_ index: Int, type: String, path: ElementPath) -> Primitive? {
+    /// A primitive value, checked for its JSON kind; `valueKind` is how a `type` is written.
+    private mutating func primitive(_ index: Int, type: String, kind valueKind: Primitive.Kind, path: ElementPath) -> Primitive? {
         let kind = document.kind(index)
-        switch type {
-        case "boolean":
+        switch valueKind {
+        case .boolean:
             guard kind == .true || kind == .false else {
                 fail(.wrongType, path, index, "a boolean must be JSON true or false")
                 return nil
             }
             return .boolean(kind == .true)
-        case "integer", "decimal", "positiveInt", "unsignedInt":
+        case .number:
             guard kind == .number else {
                 fail(.wrongType, path, index, "a \(type) must be a JSON number")
                 return nil
             }
             return .number(document.text(index))
-        default:
+        case .string:
             guard kind == .string else {
                 fail(.wrongType, path, index, "a \(type) must be a JSON string")
                 return nil
@@ -247,7 +252,12 @@ struct JSONResourceReader {
         var elements: [Element] = []
         var orders: [Int] = []
 
-        mutating func append(_ element: Element, order: Int) {
+        mutating func reserveCapacity(_ capacity: Int) {
+            elements.reserveCapacity(capacity)
+            orders.reserveCapacity(capacity)
+        }
+
+        mutating func append(_ element: consuming Element, order: Int) {
             elements.append(element)
             orders.append(order)
         }

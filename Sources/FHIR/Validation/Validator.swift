@@ -435,7 +435,7 @@ extension Validator {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
             }
             switch kind {
-            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, type: type, text: value.text, path: path)
+            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, kind: kind, text: value.text, path: path)
             case .xhtml: checkNarrative(element, text: value.text, path: path)
             default: break
             }
