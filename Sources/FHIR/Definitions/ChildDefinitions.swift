@@ -40,14 +40,14 @@ final class ChildDefinitions: Sendable {
     private let primaryTypes: [String]
     /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
     /// without a lock, as every element looks its plan up.
-    private let primaryPlans: [LazySlot<ChildPlan>]
+    private let primaryPlans: LazyObjectSlots<ChildPlan>
     /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
     private let plans: Mutex<[[ChildPlan]]>
 
     /// What reading and validating child `number` holding a `type` needs. Found once, then kept.
     func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
         if type == primaryTypes[number] {
-            return primaryPlans[number].value { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
+            return primaryPlans.value(at: number) { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
         }
         let known = plans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }
@@ -118,7 +118,7 @@ final class ChildDefinitions: Sendable {
         self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
         self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
-        self.primaryPlans = elements.map { _ in LazySlot() }
+        self.primaryPlans = LazyObjectSlots(count: elements.count)
         self.plans = Mutex(Array(repeating: [], count: elements.count))
     }
 

@@ -503,15 +503,21 @@ extension Validator {
         }
 
         mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: ElementPath, resource: Element) {
-            guard let evaluate = validator.invariants else { return }
+            guard !constraints.isEmpty, let evaluate = validator.invariants else { return }
             let standard = validator.standardInvariants
             for constraint in constraints {
                 // A constraint has its compiled invariant exactly when it has an expression.
                 guard let invariant = constraint.invariant, !invariant.isEmpty else { continue }
-                if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
+                if !validator.options.validatesContainedResources, constraint.isDom3 { continue }
                 let holds: Bool?
                 if let standard {
-                    holds = invariant.evaluate(on: element, resource: resource, rootResource: root, definitions: standard)
+                    // Most invariants are decided by the element alone: the resources (and a
+                    // copy of the root) only for the others.
+                    if let verdict = invariant.verdict(on: element) {
+                        holds = verdict
+                    } else {
+                        holds = invariant.evaluateWithResources(on: element, resource: resource, rootResource: root, definitions: standard)
+                    }
                 } else {
                     holds = evaluate(invariant.expression, element, resource, root)
                 }
