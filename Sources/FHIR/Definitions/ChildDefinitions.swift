@@ -127,7 +127,7 @@ final class ChildDefinitions: Sendable {
         guard name.count < byNameLength.count else { return nil }
         guard let first = name.first, let last = name.last else { return nil }
         for candidate in byNameLength[name.count] where candidate.first == first && candidate.last == last
-            && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+            && candidate.name.withUnsafeBufferPointer({ ByteScan.equal($0, name) })
         {
             return (candidate.index, candidate.type)
         }
@@ -144,7 +144,7 @@ final class ChildDefinitions: Sendable {
         ByteScan.withBytes(of: name) { name in
             guard name.count < byElementNameLength.count, let first = name.first, let last = name.last else { return nil }
             for candidate in byElementNameLength[name.count] where candidate.first == first && candidate.last == last
-                && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+                && candidate.name.withUnsafeBufferPointer({ ByteScan.equal($0, name) })
             {
                 return candidate.index
             }

@@ -80,6 +80,27 @@ enum ByteScan {
         return high & highBits == 0 && tail < 0x80
     }
 
+    /// Whether `bytes` and `other` hold the same bytes: for names, too short for a call to
+    /// `memcmp` to pay.
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == other.count else { return false }
+        guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let otherRaw = UnsafeRawPointer(otherBase)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != otherRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        while offset < bytes.count {
+            if bytes[offset] != other[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+
     /// The offset of the first `byte` in `bytes`.
     static func firstOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
