@@ -80,6 +80,18 @@ enum ByteScan {
         return high & highBits == 0 && tail < 0x80
     }
 
+    /// The first sixteen bytes as two words (zero-padded): two names of one length whose heads
+    /// are equal are equal when the length is at most 16.
+    static func heads(of bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for index in 0..<min(bytes.count, 8) { low |= UInt64(bytes[index]) << (8 * index) }
+        if bytes.count > 8 {
+            for index in 8..<min(bytes.count, 16) { high |= UInt64(bytes[index]) << (8 * (index - 8)) }
+        }
+        return (low, high)
+    }
+
     /// Whether `bytes` and `other` hold the same bytes: for names, too short for a call to
     /// `memcmp` to pay.
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
