@@ -52,6 +52,17 @@ public struct Element: Sendable, Hashable {
         return children.first { $0.name.utf8.count == length && $0.name == name }
     }
 
+    /// The value text of the first child with a given name (`child(named:)?.value?.text`),
+    /// read in place: the validator asks this of many elements, and a copy of the child would
+    /// count references to all its fields.
+    func childText(named name: String) -> String? {
+        let length = name.utf8.count
+        for index in children.indices where children[index].name.utf8.count == length && children[index].name == name {
+            return children[index].value?.text
+        }
+        return nil
+    }
+
     /// Equality ignores ``position``: two elements read from differently laid out text are equal.
     public static func == (lhs: Element, rhs: Element) -> Bool {
         lhs.name == rhs.name && lhs.type == rhs.type && lhs.value == rhs.value && lhs.children == rhs.children

@@ -396,7 +396,7 @@ extension Validator {
         /// `targetTypes` gives the types of the definition's target profiles (looked up once per
         /// definition by the caller).
         mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath, targetTypes: () -> [String]) {
-            guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
+            guard let reference = element.childText(named: "reference"), !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
             let type: String
@@ -471,12 +471,12 @@ extension Validator {
                 }
                 codings = [(nil, code)]
             case "Coding", "Quantity":
-                guard let code = element.child(named: "code")?.value?.text else { return }
-                codings = [(element.child(named: "system")?.value?.text, code)]
+                guard let code = element.childText(named: "code") else { return }
+                codings = [(element.childText(named: "system"), code)]
             case "CodeableConcept":
                 codings = element.children(named: "coding").compactMap { coding -> (system: String?, code: String)? in
-                    guard let code = coding.child(named: "code")?.value?.text else { return nil }
-                    return (coding.child(named: "system")?.value?.text, code)
+                    guard let code = coding.childText(named: "code") else { return nil }
+                    return (coding.childText(named: "system"), code)
                 }
                 if codings.isEmpty {
                     if strength == "required" {
