@@ -1,6 +1,7 @@
 public import Foundation
 import FHIR
 public import HL7v2
+import InsuranceVN
 public import Mapping
 public import Store
 import Synchronization
@@ -14,10 +15,15 @@ import Synchronization
 public final class MappingCatalog: Sendable {
     /// The folder the mappings are read from.
     public let folder: URL
+    /// The facility code claims are built for (`mappings.claims.facility`); the ``claims``
+    /// mapping needs it.
+    public let claimsFacility: String?
     private let state: Mutex<State>
 
     struct State {
         var library: MappingLibrary
+        /// The FHIR → claims maps (`fhir-to-claims/`), when the folder has them.
+        var claimMaps: ClaimMapLibrary?
         var fingerprint: Fingerprint
         var generation: Int
     }
@@ -32,16 +38,35 @@ public final class MappingCatalog: Sendable {
     /// The mapping name that picks the FHIR → HL7 v2 map by the Bundle (its MessageHeader's
     /// event, or the one map whose condition holds).
     public static let byBundle = "fhir-to-v2"
+    /// The mapping name that builds an insurance claim (a `GIAMDINHHS` envelope,
+    /// ``Store/MessageFormat/claimsXML``) from a FHIR Bundle or an HL7 v2 message, with the
+    /// maps under `fhir-to-claims/` (`claims with vn-core`: HL7 v2 mapped with that profile first).
+    public static let claims = "claims"
 
-    /// Loads and checks every mapping under `folder`.
+    /// Loads and checks every mapping under `folder`, the claims maps (`fhir-to-claims/`) when
+    /// the folder has them.
     ///
+    /// - Parameter claimsFacility: the facility code claims are built for.
     /// - Throws: ``Mapping/MappingErrors`` with every problem found, each with file and line.
-    public init(folder: URL) throws(MappingErrors) {
+    public init(folder: URL, claimsFacility: String? = nil) throws(MappingErrors) {
         self.folder = folder.standardizedFileURL
+        self.claimsFacility = claimsFacility
         let fingerprint = Self.fingerprint(of: self.folder)
         let library = try MappingLibrary(folder: self.folder)
-        state = Mutex(State(library: library, fingerprint: fingerprint, generation: 1))
+        let claimMaps = try Self.claimMaps(in: self.folder)
+        state = Mutex(State(library: library, claimMaps: claimMaps, fingerprint: fingerprint, generation: 1))
     }
+
+    /// The claims maps of a folder; `nil` when it has no `fhir-to-claims` folder.
+    static func claimMaps(in folder: URL) throws(MappingErrors) -> ClaimMapLibrary? {
+        var isFolder: ObjCBool = false
+        let path = folder.appendingPathComponent(ClaimMapLibrary.folderName).path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+        return try ClaimMapLibrary(folder: folder)
+    }
+
+    /// The claims maps in use, when the folder has them.
+    var claimMaps: ClaimMapLibrary? { state.withLock { $0.claimMaps } }
 
     /// The mappings in use.
     public var library: MappingLibrary { state.withLock { $0.library } }
@@ -65,8 +90,9 @@ public final class MappingCatalog: Sendable {
         let fingerprint = Self.fingerprint(of: folder)
         do {
             let library = try MappingLibrary(folder: folder)
+            let claimMaps = try Self.claimMaps(in: folder)
             let generation = state.withLock { state in
-                state = State(library: library, fingerprint: fingerprint, generation: state.generation + 1)
+                state = State(library: library, claimMaps: claimMaps, fingerprint: fingerprint, generation: state.generation + 1)
                 return state.generation
             }
             return .reloaded(generation: generation)
@@ -107,6 +133,10 @@ public final class MappingCatalog: Sendable {
     public func contains(_ name: String, for format: MessageFormat = .hl7v2) -> Bool {
         let (map, profile) = Self.parts(of: name)
         let library = self.library
+        if map == Self.claims {
+            guard claimMaps != nil else { return false }
+            return profile.map { !format.isFHIR && library.profiles[$0] != nil } ?? true
+        }
         if format.isFHIR {
             return profile == nil && (map == Self.byBundle || library.fhirToV2MapNames.messages.contains(map))
         }
@@ -115,7 +145,8 @@ public final class MappingCatalog: Sendable {
 
     /// The names ``contains(_:for:)`` accepts for messages of `format` (profile options aside).
     public func names(for format: MessageFormat) -> [String] {
-        format.isFHIR ? [Self.byBundle] + library.fhirToV2MapNames.messages : [Self.byEvent] + library.mapNames.messages
+        let claims = claimMaps == nil ? [] : [Self.claims]
+        return format.isFHIR ? [Self.byBundle] + claims + library.fhirToV2MapNames.messages : [Self.byEvent] + claims + library.mapNames.messages
     }
 
     /// A route's mapping split into the map and the profile option: `ORU_R01 with vn-core`.
@@ -163,6 +194,7 @@ public final class MappingCatalog: Sendable {
     ///   - format: what they are.
     ///   - message: the HL7 v2 message already parsed, if the caller has it.
     public func map(_ raw: [UInt8], format: MessageFormat, message: HL7v2.Message? = nil, with name: String) -> Result<Output, Failure> {
+        if Self.parts(of: name).map == Self.claims { return buildClaim(raw, format: format, message: message, with: name) }
         if format.isFHIR { return mapFHIR(raw, format: format, with: name) }
         guard format == .hl7v2 else {
             return .failure(Failure(mapping: name, problems: ["mappings take HL7 v2 or FHIR; this message is \(format)"]))

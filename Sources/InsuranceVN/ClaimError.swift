@@ -40,6 +40,8 @@ public struct ClaimError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unknownTableType = Code("unknownTableType")
         /// The definitions resource is missing or malformed.
         public static let invalidDefinitions = Code("invalidDefinitions")
+        /// The input a claim is built from is not FHIR (or HL7 v2) that can be read or mapped.
+        public static let invalidInput = Code("invalidInput")
 
         public var description: String { name }
     }

@@ -32,5 +32,10 @@ public struct MappingErrors: Error, Sendable, CustomStringConvertible {
     /// The problems, by file and line.
     public var errors: [MappingError]
 
+    /// Creates the list (the claims maps of InsuranceVN report theirs in it too).
+    public init(errors: [MappingError]) {
+        self.errors = errors
+    }
+
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

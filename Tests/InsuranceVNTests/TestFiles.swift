@@ -56,3 +56,13 @@ enum TestFiles {
         }
     }
 }
+
+extension TestFiles {
+    /// The repository's `mappings/` folder.
+    static let mappingsFolder = testsFolder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("mappings")
+
+    /// A FHIR Bundle fixture (`Fixtures/fhir/NAME.json`) as bytes.
+    static func bundle(_ name: String) throws -> [UInt8] {
+        [UInt8](try fixture("fhir/\(name).json"))
+    }
+}

@@ -1,5 +1,6 @@
 public import Foundation
 import Mapping
+public import PostgresStore
 public import Store
 import MLLP
 
@@ -15,6 +16,8 @@ public struct BusConfiguration: Sendable {
     public enum StoreKind: Sendable {
         /// One SQLite file.
         case sqlite(SQLiteStore.Configuration)
+        /// A PostgreSQL database (several bus processes may share it).
+        case postgres(PostgresStore.Configuration)
     }
 
     /// The store.
@@ -55,6 +58,11 @@ public struct BusConfiguration: Sendable {
         for channel in channels {
             let format: MessageFormat = channel.fhir == nil ? .hl7v2 : .fhirJSON
             for (index, route) in channel.routes.enumerated() {
+                if let name = route.mapping, MappingCatalog.parts(of: name).map == MappingCatalog.claims, catalog.claimsFacility == nil {
+                    throw ConfigurationError(
+                        file: file, key: "channels.\(channel.name).routes[\(index)].mapping",
+                        message: "the claims mapping needs the facility's code: mappings: {claims: {facility: \"79001\"}}")
+                }
                 guard let name = route.mapping, !catalog.contains(name, for: format) else { continue }
                 let known = catalog.names(for: format).joined(separator: ", ")
                 let profiles = catalog.library.profileNames.map { "with \($0)" }

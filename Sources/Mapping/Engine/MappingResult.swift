@@ -44,6 +44,14 @@ public struct MappingIssue: Sendable, Hashable, CustomStringConvertible {
     /// What happened.
     public var message: String
 
+    /// Creates an issue (the claims builder reports its own through the bus as these).
+    public init(severity: Severity, input: String, rule: String, message: String) {
+        self.severity = severity
+        self.input = input
+        self.rule = rule
+        self.message = message
+    }
+
     public var description: String { "\(severity): \(input) (\(rule)): \(message)" }
 }
 
