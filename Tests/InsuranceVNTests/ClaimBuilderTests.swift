@@ -170,6 +170,7 @@ import Testing
         #expect(summary["MA_BENH_KT"] == "J44.9;I10")
         #expect(summary["NGAY_VAO"] == "202403100915")
         #expect(summary["SO_NGAY_DTRI"] == "6")
+        #expect(summary["MA_LOAI_RV"] == "1")  // PV1-36 01 (table 0112), read by claims-ma-loai-rv
         #expect(try #require(result["XML2"]).records.map { $0["MA_THUOC"] } == ["40.212", "40.503"])
         #expect(try #require(result["XML3"]).records.map { $0["MA_NHOM"] } == ["15", "2", "10", "1"])
         #expect(try #require(result["XML4"]).records.map { $0["GIA_TRI"] } == ["86.4"])
