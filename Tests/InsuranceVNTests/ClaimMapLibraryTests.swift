@@ -21,7 +21,7 @@ import Testing
     @Test func shippedMapsLoad() throws {
         let maps = try ClaimMapLibrary(folder: TestFiles.mappingsFolder)
         #expect(maps.maps.map(\.table.name) == ["XML1", "XML2", "XML3", "XML4", "XML5"])
-        #expect(maps["XML2"]?.blocks.count == 1)
+        #expect(maps["XML2"]?.blocks.count == 2)  // ChargeItems, Claim items
     }
 
     /// Every mistake is reported at once, each with file, line and column.
