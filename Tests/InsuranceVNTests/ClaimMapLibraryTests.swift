@@ -42,6 +42,29 @@ import Testing
         #expect(errors.contains { $0.hasPrefix("fhir-to-claims/XML1.map:6:") && $0.contains("via date") })
     }
 
+    /// A source's leading element path is checked against the type it reads: a variable's, an
+    /// `ofType` selection's, or the block's items'.
+    @Test func reportsUnknownElements() {
+        let flat = Self.errors("""
+            table XML1
+            %patient.nmae.text -> HO_TEN
+            %bundle.entry.resource.ofType(Encounter).perod.start -> NGAY_VAO
+            %patient.name.first().text -> HO_TEN
+            """)
+        #expect(flat.count == 2)
+        #expect(flat.contains { $0.hasPrefix("fhir-to-claims/XML1.map:2:") && $0.contains("Patient has no element nmae") })
+        #expect(flat.contains { $0.hasPrefix("fhir-to-claims/XML1.map:3:") && $0.contains("Encounter has no element perod") })
+        let lines = Self.errors("""
+            table XML2
+            each %bundle.entry.resource.ofType(ChargeItem)
+                quantiy.value -> SO_LUONG
+                priceOverride.value -> DON_GIA
+                %encounter.serviceType.coding.code.first() -> MA_KHOA
+            """, file: "fhir-to-claims/XML2.map")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("XML2.map:3:") == true && lines.first?.contains("ChargeItem has no element quantiy") == true)
+    }
+
     @Test func reportsTableAndBlockErrors() {
         #expect(Self.errors("table XML99\n").first?.contains("XML99 is not a claim table") == true)
         let lineErrors = Self.errors("table XML2\nquantity.value -> SO_LUONG\n    code.text -> TEN_THUOC\n", file: "fhir-to-claims/XML2.map")
