@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .target(
@@ -92,6 +96,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: [
+                "PostgresStore",
+                "Store",
+                "StoreTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HL7v2",
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -101,10 +126,12 @@ let package = Package(
             dependencies: [
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
                 "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
+                "PostgresStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -121,6 +148,9 @@ let package = Package(
                 "Bus",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "MLLPTesting",
@@ -167,10 +197,14 @@ let package = Package(
                 "Server",
                 "FHIR",
                 "HL7v2",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "Mapping",
                 "MLLP",
                 "Store",
+                "PostgresStore",
+                "XMLSignature",
                 "XMLSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -186,6 +220,8 @@ let package = Package(
             dependencies: [
                 "lienthong",
                 "Bus",
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 "HL7v2",
                 "MLLP",
@@ -205,6 +241,26 @@ let package = Package(
         .target(name: "XMLSchema", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         .testTarget(name: "XMLSchemaTests", dependencies: ["XMLSchema"], swiftSettings: swiftSettings),
         .target(
+            name: "XMLSignature",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "XMLSignatureTests",
+            dependencies: [
+                "XMLSignature",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "InsuranceVN",
             dependencies: ["FHIR", "HL7v2", "Mapping"],
             resources: [.copy("Resources/claim-tables.json")],
@@ -214,6 +270,42 @@ let package = Package(
             name: "InsuranceVNTests",
             dependencies: ["InsuranceVN", "XMLSchema", "FHIR", "HL7v2", "Mapping"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGateway",
+            dependencies: [
+                "InsuranceVN",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "InsuranceGatewaySimulator",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsuranceGatewayTests",
+            dependencies: [
+                "InsuranceGateway",
+                "InsuranceGatewaySimulator",
+                "InsuranceVN",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -84,8 +84,11 @@ public struct BusNode: Sendable {
                 continue
             }
             var workers: [DestinationWorker] = []
+            // The workers of a gateway destination share one client, and so its token.
+            var shared: (any Destination)?
+            if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
             for _ in 0..<max(1, destination.concurrency) {
-                let endpoint = try Self.makeDestination(destination.endpoint, logger: logger)
+                let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
                 workers.append(
                     DestinationWorker(
                         name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
@@ -95,6 +98,10 @@ public struct BusNode: Sendable {
         }
 
         let incoming = self.incoming
+        if let source = store as? any WakeUpSource {
+            // Work stored by other processes wakes this node's router and workers too.
+            services.append(WakeUpService(source: source, incoming: incoming, destinations: doorbells))
+        }
         let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
         let router = Router(store: store, routes: routes, mappings: mappings, logger: logger)
         services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
@@ -133,6 +140,8 @@ public struct BusNode: Sendable {
             return HTTPDestination(configuration: configuration)
         case .file(let directory):
             return FileDestination(directory: directory)
+        case .insuranceGateway(let configuration):
+            return InsuranceGatewayDestination(configuration: configuration, logger: logger)
         }
     }
 }

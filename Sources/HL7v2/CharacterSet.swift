@@ -11,18 +11,28 @@ public struct CharacterSet: Hashable, Sendable, CustomStringConvertible {
         case latin9
     }
 
+    /// The only stored property: every ``Element`` carries its message's set, and a stored name
+    /// (a `String`) made each copy of an element retain and release it.
     let kind: Kind
-    /// The MSH-18 value it was read from, or the canonical one.
-    public let name: String
+
+    /// The canonical MSH-18 name of the set.
+    public var name: String {
+        switch kind {
+        case .utf8: "UNICODE UTF-8"
+        case .ascii: "ASCII"
+        case .latin1: "8859/1"
+        case .latin9: "8859/15"
+        }
+    }
 
     /// UTF-8, the default when MSH-18 is empty.
-    public static let utf8 = CharacterSet(kind: .utf8, name: "UNICODE UTF-8")
+    public static let utf8 = CharacterSet(kind: .utf8)
     /// 7-bit ASCII.
-    public static let ascii = CharacterSet(kind: .ascii, name: "ASCII")
+    public static let ascii = CharacterSet(kind: .ascii)
     /// ISO 8859-1 (Latin-1).
-    public static let latin1 = CharacterSet(kind: .latin1, name: "8859/1")
+    public static let latin1 = CharacterSet(kind: .latin1)
     /// ISO 8859-15 (Latin-9).
-    public static let latin9 = CharacterSet(kind: .latin9, name: "8859/15")
+    public static let latin9 = CharacterSet(kind: .latin9)
 
     /// Looks up a character set by its MSH-18 name; an empty name means UTF-8.
     ///
@@ -44,9 +54,8 @@ public struct CharacterSet: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private init(kind: Kind, name: String) {
+    private init(kind: Kind) {
         self.kind = kind
-        self.name = name
     }
 
     public var description: String { name }

@@ -121,6 +121,74 @@ public struct Element: Sendable, CustomStringConvertible {
         return seen == number ? Element(storage: storage, range: start..<range.upperBound, level: childLevel, encoding: encoding, characterSet: characterSet) : nil
     }
 
+    /// The element at `path`, child numbers one level after another (`[2, 1]`: child 2, then
+    /// its child 1; `[]`: this element), or `nil` where a child is missing. As ``child(_:)``
+    /// level by level, but the bytes are scanned once per level and only the last element is made.
+    package func descendant(_ path: [Int]) -> Element? {
+        guard !path.isEmpty else { return self }
+        var range = self.range
+        var level = self.level
+        for number in path {
+            guard number >= 1, let childLevel = level.child else { return nil }
+            if isOpaque {
+                guard number == 1 else { return nil }
+            } else {
+                let delimiter = Self.delimiter(below: level, encoding)
+                guard let found = storage.withUnsafeBufferPointer({ Self.childRange(number, in: range, of: $0, delimiter: delimiter) }) else {
+                    return nil
+                }
+                range = found
+            }
+            level = childLevel
+        }
+        return Element(storage: storage, range: range, level: level, encoding: encoding, characterSet: characterSet, isOpaque: isOpaque)
+    }
+
+    /// Calls `body` with each child in order (what ``children`` lists, without making the
+    /// array) until it returns `false`.
+    package func forEachChild(_ body: (Element) -> Bool) {
+        guard let childLevel = level.child else { return }
+        guard !isOpaque, let delimiter = childDelimiter else {
+            _ = body(Element(storage: storage, range: range, level: childLevel, encoding: encoding, characterSet: characterSet, isOpaque: true))
+            return
+        }
+        var start = range.lowerBound
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if storage[i] == delimiter {
+                guard body(Element(storage: storage, range: start..<i, level: childLevel, encoding: encoding, characterSet: characterSet)) else { return }
+                start = i + 1
+            }
+            i += 1
+        }
+        _ = body(Element(storage: storage, range: start..<range.upperBound, level: childLevel, encoding: encoding, characterSet: characterSet))
+    }
+
+    /// The delimiter between the children of an element at `level` (which has a level below).
+    private static func delimiter(below level: Level, _ encoding: EncodingCharacters) -> UInt8 {
+        switch level {
+        case .field: encoding.repetition
+        case .repetition: encoding.component
+        case .component, .subcomponent: encoding.subcomponent
+        }
+    }
+
+    /// The range of child `number` (1-based) of the element at `range`, or `nil` when there are fewer.
+    private static func childRange(_ number: Int, in range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Range<Int>? {
+        var start = range.lowerBound
+        var seen = 1
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if bytes[i] == delimiter {
+                if seen == number { return start..<i }
+                seen += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        return seen == number ? start..<range.upperBound : nil
+    }
+
     /// The repetitions of a field.
     public var repetitions: [Element] { level == .field ? children : [self] }
 

@@ -117,10 +117,13 @@ public struct HL7DateTime: Sendable, Hashable {
 
     /// A FHIR `date`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time and offset are dropped).
     public var fhirDate: String {
-        var text = Self.fourDigits(year)
-        if let month { text += "-" + Offset.twoDigits(month) }
-        if let day { text += "-" + Offset.twoDigits(day) }
-        return text
+        guard hasUsualParts else { return Self.joined(dateParts) }
+        // Written straight into the string's bytes: every mapped date and time comes here.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            var writer = DigitWriter(buffer: buffer)
+            writeDate(to: &writer)
+            return writer.position
+        }
     }
 
     /// A FHIR `dateTime`: the date as ``fhirDate`` when there is no time; with a time, to the
@@ -128,9 +131,78 @@ public struct HL7DateTime: Sendable, Hashable {
     /// offset or else `defaultOffset`.
     public func fhirDateTime(defaultOffset: Offset) -> String {
         guard let hour else { return fhirDate }
-        var text = fhirDate + "T" + Offset.twoDigits(hour) + ":" + Offset.twoDigits(minute ?? 0) + ":" + Offset.twoDigits(second ?? 0)
-        if let fraction { text += "." + fraction }
-        return text + (offset ?? defaultOffset).fhir
+        let offset = offset ?? defaultOffset
+        guard hasUsualParts, (0...23).contains(hour), (0...59).contains(minute ?? 0), (0...59).contains(second ?? 0), abs(offset.minutes) < 100 * 60 else {
+            var parts = dateParts + ["T", Offset.twoDigits(hour), ":", Offset.twoDigits(minute ?? 0), ":", Offset.twoDigits(second ?? 0)]
+            if let fraction { parts += [".", fraction] }
+            return Self.joined(parts + [offset.fhir])
+        }
+        let fraction = fraction?.utf8
+        return String(unsafeUninitializedCapacity: 26 + (fraction?.count ?? 0)) { buffer in
+            var writer = DigitWriter(buffer: buffer)
+            writeDate(to: &writer)
+            writer.put(UInt8(ascii: "T"))
+            writer.twoDigits(hour)
+            writer.put(UInt8(ascii: ":"))
+            writer.twoDigits(minute ?? 0)
+            writer.put(UInt8(ascii: ":"))
+            writer.twoDigits(second ?? 0)
+            if let fraction {
+                writer.put(UInt8(ascii: "."))
+                for byte in fraction { writer.put(byte) }
+            }
+            writer.put(offset.minutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            writer.twoDigits(abs(offset.minutes) / 60)
+            writer.put(UInt8(ascii: ":"))
+            writer.twoDigits(abs(offset.minutes) % 60)
+            return writer.position
+        }
+    }
+
+    /// Whether the date's parts have their usual widths (a year of four digits, a month and a
+    /// day of two), so that they can be written digit by digit.
+    private var hasUsualParts: Bool {
+        (0...9999).contains(year) && (0...99).contains(month ?? 0) && (0...99).contains(day ?? 0)
+    }
+
+    /// `YYYY`, `-MM`, `-DD`, for values of unusual widths.
+    private var dateParts: [String] {
+        var parts = [Self.fourDigits(year)]
+        if let month { parts += ["-", Offset.twoDigits(month)] }
+        if let day { parts += ["-", Offset.twoDigits(day)] }
+        return parts
+    }
+
+    private static func joined(_ parts: [String]) -> String { parts.joined() }
+
+    private func writeDate(to writer: inout DigitWriter) {
+        writer.twoDigits(year / 100)
+        writer.twoDigits(year % 100)
+        if let month {
+            writer.put(UInt8(ascii: "-"))
+            writer.twoDigits(month)
+        }
+        if let day {
+            writer.put(UInt8(ascii: "-"))
+            writer.twoDigits(day)
+        }
+    }
+
+    /// Writes ASCII bytes into a string's buffer.
+    private struct DigitWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var position = 0
+
+        mutating func put(_ byte: UInt8) {
+            buffer[position] = byte
+            position += 1
+        }
+
+        /// `value` (0–99) as two digits.
+        mutating func twoDigits(_ value: Int) {
+            put(UInt8(truncatingIfNeeded: 0x30 + value / 10))
+            put(UInt8(truncatingIfNeeded: 0x30 + value % 10))
+        }
     }
 
     /// A FHIR `instant` (to the second at least), or `nil` when the value is less precise.

@@ -14,6 +14,9 @@ struct LibraryChecker {
     var referenceSteps: [String: [TargetResolver.Step]] = [:]
     var patterns: [String: MappingLibrary.Pattern] = [:]
     var profiles: [String: MappingFile.ProfileRules] = [:]
+    /// The names of the data-type maps, sorted: a compiled rule names its map by its number here.
+    var datatypeNames: [String] = []
+    var datatypeNumbers: [String: Int] = [:]
 
     init(definitions: Definitions, vocabularies: [String: VocabularyMap]) {
         self.definitions = definitions
@@ -24,6 +27,8 @@ struct LibraryChecker {
     mutating func check(_ files: [MappingFile]) {
         // First every data-type and segment map's own rules (their targets), then the uses of
         // other maps (which need the targets' types), then the message maps.
+        datatypeNames = Set(files.compactMap { if case .datatype = $0.kind { $0.name } else { nil } }).sorted()
+        datatypeNumbers = Dictionary(uniqueKeysWithValues: datatypeNames.enumerated().map { ($1, $0) })
         for file in files {
             switch file.kind {
             case .datatype(let source, let target):
@@ -133,7 +138,14 @@ struct LibraryChecker {
                     }
                     children = compile(rule.children, from: type, prefix: prefix + rule.target, in: file)
                 }
-                compiled.append(MappingLibrary.CompiledRule(rule, steps: own, children: children))
+                var datatype: Int?
+                var vocabulary: VocabularyMap?
+                switch rule.conversion {
+                case .datatype(let name): datatype = datatypeNumbers[name]
+                case .vocabulary(let name): vocabulary = vocabularies[name]
+                case .builtin, nil: break
+                }
+                compiled.append(MappingLibrary.CompiledRule(rule, steps: own, children: children, datatype: datatype, vocabulary: vocabulary))
             case .failure(let error):
                 errors.append(MappingError(file: file.file, line: rule.line, error.message))
             }

@@ -47,11 +47,18 @@ public struct MappingLibrary: Sendable {
         /// How a value is written when no map or vocabulary converts it: by the built-in
         /// conversion, or else by the target's FHIR type (decided once, not per value).
         let primitive: Primitive
+        /// The number of the data-type map of `via MAP` in ``MappingLibrary/datatypeMapsByNumber``
+        /// (found once, not by name for every value).
+        let datatype: Int?
+        /// The vocabulary map of `via vocabulary NAME`.
+        let vocabulary: VocabularyMap?
 
-        init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], children: [CompiledRule] = []) {
+        init(_ rule: MappingFile.Rule, steps: [TargetResolver.Step], children: [CompiledRule] = [], datatype: Int? = nil, vocabulary: VocabularyMap? = nil) {
             self.rule = rule
             self.steps = steps
             self.children = children
+            self.datatype = datatype
+            self.vocabulary = vocabulary
             names = steps.map(\.name)
             repeating = steps.map(\.isRepeating)
             newItem = steps.map(\.startsNewItem)
@@ -87,6 +94,8 @@ public struct MappingLibrary: Sendable {
 
     /// The data-type maps, by name.
     var datatypeMaps: [String: FieldMap] = [:]
+    /// The data-type maps by number (``CompiledRule/datatype``): their names sorted.
+    var datatypeMapsByNumber: [FieldMap?] = []
     /// The segment maps, by name.
     var segmentMaps: [String: FieldMap] = [:]
     /// The message maps, by name.
@@ -212,6 +221,7 @@ public struct MappingLibrary: Sendable {
         errors += reverseChecker.errors
         guard errors.isEmpty else { throw MappingErrors(errors: errors) }
         datatypeMaps = checker.datatypeMaps
+        datatypeMapsByNumber = checker.datatypeNames.map { checker.datatypeMaps[$0] }
         segmentMaps = checker.segmentMaps
         messageMaps = checker.messageMaps
         messageMapByEvent = checker.messageMapByEvent

@@ -6,8 +6,11 @@ import InsuranceVN
 struct ClaimsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claims",
-        abstract: "Read insurance claim files (Decision 130/4750/3176 XML tables and their GIAMDINHHS envelope).",
-        subcommands: [ClaimsReadCommand.self, ClaimsBuildCommand.self, ClaimsValidateCommand.self]
+        abstract: "Build, validate, read, sign, verify and submit insurance claim files (Decision 130/4750/3176 XML tables and their GIAMDINHHS envelope).",
+        subcommands: [
+            ClaimsReadCommand.self, ClaimsBuildCommand.self, ClaimsValidateCommand.self, ClaimsSignCommand.self, ClaimsVerifyCommand.self,
+            ClaimsSubmitCommand.self, ClaimsCheckCardCommand.self,
+        ]
     )
 }
 

@@ -24,9 +24,10 @@ struct QueueCommand: AsyncParsableCommand {
         if case .sqlite(let sqlite) = configuration.store, !FileManager.default.fileExists(atPath: sqlite.path) {
             throw CLIError("queue: no store at \(sqlite.path) (run the bus first, or name its configuration with --config)")
         }
-        let store = try options.openStore(configuration, logger: logger)
-        defer { try? store.close() }
-        for line in try await body(QueueInspector(store: store)) { print(line) }
+        let opened = try options.openStore(configuration, logger: logger)
+        defer { try? opened.close() }
+        let lines = try await opened.withRunning { store in try await body(QueueInspector(store: store)) }
+        for line in lines { print(line) }
     }
 
     struct List: AsyncParsableCommand {

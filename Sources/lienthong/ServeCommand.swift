@@ -40,8 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "lienthong")
         let configuration = try options.load()
         let mappings = try options.loadMappings(configuration)
-        let store = try options.openStore(configuration, logger: logger)
-        let node = BusNode(configuration: configuration, store: store, mappings: mappings, logger: logger)
+        let opened = try options.openStore(configuration, logger: logger)
+        let node = BusNode(configuration: configuration, store: opened.store, mappings: mappings, logger: logger)
         var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
             // the bus on port 0.
@@ -56,6 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))
             })
         }
+        // The store's own service (PostgreSQL's pool) first, so that it stops last.
+        if let service = opened.service { services.insert(service, at: 0) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
@@ -66,10 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            try? store.close()
+            try? opened.close()
             throw CLIError("serve: \(error)")
         }
-        try store.close()
+        try opened.close()
         logger.info("stopped")
     }
 }
@@ -107,14 +109,7 @@ struct BusOptions: ParsableArguments {
     }
 
     /// Opens the configuration's store.
-    func openStore(_ configuration: BusConfiguration, logger: Logger) throws -> SQLiteStore {
-        switch configuration.store {
-        case .sqlite(let sqlite):
-            do {
-                return try SQLiteStore(configuration: sqlite, logger: logger)
-            } catch {
-                throw CLIError("cannot open the store \(sqlite.path): \(error)")
-            }
-        }
+    func openStore(_ configuration: BusConfiguration, logger: Logger) throws -> OpenedStore {
+        try OpenedStore(configuration, logger: logger)
     }
 }

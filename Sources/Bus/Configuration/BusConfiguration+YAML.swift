@@ -1,7 +1,9 @@
 public import Foundation
 import FHIR
 import HL7v2
+import InsuranceGateway
 import MLLP
+import PostgresStore
 import Store
 import Yams
 
@@ -132,7 +134,12 @@ private struct YAMLReader {
     // MARK: Store
 
     func store(_ node: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration.StoreKind {
-        let sqlite = try node.mapping(allowing: ["sqlite"]).required("sqlite")
+        let kinds = try node.mapping(allowing: ["sqlite", "postgres"])
+        guard kinds.entries.count == 1 else {
+            throw node.error("expected exactly one of sqlite or postgres")
+        }
+        if let postgres = kinds["postgres"] { return .postgres(try self.postgres(postgres)) }
+        let sqlite = try kinds.required("sqlite")
         let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size"])
         var configuration = defaultStore
         if let path = fields["path"] { configuration.path = try path.path(relativeTo: base) }
@@ -145,6 +152,46 @@ private struct YAMLReader {
         }
         if let size = fields["maximum-batch-size"] { configuration.maximumBatchSize = try size.int(in: 1...100_000) }
         return .sqlite(configuration)
+    }
+
+    /// `store.postgres`: a URL (whose password may come from `${VARIABLE}`), or a password from
+    /// the variable `password-env` names; errors never quote the URL or the password.
+    func postgres(_ node: ConfigurationNode) throws(ConfigurationError) -> PostgresStore.Configuration {
+        let fields = try node.mapping(allowing: ["url", "password-env", "pool-size", "schema", "retention"])
+        let url = try fields.required("url")
+        let text = try url.string()
+        var configuration: PostgresStore.Configuration
+        do {
+            configuration = try PostgresStore.Configuration(url: text)
+        } catch {
+            throw url.error(error.reason)
+        }
+        if let name = fields["password-env"] {
+            let variable = try name.string()
+            guard let password = node.environment[variable], !password.isEmpty else {
+                throw name.error("the environment variable \(variable) is not set")
+            }
+            configuration.password = password
+        }
+        if let size = fields["pool-size"] { configuration.poolSize = try size.int(in: 1...1_000) }
+        if let retention = fields["retention"] {
+            if try retention.string() == "forever" {
+                configuration.retention = nil
+            } else {
+                let duration = try retention.duration()
+                guard duration >= .seconds(86_400) else { throw retention.error("expected a duration of a day or more (such as 90d), or forever") }
+                configuration.retention = duration
+            }
+        }
+        if let schema = fields["schema"] {
+            configuration.schema = try schema.string()
+            do {
+                try configuration.validate()
+            } catch {
+                throw schema.error(error.reason)
+            }
+        }
+        return configuration
     }
 
     // MARK: Channels
@@ -287,17 +334,22 @@ private struct YAMLReader {
     func destination(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> DestinationConfiguration {
         try checkName(name, node)
         let fields = try node.mapping(allowing: [
-            "mllp", "http", "file", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
+            "mllp", "http", "file", "insurance-gateway", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
         ])
-        let kinds = ["mllp", "http", "file"].filter { fields[$0] != nil }
+        let kinds = ["mllp", "http", "file", "insurance-gateway"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
-            throw node.error(kinds.isEmpty ? "expected one of mllp, http or file" : "only one of mllp, http or file, found \(kinds.joined(separator: " and "))")
+            throw node.error(
+                kinds.isEmpty
+                    ? "expected one of mllp, http, file or insurance-gateway"
+                    : "only one of mllp, http, file or insurance-gateway, found \(kinds.joined(separator: " and "))")
         }
         let endpoint: DestinationConfiguration.Endpoint
         if let mllp = fields["mllp"] {
             endpoint = .mllp(try mllpClient(mllp))
         } else if let http = fields["http"] {
             endpoint = .http(try self.http(http))
+        } else if let gateway = fields["insurance-gateway"] {
+            endpoint = .insuranceGateway(try insuranceGateway(gateway))
         } else {
             let file = try fields.required("file").mapping(allowing: ["directory"])
             endpoint = .file(directory: URL(fileURLWithPath: try file.required("directory").path(relativeTo: base)))
@@ -357,6 +409,46 @@ private struct YAMLReader {
         }
         if let timeout = fields["timeout"] { configuration.timeout = try timeout.duration() }
         return configuration
+    }
+
+    /// `insurance-gateway:` url, username, password or password-env, facility, variant, timeout.
+    func insuranceGateway(_ node: ConfigurationNode) throws(ConfigurationError) -> InsuranceGatewayDestination.Configuration {
+        let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "variant", "timeout"])
+        let urlNode = try fields.required("url")
+        let text = try urlNode.string()
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
+        }
+        let username = try fields.required("username").string()
+        let password: String
+        switch (fields["password"], fields["password-env"]) {
+        case (let value?, nil):
+            password = try value.string()
+        case (nil, let variable?):
+            let name = try variable.string()
+            guard let value = variable.environment[name], !value.isEmpty else {
+                throw variable.error("the environment variable \(name) is not set")
+            }
+            password = value
+        case (_?, _?):
+            throw node.error("only one of password or password-env")
+        case (nil, nil):
+            throw node.error("missing required key \"password\" or \"password-env\"")
+        }
+        var client = InsuranceGatewayClient.Configuration(url: url, credentials: GatewayCredentials(username: username, password: password))
+        if let variant = fields["variant"] {
+            let value = try variant.string()
+            guard let parsed = ClaimSubmissionVariant(decision: value) else { throw variant.error("expected 4750 or 3176, found \"\(value)\"") }
+            client.variant = parsed
+        }
+        if let timeout = fields["timeout"] { client.timeout = try timeout.duration() }
+        var facility: String?
+        if let node = fields["facility"] {
+            let value = try node.string()
+            guard value.count == 5 else { throw node.error("a facility code (maCSKCB) has 5 characters") }
+            facility = value
+        }
+        return InsuranceGatewayDestination.Configuration(client: client, facilityCode: facility)
     }
 
     func retry(_ node: ConfigurationNode) throws(ConfigurationError) -> RetryPolicy {

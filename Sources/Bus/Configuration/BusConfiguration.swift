@@ -1,5 +1,6 @@
 public import Foundation
 import Mapping
+public import PostgresStore
 public import Store
 import MLLP
 
@@ -15,6 +16,8 @@ public struct BusConfiguration: Sendable {
     public enum StoreKind: Sendable {
         /// One SQLite file.
         case sqlite(SQLiteStore.Configuration)
+        /// A PostgreSQL database (several bus processes may share it).
+        case postgres(PostgresStore.Configuration)
     }
 
     /// The store.

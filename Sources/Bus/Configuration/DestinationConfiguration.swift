@@ -11,6 +11,8 @@ public struct DestinationConfiguration: Sendable {
         case http(HTTPDestination.Configuration)
         /// A folder, one file per entry.
         case file(directory: URL)
+        /// The insurance claims gateway: claim envelopes submitted, check-ins sent.
+        case insuranceGateway(InsuranceGatewayDestination.Configuration)
     }
 
     /// The destination's name (its queue).

@@ -10,8 +10,9 @@ public import Foundation
 /// let tables = try ClaimEnvelope(xml: bytes).documents()
 /// ```
 ///
-/// The facility's signature (`CHUKYDONVI`) is written empty and not checked when reading: the
-/// XML signature comes later.
+/// The facility's signature (`CHUKYDONVI`, ``signatureElement``) is written empty and not checked
+/// when reading: the `XMLSignature` module signs a written envelope and verifies a read one
+/// (`lienthong claims sign|verify`).
 public struct ClaimEnvelope: Hashable, Sendable {
     /// One `FILEHOSO`: which table (`LOAIHOSO`) and the table document's bytes.
     public struct File: Hashable, Sendable {

@@ -101,18 +101,23 @@ enum JSONValue: Sendable, Hashable {
         switch self {
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                member.value.write(to: &output)
+            // Read in place (a member copied out is a retain and a release of its key and value).
+            members.withUnsafeBufferPointer { members in
+                for index in members.indices {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    Self.writeString(members[index].key, to: &output)
+                    output.append(UInt8(ascii: ":"))
+                    members[index].value.write(to: &output)
+                }
             }
             output.append(UInt8(ascii: "}"))
         case .array(let items):
             output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                item.write(to: &output)
+            items.withUnsafeBufferPointer { items in
+                for index in items.indices {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    items[index].write(to: &output)
+                }
             }
             output.append(UInt8(ascii: "]"))
         case .string(let text):

@@ -67,7 +67,7 @@ public struct V2ToFHIR: Sendable {
             profile = rules
         }
         var run = Run(library: library, options: options, message: message, mapName: map.name, mapFile: map.file, profile: profile)
-        var names: [String: Int] = [:]
+        var names = Run.Names()
         run.resources(map.resources, scope: 0..<message.segmentCount, names: &names)
         let bytes = run.bundle(type: bundleType).bytes
         let unmapped = run.segmentIDs.indices.filter { !run.consumed.contains($0) }.map { "\(run.segmentIDs[$0]) (segment \($0 + 1))" }
@@ -110,13 +110,30 @@ extension V2ToFHIR {
 
         // MARK: Message maps
 
+        /// The named resources visible in a scope, as a stack: a name bound later hides an earlier
+        /// one, and a scope's names are dropped when it ends (no dictionary copied per scope).
+        struct Names {
+            var bindings: [(name: String, resource: Int)] = []
+
+            subscript(name: String) -> Int? {
+                bindings.last { $0.name == name }?.resource
+            }
+
+            mutating func bind(_ name: String, to resource: Int) {
+                bindings.append((name, resource))
+            }
+        }
+
         /// Runs resource rules on the segments in `scope`; `names` holds the named resources
         /// (index into ``created``) visible here, and receives the names of non-`each` rules.
-        mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, parent: Int? = nil, names: inout [String: Int]) {
+        mutating func resources(_ rules: [MappingFile.ResourceRule], scope: Range<Int>, parent: Int? = nil, names: inout Names) {
             for rule in rules {
                 // A rule nested under a segment of its own kind reads that segment (one segment,
                 // several resources); otherwise the segments of its kind in scope.
                 var indices = parent.map { segmentIDs[$0] == rule.segment } == true ? [parent!] : scope.filter { segmentIDs[$0] == rule.segment }
+                if let before = rule.before, let limit = scope.first(where: { segmentIDs[$0] == before }) {
+                    indices = indices.filter { $0 < limit }
+                }
                 if !rule.conditions.isEmpty {
                     indices = indices.filter { index in rule.conditions.allSatisfy { holds($0, on: .segment(message.segments[index]), output: .emptyObject) } }
                 }
@@ -144,7 +161,7 @@ extension V2ToFHIR {
                         created.append((type, id, .object([.init(key: "resourceType", value: .string(type)), .init(key: "id", value: .string(id))])))
                         resource = created.count - 1
                     }
-                    if let map = library.segmentMaps[variants[rule.map] ?? rule.map] {
+                    if let map = library.segmentMaps[variants.isEmpty ? rule.map : variants[rule.map] ?? rule.map] {
                         // Taken out while the map runs, so that it is changed in place, not copied.
                         var json = created[resource].json
                         created[resource].json = .emptyObject
@@ -158,22 +175,24 @@ extension V2ToFHIR {
                         created.removeLast()
                         continue
                     }
-                    var scopeNames = names
-                    if let name = rule.name { scopeNames[name] = resource }
+                    // This resource's scope: its name, and the names its children bind, until it ends.
+                    let outer = names.bindings.count
+                    if let name = rule.name { names.bind(name, to: resource) }
                     for reference in rule.references {
-                        self.reference(reference, from: resource, names: scopeNames, segment: segment)
+                        self.reference(reference, from: resource, names: names, segment: segment)
                     }
                     if !rule.children.isEmpty {
                         // The segments that belong to this one: up to the next of its kind.
                         let end = scope.first { $0 > index && segmentIDs[$0] == rule.segment } ?? scope.upperBound
-                        resources(rule.children, scope: (index + 1)..<end, parent: index, names: &scopeNames)
+                        resources(rule.children, scope: (index + 1)..<end, parent: index, names: &names)
                     }
-                    if !rule.isEach, let name = rule.name { names[name] = resource }
+                    names.bindings.removeSubrange(outer...)
+                    if !rule.isEach, let name = rule.name { names.bind(name, to: resource) }
                 }
             }
         }
 
-        mutating func reference(_ reference: MappingFile.ReferenceRule, from resource: Int, names: [String: Int], segment: Segment) {
+        mutating func reference(_ reference: MappingFile.ReferenceRule, from resource: Int, names: Names, segment: Segment) {
             guard let target = names[reference.target] else {
                 issue(.warning, segment, nil, reference.line, "no \(reference.target) resource to refer to (the message has none)")
                 return
@@ -269,25 +288,44 @@ extension V2ToFHIR {
                 }
                 if !compiled.rule.conditions.isEmpty, !compiled.rule.conditions.allSatisfy({ holds($0, on: input, output: json) }) { continue }
                 guard let last = compiled.steps.last else { continue }
-                var values = self.values(of: compiled.rule.source, on: input)
-                if !last.isRepeating, values.count > 1 {
-                    // Said, not dropped silently: one FHIR element takes one repetition.
-                    if case .field(_, let field, _) = compiled.rule.source {
-                        issue(.warning, input.segment, field, compiled.rule.line,
-                              "the field repeats; \(map.targetType).\(compiled.rule.target.joined(separator: ".")) takes only the first repetition",
-                              file: map.file.file)
+                // The values are handed over one by one, not collected in an array first.
+                if last.isRepeating {
+                    Self.forEachValue(of: compiled.rule.source, on: input) { value in
+                        write(value, rule: compiled, map: map, input: input, into: &json, output: output, appending: true)
+                        return true
                     }
-                    values = [values[0]]
+                    continue
                 }
-                for value in values {
-                    guard let converted = convert(value, rule: compiled, map: map, input: input) else { continue }
-                    json.set(converted, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: last.isRepeating)
-                    if options.trace {
-                        trace.append(MappingTrace(
-                            rule: "\(map.file.file):\(compiled.rule.line)", input: "\(input.segment) \(compiled.rule.source)",
-                            output: "\(output).\(compiled.names.joined(separator: "."))"))
+                var first: Value?
+                var repeats = false
+                Self.forEachValue(of: compiled.rule.source, on: input) { value in
+                    guard first == nil else {
+                        repeats = true
+                        return false
                     }
+                    first = value
+                    return true
                 }
+                // Said, not dropped silently: one FHIR element takes one repetition.
+                if repeats, case .field(_, let field, _) = compiled.rule.source {
+                    issue(.warning, input.segment, field, compiled.rule.line,
+                          "the field repeats; \(map.targetType).\(compiled.rule.target.joined(separator: ".")) takes only the first repetition",
+                          file: map.file.file)
+                }
+                if let first {
+                    write(first, rule: compiled, map: map, input: input, into: &json, output: output, appending: false)
+                }
+            }
+        }
+
+        /// Converts one value of a rule and sets it at the rule's target in `json`.
+        mutating func write(_ value: Value, rule compiled: MappingLibrary.CompiledRule, map: MappingLibrary.FieldMap, input: Input, into json: inout JSONValue, output: String, appending: Bool) {
+            guard let converted = convert(value, rule: compiled, map: map, input: input) else { return }
+            json.set(converted, at: compiled.names, repeating: compiled.repeating, newItem: compiled.newItem, appending: appending)
+            if options.trace {
+                trace.append(MappingTrace(
+                    rule: "\(map.file.file):\(compiled.rule.line)", input: "\(input.segment) \(compiled.rule.source)",
+                    output: "\(output).\(compiled.names.joined(separator: "."))"))
             }
         }
 
@@ -298,44 +336,56 @@ extension V2ToFHIR {
         }
 
         /// The first value of a source (a condition tests that one), without reading the others.
-        func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
+        static func firstValue(of source: MappingFile.Source, on input: Input) -> Value? {
             switch source {
             case .field(_, let field, let components):
                 return input.segment.field(field)?.repetition(1).flatMap { Self.value($0, at: components, field: field) }
             case .component(let path):
                 return input.value.flatMap { Self.value($0, at: path, field: input.field) }
             default:
-                return values(of: source, on: input).first
+                var first: Value?
+                forEachValue(of: source, on: input) { value in
+                    first = value
+                    return false
+                }
+                return first
             }
         }
 
         func values(of source: MappingFile.Source, on input: Input) -> [Value] {
+            var values: [Value] = []
+            Self.forEachValue(of: source, on: input) { value in
+                values.append(value)
+                return true
+            }
+            return values
+        }
+
+        /// Calls `body` with each value of a source, in order, until it returns `false`.
+        static func forEachValue(of source: MappingFile.Source, on input: Input, _ body: (Value) -> Bool) {
             switch source {
             case .constant(let text):
-                return [.constant(text)]
+                _ = body(.constant(text))
             case .field(_, let field, let components):
-                // Repetition by repetition: no array of them, and none at all for an empty field.
-                guard let element = input.segment.field(field), !element.isEmpty else { return [] }
-                var values: [Value] = []
-                var number = 1
-                while let repetition = element.repetition(number) {
-                    if let value = Self.value(repetition, at: components, field: field) { values.append(value) }
-                    number += 1
+                // Repetition by repetition, in one scan of the field; none at all for an empty field.
+                guard let element = input.segment.field(field), !element.isEmpty else { return }
+                element.forEachChild { repetition in
+                    guard let value = Self.value(repetition, at: components, field: field) else { return true }
+                    return body(value)
                 }
-                return values
             case .output:
-                return []
+                return
             case .component(let path):
-                guard let element = input.value else { return [] }
-                return Self.value(element, at: path, field: input.field).map { [$0] } ?? []
+                guard let element = input.value, let value = Self.value(element, at: path, field: input.field) else { return }
+                _ = body(value)
             case .joined(let parts):
-                return joined(parts, on: input).map { [.constant($0)] } ?? []
+                if let text = joined(parts, on: input) { _ = body(.constant(text)) }
             }
         }
 
         /// The text of a joined source (see ``MappingFile/Source/joined(_:)``), `nil` when none
         /// of its sources has a value.
-        func joined(_ parts: [MappingFile.Source], on input: Input) -> String? {
+        static func joined(_ parts: [MappingFile.Source], on input: Input) -> String? {
             let sources = parts.indices.filter { if case .constant = parts[$0] { false } else { true } }
             guard let first = sources.first, let last = sources.last else { return nil }
             func constants(_ range: Range<Int>) -> String {
@@ -362,23 +412,25 @@ extension V2ToFHIR {
         /// The value at a component path below `element` (`[]`: the element), unless it is empty
         /// or the HL7 null `""`.
         static func value(_ element: HL7v2.Element, at path: [Int], field: Int) -> Value? {
-            var value = element
-            for component in path {
-                guard let next = value.child(component) else { return nil }
-                value = next
-            }
-            return value.isEmpty || value.isNull ? nil : .element(value, field: field)
+            guard let value = element.descendant(path), !value.isEmpty, !value.isNull else { return nil }
+            return .element(value, field: field)
         }
 
         func holds(_ condition: MappingFile.Condition, on input: Input, output: JSONValue) -> Bool {
             switch condition.test {
-            case .repeats: return values(of: condition.source, on: input).count > 1
-            case .single: return values(of: condition.source, on: input).count <= 1
+            case .repeats, .single:
+                // Counted up to two.
+                var count = 0
+                Self.forEachValue(of: condition.source, on: input) { _ in
+                    count += 1
+                    return count < 2
+                }
+                return (count > 1) == (condition.test == .repeats)
             default: break
             }
             guard case .output(let path) = condition.source else {
                 // A value of the input: tested without making its text where the bytes tell.
-                let value = firstValue(of: condition.source, on: input)
+                let value = Self.firstValue(of: condition.source, on: input)
                 switch condition.test {
                 case .exists: return value.map(Self.hasText) ?? false
                 case .missing: return !(value.map(Self.hasText) ?? false)
@@ -471,7 +523,8 @@ extension V2ToFHIR {
             let rule = compiled.rule
             switch rule.conversion {
             case .datatype(let name):
-                guard let datatype = library.datatypeMaps[variants.isEmpty ? name : variants[name] ?? name] else { return nil }
+                let found = variants.isEmpty ? compiled.datatype.flatMap { library.datatypeMapsByNumber[$0] } : library.datatypeMaps[variants[name] ?? name]
+                guard let datatype = found else { return nil }
                 guard case .element(let element, let field) = value else {
                     issue(.warning, segment, nil, rule.line, "a constant cannot go through the data-type map \(name)", file: file)
                     return nil
@@ -481,7 +534,7 @@ extension V2ToFHIR {
                 return json.isEmpty ? nil : json
             case .vocabulary(let name):
                 let code = Self.text(value)
-                guard let target = library.vocabularies[name]?.target(of: code) else {
+                guard let target = compiled.vocabulary?.target(of: code) else {
                     issue(.warning, segment, field(of: value), rule.line, "the code has no mapping in \(name)", file: file)
                     return nil
                 }

@@ -129,6 +129,10 @@ extension MappingFile {
         public var conditions: [Condition] = []
         /// Segments the segment's group must hold (`if RXO exists`) or lack (`if RXO missing`).
         public var groupTests: [GroupTest] = []
+        /// `each OBX before OBR`: the line reads only the segments that come before the first
+        /// segment of this ID in its scope (all of them when the scope has none), such as the
+        /// specimen's results of an OUL^R22 ahead of its first order.
+        public var before: String?
         /// `element = name` and `owner.element += name` lines.
         public var references: [ReferenceRule]
         /// The rules of the segments that belong to this one.

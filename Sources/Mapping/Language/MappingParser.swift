@@ -293,8 +293,19 @@ struct MappingParser {
             words.removeFirst()
             offset = 1
         }
+        // `each OBX before OBR`: only the segments before the first OBR of the scope.
+        var before: String?
+        if words.count > 2, words[1] == "before" {
+            guard Self.isSegmentID(words[2]) else {
+                fail(line, 2 + offset, "before needs a segment ID, such as OBR")
+                return nil
+            }
+            before = words[2]
+            words.removeSubrange(1...2)
+            offset += 2
+        }
         guard words.count >= 5, words[1] == "->", Self.isSegmentID(words[0]) else {
-            fail(line, 0, "expected `[each] SEG -> ResourceType [as name] via SEGMENTMAP` or `[each] SEG -> name via SEGMENTMAP`")
+            fail(line, 0, "expected `[each] SEG [before SEG] -> ResourceType [as name] via SEGMENTMAP` or `[each] SEG [before SEG] -> name via SEGMENTMAP`")
             return nil
         }
         var index = 3
@@ -344,7 +355,7 @@ struct MappingParser {
         }
         return MappingFile.ResourceRule(
             line: line.number, isEach: isEach, segment: words[0], resourceType: isType ? words[2] : nil, into: isType ? nil : words[2],
-            name: name, map: words[index + 1], conditions: conditions, groupTests: groupTests, references: [], children: [])
+            name: name, map: words[index + 1], conditions: conditions, groupTests: groupTests, before: before, references: [], children: [])
     }
 
     mutating func referenceRule(_ line: Line) -> MappingFile.ReferenceRule? {

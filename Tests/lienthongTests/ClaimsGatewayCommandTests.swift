@@ -1,0 +1,118 @@
+import Foundation
+import InsuranceVN
+import Synchronization
+import Testing
+
+struct SimulatorStartError: Error, CustomStringConvertible {
+    var output: String
+    var description: String { "the simulator did not start: \(output)" }
+}
+
+/// `lienthong sim insurance-gateway`, `claims submit` and `claims check-card`, run as the built executable.
+@Suite struct ClaimsGatewayCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("InsuranceVNTests/Fixtures")
+    static let password = "mật-khẩu-CLI"
+
+    /// Runs `lienthong` with `arguments` and `environment` added to this process's.
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> Run {
+        let process = Process()
+        process.executableURL = try CrashTests.executable()
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Starts `lienthong sim insurance-gateway` on a free port; returns the process and its URL.
+    static func startSimulator(_ arguments: [String]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = try CrashTests.executable()
+        process.arguments = ["sim", "insurance-gateway", "--port", "0"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["LIENTHONG_GATEWAY_PASSWORD": password]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let handle = output.fileHandleForReading
+        while !text.contains("\n") {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first, line.hasPrefix("listening: ") else {
+            process.terminate()
+            throw SimulatorStartError(output: text)
+        }
+        return (process, String(line.dropFirst("listening: ".count)))
+    }
+
+    @Test func submitsAndChecksCardsAgainstTheSimulator() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-claims-gw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var documents = try [("outpatient-xml1.xml", "XML1"), ("outpatient-xml2.xml", "XML2"), ("outpatient-xml3.xml", "XML3")].map { file, table in
+            try ClaimTableDocument(xml: try Data(contentsOf: Self.fixtures.appendingPathComponent(file)), table: try #require(ClaimDefinitions.standard[table]))
+        }
+        let date = try #require(ClaimDate("20240315"))
+        let good = folder.appendingPathComponent("good.xml")
+        try ClaimEnvelope(facilityCode: "79001", date: date, documents: documents).xml().write(to: good)
+        try documents[1].records[0].setText("99", for: "SO_LUONG")
+        let broken = folder.appendingPathComponent("broken.xml")
+        try ClaimEnvelope(facilityCode: "79001", date: date, documents: documents).xml().write(to: broken)
+        let received = folder.appendingPathComponent("received")
+
+        let (simulator, url) = try Self.startSimulator(["--username", "79001_BV", "--fail-next", "1", "--store", received.path])
+        defer {
+            simulator.terminate()
+            simulator.waitUntilExit()
+        }
+        let environment = ["LIENTHONG_GATEWAY_PASSWORD": Self.password]
+        let gateway = ["--gateway", url, "--username", "79001_BV"]
+
+        let unavailable = try Self.run(["claims", "submit"] + gateway + [good.path], environment: environment)
+        #expect(unavailable.status == 1)
+        #expect(unavailable.output.contains("good.xml: retry later: HTTP 503"), "\(unavailable.output)\(unavailable.errors)")
+
+        let accepted = try Self.run(["claims", "submit"] + gateway + [good.path, broken.path], environment: environment)
+        #expect(accepted.status == 1, "the broken file is rejected")
+        #expect(accepted.output.contains("good.xml: accepted  maKetQua 200  maGiaoDich SIM"), "\(accepted.output)\(accepted.errors)")
+        #expect(accepted.output.contains("broken.xml: rejected: maKetQua 100"))
+        #expect(accepted.output.contains("XML2.THANH_TIEN_BV.amount"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: received.path).count == 2)
+
+        let valid = try Self.run(
+            ["claims", "check-card"] + gateway + ["HT3797912345678", "--name", "Trần Thị Hồng Nhung", "--birth", "19650812"], environment: environment)
+        #expect(valid.status == 0, "\(valid.output)\(valid.errors)")
+        #expect(valid.output.hasPrefix("000 valid card"))
+        #expect(valid.output.contains("valid from 20240101 to 20991231"))
+        let wrongName = try Self.run(
+            ["claims", "check-card"] + gateway + ["HT3797912345678", "--name", "Người Khác", "--birth", "12/08/1965"], environment: environment)
+        #expect(wrongName.status == 1)
+        #expect(wrongName.output.hasPrefix("060 wrong name"))
+
+        let wrongPassword = try Self.run(["claims", "submit"] + gateway + [good.path], environment: ["LIENTHONG_GATEWAY_PASSWORD": "sai"])
+        #expect(wrongPassword.status == 1)
+        #expect(wrongPassword.output.contains("retry later: authenticationFailed"), "\(wrongPassword.output)")
+        let noPassword = try Self.run(["claims", "submit"] + gateway + ["--password-env", "LIENTHONG_UNSET_VARIABLE", good.path], environment: [:])
+        #expect(noPassword.status != 0)
+        #expect(noPassword.errors.contains("LIENTHONG_UNSET_VARIABLE"))
+        for run in [unavailable, accepted, valid, wrongName, wrongPassword] {
+            #expect(!run.output.contains(Self.password) && !run.errors.contains(Self.password))
+        }
+    }
+}
