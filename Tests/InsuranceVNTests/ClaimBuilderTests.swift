@@ -139,6 +139,44 @@ import Testing
         #expect(try #require(result["XML4"]).records.first?["MA_LK"] == "79001.240310.000456")
     }
 
+    /// A Claim's items make the lines when the Bundle bills with a Claim rather than ChargeItems.
+    @Test func claimLines() throws {
+        let bundle = try FHIR.Element(json: Array(#"""
+            {"resourceType": "Bundle", "type": "collection", "entry": [
+              {"fullUrl": "urn:uuid:p", "resource": {"resourceType": "Patient", "gender": "male", "birthDate": "1980-02-29"}},
+              {"fullUrl": "urn:uuid:e", "resource": {"resourceType": "Encounter", "status": "finished", "class": {"code": "AMB"},
+                "identifier": [{"value": "79001.240401.000001"}], "serviceType": {"coding": [{"code": "K01"}]},
+                "period": {"start": "2024-04-01T08:00:00+07:00", "end": "2024-04-01T09:00:00+07:00"}}},
+              {"fullUrl": "urn:uuid:c", "resource": {"resourceType": "Coverage", "status": "active", "beneficiary": {"reference": "urn:uuid:p"},
+                "payor": [{"display": "BHXH"}], "identifier": [{"system": "http://fhir.ehealth.gov.vn/core/sid/insurance_number", "value": "DN4790123456789"}]}},
+              {"fullUrl": "urn:uuid:claim", "resource": {"resourceType": "Claim", "status": "active", "use": "claim",
+                "type": {"coding": [{"code": "institutional"}]}, "patient": {"reference": "urn:uuid:p"}, "created": "2024-04-01",
+                "provider": {"display": "BV"}, "priority": {"coding": [{"code": "normal"}]}, "insurance": [{"sequence": 1, "focal": true, "coverage": {"reference": "urn:uuid:c"}}],
+                "careTeam": [{"sequence": 1, "provider": {"identifier": {"value": "0112399"}}}, {"sequence": 2, "provider": {"identifier": {"value": "0112377"}}}],
+                "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "J02.9"}]}}],
+                "item": [
+                  {"sequence": 1, "productOrService": {"coding": [{"system": "http://fhir.ehealth.gov.vn/core/CodeSystem/vn-core-medicationCode", "code": "40.152", "display": "Paracetamol"},
+                    {"system": "urn:lienthong:claims:ma-nhom", "code": "4"}]}, "servicedDate": "2024-04-01", "quantity": {"value": 10, "unit": "Viên"}, "unitPrice": {"value": 350, "currency": "VND"}},
+                  {"sequence": 2, "productOrService": {"coding": [{"system": "http://fhir.ehealth.gov.vn/core/CodeSystem/vn-core-procedureCode", "code": "02.1896", "display": "Khám Tai mũi họng"},
+                    {"system": "urn:lienthong:claims:ma-nhom", "code": "13"}]}, "servicedDate": "2024-04-01", "quantity": {"value": 1, "unit": "Lần"}, "unitPrice": {"value": 38700, "currency": "VND"}}
+                ]}}
+            ]}
+            """#.utf8))
+        let result = ClaimBuilder(maps: try Self.maps.get(), options: .init(facilityCode: "79001")).build(bundle)
+        let drugs = try #require(result["XML2"]).records
+        #expect(drugs.map { $0["MA_THUOC"] } == ["40.152"])
+        #expect(drugs.first?["THANH_TIEN_BV"] == "3500")
+        #expect(drugs.first?["T_BNCCT"] == "700")
+        #expect(drugs.first?["MA_BAC_SI"] == "0112399")
+        let services = try #require(result["XML3"]).records
+        #expect(services.map { $0["MA_DICH_VU"] } == ["02.1896"])
+        #expect(services.first?["NGUOI_THUC_HIEN"] == "0112377")
+        #expect(services.first?["MA_BENH"] == "J02.9")
+        #expect(services.first?["NGAY_YL"] == "202404010000")
+        #expect(try Self.summary(result)["T_TONGCHI_BV"] == "42200")
+        #expect(services.first?["MA_LK"] == "79001.240401.000001")
+    }
+
     /// A Vietnamese name and a value with `<` and `&` are written as UTF-8 and escaped, and read
     /// back the same.
     @Test func escapesAndKeepsVietnameseText() throws {
@@ -170,6 +208,7 @@ import Testing
         #expect(summary["MA_BENH_KT"] == "J44.9;I10")
         #expect(summary["NGAY_VAO"] == "202403100915")
         #expect(summary["SO_NGAY_DTRI"] == "6")
+        #expect(summary["MA_LOAI_RV"] == "1")  // PV1-36 01 (table 0112), read by claims-ma-loai-rv
         #expect(try #require(result["XML2"]).records.map { $0["MA_THUOC"] } == ["40.212", "40.503"])
         #expect(try #require(result["XML3"]).records.map { $0["MA_NHOM"] } == ["15", "2", "10", "1"])
         #expect(try #require(result["XML4"]).records.map { $0["GIA_TRI"] } == ["86.4"])

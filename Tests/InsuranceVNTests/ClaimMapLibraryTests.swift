@@ -21,7 +21,7 @@ import Testing
     @Test func shippedMapsLoad() throws {
         let maps = try ClaimMapLibrary(folder: TestFiles.mappingsFolder)
         #expect(maps.maps.map(\.table.name) == ["XML1", "XML2", "XML3", "XML4", "XML5"])
-        #expect(maps["XML2"]?.blocks.count == 1)
+        #expect(maps["XML2"]?.blocks.count == 2)  // ChargeItems, Claim items
     }
 
     /// Every mistake is reported at once, each with file, line and column.
@@ -40,6 +40,29 @@ import Testing
         #expect(errors.contains { $0.hasPrefix("fhir-to-claims/XML1.map:4:") && $0.contains("not a FHIRPath expression") })
         #expect(errors.contains { $0.hasPrefix("fhir-to-claims/XML1.map:5:") && $0.contains("flat table") })
         #expect(errors.contains { $0.hasPrefix("fhir-to-claims/XML1.map:6:") && $0.contains("via date") })
+    }
+
+    /// A source's leading element path is checked against the type it reads: a variable's, an
+    /// `ofType` selection's, or the block's items'.
+    @Test func reportsUnknownElements() {
+        let flat = Self.errors("""
+            table XML1
+            %patient.nmae.text -> HO_TEN
+            %bundle.entry.resource.ofType(Encounter).perod.start -> NGAY_VAO
+            %patient.name.first().text -> HO_TEN
+            """)
+        #expect(flat.count == 2)
+        #expect(flat.contains { $0.hasPrefix("fhir-to-claims/XML1.map:2:") && $0.contains("Patient has no element nmae") })
+        #expect(flat.contains { $0.hasPrefix("fhir-to-claims/XML1.map:3:") && $0.contains("Encounter has no element perod") })
+        let lines = Self.errors("""
+            table XML2
+            each %bundle.entry.resource.ofType(ChargeItem)
+                quantiy.value -> SO_LUONG
+                priceOverride.value -> DON_GIA
+                %encounter.serviceType.coding.code.first() -> MA_KHOA
+            """, file: "fhir-to-claims/XML2.map")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("XML2.map:3:") == true && lines.first?.contains("ChargeItem has no element quantiy") == true)
     }
 
     @Test func reportsTableAndBlockErrors() {

@@ -16,11 +16,14 @@ final class ChildDefinitions: Sendable {
     let byName: [String: (index: Int, type: String)]
     /// ``byName`` by the length of the name, with each name's UTF-8 bytes: the JSON reader
     /// finds a property's definition from the bytes of its name, without making a String.
-    private let byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]]
+    private let byNameLength: [[(head0: UInt64, head1: UInt64, name: [UInt8], index: Int, type: String)]]
     /// Whether each of ``elements`` is a choice (`value[x]`).
     let isChoice: [Bool]
     /// Element name (`value` for `value[x]`) → index in ``elements``.
     let byElementName: [String: Int]
+    /// ``byElementName`` by the length of the name, with each name's UTF-8 bytes: the validator
+    /// finds each child's definition without hashing its name.
+    private let byElementNameLength: [[(head0: UInt64, head1: UInt64, name: [UInt8], index: Int)]]
     /// For each of ``elements``, the index its name has in ``byElementName`` (the first child
     /// of that name), where the validator counts the items of that name.
     let countIndexes: [Int]
@@ -37,14 +40,14 @@ final class ChildDefinitions: Sendable {
     private let primaryTypes: [String]
     /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
     /// without a lock, as every element looks its plan up.
-    private let primaryPlans: [LazySlot<ChildPlan>]
+    private let primaryPlans: LazyObjectSlots<ChildPlan>
     /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
     private let plans: Mutex<[[ChildPlan]]>
 
     /// What reading and validating child `number` holding a `type` needs. Found once, then kept.
     func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
         if type == primaryTypes[number] {
-            return primaryPlans[number].value { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
+            return primaryPlans.value(at: number) { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
         }
         let known = plans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }
@@ -91,11 +94,12 @@ final class ChildDefinitions: Sendable {
             }
         }
         self.byName = byName
-        var byNameLength: [[(first: UInt8, last: UInt8, name: [UInt8], index: Int, type: String)]] =
+        var byNameLength: [[(head0: UInt64, head1: UInt64, name: [UInt8], index: Int, type: String)]] =
             Array(repeating: [], count: (byName.keys.map(\.utf8.count).max() ?? 0) + 1)
         for (name, entry) in byName where !name.isEmpty {
             let bytes = Array(name.utf8)
-            byNameLength[bytes.count].append((bytes[0], bytes[bytes.count - 1], bytes, entry.index, entry.type))
+            let heads = bytes.withUnsafeBufferPointer { ByteScan.heads(of: $0) }
+            byNameLength[bytes.count].append((heads.0, heads.1, bytes, entry.index, entry.type))
         }
         self.byNameLength = byNameLength
         self.isChoice = elements.map(\.isChoice)
@@ -104,24 +108,36 @@ final class ChildDefinitions: Sendable {
             byElementName[definition.name] = index
         }
         self.byElementName = byElementName
+        var byElementNameLength: [[(head0: UInt64, head1: UInt64, name: [UInt8], index: Int)]] =
+            Array(repeating: [], count: (byElementName.keys.map(\.utf8.count).max() ?? 0) + 1)
+        for (name, index) in byElementName where !name.isEmpty {
+            let bytes = Array(name.utf8)
+            let heads = bytes.withUnsafeBufferPointer { ByteScan.heads(of: $0) }
+            byElementNameLength[bytes.count].append((heads.0, heads.1, bytes, index))
+        }
+        self.byElementNameLength = byElementNameLength
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
         self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
         self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
-        self.primaryPlans = elements.map { _ in LazySlot() }
+        self.primaryPlans = LazyObjectSlots(count: elements.count)
         self.plans = Mutex(Array(repeating: [], count: elements.count))
     }
 
     /// ``byName`` for the name with these UTF-8 bytes.
     func entry(named name: UnsafeBufferPointer<UInt8>) -> (index: Int, type: String)? {
-        guard name.count < byNameLength.count else { return nil }
-        guard let first = name.first, let last = name.last else { return nil }
-        for candidate in byNameLength[name.count] where candidate.first == first && candidate.last == last
-            && candidate.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
-        {
-            return (candidate.index, candidate.type)
+        guard !name.isEmpty, name.count < byNameLength.count else { return nil }
+        // The names of this length compared by their first sixteen bytes in place (no copy of a
+        // candidate), the rest only for longer names.
+        let (head0, head1) = ByteScan.heads(of: name)
+        return byNameLength[name.count].withUnsafeBufferPointer { candidates in
+            for index in candidates.indices where candidates[index].head0 == head0 && candidates[index].head1 == head1
+                && (name.count <= 16 || candidates[index].name.withUnsafeBufferPointer { ByteScan.equal($0, name) })
+            {
+                return (candidates[index].index, candidates[index].type)
+            }
+            return nil
         }
-        return nil
     }
 
     /// The child definition named `name` in the tree (`value` for a choice).
@@ -131,7 +147,18 @@ final class ChildDefinitions: Sendable {
 
     /// The index in ``elements`` of the child definition named `name` in the tree.
     func index(named name: String) -> Int? {
-        byElementName[name]
+        ByteScan.withBytes(of: name) { name in
+            guard !name.isEmpty, name.count < byElementNameLength.count else { return nil }
+            let (head0, head1) = ByteScan.heads(of: name)
+            return byElementNameLength[name.count].withUnsafeBufferPointer { candidates in
+                for index in candidates.indices where candidates[index].head0 == head0 && candidates[index].head1 == head1
+                    && (name.count <= 16 || candidates[index].name.withUnsafeBufferPointer { ByteScan.equal($0, name) })
+                {
+                    return candidates[index].index
+                }
+                return nil
+            }
+        }
     }
 
     /// Children read in document order, put in definition order (`orders` has the index in

@@ -28,6 +28,8 @@ final class ChildPlan: Sendable {
     let isResourceID: Bool
     /// How a primitive's value is checked (as an `id` for a resource's id).
     let primitiveKind: PrimitiveFormat.Kind
+    /// How a primitive's value is written in JSON.
+    let valueKind: Primitive.Kind
     let checks: Checks
     /// The profiles the definition gives for the type.
     let profiles: [String]
@@ -68,6 +70,11 @@ final class ChildPlan: Sendable {
         self.isPrimitive = definitions.isPrimitiveType(type)
         self.isResourceID = definition.name == "id" && definition.path == structure.type + ".id" && definitions.isResourceType(structure.type)
         self.primitiveKind = PrimitiveFormat.Kind(isResourceID ? "id" : type)
+        switch type {
+        case "boolean": self.valueKind = .boolean
+        case "integer", "decimal", "positiveInt", "unsignedInt": self.valueKind = .number
+        default: self.valueKind = .string
+        }
         var checks: Checks = []
         switch type {
         case "Reference": checks.insert(.reference)

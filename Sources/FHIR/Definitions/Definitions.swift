@@ -210,8 +210,8 @@ public final class Definitions: Sendable {
 
     /// A canonical URL without its `|version`.
     static func unversioned(_ url: String) -> String {
-        guard let bar = url.utf8.firstIndex(of: UInt8(ascii: "|")) else { return url }
-        return String(url[..<bar])
+        guard let bar = ByteScan.firstOffset(of: UInt8(ascii: "|"), in: url) else { return url }
+        return String(url[..<url.utf8.index(url.utf8.startIndex, offsetBy: bar)])
     }
 
     /// Another conformance resource added to these definitions (a Questionnaire, a CodeSystem, …),

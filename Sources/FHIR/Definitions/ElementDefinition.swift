@@ -44,6 +44,8 @@ public struct ElementDefinition: Sendable {
         }
         /// The expression as the standard validator checks it.
         var invariant: CompiledInvariant? { storage.invariant }
+        /// Whether the key is `dom-3` (skipped when contained resources are not validated).
+        var isDom3: Bool { storage.isDom3 }
 
         /// The fields, in one immutable box: the validator goes through the constraints of every
         /// element, and a copy of one is then one reference count.
@@ -53,6 +55,7 @@ public struct ElementDefinition: Sendable {
             let human: String
             let expression: String?
             let invariant: CompiledInvariant?
+            let isDom3: Bool
 
             init(key: String, severity: String, human: String, expression: String?) {
                 self.key = key
@@ -60,6 +63,7 @@ public struct ElementDefinition: Sendable {
                 self.human = human
                 self.expression = expression
                 self.invariant = expression.map(CompiledInvariant.named)
+                self.isDom3 = key == "dom-3"
             }
         }
 

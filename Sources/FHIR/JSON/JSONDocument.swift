@@ -243,11 +243,27 @@ extension JSONDocument {
         }
 
         mutating func skipWhitespace() {
-            while offset < bytes.count {
-                switch bytes[offset] {
-                case 0x20, 0x09, 0x0A, 0x0D: offset += 1
-                default: return
+            offset = Self.whitespaceEnd(in: bytes, from: offset)
+        }
+
+        /// Where the whitespace from `start` ends: indentation eight spaces at a time, then byte
+        /// by byte.
+        static func whitespaceEnd(in bytes: [UInt8], from start: Int) -> Int {
+            bytes.withUnsafeBufferPointer { buffer in
+                var offset = start
+                if let base = buffer.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while offset + 8 <= buffer.count, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                        offset += 8
+                    }
                 }
+                while offset < buffer.count {
+                    switch buffer[offset] {
+                    case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+                    default: return offset
+                    }
+                }
+                return offset
             }
         }
 
@@ -389,7 +405,25 @@ extension JSONDocument {
         static func plainRun(in bytes: [UInt8], from start: Int) -> (end: Int, isASCII: Bool) {
             bytes.withUnsafeBufferPointer { buffer in
                 var offset = start
-                var high: UInt8 = 0
+                // Eight bytes at a time while none is a quote, a backslash or a control
+                // character (each test exact for "some byte of the word"); then byte by byte.
+                var highWords: UInt64 = 0
+                if let base = buffer.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let highBits: UInt64 = 0x8080_8080_8080_8080
+                    while offset + 8 <= buffer.count {
+                        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+                        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+                        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                        if special & highBits != 0 { break }
+                        highWords |= word
+                        offset += 8
+                    }
+                    highWords &= highBits
+                }
+                var high: UInt8 = highWords == 0 ? 0 : 0x80
                 while offset < buffer.count {
                     let byte = buffer[offset]
                     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }

@@ -46,7 +46,14 @@ struct JSONResourceReader {
         // The key and type of the first property of each choice element.
         var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
-        for (key, value) in document.members(index) {
+        // One link to this path for all the children's paths.
+        let link = path.link
+        let members = document.members(index)
+        // Room for every value and array item, so the arrays are not grown item by item.
+        var expected = 0
+        for (_, value) in members { expected += document.kind(value) == .array ? max(1, Int(document.values[value].count)) : 1 }
+        read.reserveCapacity(expected)
+        for (key, value) in members {
             // Most names are found by their bytes; `resourceType`, `_name`, names with escapes
             // and unknown names as text.
             let entry: (index: Int, type: String)
@@ -78,7 +85,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = (key, type)
             }
-            readValues(value, key: key, children: children, number: number, type: type, parent: path, into: &read)
+            readValues(value, key: key, children: children, number: number, type: type, parent: link, into: &read)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -135,10 +142,10 @@ struct JSONResourceReader {
     /// The elements of one JSON property (its name at `key`, of the object at `parent`): one
     /// value, or the items of an array; appended to `read` with their `order`.
     private mutating func readValues(
-        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath, into read: inout ReadChildren
+        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath.Link, into read: inout ReadChildren
     ) {
         let definition = children.elements[number]
-        let path = parent.child(definition.name)
+        let path = ElementPath(parent: parent, name: definition.name)
         guard document.kind(index) == .array else {
             if definition.isRepeating {
                 fail(.wrongCardinality, path, index, "'\(document.string(key))' must be an array, as it repeats")
@@ -154,7 +161,7 @@ struct JSONResourceReader {
         let items = document.items(index)
         if items.isEmpty { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
         for (offset, item) in items.enumerated() {
-            let itemPath = definition.isRepeating ? parent.child(definition.name, index: offset) : path
+            let itemPath = definition.isRepeating ? ElementPath(parent: parent, name: definition.name, index: offset) : path
             if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
                 read.append(element, order: number)
             }
@@ -183,7 +190,7 @@ struct JSONResourceReader {
         let position = document.position(index)
         let plan = children.plan(ofChild: number, type: type, definitions: definitions)
         if plan.isPrimitive {
-            guard let value = primitive(index, type: type, path: path) else { return nil }
+            guard let value = primitive(index, type: type, kind: plan.valueKind, path: path) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)
         }
         if type == "Resource" || type == "DomainResource" || plan.isResource {
@@ -212,23 +219,23 @@ struct JSONResourceReader {
         return readChildren(of: index, children: definitions.children(of: "Element", in: element), path: path, isResource: false)
     }
 
-    /// A primitive value, checked for its JSON kind.
-    private mutating func primitive(_ index: Int, type: String, path: ElementPath) -> Primitive? {
+    /// A primitive value, checked for its JSON kind; `valueKind` is how a `type` is written.
+    private mutating func primitive(_ index: Int, type: String, kind valueKind: Primitive.Kind, path: ElementPath) -> Primitive? {
         let kind = document.kind(index)
-        switch type {
-        case "boolean":
+        switch valueKind {
+        case .boolean:
             guard kind == .true || kind == .false else {
                 fail(.wrongType, path, index, "a boolean must be JSON true or false")
                 return nil
             }
             return .boolean(kind == .true)
-        case "integer", "decimal", "positiveInt", "unsignedInt":
+        case .number:
             guard kind == .number else {
                 fail(.wrongType, path, index, "a \(type) must be a JSON number")
                 return nil
             }
             return .number(document.text(index))
-        default:
+        case .string:
             guard kind == .string else {
                 fail(.wrongType, path, index, "a \(type) must be a JSON string")
                 return nil
@@ -245,7 +252,12 @@ struct JSONResourceReader {
         var elements: [Element] = []
         var orders: [Int] = []
 
-        mutating func append(_ element: Element, order: Int) {
+        mutating func reserveCapacity(_ capacity: Int) {
+            elements.reserveCapacity(capacity)
+            orders.reserveCapacity(capacity)
+        }
+
+        mutating func append(_ element: consuming Element, order: Int) {
             elements.append(element)
             orders.append(order)
         }

@@ -41,12 +41,26 @@ public struct Element: Sendable, Hashable {
 
     /// The children with a given name, in order.
     public func children(named name: String) -> [Element] {
-        children.filter { $0.name == name }
+        let length = name.utf8.count
+        return children.filter { $0.name.utf8.count == length && $0.name == name }
     }
 
     /// The first child with a given name.
     public func child(named name: String) -> Element? {
-        children.first { $0.name == name }
+        // Names of another length are passed over without comparing their text.
+        let length = name.utf8.count
+        return children.first { $0.name.utf8.count == length && $0.name == name }
+    }
+
+    /// The value text of the first child with a given name (`child(named:)?.value?.text`),
+    /// read in place: the validator asks this of many elements, and a copy of the child would
+    /// count references to all its fields.
+    func childText(named name: String) -> String? {
+        let length = name.utf8.count
+        for index in children.indices where children[index].name.utf8.count == length && children[index].name == name {
+            return children[index].value?.text
+        }
+        return nil
     }
 
     /// Equality ignores ``position``: two elements read from differently laid out text are equal.

@@ -2,11 +2,28 @@
 /// root; the FHIRPath text (`Patient.name[0].given[1]`) is built only when it is needed, for an
 /// error or an issue.
 ///
-/// The readers and the validator visit every element but report on few: a link per element is
-/// much cheaper than building each element's path as a string.
-final class ElementPath: Sendable, CustomStringConvertible {
+/// The readers and the validator visit every element but report on few: a path is a value (the
+/// element's name and index) with a shared link to its parent's path. The link is allocated once
+/// per parent (``link``), not once per child, and not at all for an element without children.
+struct ElementPath: Sendable, CustomStringConvertible {
+    /// A path kept for the paths of its children.
+    final class Link: Sendable {
+        /// The path of the parent element; `nil` at the root.
+        let parent: Link?
+        /// The element's name (the resource type, or the full path given, at the root).
+        let name: String
+        /// The element's index among its siblings of the same name, when the element repeats.
+        let index: Int?
+
+        init(parent: Link?, name: String, index: Int?) {
+            self.parent = parent
+            self.name = name
+            self.index = index
+        }
+    }
+
     /// The path of the parent element; `nil` at the root.
-    let parent: ElementPath?
+    let parent: Link?
     /// The element's name (the resource type, or the full path given, at the root).
     let name: String
     /// The element's index among its siblings of the same name, when the element repeats.
@@ -19,28 +36,33 @@ final class ElementPath: Sendable, CustomStringConvertible {
         self.index = nil
     }
 
-    private init(parent: ElementPath, name: String, index: Int?) {
+    /// The path of an element whose parent's path is `parent`.
+    init(parent: Link, name: String, index: Int? = nil) {
         self.parent = parent
         self.name = name
         self.index = index
     }
 
+    /// This path, kept for its children: make it once and give it to each child
+    /// (``init(parent:name:index:)``) rather than calling ``child(_:index:)`` for each.
+    var link: Link { Link(parent: parent, name: name, index: index) }
+
     /// The path of a child element: `index` for an element that repeats, `nil` otherwise.
     func child(_ name: String, index: Int? = nil) -> ElementPath {
-        ElementPath(parent: self, name: name, index: index)
+        ElementPath(parent: link, name: name, index: index)
     }
 
     /// The FHIRPath text.
     var description: String {
-        var links: [ElementPath] = []
-        var current: ElementPath? = self
+        var links: [(name: String, index: Int?)] = [(name, index)]
+        var current = parent
         while let link = current {
-            links.append(link)
+            links.append((link.name, link.index))
             current = link.parent
         }
         var text = ""
-        for link in links.reversed() {
-            if link.parent != nil { text += "." }
+        for (offset, link) in links.reversed().enumerated() {
+            if offset > 0 { text += "." }
             text += link.name
             if let index = link.index { text += "[\(index)]" }
         }

@@ -48,13 +48,25 @@ final class CompiledInvariant: Sendable {
     /// Whether the invariant holds on `element`: `true` when its expression gives `true` or
     /// nothing, `false` when it gives `false`, `nil` when it cannot be compiled or evaluated.
     func evaluate(on element: Element, resource: Element, rootResource: Element, definitions: Definitions) -> Bool? {
-        if let native { return native(element) }
-        guard let path else { return nil }
+        if let verdict = verdict(on: element) { return verdict }
+        return evaluateWithResources(on: element, resource: resource, rootResource: rootResource, definitions: definitions)
+    }
+
+    /// ``evaluate(on:resource:rootResource:definitions:)`` when the element alone decides (by
+    /// Swift code or the part answered from its children); `nil` when the resources are needed.
+    func verdict(on element: Element) -> Bool?? {
+        if let native { return .some(native(element)) }
+        guard path != nil else { return .some(nil) }
         switch condition.verdict(on: element) {
-        case .true, .empty: return true
-        case .false: return false
-        case .unknown: break
+        case .true, .empty: return .some(true)
+        case .false: return .some(false)
+        case .unknown: return nil
         }
+    }
+
+    /// ``evaluate(on:resource:rootResource:definitions:)`` when ``verdict(on:)`` is `nil`.
+    func evaluateWithResources(on element: Element, resource: Element, rootResource: Element, definitions: Definitions) -> Bool? {
+        guard let path else { return nil }
         if let resourceCheck, let holds = resourceCheck(element, resource, rootResource, definitions) { return holds }
         let environment = FHIRPathEnvironment(resource: resource, rootResource: rootResource, context: element, definitions: definitions)
         do {

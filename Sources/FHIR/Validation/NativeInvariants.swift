@@ -7,7 +7,7 @@ enum NativeInvariants {
     static let checks: [String: Check] = [
         // ele-1: a value or children other than id.
         "hasValue() or (children().count() > id.count())": { element in
-            element.value != nil || element.children.contains { $0.name != "id" }
+            element.value != nil || element.children.contains { $0.name.utf8.count != 2 || $0.name != "id" }
         },
         // ext-1: an extension has either a value or extensions, not both.
         "extension.exists() != value.exists()": { element in

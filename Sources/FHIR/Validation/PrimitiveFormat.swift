@@ -79,7 +79,7 @@ enum PrimitiveFormat {
             matches = text.utf8.withContiguousStorageIfAvailable { isTemporal($0, kind: kind) } ?? isTemporal(Array(text.utf8), kind: kind)
         case .code: matches = isCode(text.utf8)
         case .id: matches = text.utf8.count <= 64 && !text.isEmpty && text.utf8.allSatisfy { isIDByte($0) }
-        case .uri, .url, .canonical: matches = !text.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        case .uri, .url, .canonical: matches = !ByteScan.hasWhitespace(text)
         case .decimal, .integer, .unsignedInt, .positiveInt:
             matches = text.utf8.withContiguousStorageIfAvailable { isNumber($0, kind: kind) } ?? isNumber(Array(text.utf8), kind: kind)
         case .base64Binary: matches = isBase64(text.utf8)
@@ -107,7 +107,7 @@ enum PrimitiveFormat {
             if !hasRealDay(text.utf8) { return "not a calendar date" }
         case .string, .markdown:
             // Bytes under 32 in UTF-8 are those characters themselves.
-            if text.utf8.contains(where: { $0 < 32 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) {
+            if ByteScan.hasControlCharacter(text) {
                 return "a \(type) must not hold control characters"
             }
             if kind == .string, !startsWithASCIINonWhitespace(text), text.allSatisfy(\.isWhitespace) { return "a string must not be only whitespace" }
@@ -176,7 +176,38 @@ enum PrimitiveFormat {
     /// allowed around them.
     private static func isBase64(_ utf8: String.UTF8View) -> Bool {
         // Attachments can be large: scan the contiguous bytes when the string has them.
-        utf8.withContiguousStorageIfAvailable { isBase64(bytes: $0) } ?? isBase64(bytes: utf8)
+        utf8.withContiguousStorageIfAvailable { bytes in
+            base64Classes.withUnsafeBufferPointer { classes in isBase64(bytes: bytes, classes: classes) }
+        } ?? isBase64(bytes: utf8)
+    }
+
+    /// ``isBase64(bytes:)`` on contiguous bytes, with ``base64Classes`` in hand.
+    private static func isBase64(bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            // Eight alphabet bytes at a time: the classes' AND is 1 only when all are 1.
+            while index + 8 <= bytes.count {
+                let all = classes[Int(bytes[index])] & classes[Int(bytes[index + 1])] & classes[Int(bytes[index + 2])]
+                    & classes[Int(bytes[index + 3])] & classes[Int(bytes[index + 4])] & classes[Int(bytes[index + 5])]
+                    & classes[Int(bytes[index + 6])] & classes[Int(bytes[index + 7])]
+                guard all == 1 else { break }
+                count += 8
+                index += 8
+            }
+            guard index < bytes.count else { break }
+            switch classes[Int(bytes[index])] {
+            case 1:
+                count += 1
+            case 2:
+                // Whitespace only between groups of four.
+                if count & 3 != 0 { return false }
+            default:
+                return false
+            }
+            index += 1
+        }
+        return count > 0 && count & 3 == 0
     }
 
     private static func isBase64(bytes: some Sequence<UInt8>) -> Bool {

@@ -10,12 +10,12 @@ extension Validator.Walk {
         guard let profile = definitions.structureResource(url: url) else { return }
         var checked: Set<String> = []
         for definition in ["differential", "snapshot"].flatMap({ profile.child(named: $0)?.children(named: "element") ?? [] }) {
-            guard let binding = definition.child(named: "binding"), let elementPath = definition.child(named: "path")?.value?.text,
-                !elementPath.contains("[x]"), !(definition.child(named: "id")?.value?.text ?? "").contains(":")
+            guard let binding = definition.child(named: "binding"), let elementPath = definition.childText(named: "path"),
+                !elementPath.contains("[x]"), !(definition.childText(named: "id") ?? "").contains(":")
             else { continue }
-            for additional in binding.children(named: "extension") where additional.child(named: "url")?.value?.text == Self.additionalBinding {
+            for additional in binding.children(named: "extension") where additional.childText(named: "url") == Self.additionalBinding {
                 func part(_ name: String) -> String? {
-                    additional.children(named: "extension").first { $0.child(named: "url")?.value?.text == name }?
+                    additional.children(named: "extension").first { $0.childText(named: "url") == name }?
                         .children.first { $0.name.hasPrefix("value") }?.value?.text
                 }
                 guard part("purpose") == "required", let valueSet = part("valueSet"), definitions.valueSet(url: valueSet) != nil,

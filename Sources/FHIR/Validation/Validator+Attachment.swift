@@ -2,7 +2,7 @@ extension Validator.Walk {
     /// An Attachment with both `data` and `size` must state the size of its data (in bytes,
     /// decoded).
     mutating func checkAttachment(_ attachment: Element, path: ElementPath) {
-        guard let data = attachment.child(named: "data"), let stated = attachment.child(named: "size")?.value?.text,
+        guard let data = attachment.child(named: "data"), let stated = attachment.childText(named: "size"),
             let size = Int(stated), let actual = Self.decodedLength(data), size != actual
         else { return }
         report(.error, .structure, path, "the stated attachment size \(size) does not match the actual size of its data \(actual)", attachment)

@@ -5,18 +5,18 @@ extension Validator.Walk {
     /// OperationOutcome about the search aside); references between entries
     /// (``checkBundleReferences(_:path:)``). (Unique fullUrls are the invariant bdl-7.)
     mutating func checkBundle(_ bundle: Element, path: String) {
-        let type = bundle.child(named: "type")?.value?.text
+        let type = bundle.childText(named: "type")
         for (index, entry) in bundle.children(named: "entry").enumerated() {
             let entryPath = "\(path).entry[\(index)]"
             let resource = entry.child(named: "resource")
             if entry.child(named: "fullUrl") == nil, resource != nil, !["transaction", "batch", "transaction-response", "batch-response", "history"].contains(type ?? "") {
                 report(.error, .required, entryPath, "except in transactions, batches and histories, each entry needs a fullUrl (the identity of its resource)", entry)
             }
-            if let fullUrl = entry.child(named: "fullUrl")?.value?.text {
+            if let fullUrl = entry.childText(named: "fullUrl") {
                 if !Self.isAbsoluteURL(fullUrl) {
                     report(.error, .value, entryPath + ".fullUrl", "the fullUrl must be an absolute URL", entry)
                 }
-                if let resource, let id = resource.child(named: "id")?.value?.text, let restful = Self.restfulParts(fullUrl),
+                if let resource, let id = resource.childText(named: "id"), let restful = Self.restfulParts(fullUrl),
                     definitions.isResourceType(restful.type), !fullUrl.hasSuffix("/\(resource.type)/\(id)")
                 {
                     report(.error, .value, entryPath + ".fullUrl", "the fullUrl does not match the resource's type and id", entry)
@@ -24,7 +24,7 @@ extension Validator.Walk {
             }
             if type == "searchset", let resource {
                 // An OperationOutcome about the search (mode outcome) is not a result.
-                let mode = entry.child(named: "search")?.child(named: "mode")?.value?.text
+                let mode = entry.child(named: "search")?.childText(named: "mode")
                 let isOutcome = mode == "outcome" || (mode == nil && resource.type == "OperationOutcome")
                 if !isOutcome, resource.child(named: "id") == nil {
                     report(.error, .required, entryPath + ".resource", "search results must have ids", resource)
@@ -37,7 +37,7 @@ extension Validator.Walk {
         checkBundleReferences(bundle, path: path)
         var relations: Set<String> = []
         for (index, link) in bundle.children(named: "link").enumerated() {
-            guard let relation = link.child(named: "relation")?.value?.text else { continue }
+            guard let relation = link.childText(named: "relation") else { continue }
             if !relations.insert(relation).inserted {
                 report(.error, .value, "\(path).link[\(index)].relation", "the link relation '\(relation)' can only occur once", link)
             }
@@ -46,18 +46,19 @@ extension Validator.Walk {
 
     /// `http://…`, `https://…`, `urn:uuid:…`, `urn:oid:…` and other URIs with a scheme.
     static func isAbsoluteURL(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII, nearly always (every Coding's system): the same test on the bytes, without
-            // looking up Unicode properties.
+        // ASCII, nearly always (every Coding's system): the same test on the bytes, without
+        // looking up Unicode properties.
+        let ascii: Bool? = ByteScan.withBytes(of: text) { bytes in
+            guard ByteScan.isASCII(bytes) else { return nil }
             func isLetter(_ byte: UInt8) -> Bool {
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
             }
-            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), let first = utf8.first, isLetter(first) else { return false }
-            return utf8[..<colon].allSatisfy {
+            guard let colon = ByteScan.firstOffset(of: UInt8(ascii: ":"), in: bytes), let first = bytes.first, isLetter(first) else { return false }
+            return bytes[..<colon].allSatisfy {
                 isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
             }
         }
+        if let ascii { return ascii }
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return false }
         let scheme = text[..<colon]
         return scheme.first?.isLetter == true && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }

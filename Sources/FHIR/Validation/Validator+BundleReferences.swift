@@ -12,7 +12,7 @@ extension Validator.Walk {
     /// resource without an id. Done once per Bundle.
     mutating func checkBundleReferences(_ bundle: Element, path: String) {
         let entries = bundle.children(named: "entry").map(BundleEntry.init)
-        let isDocument = bundle.child(named: "type")?.value?.text == "document"
+        let isDocument = bundle.childText(named: "type") == "document"
         var byFullURL: [String: [Int]] = [:]
         var byTypeAndID: [String: [Int]] = [:]
         for (index, entry) in entries.enumerated() {
@@ -90,7 +90,7 @@ extension Validator.Walk {
             previous = child.name
             if child.name == "contained" || child.type == "Bundle" { continue }
             steps.append((child.name, index))
-            if child.type == "Reference", let reference = child.child(named: "reference")?.value?.text, !reference.hasPrefix("#") {
+            if child.type == "Reference", let reference = child.childText(named: "reference"), !reference.hasPrefix("#") {
                 references.append((steps, child, reference))
             }
             if !child.children.isEmpty { collectReferences(in: child, steps: &steps, into: &references) }
@@ -118,11 +118,11 @@ extension Validator.Walk {
 
         init(_ entry: Element) {
             element = entry
-            fullUrl = entry.child(named: "fullUrl")?.value?.text
+            fullUrl = entry.childText(named: "fullUrl")
             let resource = entry.child(named: "resource")
             type = resource?.type
-            id = resource?.child(named: "id")?.value?.text
-            versionID = resource?.child(named: "meta")?.child(named: "versionId")?.value?.text
+            id = resource?.childText(named: "id")
+            versionID = resource?.child(named: "meta")?.childText(named: "versionId")
             restfulBase = fullUrl.flatMap { Validator.Walk.restfulParts($0)?.base }
         }
     }

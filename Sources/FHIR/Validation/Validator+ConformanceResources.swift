@@ -1,7 +1,7 @@
 extension Validator.Walk {
     /// A composite SearchParameter combines two or more components.
     mutating func checkSearchParameter(_ parameter: Element, path: String) {
-        if parameter.child(named: "type")?.value?.text == "composite", parameter.children(named: "component").count < 2 {
+        if parameter.childText(named: "type") == "composite", parameter.children(named: "component").count < 2 {
             report(.error, .structure, path, "a composite search parameter must define two or more components", parameter)
         }
     }
@@ -10,17 +10,17 @@ extension Validator.Walk {
     /// profile of a type in the differential (when known here) is a profile of that type; a
     /// constraint keeps the fixed primitive values of its base (when the base is known here).
     mutating func checkStructureDefinition(_ structure: Element, path: String) {
-        if structure.child(named: "kind")?.value?.text == "logical", let type = structure.child(named: "type")?.value?.text,
+        if structure.childText(named: "kind") == "logical", let type = structure.childText(named: "type"),
             !Self.isAbsoluteURL(type), definitions.structure(forType: type) == nil
         {
             report(.error, .value, path + ".type", "the type \(type) is not defined by FHIR; a logical model's own type needs a namespace (a URL)", structure)
         }
         let elements = structure.child(named: "differential")?.children(named: "element") ?? []
-        if structure.child(named: "derivation")?.value?.text == "constraint",
-            let baseURL = structure.child(named: "baseDefinition")?.value?.text, let base = definitions.structure(url: baseURL)
+        if structure.childText(named: "derivation") == "constraint",
+            let baseURL = structure.childText(named: "baseDefinition"), let base = definitions.structure(url: baseURL)
         {
             for (index, element) in elements.enumerated() {
-                guard let fixed = element.child(named: "fixed")?.value?.text,
+                guard let fixed = element.childText(named: "fixed"),
                     let id = (element.child(named: "id") ?? element.child(named: "path"))?.value?.text,
                     let baseFixed = base.element(at: id)?.fixed?.value.value?.text, baseFixed != fixed
                 else { continue }
@@ -30,7 +30,7 @@ extension Validator.Walk {
         }
         for (index, element) in elements.enumerated() {
             for (typeIndex, type) in element.children(named: "type").enumerated() {
-                guard let code = type.child(named: "code")?.value?.text else { continue }
+                guard let code = type.childText(named: "code") else { continue }
                 for (profileIndex, profile) in type.children(named: "profile").enumerated() {
                     guard let url = profile.value?.text, let target = definitions.structure(url: url), target.type != code else { continue }
                     report(.error, .structure, "\(path).differential.element[\(index)].type[\(typeIndex)].profile[\(profileIndex)]",
@@ -46,9 +46,9 @@ extension Validator.Walk {
             let valueSet = definitions.valueSet(url: url)
         else { return }
         for (groupIndex, group) in map.children(named: "group").enumerated() {
-            let system = group.child(named: "source")?.value?.text
+            let system = group.childText(named: "source")
             for (index, element) in group.children(named: "element").enumerated() {
-                guard let code = element.child(named: "code")?.value?.text, valueSet.contains(code: code, system: system) == false else { continue }
+                guard let code = element.childText(named: "code"), valueSet.contains(code: code, system: system) == false else { continue }
                 report(.error, .codeInvalid, "\(path).group[\(groupIndex)].element[\(index)].code",
                        "the source code '\(code)' is not in the source value set \(url)", element)
             }

@@ -5,7 +5,7 @@ extension Validator.Walk {
     /// reference validator reports it: "could not be found so is not allowed here"), except in
     /// the namespaces whose definitions exist but are not shipped here (``isUncheckedExtensionURL(_:)``).
     mutating func checkExtension(_ element: Element, path: String, resource: Element) {
-        guard let url = element.child(named: "url")?.value?.text else { return }
+        guard let url = element.childText(named: "url") else { return }
         if !Self.isAbsoluteURL(url), !url.isEmpty, !Self.isSubExtension(path) {
             report(.error, .value, path, "Extension.url must be an absolute URL (only the extensions inside an extension have relative ones)", element)
             return
@@ -57,7 +57,7 @@ extension Validator.Walk {
         var expressions: [String] = []
         var decided = true
         for context in contexts {
-            guard let kind = context.child(named: "type")?.value?.text, let expression = context.child(named: "expression")?.value?.text else { return }
+            guard let kind = context.childText(named: "type"), let expression = context.childText(named: "expression") else { return }
             expressions.append(expression)
             let fits: Bool?
             switch kind {
@@ -114,7 +114,7 @@ extension Validator.Walk {
         }
         guard Self.isSubExtension(extensionPath + ".extension[0]") else { return false }
         guard let holder = Self.element(at: extensionPath, in: resource) else { return nil }
-        return holder.child(named: "url")?.value?.text == expression
+        return holder.childText(named: "url") == expression
     }
 
     /// Whether the FHIRPath `expression`, evaluated on the resource, holds the element at

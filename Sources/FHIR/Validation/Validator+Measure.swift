@@ -3,8 +3,8 @@ extension Validator.Walk {
     /// group of the Measure (by code; a single group each matches without one), each population
     /// code is one of that group's, and a cohort measure has no measureScore. Once per report.
     mutating func checkMeasureReport(_ measureReport: Element, path: String) {
-        guard let url = measureReport.child(named: "measure")?.value?.text, let measure = definitions.resource(url: url),
-            (measure.child(named: "resourceType")?.value?.text ?? measure.type) == "Measure"
+        guard let url = measureReport.childText(named: "measure"), let measure = definitions.resource(url: url),
+            (measure.childText(named: "resourceType") ?? measure.type) == "Measure"
         else { return }
         let isCohort = Self.codes(of: measure.child(named: "scoring")).contains("cohort")
         let measureGroups = measure.children(named: "group")
@@ -38,6 +38,6 @@ extension Validator.Walk {
 
     /// The codes of a CodeableConcept (typed or untyped).
     static func codes(of concept: Element?) -> Set<String> {
-        Set(concept?.children(named: "coding").compactMap { $0.child(named: "code")?.value?.text } ?? [])
+        Set(concept?.children(named: "coding").compactMap { $0.childText(named: "code") } ?? [])
     }
 }

@@ -11,8 +11,8 @@ extension Validator.Walk {
         else { return }
         let textPath = resource.type + ".text"
         let elements = ["differential", "snapshot"].flatMap { profile.child(named: $0)?.children(named: "element") ?? [] }
-        let controls = elements.filter { $0.child(named: "path")?.value?.text == textPath }.flatMap { element in
-            element.children(named: "extension").filter { $0.child(named: "url")?.value?.text == Self.narrativeLanguageControl }
+        let controls = elements.filter { $0.childText(named: "path") == textPath }.flatMap { element in
+            element.children(named: "extension").filter { $0.childText(named: "url") == Self.narrativeLanguageControl }
         }
         guard let control = controls.first?.children.first(where: { $0.name.hasPrefix("value") })?.value?.text, control == "_no" || control == "_yes" else { return }
         let languages = NarrativeLanguageSections(xhtml).languages

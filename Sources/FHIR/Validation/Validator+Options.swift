@@ -33,16 +33,17 @@ extension Validator {
 extension Validator.Walk {
     /// The checks of a primitive's text beyond its format: HTML in strings and markdown and
     /// example URLs (by ``Validator/Options``), UUIDs in `urn:uuid:` URIs.
-    mutating func checkContentOptions(_ element: Element, type: String, text: String, path: ElementPath) {
+    /// `kind` is the primitive's ``PrimitiveFormat/Kind`` (one per type checked here).
+    mutating func checkContentOptions(_ element: Element, kind: PrimitiveFormat.Kind, text: String, path: ElementPath) {
         let options = validator.options
-        switch type {
-        case "string" where Self.looksLikeHTML(text):
+        switch kind {
+        case .string where Self.looksLikeHTML(text):
             report(options.securityChecks ? .error : .information, .value, path,
                    "the string value contains text that looks like embedded HTML tags", element)
-        case "markdown" where Self.looksLikeHTML(text):
+        case .markdown where Self.looksLikeHTML(text):
             report(options.allowsHTMLInMarkdown && !options.securityChecks ? .warning : .error, .value, path,
                    "the markdown contains content that appears to be an embedded HTML tag", element)
-        case "uri", "url", "canonical":
+        case .uri, .url, .canonical:
             if text.hasPrefix("urn:uuid:"), !Self.isUUID(text.utf8.dropFirst(9)) {
                 report(.error, .value, path, "a UUID must be valid and lowercase (8-4-4-4-12 hexadecimal digits)", element)
             }
@@ -56,6 +57,8 @@ extension Validator.Walk {
 
     /// `<` followed by a letter, `/` or `!`, and a `>` after it: an HTML tag or comment.
     static func looksLikeHTML(_ text: String) -> Bool {
+        // Most strings have no `<` at all.
+        guard ByteScan.firstOffset(of: UInt8(ascii: "<"), in: text) != nil else { return false }
         var afterLessThan = false
         var inTag = false
         for byte in text.utf8 {

@@ -6,8 +6,8 @@ extension Validator.Walk {
     /// of the same dimension after conversion (``UCUMUnit``). Quantities in other systems, in
     /// units not known here or of another dimension are not compared.
     mutating func checkQuantityLimits(_ element: Element, definition: ElementDefinition, path: String) {
-        guard element.child(named: "system")?.value?.text == "http://unitsofmeasure.org",
-            let code = element.child(named: "code")?.value?.text,
+        guard element.childText(named: "system") == "http://unitsofmeasure.org",
+            let code = element.childText(named: "code"),
             let number = element.child(named: "value")?.value.flatMap({ Decimal(string: $0.text) })
         else { return }
         for (limit, isMinimum) in [(definition.minValue, true), (definition.maxValue, false)] {

@@ -8,14 +8,14 @@ extension Validator.Walk {
     /// (`repeats`, `minOccurs`, `maxOccurs`), required items answered (once the response is
     /// completed). The work is done once per response, not per element.
     mutating func checkQuestionnaireResponse(_ response: Element, path: String) {
-        guard let url = response.child(named: "questionnaire")?.value?.text else { return }
+        guard let url = response.childText(named: "questionnaire") else { return }
         guard let questionnaire = definitions.resource(url: url) else {
             if definitions.valueSet(url: url) != nil || definitions.structure(url: url) != nil {
                 report(.error, .structure, path + ".questionnaire", "the canonical URL \(url) refers to a resource that is not a Questionnaire", response)
             }
             return
         }
-        let type = questionnaire.child(named: "resourceType")?.value?.text ?? questionnaire.type
+        let type = questionnaire.childText(named: "resourceType") ?? questionnaire.type
         guard type == "Questionnaire" else {
             report(.error, .structure, path + ".questionnaire", "the canonical URL \(url) refers to a \(type), not a Questionnaire", response)
             return
@@ -33,14 +33,14 @@ extension Validator.Walk {
 
         init(response: Element) {
             self.response = response
-            completed = ["completed", "amended"].contains(response.child(named: "status")?.value?.text ?? "")
+            completed = ["completed", "amended"].contains(response.childText(named: "status") ?? "")
             collect(response.children(named: "item"))
         }
 
         private mutating func collect(_ items: [Element]) {
             for item in items {
                 let answers = item.children(named: "answer")
-                if let linkID = item.child(named: "linkId")?.value?.text {
+                if let linkID = item.childText(named: "linkId") {
                     self.answers[linkID, default: []] += answers.compactMap { $0.child(named: "value") }
                 }
                 collect(item.children(named: "item"))
@@ -124,7 +124,7 @@ extension Validator.Walk {
             if !enabled { return false }
         }
         if let evaluate = validator.invariants,
-            let expression = Self.extensionValue(of: definition, Self.enableWhenExpressions).flatMap({ $0.element.child(named: "expression")?.value?.text ?? $0.element.value?.text }),
+            let expression = Self.extensionValue(of: definition, Self.enableWhenExpressions).flatMap({ $0.element.childText(named: "expression") ?? $0.element.value?.text }),
             evaluate(expression, context.response, context.response, root) == false
         {
             return false
@@ -203,8 +203,8 @@ extension Validator.Walk {
         let permitted = options.compactMap { option in option.children.first { $0.name.hasPrefix("value") } }
         let matches = permitted.contains { option in
             if value.type == "Coding" {
-                return option.child(named: "code")?.value?.text == value.child(named: "code")?.value?.text
-                    && (option.child(named: "system")?.value?.text == value.child(named: "system")?.value?.text
+                return option.childText(named: "code") == value.childText(named: "code")
+                    && (option.childText(named: "system") == value.childText(named: "system")
                         || option.child(named: "system") == nil || value.child(named: "system") == nil)
             }
             return option.value?.text == value.value?.text
@@ -243,7 +243,7 @@ extension Validator.Walk {
     /// The values of the extensions of `element` with one of `urls`.
     static func extensionValues(of element: Element, _ urls: Set<String>) -> [(element: Element, type: String)] {
         element.children(named: "extension").compactMap { ext in
-            guard let url = ext.child(named: "url")?.value?.text, urls.contains(url) else { return nil }
+            guard let url = ext.childText(named: "url"), urls.contains(url) else { return nil }
             return choice(ext, "value")
         }
     }

@@ -9,7 +9,7 @@ extension Validator.Walk {
     private mutating func checkEnableWhen(_ items: [Element], path: String) {
         for (index, item) in items.enumerated() {
             let itemPath = "\(path).item[\(index)]"
-            let questions = item.children(named: "enableWhen").compactMap { $0.child(named: "question")?.value?.text }
+            let questions = item.children(named: "enableWhen").compactMap { $0.childText(named: "question") }
             if !questions.isEmpty {
                 let inner = Self.linkIDs(inside: item)
                 for question in questions where inner.contains(question) {
@@ -25,7 +25,7 @@ extension Validator.Walk {
         var found: Set<String> = []
         var pending = item.children(named: "item")
         while let next = pending.popLast() {
-            if let linkID = next.child(named: "linkId")?.value?.text { found.insert(linkID) }
+            if let linkID = next.childText(named: "linkId") { found.insert(linkID) }
             pending += next.children(named: "item")
         }
         return found

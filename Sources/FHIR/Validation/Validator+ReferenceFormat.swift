@@ -4,7 +4,7 @@ extension Validator.Walk {
     /// `Type/id` or `Type/id/_history/version`: one without a `/` is an error, another shape a
     /// warning (it may be a server's URL the validator cannot judge).
     mutating func checkReferenceFormat(_ element: Element, path: ElementPath) {
-        guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"),
+        guard let reference = element.childText(named: "reference"), !reference.hasPrefix("#"),
             !Self.isAbsoluteURL(reference), !reference.contains("?")
         else { return }
         if let type = Self.simpleReferenceType(reference), type.utf8.allSatisfy({ $0 < 0x80 }) {

@@ -3,7 +3,7 @@ extension Validator.Walk {
     /// says they are present, a supplement's content is `supplement`, each property code and URI
     /// declared once, and concept property values of the declared type.
     mutating func checkCodeSystemResource(_ codeSystem: Element, path: String) {
-        let content = codeSystem.child(named: "content")?.value?.text
+        let content = codeSystem.childText(named: "content")
         if content == "not-present", !codeSystem.children(named: "concept").isEmpty {
             report(.error, .structure, path + ".concept[0]", "the code system says it has no content present, but concepts are found", codeSystem)
         }
@@ -14,14 +14,14 @@ extension Validator.Walk {
         var uris: Set<String> = []
         for (index, property) in codeSystem.children(named: "property").enumerated() {
             let propertyPath = "\(path).property[\(index)]"
-            if let code = property.child(named: "code")?.value?.text {
+            if let code = property.childText(named: "code") {
                 if types[code] != nil {
                     report(.error, .structure, propertyPath, "a property is already defined with the code '\(code)'", property)
                 } else {
-                    types[code] = property.child(named: "type")?.value?.text ?? ""
+                    types[code] = property.childText(named: "type") ?? ""
                 }
             }
-            if let uri = property.child(named: "uri")?.value?.text, !uris.insert(uri).inserted {
+            if let uri = property.childText(named: "uri"), !uris.insert(uri).inserted {
                 report(.error, .structure, propertyPath, "a property is already defined with the URI \(uri)", property)
             }
         }
@@ -32,7 +32,7 @@ extension Validator.Walk {
         for (index, concept) in concepts.enumerated() {
             let conceptPath = "\(path).concept[\(index)]"
             for (propertyIndex, property) in concept.children(named: "property").enumerated() {
-                guard let code = property.child(named: "code")?.value?.text, let declared = types[code], !declared.isEmpty,
+                guard let code = property.childText(named: "code"), let declared = types[code], !declared.isEmpty,
                     let value = property.child(named: "value"), value.type != declared
                 else { continue }
                 report(.error, .value, "\(conceptPath).property[\(propertyIndex)]",
@@ -50,10 +50,10 @@ extension Validator.Walk {
     mutating func checkValueSetResource(_ valueSet: Element, path: String) {
         guard let compose = valueSet.child(named: "compose") else { return }
         let parameters = Set(valueSet.children(named: "extension")
-            .filter { $0.child(named: "url")?.value?.text == "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter" }
+            .filter { $0.childText(named: "url") == "http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter" }
             .flatMap { $0.children(named: "extension") }
-            .filter { $0.child(named: "url")?.value?.text == "name" }
-            .compactMap { $0.child(named: "value")?.value?.text })
+            .filter { $0.childText(named: "url") == "name" }
+            .compactMap { $0.childText(named: "value") })
         for (name, sets) in [("include", compose.children(named: "include")), ("exclude", compose.children(named: "exclude"))] {
             for (index, set) in sets.enumerated() {
                 let setPath = "\(path).compose.\(name)[\(index)]"
@@ -61,14 +61,14 @@ extension Validator.Walk {
                     let filterPath = "\(setPath).filter[\(filterIndex)]"
                     checkFilterExpression(filter, parameters: parameters, path: filterPath)
                     // The boolean concept properties (http://hl7.org/fhir/concept-properties).
-                    if let property = filter.child(named: "property")?.value?.text, ["notSelectable", "inactive"].contains(property),
-                        filter.child(named: "op")?.value?.text == "=", let value = filter.child(named: "value")?.value?.text,
+                    if let property = filter.childText(named: "property"), ["notSelectable", "inactive"].contains(property),
+                        filter.childText(named: "op") == "=", let value = filter.childText(named: "value"),
                         value != "true", value != "false"
                     {
                         report(.error, .value, filterPath, "the value of a filter on the property '\(property)' must be true or false", filter)
                     }
                 }
-                guard let system = set.child(named: "system")?.value?.text else { continue }
+                guard let system = set.childText(named: "system") else { continue }
                 if !Self.isAbsoluteURL(system) {
                     report(.error, .value, setPath, "the system of a value set's \(name) must be an absolute URI", set)
                     continue
@@ -86,9 +86,9 @@ extension Validator.Walk {
     /// parameters.
     private mutating func checkFilterExpression(_ filter: Element, parameters: Set<String>, path: String) {
         guard let value = filter.child(named: "value") else { return }
-        for ext in value.children(named: "extension") where ext.child(named: "url")?.value?.text == "http://hl7.org/fhir/StructureDefinition/cqf-expression" {
-            guard let expression = ext.child(named: "value"), let text = expression.child(named: "expression")?.value?.text else { continue }
-            let language = expression.child(named: "language")?.value?.text ?? ""
+        for ext in value.children(named: "extension") where ext.childText(named: "url") == "http://hl7.org/fhir/StructureDefinition/cqf-expression" {
+            guard let expression = ext.child(named: "value"), let text = expression.childText(named: "expression") else { continue }
+            let language = expression.childText(named: "language") ?? ""
             guard language == "text/fhirpath" else {
                 report(.error, .value, path, "a value set filter expression must be in the language text/fhirpath, not \(language)", filter)
                 continue
@@ -126,9 +126,9 @@ extension Validator.Walk {
     static let standardVariables: Set<String> = ["resource", "rootResource", "context", "ucum", "sct", "loinc", "this"]
 
     private mutating func checkFilter(_ filter: Element, of codeSystem: Element, path: String) {
-        guard let property = filter.child(named: "property")?.value?.text, let value = filter.child(named: "value")?.value?.text,
-            let declared = codeSystem.children(named: "property").first(where: { $0.child(named: "code")?.value?.text == property }),
-            declared.child(named: "type")?.value?.text == "Coding"
+        guard let property = filter.childText(named: "property"), let value = filter.childText(named: "value"),
+            let declared = codeSystem.children(named: "property").first(where: { $0.childText(named: "code") == property }),
+            declared.childText(named: "type") == "Coding"
         else { return }
         guard let hash = value.lastIndex(of: "#") else {
             report(.error, .value, path, "the value of a filter on the Coding property '\(property)' must be system(|version)#code", filter)
@@ -137,10 +137,10 @@ extension Validator.Walk {
         let system = String(value[..<hash]).split(separator: "|").first.map(String.init) ?? ""
         let code = String(value[value.index(after: hash)...])
         guard let target = definitions.resource(url: system),
-            (target.child(named: "content")?.value?.text ?? "complete") == "complete"
+            (target.childText(named: "content") ?? "complete") == "complete"
         else { return }
         func contains(_ concepts: [Element]) -> Bool {
-            concepts.contains { $0.child(named: "code")?.value?.text == code || contains($0.children(named: "concept")) }
+            concepts.contains { $0.childText(named: "code") == code || contains($0.children(named: "concept")) }
         }
         if !contains(target.children(named: "concept")) {
             report(.error, .codeInvalid, path, "the value of the filter on '\(property)' is not a code of \(system)", filter)

@@ -10,14 +10,14 @@ extension Validator.Walk {
         guard let profile = definitions.structureResource(url: url) else { return }
         var checked: Set<String> = []
         for definition in ["differential", "snapshot"].flatMap({ profile.child(named: $0)?.children(named: "element") ?? [] }) {
-            let alternatives = definition.children(named: "extension").filter { $0.child(named: "url")?.value?.text == Self.valueAlternatives }
+            let alternatives = definition.children(named: "extension").filter { $0.childText(named: "url") == Self.valueAlternatives }
                 .compactMap { $0.children.first { $0.name.hasPrefix("value") }?.value?.text }
-            guard !alternatives.isEmpty, let elementPath = definition.child(named: "path")?.value?.text, !elementPath.contains("[x]"),
-                !(definition.child(named: "id")?.value?.text ?? "").contains(":"), checked.insert(elementPath).inserted
+            guard !alternatives.isEmpty, let elementPath = definition.childText(named: "path"), !elementPath.contains("[x]"),
+                !(definition.childText(named: "id") ?? "").contains(":"), checked.insert(elementPath).inserted
             else { continue }
             for (element, elementPath) in elements(at: elementPath, in: resource, path: path)
             where element.value == nil && element.type.first?.isLowercase == true {
-                let urls = element.children(named: "extension").compactMap { $0.child(named: "url")?.value?.text }
+                let urls = element.children(named: "extension").compactMap { $0.childText(named: "url") }
                 if !urls.contains(where: alternatives.contains) {
                     report(.error, .value, elementPath,
                            "the element has no value, and the profile \(url) requires one of the extensions \(alternatives.joined(separator: ", ")) then", element)

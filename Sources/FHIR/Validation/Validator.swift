@@ -143,6 +143,8 @@ extension Validator {
             var counts = [Int](repeating: 0, count: childDefinitions.count)
             // The children are read in place (a copy of each would count references to its
             // fields).
+            // One link to this path for all the children's paths.
+            let link = element.children.isEmpty ? nil : path.link
             element.children.withUnsafeBufferPointer { elementChildren in
                 for position in elementChildren.indices {
                     let name = elementChildren[position].name
@@ -153,7 +155,7 @@ extension Validator {
                     let definition = childDefinitions[number]
                     let index = counts[number]
                     counts[number] = index + 1
-                    let childPath = path.child(name, index: definition.isRepeating ? index : nil)
+                    let childPath = ElementPath(parent: link!, name: name, index: definition.isRepeating ? index : nil)
                     validateElement(
                         elementChildren[position], definition: definition, structure: structure, path: childPath, resource: resource, parent: (children, number))
                 }
@@ -394,7 +396,7 @@ extension Validator {
         /// `targetTypes` gives the types of the definition's target profiles (looked up once per
         /// definition by the caller).
         mutating func checkReferenceTarget(_ element: Element, definition: ElementDefinition, path: ElementPath, targetTypes: () -> [String]) {
-            guard let reference = element.child(named: "reference")?.value?.text, !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
+            guard let reference = element.childText(named: "reference"), !reference.hasPrefix("#"), !reference.hasPrefix("urn:"),
                 let targets = definition.types.first(where: { $0.code == "Reference" })?.targetProfiles, !targets.isEmpty
             else { return }
             let type: String
@@ -433,7 +435,7 @@ extension Validator {
                 report(.error, .value, path, "longer than the maximum length \(maxLength)", element)
             }
             switch kind {
-            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, type: type, text: value.text, path: path)
+            case .string, .markdown, .uri, .url, .canonical: checkContentOptions(element, kind: kind, text: value.text, path: path)
             case .xhtml: checkNarrative(element, text: value.text, path: path)
             default: break
             }
@@ -469,12 +471,12 @@ extension Validator {
                 }
                 codings = [(nil, code)]
             case "Coding", "Quantity":
-                guard let code = element.child(named: "code")?.value?.text else { return }
-                codings = [(element.child(named: "system")?.value?.text, code)]
+                guard let code = element.childText(named: "code") else { return }
+                codings = [(element.childText(named: "system"), code)]
             case "CodeableConcept":
                 codings = element.children(named: "coding").compactMap { coding -> (system: String?, code: String)? in
-                    guard let code = coding.child(named: "code")?.value?.text else { return nil }
-                    return (coding.child(named: "system")?.value?.text, code)
+                    guard let code = coding.childText(named: "code") else { return nil }
+                    return (coding.childText(named: "system"), code)
                 }
                 if codings.isEmpty {
                     if strength == "required" {
@@ -501,15 +503,21 @@ extension Validator {
         }
 
         mutating func checkInvariants(_ constraints: [ElementDefinition.Constraint], on element: Element, path: ElementPath, resource: Element) {
-            guard let evaluate = validator.invariants else { return }
+            guard !constraints.isEmpty, let evaluate = validator.invariants else { return }
             let standard = validator.standardInvariants
             for constraint in constraints {
                 // A constraint has its compiled invariant exactly when it has an expression.
                 guard let invariant = constraint.invariant, !invariant.isEmpty else { continue }
-                if !validator.options.validatesContainedResources, constraint.key == "dom-3" { continue }
+                if !validator.options.validatesContainedResources, constraint.isDom3 { continue }
                 let holds: Bool?
                 if let standard {
-                    holds = invariant.evaluate(on: element, resource: resource, rootResource: root, definitions: standard)
+                    // Most invariants are decided by the element alone: the resources (and a
+                    // copy of the root) only for the others.
+                    if let verdict = invariant.verdict(on: element) {
+                        holds = verdict
+                    } else {
+                        holds = invariant.evaluateWithResources(on: element, resource: resource, rootResource: root, definitions: standard)
+                    }
                 } else {
                     holds = evaluate(invariant.expression, element, resource, root)
                 }

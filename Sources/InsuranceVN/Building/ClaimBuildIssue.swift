@@ -2,7 +2,7 @@
 /// value (the issues can be logged).
 ///
 /// ```
-/// warning: Bundle.entry[0].resource.gender (fhir-to-claims/XML1.map:9): the code has no mapping in claims-gender
+/// warning: Bundle.entry[0].resource.gender (fhir-to-claims/XML1.map:9): the code has no mapping in claims-gioi-tinh
 /// ```
 public struct ClaimBuildIssue: Sendable, Hashable, CustomStringConvertible {
     /// How bad it is: the same levels as the validator's problems.

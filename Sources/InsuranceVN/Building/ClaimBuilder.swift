@@ -20,8 +20,8 @@ import Mapping
 /// ``Options/variables``. Values are written by the field's type: dates as `yyyyMMdd` or
 /// `yyyyMMddHHmm` (in ``Options/timeZoneOffset``), numbers with `.` rounded to 2 decimals (3 for
 /// quantities), several values `;`-separated. What the maps leave empty and the standard
-/// computes is computed (``ClaimBuilder`` `+Amounts`): `MA_LK` and `STT` of the lines, the line
-/// amounts, XML1's totals, `SO_NGAY_DTRI`, `NAM_QT` and `THANG_QT`.
+/// computes is computed (`ClaimBuilder+Amounts.swift`): `MA_LK` and `STT` of the lines, the
+/// line amounts and shares, XML1's totals, `SO_NGAY_DTRI`, `NAM_QT` and `THANG_QT`.
 ///
 /// The output depends only on the input and the options: there is no clock.
 public struct ClaimBuilder: Sendable {

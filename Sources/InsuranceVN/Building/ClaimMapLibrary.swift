@@ -91,7 +91,7 @@ public struct ClaimMapLibrary: Sendable {
         for source in sources {
             var parser = ClaimMapParser(
                 file: source.file, name: Self.name(of: source.file, extension: ".map"), definitions: definitions,
-                vocabularies: Set(vocabularies.keys))
+                vocabularies: Set(vocabularies.keys), fhirDefinitions: fhirDefinitions)
             let map = parser.parse(source.text)
             errors += parser.errors
             guard let map else { continue }

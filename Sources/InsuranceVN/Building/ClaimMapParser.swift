@@ -1,4 +1,5 @@
 import FHIR
+import Foundation
 import Mapping
 
 /// Reads the text of one FHIR → claims map into a ``ClaimMap`` and checks it against the claim
@@ -14,13 +15,16 @@ struct ClaimMapParser {
     let definitions: ClaimDefinitions
     /// The vocabulary maps a `via vocabulary NAME` may name.
     let vocabularies: Set<String>
+    /// The FHIR definitions a source's leading element path is checked against.
+    let fhirDefinitions: FHIR.Definitions
     var errors: [MappingError] = []
 
-    init(file: String, name: String, definitions: ClaimDefinitions, vocabularies: Set<String>) {
+    init(file: String, name: String, definitions: ClaimDefinitions, vocabularies: Set<String>, fhirDefinitions: FHIR.Definitions = .r4) {
         self.file = file
         self.name = name
         self.definitions = definitions
         self.vocabularies = vocabularies
+        self.fhirDefinitions = fhirDefinitions
     }
 
     struct Line {
@@ -61,13 +65,14 @@ struct ClaimMapParser {
                     fail(line, line.column, "\(table.name) has one record per line: rules go indented under `each FHIRPATH`")
                     continue
                 }
-                if let rule = rule(line, table: table) { map.rules.append(rule) }
+                if let rule = rule(line, table: table, itemType: nil) { map.rules.append(rule) }
             } else {
                 guard !map.blocks.isEmpty else {
                     fail(line, line.column, "indented under nothing")
                     continue
                 }
-                if let rule = rule(line, table: table) { map.blocks[map.blocks.count - 1].rules.append(rule) }
+                let itemType = Self.resourceType(selectedBy: map.blocks[map.blocks.count - 1].source.text)
+                if let rule = rule(line, table: table, itemType: itemType) { map.blocks[map.blocks.count - 1].rules.append(rule) }
             }
         }
         return map
@@ -87,7 +92,7 @@ struct ClaimMapParser {
         return ClaimMap.Block(line: line.number, source: source, condition: condition, rules: [])
     }
 
-    mutating func rule(_ line: Line, table: ClaimTableDefinition) -> ClaimMap.Rule? {
+    mutating func rule(_ line: Line, table: ClaimTableDefinition, itemType: String?) -> ClaimMap.Rule? {
         let text = line.text
         guard let arrow = Self.topLevelArrow(in: text) else {
             fail(line, line.column, "expected `SOURCE -> FIELD [via CONVERSION] [if CONDITION]`")
@@ -149,8 +154,54 @@ struct ClaimMapParser {
         } else {
             guard let expression = expression(sourceText, line: line, column: line.column) else { return nil }
             source = .expression(expression)
+            checkElements(expression.text, itemType: itemType, line: line)
         }
         return ClaimMap.Rule(line: line.number, source: source, field: definition.name, fieldIndex: fieldIndex, conversion: conversion, condition: condition)
+    }
+
+    // MARK: Element paths
+
+    /// The variables whose type is known, and the type.
+    static let variableTypes: [(prefix: String, type: String)] = [
+        ("%patient.", "Patient"), ("%encounter.", "Encounter"), ("%coverages.", "Coverage"),
+    ]
+
+    /// Checks the leading element path of a source against the FHIR type it reads: a variable's
+    /// (`%patient.nmae` is an error), `%bundle.entry.resource.ofType(X).…`'s, or the block's item
+    /// type for a path without a variable. Paths after a function or a choice are not followed.
+    mutating func checkElements(_ text: String, itemType: String?, line: Line) {
+        var type: String?
+        var path = Substring(text)
+        if let (prefix, variableType) = Self.variableTypes.first(where: { text.hasPrefix($0.prefix) }) {
+            type = variableType
+            path = path.dropFirst(prefix.count)
+        } else if let selected = Self.leadingSelection(text) {
+            type = selected.type
+            path = selected.rest
+        } else if !text.hasPrefix("%"), !text.hasPrefix("("), !text.hasPrefix("'") {
+            type = itemType
+        }
+        guard let type, !path.isEmpty,
+            let problem = ReverseLibraryChecker.unknownElement(in: String(path), from: type, definitions: fhirDefinitions)
+        else { return }
+        fail(line, line.column, problem)
+    }
+
+    /// `%bundle.entry.resource.ofType(X).rest`: X and the rest.
+    static func leadingSelection(_ text: String) -> (type: String, rest: Substring)? {
+        let prefix = "%bundle.entry.resource.ofType("
+        guard text.hasPrefix(prefix), let close = text.firstIndex(of: ")") else { return nil }
+        let type = text[text.index(text.startIndex, offsetBy: prefix.count)..<close]
+        let after = text[text.index(after: close)...]
+        guard after.hasPrefix(".") else { return nil }
+        return (String(type), after.dropFirst())
+    }
+
+    /// The resource type a block's source selects when it ends in `ofType(X)`; `nil` otherwise.
+    static func resourceType(selectedBy source: String) -> String? {
+        guard source.hasSuffix(")"), let open = source.range(of: "ofType(", options: .backwards) else { return nil }
+        let type = source[open.upperBound..<source.index(before: source.endIndex)]
+        return type.allSatisfy { $0.isLetter } ? String(type) : nil
     }
 
     mutating func expression(_ text: Substring, line: Line, column: Int) -> ClaimMap.Expression? {

@@ -1,11 +1,11 @@
-import FHIR
+package import FHIR
 import HL7v2
 
 /// The cross-checks of the FHIR → HL7 v2 maps of a ``MappingLibrary``: every target is a field or
 /// component the HL7 v2 definitions know (the newest version's, a superset of the older ones),
 /// every map and vocabulary a rule uses exists and fits the place it fills, the leading element
 /// path of every FHIRPath source exists on the map's FHIR type.
-struct ReverseLibraryChecker {
+package struct ReverseLibraryChecker {
     let definitions: FHIR.Definitions
     let vocabularies: [String: VocabularyMap]
     let v2: HL7v2.Definitions?
@@ -142,7 +142,7 @@ struct ReverseLibraryChecker {
     /// `name.where(use = 'official')`, `valueQuantity.value` is not FHIRPath: `value.ofType(Quantity).value`)
     /// against the FHIR type it is evaluated on; `nil` when it exists (or cannot be followed:
     /// after a choice element or a function the type is not known here).
-    static func unknownElement(in expression: String, from type: String, definitions: FHIR.Definitions) -> String? {
+    package static func unknownElement(in expression: String, from type: String, definitions: FHIR.Definitions) -> String? {
         var names: [String] = []
         var current = ""
         for character in expression {
