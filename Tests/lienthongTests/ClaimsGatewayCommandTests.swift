@@ -15,26 +15,8 @@ struct SimulatorStartError: Error, CustomStringConvertible {
     static let password = "mật-khẩu-CLI"
 
     /// Runs `lienthong` with `arguments` and `environment` added to this process's.
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
-
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try CrashTests.executable()
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), errors: String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String]) throws -> CommandRun {
+        try CommandRun(arguments, environment: environment)
     }
 
     /// Starts `lienthong sim insurance-gateway` on a free port; returns the process and its URL.

@@ -51,24 +51,7 @@ import Testing
 
     /// Runs `lienthong` with the two test password variables set (in its environment only).
     static func run(_ arguments: [String]) throws -> CommandRun {
-        let process = Process()
-        process.executableURL = try CrashTests.executable()
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["LIENTHONG_TEST_P12_PASSWORD"] = password
-        environment["LIENTHONG_TEST_P12_WRONG"] = "not-the-password"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandRun(
-            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-            errors: String(decoding: err, as: UTF8.self))
+        try CommandRun(arguments, environment: ["LIENTHONG_TEST_P12_PASSWORD": password, "LIENTHONG_TEST_P12_WRONG": "not-the-password"])
     }
 
     @Test func signThenVerifyWithPEMFiles() throws {

@@ -6,11 +6,14 @@ struct CommandRun {
     var output: String
     var errors: String
 
-    /// Runs `lienthong` with `arguments` and waits for it.
-    init(_ arguments: [String]) throws {
+    /// Runs `lienthong` with `arguments`, and `environment` added to this process's, and waits for it.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try CrashTests.executable()
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

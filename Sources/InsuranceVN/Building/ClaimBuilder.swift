@@ -68,7 +68,7 @@ public struct ClaimBuilder: Sendable {
     /// collection Bundle of it). A line table without lines is left out; XML1 is always made when
     /// its map exists and is asked for.
     public func build(_ bundle: FHIR.Element) -> ClaimBuildResult {
-        var run = Run(builder: self, bundle: Self.bundle(bundle))
+        var run = Run(builder: self, bundle: FHIR.Element.bundle(wrapping: bundle))
         var documents: [ClaimTableDocument] = []
         // Every table is built (XML1 gives the lines their MA_LK, the lines give XML1 its totals),
         // then only those asked for are kept.
@@ -103,17 +103,6 @@ public struct ClaimBuilder: Sendable {
                 rule: "the FHIR reader", message: "left out: \(error.message)")
         } + result.issues
         return result
-    }
-
-    /// A resource that is not a Bundle, as a collection Bundle of it.
-    static func bundle(_ element: FHIR.Element) -> FHIR.Element {
-        guard element.type != "Bundle" else { return element }
-        var resource = element
-        resource.name = "resource"
-        return FHIR.Element(name: "Bundle", type: "Bundle", children: [
-            FHIR.Element(name: "type", type: "code", value: .string("collection")),
-            FHIR.Element(name: "entry", type: "BackboneElement", children: [resource]),
-        ], position: element.position)
     }
 }
 

@@ -45,7 +45,7 @@ public struct FHIRToV2: Sendable {
     ///
     /// - Throws: ``MappingError`` when no map, or more than one, takes the Bundle.
     public func mapName(for bundle: FHIR.Element) throws(MappingError) -> String {
-        let bundle = Self.bundle(bundle)
+        let bundle = FHIR.Element.bundle(wrapping: bundle)
         let maps = library.reverseMessageMaps.values.sorted { $0.name < $1.name }
         let header = bundle.children(named: "entry").compactMap { $0.child(named: "resource") }.first { $0.type == "MessageHeader" }
         // `event[x]` is read as `event` (of type Coding for eventCoding).
@@ -93,7 +93,7 @@ public struct FHIRToV2: Sendable {
         guard let map = library.reverseMessageMaps[name], case .message(let messageType, let version) = map.kind else {
             throw MappingError(file: "mappings", "no FHIR → v2 message map named \(name)")
         }
-        var run = Run(library: library, bundle: Self.bundle(bundle), mapFile: map.file, tracing: options.trace)
+        var run = Run(library: library, bundle: FHIR.Element.bundle(wrapping: bundle), mapFile: map.file, tracing: options.trace)
         run.header(messageType: messageType, version: version, json: json ?? run.bundle.json(definitions: library.definitions))
         var counters: [String: Int] = [:]
         run.segments(map.segments, on: [.element(run.bundle)], base: nil, counters: &counters)
@@ -145,17 +145,6 @@ public struct FHIRToV2: Sendable {
                 rule: "the FHIR reader", message: "left out: \(error.message)")
         } + result.issues
         return result
-    }
-
-    /// A resource that is not a Bundle, as a collection Bundle of it.
-    static func bundle(_ element: FHIR.Element) -> FHIR.Element {
-        guard element.type != "Bundle" else { return element }
-        var resource = element
-        resource.name = "resource"
-        return FHIR.Element(name: "Bundle", type: "Bundle", children: [
-            FHIR.Element(name: "type", type: "code", value: .string("collection")),
-            FHIR.Element(name: "entry", type: "BackboneElement", children: [resource]),
-        ], position: element.position)
     }
 }
 
