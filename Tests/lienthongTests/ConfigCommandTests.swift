@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `lienthong config check`, run as the built executable.
+@Suite struct ConfigCommandTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/examples/lienthong.yaml")
+
+    /// Runs `body` with a fresh folder, removed afterwards.
+    static func withFolder(_ body: (URL) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body(folder)
+    }
+
+    @Test func theShippedExampleIsValid() throws {
+        let result = try CommandRun(["config", "check", Self.example.path])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("lienthong.yaml: valid — 2 channels, 4 routes, 3 destinations"), "\(result.output)")
+    }
+
+    @Test func anInvalidFileIsNamedWithLineAndKeyAndTheStatusIsOne() throws {
+        try Self.withFolder { folder in
+            let bad = folder.appendingPathComponent("bad.yaml")
+            try """
+                channels:
+                  his:
+                    mllp:
+                      port: not-a-port
+                    routes:
+                      - destination: nowhere
+                destinations:
+                  archive:
+                    file: {directory: out}
+                """.write(to: bad, atomically: true, encoding: .utf8)
+            let result = try CommandRun(["config", "check", Self.example.path, bad.path])
+            #expect(result.status == 1)
+            #expect(result.output.contains("lienthong.yaml: valid"))
+            #expect(result.output.contains("bad.yaml: invalid — \(bad.path):4:"), "\(result.output)")
+            #expect(result.output.contains("channels.his.mllp.port"), "\(result.output)")
+        }
+    }
+
+    @Test func secretsFromTheEnvironmentAreSubstitutedButNeverPrinted() throws {
+        try Self.withFolder { folder in
+            let file = folder.appendingPathComponent("gateway.yaml")
+            try """
+                channels:
+                  his:
+                    mllp: {port: 0}
+                    routes: [{destination: gateway}]
+                destinations:
+                  gateway:
+                    insurance-gateway:
+                      url: http://127.0.0.1:1
+                      username: ${LIENTHONG_TEST_GATEWAY_USER}
+                      password: ${LIENTHONG_TEST_GATEWAY_PASSWORD}
+                      facility: "79001"
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let missing = try CommandRun(["config", "check", file.path])
+            #expect(missing.status == 1)
+            #expect(missing.output.contains("LIENTHONG_TEST_GATEWAY_USER"), "\(missing.output)")
+            let secret = "bí-mật-\(UUID().uuidString)"
+            let result = try CommandRun(
+                ["config", "check", file.path],
+                environment: ["LIENTHONG_TEST_GATEWAY_USER": "bv79001", "LIENTHONG_TEST_GATEWAY_PASSWORD": secret])
+            #expect(result.status == 0, "\(result.output)\(result.errors)")
+            #expect(!result.output.contains(secret) && !result.errors.contains(secret))
+        }
+    }
+}
