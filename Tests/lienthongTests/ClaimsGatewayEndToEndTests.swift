@@ -95,11 +95,7 @@ import FoundationNetworking
             var request = URLRequest(url: base.appendingPathComponent("Bundle"))
             request.httpMethod = "POST"
             request.setValue("application/fhir+json", forHTTPHeaderField: "Content-Type")
-            // The fixture's fullUrls (urn:uuid:outpatient-visit-0001) are not UUIDs, which the FHIR
-            // channel's validator refuses: made into UUIDs here, references alike.
-            let fixture = try String(contentsOf: Self.fixtures.appendingPathComponent("fhir/outpatient-visit.json"), encoding: .utf8)
-            request.httpBody = Data(
-                fixture.replacing(#/urn:uuid:outpatient-visit-(\d{4})/#) { "urn:uuid:00000000-0000-4000-8000-00000000\($0.1)" }.utf8)
+            request.httpBody = try Data(contentsOf: Self.fixtures.appendingPathComponent("fhir/outpatient-visit.json"))
             let (answer, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 202, "\(String(decoding: answer, as: UTF8.self).prefix(2000))")
 

@@ -1,4 +1,4 @@
-public import FHIR
+import FHIR
 public import HL7v2
 public import Mapping
 
