@@ -1,4 +1,4 @@
-public import FHIR
+public import Mapping
 
 /// One FHIR → claims map (a `.map` file under `mappings/fhir-to-claims/`), parsed and checked:
 /// which FHIRPath gives which field of one claim table (see `docs/MAPPING.md`, "FHIR → claims").
@@ -26,30 +26,12 @@ public struct ClaimMap: Sendable {
     /// A line table's blocks: one record per resource each gives.
     public var blocks: [Block]
 
-    /// A FHIRPath expression of a rule, compiled, with its text.
-    public struct Expression: Sendable, CustomStringConvertible {
-        /// The text as written.
-        public var text: String
-        /// The compiled expression.
-        public var path: FHIRPath
+    /// A FHIRPath expression of a rule, compiled, with its text (as in the FHIR → HL7 v2 maps).
+    public typealias Expression = FHIRPathRuleExpression
 
-        public var description: String { text }
-    }
-
-    /// Where a value comes from.
-    public enum Source: Sendable, CustomStringConvertible {
-        /// A FHIRPath expression.
-        case expression(Expression)
-        /// A constant in double quotes (`"1"`).
-        case constant(String)
-
-        public var description: String {
-            switch self {
-            case .expression(let expression): expression.text
-            case .constant(let text): "\"\(text)\""
-            }
-        }
-    }
+    /// Where a value comes from: a FHIRPath expression or a constant in double quotes (`"1"`), as in
+    /// the FHIR → HL7 v2 maps.
+    public typealias Source = FHIRPathRuleSource
 
     /// How a value is written, when not by the field's type alone.
     public enum Conversion: Sendable, Hashable {

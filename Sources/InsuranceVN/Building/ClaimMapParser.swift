@@ -27,17 +27,12 @@ struct ClaimMapParser {
         self.fhirDefinitions = fhirDefinitions
     }
 
-    struct Line {
-        var number: Int
-        var indent: Int
-        var text: Substring
-        var column: Int { indent + 1 }
-    }
+    typealias Line = MappingLine
 
     mutating func parse(_ text: String) -> ClaimMap? {
         var lines: [Line] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let line = line(raw, number: index + 1) { lines.append(line) }
+            if let line = MappingLine(raw, number: index + 1, file: file, errors: &errors) { lines.append(line) }
         }
         guard let header = lines.first else {
             errors.append(MappingError(file: file, "the file is empty; it starts with `table XMLn`"))
@@ -82,7 +77,7 @@ struct ClaimMapParser {
         var text = line.text.dropFirst(5)
         let start = line.column + 5
         var condition: ClaimMap.Expression?
-        if let range = Self.topLevelIf(in: text) {
+        if let range = MappingLine.topLevel(" if ", in: text) {
             let conditionText = text[range.upperBound...]
             guard let parsed = expression(conditionText, line: line, column: start + text.distance(from: text.startIndex, to: range.upperBound)) else { return nil }
             condition = parsed
@@ -94,7 +89,7 @@ struct ClaimMapParser {
 
     mutating func rule(_ line: Line, table: ClaimTableDefinition, itemType: String?) -> ClaimMap.Rule? {
         let text = line.text
-        guard let arrow = Self.topLevelArrow(in: text) else {
+        guard let arrow = MappingLine.topLevel("->", in: text)?.lowerBound else {
             fail(line, line.column, "expected `SOURCE -> FIELD [via CONVERSION] [if CONDITION]`")
             return nil
         }
@@ -108,7 +103,7 @@ struct ClaimMapParser {
         let rightColumn = line.column + text.distance(from: text.startIndex, to: right.startIndex)
         var targetSide = right
         var condition: ClaimMap.Expression?
-        if let range = Self.topLevelIf(in: right) {
+        if let range = MappingLine.topLevel(" if ", in: right) {
             targetSide = right[..<range.lowerBound]
             let conditionText = right[range.upperBound...]
             guard let parsed = expression(conditionText, line: line, column: rightColumn + right.distance(from: right.startIndex, to: range.upperBound)) else { return nil }
@@ -208,83 +203,10 @@ struct ClaimMapParser {
         var text = text
         while text.first == " " { text = text.dropFirst() }
         while text.last == " " { text = text.dropLast() }
-        do throws(FHIRPathError) {
-            return ClaimMap.Expression(text: String(text), path: try FHIRPath(String(text)))
-        } catch {
-            errors.append(MappingError(file: file, line: line.number, column: column + error.offset, "not a FHIRPath expression: \(error.message)"))
-            return nil
-        }
-    }
-
-    /// A line without its comment (`#` outside quotes) and trailing spaces; `nil` when blank.
-    mutating func line(_ raw: Substring, number: Int) -> Line? {
-        var indent = 0
-        for character in raw {
-            if character == " " { indent += 1; continue }
-            if character == "\t" {
-                errors.append(MappingError(file: file, line: number, column: indent + 1, "indent with spaces, not tabs"))
-                return nil
-            }
-            break
-        }
-        var text = raw.dropFirst(indent)
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" || character == "`" {
-                quote = character
-            } else if character == "#" {
-                text = text[..<index]
-                break
-            }
-        }
-        while text.last == " " || text.last == "\r" { text = text.dropLast() }
-        return text.isEmpty ? nil : Line(number: number, indent: indent, text: text)
+        return ClaimMap.Expression(compiling: text, file: file, line: line.number, column: column, errors: &errors)
     }
 
     mutating func fail(_ line: Line, _ column: Int, _ message: String) {
         errors.append(MappingError(file: file, line: line.number, column: column, message))
-    }
-
-    /// The `->` outside quotes, parentheses and brackets.
-    static func topLevelArrow(in text: Substring) -> Substring.Index? {
-        topLevel(in: text) { $0.hasPrefix("->") }.map(\.lowerBound)
-    }
-
-    /// The ` if ` outside quotes, parentheses and brackets.
-    static func topLevelIf(in text: Substring) -> Range<Substring.Index>? {
-        topLevel(in: text) { $0.hasPrefix(" if ") }
-    }
-
-    /// The first place outside quotes, parentheses and brackets where `matches` holds, as the
-    /// range up to the end of the token (`->` or ` if `).
-    private static func topLevel(in text: Substring, _ matches: (Substring) -> Bool) -> Range<Substring.Index>? {
-        var quote: Character?
-        var depth = 0
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if let open = quote {
-                if character == "\\" {
-                    index = text.index(after: index)
-                    if index == text.endIndex { break }
-                } else if character == open {
-                    quote = nil
-                }
-            } else if character == "'" || character == "\"" || character == "`" {
-                quote = character
-            } else if character == "(" || character == "[" {
-                depth += 1
-            } else if character == ")" || character == "]" {
-                depth -= 1
-            } else if depth == 0, matches(text[index...]) {
-                let token = text[index...].hasPrefix("->") ? 2 : 4
-                return index..<text.index(index, offsetBy: token)
-            }
-            index = text.index(after: index)
-        }
-        return nil
     }
 }

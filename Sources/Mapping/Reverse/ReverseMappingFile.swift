@@ -31,27 +31,11 @@ struct ReverseMappingFile: Sendable {
 
 extension ReverseMappingFile {
     /// A FHIRPath expression of a rule, compiled, with its text.
-    public struct Expression: Sendable, CustomStringConvertible {
-        public var text: String
-        public var path: FHIRPath
+    public typealias Expression = FHIRPathRuleExpression
 
-        public var description: String { text }
-    }
-
-    /// Where a value comes from.
-    public enum Source: Sendable, CustomStringConvertible {
-        /// A FHIRPath expression on the resource (segment map) or value (data-type map).
-        case expression(Expression)
-        /// A constant (`"NM"`).
-        case constant(String)
-
-        public var description: String {
-            switch self {
-            case .expression(let expression): expression.text
-            case .constant(let text): "\"\(text)\""
-            }
-        }
-    }
+    /// Where a value comes from: a FHIRPath expression on the resource (segment map) or value
+    /// (data-type map), or a constant (`"NM"`).
+    public typealias Source = FHIRPathRuleSource
 
     /// Where a value goes.
     public enum Target: Sendable, Hashable, CustomStringConvertible {

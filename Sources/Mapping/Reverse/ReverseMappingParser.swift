@@ -15,14 +15,7 @@ struct ReverseMappingParser {
         self.name = name
     }
 
-    /// One line without its comment: the text after the indentation, and where it starts.
-    struct Line {
-        var number: Int
-        var indent: Int
-        var text: Substring
-        /// The column (1-based) of `text`'s first character.
-        var column: Int { indent + 1 }
-    }
+    typealias Line = MappingLine
 
     /// A line split at `->`: the source, the words of the target side, and the condition.
     struct Parts {
@@ -38,7 +31,7 @@ struct ReverseMappingParser {
     mutating func parse(_ text: String) -> ReverseMappingFile? {
         var lines: [Line] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let line = line(raw, number: index + 1) { lines.append(line) }
+            if let line = MappingLine(raw, number: index + 1, file: file, errors: &errors) { lines.append(line) }
         }
         guard let header = lines.first else {
             errors.append(MappingError(file: file, "the file is empty; it starts with datatype, segment or message"))
@@ -222,7 +215,7 @@ struct ReverseMappingParser {
             text = text.dropFirst(5).drop { $0 == " " }
             sourceColumn += line.text.count - text.count
         }
-        guard let arrow = Self.topLevelArrow(in: text) else {
+        guard let arrow = MappingLine.topLevel("->", in: text)?.lowerBound else {
             fail(line, line.column, "expected `SOURCE -> TARGET [via MAP] [if CONDITION]`")
             return nil
         }
@@ -261,67 +254,7 @@ struct ReverseMappingParser {
     }
 
     mutating func expression(_ text: Substring, line: Line, column: Int) -> ReverseMappingFile.Expression? {
-        do throws(FHIRPathError) {
-            return ReverseMappingFile.Expression(text: String(text), path: try FHIRPath(String(text)))
-        } catch {
-            errors.append(MappingError(file: file, line: line.number, column: column + error.offset, "not a FHIRPath expression: \(error.message)"))
-            return nil
-        }
-    }
-
-    /// The `->` outside quotes, parentheses and brackets.
-    static func topLevelArrow(in text: Substring) -> Substring.Index? {
-        var quote: Character?
-        var depth = 0
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if let open = quote {
-                if character == "\\" {
-                    index = text.index(after: index)
-                } else if character == open {
-                    quote = nil
-                }
-            } else if character == "'" || character == "\"" || character == "`" {
-                quote = character
-            } else if character == "(" || character == "[" {
-                depth += 1
-            } else if character == ")" || character == "]" {
-                depth -= 1
-            } else if character == "-", depth == 0, text[index...].hasPrefix("->") {
-                return index
-            }
-            if index < text.endIndex { index = text.index(after: index) }
-        }
-        return nil
-    }
-
-    /// A line without its comment (`#` outside quotes) and trailing spaces; `nil` when blank.
-    mutating func line(_ raw: Substring, number: Int) -> Line? {
-        var indent = 0
-        for character in raw {
-            if character == " " { indent += 1; continue }
-            if character == "\t" {
-                errors.append(MappingError(file: file, line: number, column: indent + 1, "indent with spaces, not tabs"))
-                return nil
-            }
-            break
-        }
-        var text = raw.dropFirst(indent)
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" || character == "`" {
-                quote = character
-            } else if character == "#" {
-                text = text[..<index]
-                break
-            }
-        }
-        text = text.trimmingSuffix(" ").trimmingSuffix("\r").trimmingSuffix(" ")
-        return text.isEmpty ? nil : Line(number: number, indent: indent, text: text)
+        ReverseMappingFile.Expression(compiling: text, file: file, line: line.number, column: column, errors: &errors)
     }
 
     mutating func fail(_ line: Line, _ column: Int, _ message: String) {
