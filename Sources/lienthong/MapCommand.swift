@@ -1,9 +1,6 @@
 import ArgumentParser
 import FHIR
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import HL7v2
 import InsuranceVN
 import Mapping
@@ -106,7 +103,7 @@ struct MapRunCommand: AsyncParsableCommand {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let startCPU = Self.cpuTime()
+        let startCPU = CPUTime.seconds()
         var count = 0
         let reverse = FHIRToV2(library: library, options: .init(trace: trace))
         for round in 0..<max(1, `repeat`) {
@@ -133,21 +130,13 @@ struct MapRunCommand: AsyncParsableCommand {
         }
         if stats {
             let elapsed = clock.now - start
-            let cpu = Self.cpuTime() - startCPU
+            let cpu = CPUTime.seconds() - startCPU
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             printError(String(
                 format: "mapped %d messages in %.3f s: %.0f messages/s (CPU time %.3f s: %.0f messages/s)",
                 count, seconds, Double(count) / seconds, cpu, Double(count) / cpu))
         }
         if failed { throw ExitCode(1) }
-    }
-
-    /// The CPU time of this process, in seconds (on a loaded machine, wall-clock time counts the
-    /// time other processes had the core).
-    static func cpuTime() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Whether a file holds FHIR (its first byte after white space and a byte order mark is `{` or `<`).
