@@ -201,18 +201,7 @@ public struct MappingLibrary: Sendable {
             if let file = parser.parse(source.text) { files.append(file) }
             errors += parser.errors
         }
-        for conceptMap in conceptMaps {
-            let name = Self.name(of: conceptMap.file, extension: ".json")
-            do {
-                let element = try Element(json: conceptMap.bytes, definitions: definitions)
-                guard element.type == "ConceptMap" else { continue }
-                vocabularies[name] = try VocabularyMap(conceptMap: element)
-            } catch let error as FormatError {
-                errors.append(MappingError(file: conceptMap.file, line: error.position?.line, column: error.position?.column, error.message))
-            } catch {
-                errors.append(MappingError(file: conceptMap.file, "\(error)"))
-            }
-        }
+        vocabularies = VocabularyMap.load(conceptMaps, definitions: definitions, errors: &errors)
         var checker = LibraryChecker(definitions: definitions, vocabularies: vocabularies)
         checker.check(files)
         errors += checker.errors
@@ -238,7 +227,8 @@ public struct MappingLibrary: Sendable {
         file.split(separator: "/").dropLast().contains("fhir-to-v2")
     }
 
-    static func name(of file: String, extension suffix: String) -> String {
+    /// The name of a map or vocabulary file: its last path component without `suffix`.
+    package static func name(of file: String, extension suffix: String) -> String {
         let last = file.split(separator: "/").last.map(String.init) ?? file
         return last.hasSuffix(suffix) ? String(last.dropLast(suffix.count)) : last
     }

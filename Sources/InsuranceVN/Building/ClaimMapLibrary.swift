@@ -73,24 +73,12 @@ public struct ClaimMapLibrary: Sendable {
         definitions: ClaimDefinitions, fhirDefinitions: FHIR.Definitions, errors: [MappingError]
     ) throws(MappingErrors) {
         var errors = errors
-        var vocabularies: [String: VocabularyMap] = [:]
-        for conceptMap in conceptMaps {
-            let name = Self.name(of: conceptMap.file, extension: ".json")
-            do {
-                let element = try FHIR.Element(json: conceptMap.bytes, definitions: fhirDefinitions)
-                guard element.type == "ConceptMap" else { continue }
-                vocabularies[name] = try VocabularyMap(conceptMap: element)
-            } catch let error as FormatError {
-                errors.append(MappingError(file: conceptMap.file, line: error.position?.line, column: error.position?.column, error.message))
-            } catch {
-                errors.append(MappingError(file: conceptMap.file, "\(error)"))
-            }
-        }
+        let vocabularies = VocabularyMap.load(conceptMaps, definitions: fhirDefinitions, errors: &errors)
         var maps: [ClaimMap] = []
         var byTable: [String: String] = [:]
         for source in sources {
             var parser = ClaimMapParser(
-                file: source.file, name: Self.name(of: source.file, extension: ".map"), definitions: definitions,
+                file: source.file, name: MappingLibrary.name(of: source.file, extension: ".map"), definitions: definitions,
                 vocabularies: Set(vocabularies.keys), fhirDefinitions: fhirDefinitions)
             let map = parser.parse(source.text)
             errors += parser.errors
@@ -112,10 +100,5 @@ public struct ClaimMapLibrary: Sendable {
     /// The map of a table, if any.
     public subscript(table: String) -> ClaimMap? {
         maps.first { $0.table.name == table }
-    }
-
-    static func name(of file: String, extension suffix: String) -> String {
-        let last = file.split(separator: "/").last.map(String.init) ?? file
-        return last.hasSuffix(suffix) ? String(last.dropLast(suffix.count)) : last
     }
 }
