@@ -151,24 +151,24 @@ extension ClaimValidator {
     }
 
     static func requiredWhen(_ field: String, group: Set<String>) -> ClaimRecordRule {
-        let groups = group.sorted { Int($0)! < Int($1)! }.joined(separator: ", ")
-        return ClaimRecordRule(
-            field, "required", vietnamese: "Bắt buộc khi MA_NHOM là \(groups)",
-            english: "Required when MA_NHOM is \(groups)"
-        ) { record in
-            guard let nhom = record.number("MA_NHOM") else { return false }
-            return group.contains { ClaimDecimal($0) == nhom } && record.filled(field) == nil
-        }
+        required(field, group: group, inGroup: true)
     }
 
     static func requiredUnless(_ field: String, group: Set<String>) -> ClaimRecordRule {
+        required(field, group: group, inGroup: false)
+    }
+
+    /// `field` required when the record's `MA_NHOM` is (`inGroup`) or is not one of `group`; the
+    /// codes are read once, when the rule is made.
+    private static func required(_ field: String, group: Set<String>, inGroup: Bool) -> ClaimRecordRule {
         let groups = group.sorted { Int($0)! < Int($1)! }.joined(separator: ", ")
+        let codes = group.compactMap { ClaimDecimal($0) }
         return ClaimRecordRule(
-            field, "required", vietnamese: "Bắt buộc trừ khi MA_NHOM là \(groups)",
-            english: "Required unless MA_NHOM is \(groups)"
+            field, "required", vietnamese: "Bắt buộc \(inGroup ? "khi" : "trừ khi") MA_NHOM là \(groups)",
+            english: "Required \(inGroup ? "when" : "unless") MA_NHOM is \(groups)"
         ) { record in
             guard let nhom = record.number("MA_NHOM") else { return false }
-            return !group.contains { ClaimDecimal($0) == nhom } && record.filled(field) == nil
+            return codes.contains { $0 == nhom } == inGroup && record.filled(field) == nil
         }
     }
 
