@@ -20,6 +20,8 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     let root: FHIRPathNode
     /// How many values one evaluation keeps (``FHIRPathNode/memoSlot``).
     let memoSlots: Int
+    /// What the value reads besides the environment's variables.
+    let reads: FHIRPathNode.Reads
 
     /// Compiles an expression.
     ///
@@ -31,6 +33,19 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
         var slots = 0
         self.root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots)
         self.memoSlots = slots
+        self.reads = root.reads
+    }
+
+    /// Whether the value depends only on the environment, not on the input: two evaluations
+    /// with `environment` give the same value whatever their inputs (`%patient.name.first().family`,
+    /// `%bundle.entry.resource.ofType(Condition).where(code.exists())`). It does when the
+    /// expression reads the focus, `$this`, `$index` or `$total` outside the arguments of
+    /// `where`, `select`, `repeat`, `exists` and `all`, calls `now()`, `today()`,
+    /// `timeOfDay()` or `trace()`, or reads `%context`, `%resource`, `%rootResource` or calls
+    /// `resolve()` when the environment does not set the context or the resource.
+    package func isIndependentOfInput(in environment: FHIRPathEnvironment) -> Bool {
+        !reads.contains(.input) && (!reads.contains(.context) || environment.context != nil)
+            && (!reads.contains(.resource) || environment.resource != nil)
     }
 
     /// The expression's text.

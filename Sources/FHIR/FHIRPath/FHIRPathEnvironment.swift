@@ -18,9 +18,9 @@ public import Foundation
 /// ```
 public struct FHIRPathEnvironment: Sendable {
     /// `%resource`; the input when `nil`.
-    public var resource: Element?
+    public var resource: Element? { didSet { bundleIndex = nil } }
     /// `%rootResource`; `%resource` when `nil`.
-    public var rootResource: Element?
+    public var rootResource: Element? { didSet { bundleIndex = nil } }
     /// `%context`; the input when `nil`.
     public var context: Element?
     /// More variables, by name without `%`.
@@ -34,6 +34,9 @@ public struct FHIRPathEnvironment: Sendable {
     /// Receives what `trace(name)` logs: the name and the traced values. Nothing is logged when
     /// `nil`.
     public var trace: (@Sendable (_ name: String, _ values: [FHIRPathValue]) -> Void)?
+    /// The entries of the Bundles `resolve()` searches, indexed (``indexBundles()``); dropped
+    /// when ``resource`` or ``rootResource`` changes.
+    private(set) var bundleIndex: FHIRPathBundleIndex?
 
     /// Creates an environment.
     public init(
@@ -45,5 +48,23 @@ public struct FHIRPathEnvironment: Sendable {
         self.context = context
         self.variables = variables
         self.definitions = definitions
+    }
+
+    /// Indexes the entries of the Bundle that is ``rootResource`` or ``resource`` (by `fullUrl` and
+    /// `Type/id`), so that `resolve()` finds an entry without scanning them: worth it when many
+    /// evaluations with this environment resolve references, as a claim build's do. Only when
+    /// ``resource`` is set (otherwise it is each evaluation's input); setting ``resource`` or
+    /// ``rootResource`` drops the index. `resolve()` gives what it gives without the index.
+    ///
+    /// ```swift
+    /// var environment = FHIRPathEnvironment(resource: bundle)
+    /// environment.indexBundles()
+    /// ```
+    public mutating func indexBundles() {
+        guard let resource else {
+            bundleIndex = nil
+            return
+        }
+        bundleIndex = FHIRPathBundleIndex(bundles: [rootResource ?? resource, resource])
     }
 }

@@ -81,6 +81,7 @@ extension FHIRPathEvaluator {
         if let history = target.range(of: "/_history/") { target = String(target[..<history.lowerBound]) }
         let parts = target.split(separator: "/")
         let typeAndID = parts.count >= 2 ? (String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
+        if let index = environment.bundleIndex { return index.resolve(target, typeAndID: typeAndID).map { .element($0) } }
         var searched: [Element] = []
         for case .element(let candidate)? in [rootResource, resource] where candidate.type == "Bundle" && !searched.contains(candidate) {
             searched.append(candidate)
