@@ -153,4 +153,40 @@ import Testing
             }
         }
     }
+
+    /// The builder's amounts as it writes them (ClaimAmount's `text`) against the same formulas
+    /// in `Decimal`, rounded and written by `Decimal`'s `description`, as the builder wrote them
+    /// before: every product, rate and difference it computes, at 2 and 3 decimals.
+    @Test func amountTextsAgreeWithDecimal() throws {
+        func written(_ value: Decimal, scale: Int) -> String {
+            var value = value
+            var result = Decimal()
+            NSDecimalRound(&result, &value, scale, .plain)
+            return result.description
+        }
+        let values = try Self.numbers.map { try #require(ClaimDecimal($0)) }
+        var compared = 0
+        for a in values {
+            #expect(ClaimAmount(a).rounded(scale: 3).text == written(a.decimalValue, scale: 3), "\(a)")
+            for b in values {
+                let (x, y) = (ClaimAmount(a), ClaimAmount(b))
+                let (p, q) = (a.decimalValue, b.decimalValue)
+                let label = "\(a), \(b)"
+                let pairs: [(ClaimAmount, Decimal)] = [
+                    (x * y, p * q), ((x * y).percent, p * q / 100), ((x * y * y).percent, p * q * q / 100),
+                    (((x * y * y).percent * x).percent, p * q * q / 100 * p / 100), (x - y, p - q), (x + y + y, p + q + q),
+                    ((x * (.hundred - y)).percent.rounded(), Self.rounded(p * (100 - q) / 100)), (x, p),
+                ]
+                for (index, (amount, decimal)) in pairs.enumerated() {
+                    for scale in [2, 3] {
+                        #expect(amount.rounded(scale: scale).text == written(decimal, scale: scale), "\(label) #\(index) scale \(scale)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == values.count * values.count * 16)
+        #expect(ClaimAmount(try #require(ClaimDecimal("-0.004"))).rounded().text == "0")
+        #expect(ClaimAmount(try #require(ClaimDecimal("1048644.80"))).rounded().text == "1048644.8")
+    }
 }

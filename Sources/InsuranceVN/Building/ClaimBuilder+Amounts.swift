@@ -1,6 +1,8 @@
 // The fields the standard computes from others, filled where the maps left them empty: the
 // lines' MA_LK and STT, the line amounts of XML2 and XML3, XML1's totals (the sums ClaimValidator
 // checks, with its rounding), SO_NGAY_DTRI, NAM_QT and THANG_QT. A value a map gave is kept.
+// The arithmetic is the validator's (ClaimAmount: exact fixed point, Decimal beyond), so the
+// amounts are those its rules expect.
 
 import Foundation
 
@@ -25,13 +27,13 @@ extension ClaimBuilder {
         guard let summaryIndex, var summary = documents[summaryIndex].records.first else { return }
         let lines = documents.filter { ["XML2", "XML3"].contains($0.table.name) }
         for total in ClaimValidator.totals where summary.filled(total.field) == nil {
-            var sum = Decimal(0)
+            var sum = ClaimAmount.zero
             for document in lines where total.lines.contains(document.table.name) {
                 for record in document.records {
                     if let groups = total.groups {
                         guard let group = record.number("MA_NHOM"), groups.contains(where: { ClaimDecimal($0) == group }) else { continue }
                     }
-                    sum += record.number(total.lineField)?.decimalValue ?? 0
+                    sum += record.amount(total.lineField) ?? .zero
                 }
             }
             fill(&summary, total.field, text(of: sum, scale: 2))
@@ -52,8 +54,14 @@ extension ClaimBuilder {
         record.setText(text, at: index)
     }
 
-    static func value(_ record: ClaimRecord, _ field: String) -> Decimal? {
-        record.number(field)?.decimalValue
+    static func value(_ record: ClaimRecord, _ field: String) -> ClaimAmount? {
+        record.amount(field)
+    }
+
+    /// An amount rounded half away from zero to `scale` decimals, written with `.` and no
+    /// trailing zeros (`1048644.8`, `17850`).
+    static func text(of value: ClaimAmount, scale: Int) -> String {
+        value.rounded(scale: scale).text
     }
 
     /// XML2: `THANH_TIEN_BV = SO_LUONG × DON_GIA`, `THANH_TIEN_BH = THANH_TIEN_BV × TYLE_TT_BH / 100`.
@@ -62,7 +70,7 @@ extension ClaimBuilder {
         let amount = quantity * price
         fill(&record, "THANH_TIEN_BV", text(of: amount, scale: 2))
         if let rate = value(record, "TYLE_TT_BH") {
-            fill(&record, "THANH_TIEN_BH", text(of: amount * rate / 100, scale: 2))
+            fill(&record, "THANH_TIEN_BH", text(of: (amount * rate).percent, scale: 2))
         }
         shares(&record)
     }
@@ -71,10 +79,10 @@ extension ClaimBuilder {
     /// `THANH_TIEN_BH = SO_LUONG × DON_GIA_BH × TYLE_TT_DV / 100 × TYLE_TT_BH / 100`.
     static func serviceAmounts(_ record: inout ClaimRecord) {
         guard let quantity = value(record, "SO_LUONG"), let price = value(record, "DON_GIA_BV") else { return }
-        let serviceRate = value(record, "TYLE_TT_DV") ?? 100
-        fill(&record, "THANH_TIEN_BV", text(of: quantity * price * serviceRate / 100, scale: 2))
+        let serviceRate = value(record, "TYLE_TT_DV") ?? .hundred
+        fill(&record, "THANH_TIEN_BV", text(of: (quantity * price * serviceRate).percent, scale: 2))
         if let insuredPrice = value(record, "DON_GIA_BH"), let rate = value(record, "TYLE_TT_BH") {
-            fill(&record, "THANH_TIEN_BH", text(of: quantity * insuredPrice * serviceRate / 100 * rate / 100, scale: 2))
+            fill(&record, "THANH_TIEN_BH", text(of: ((quantity * insuredPrice * serviceRate).percent * rate).percent, scale: 2))
         }
         shares(&record)
     }
@@ -86,11 +94,11 @@ extension ClaimBuilder {
     static func shares(_ record: inout ClaimRecord) {
         let parts = ["T_NGUONKHAC_NSNN", "T_NGUONKHAC_VTNN", "T_NGUONKHAC_VTTN", "T_NGUONKHAC_CL"]
         for part in parts { fill(&record, part, "0") }
-        fill(&record, "T_NGUONKHAC", text(of: parts.reduce(Decimal(0)) { $0 + (value(record, $1) ?? 0) }, scale: 2))
+        fill(&record, "T_NGUONKHAC", text(of: parts.reduce(ClaimAmount.zero) { $0 + (value(record, $1) ?? .zero) }, scale: 2))
         guard let total = value(record, "THANH_TIEN_BV"), let insured = value(record, "THANH_TIEN_BH") else { return }
         fill(&record, "T_BNTT", text(of: total - insured, scale: 2))
         guard let level = value(record, "MUC_HUONG") else { return }
-        let copay = ClaimValidator.rounded(insured * (100 - level) / 100)
+        let copay = (insured * (.hundred - level)).percent.rounded()
         fill(&record, "T_BNCCT", text(of: copay, scale: 2))
         if let written = value(record, "T_BNCCT") {
             fill(&record, "T_BHTT", text(of: insured - written, scale: 2))

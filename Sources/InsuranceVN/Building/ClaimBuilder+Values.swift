@@ -11,8 +11,12 @@ extension ClaimBuilder.Run {
     mutating func evaluate(
         _ expression: ClaimMap.Expression, on input: FHIRPathValue, place: @autoclosure () -> String, line: Int, file: String
     ) -> [FHIRPathValue] {
+        let isIndependent = expression.path.isIndependentOfInput(in: environment)
+        if isIndependent, let values = independentValues[expression.path.expression] { return values }
         do throws(FHIRPathError) {
-            return try expression.path.evaluate([input], environment: environment)
+            let values = try expression.path.evaluate([input], environment: environment)
+            if isIndependent { independentValues[expression.path.expression] = values }
+            return values
         } catch {
             issue(.warning, place(), "\(file):\(line)", "the FHIRPath expression cannot be evaluated here: \(error.message)")
             return []
@@ -85,6 +89,8 @@ extension ClaimBuilder.Run {
             return converted
         }
         if field.type == .number {
+            if let number = ClaimDecimal(text) { return ClaimBuilder.text(of: ClaimAmount(number), scale: ClaimBuilder.scale(of: field.name)) }
+            // With an exponent (`1.5e3`): through Decimal.
             guard let value = Self.decimal(text) else {
                 issue(.warning, place(), "\(file):\(line)", "not a number for \(field.name)")
                 return nil

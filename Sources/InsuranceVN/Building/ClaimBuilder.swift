@@ -114,6 +114,10 @@ extension ClaimBuilder {
         let entries: [FHIR.Element]
         let environment: FHIRPathEnvironment
         var issues: [ClaimBuildIssue] = []
+        /// The values of the expressions that depend only on the environment (`%coverages.first()…`,
+        /// `%bundle.entry.resource.ofType(Condition)…`), by text: evaluated once per build, not
+        /// once per line. An expression that fails is not kept (each evaluation reports it).
+        var independentValues: [String: [FHIRPathValue]] = [:]
 
         init(builder: ClaimBuilder, bundle: FHIR.Element) {
             self.builder = builder
@@ -131,8 +135,11 @@ extension ClaimBuilder {
             variables["facility"] = [.string(options.facilityCode)]
             variables["linkKey"] = options.linkKey.map { [.string($0)] } ?? []
             for (name, value) in options.variables { variables[name] = [.string(value)] }
-            environment = FHIRPathEnvironment(
+            var environment = FHIRPathEnvironment(
                 resource: bundle, rootResource: bundle, variables: variables, definitions: builder.maps.fhirDefinitions)
+            // Every line resolves its references in the Bundle.
+            environment.indexBundles()
+            self.environment = environment
         }
 
         /// The records a map makes.

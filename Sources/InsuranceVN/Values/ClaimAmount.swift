@@ -124,6 +124,29 @@ struct ClaimAmount: Sendable {
         }
     }
 
+    /// The value as claims write it, as `Decimal`'s `description` writes it: `-` when negative,
+    /// the digits, and a `.` fraction without trailing zeros (`17850`, `1048644.8`, `-0.05`, `0`).
+    var text: String {
+        switch storage {
+        case .decimal(let value):
+            return value.description
+        case .fixed(let significand, let scale):
+            var magnitude = significand.magnitude
+            var scale = scale
+            while scale > 0, magnitude % 10 == 0 {
+                magnitude /= 10
+                scale -= 1
+            }
+            guard magnitude != 0 else { return "0" }
+            var digits = String(magnitude)
+            if scale > 0 {
+                if digits.utf8.count <= scale { digits = String(repeating: "0", count: scale + 1 - digits.utf8.count) + digits }
+                digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            }
+            return significand < 0 ? "-" + digits : digits
+        }
+    }
+
     /// -1, 0 or 1 as `lhs` is below, equal to or above `rhs`; `nil` when `Decimal` says neither
     /// (a NaN).
     private static func order(_ lhs: ClaimAmount, _ rhs: ClaimAmount) -> Int? {
