@@ -51,6 +51,17 @@ struct FHIRPathBundleIndexTests {
         #expect(Set(found) == ["e0", "e1", "e3", "e4", "e5", "e6", "e7"])
     }
 
+    @Test("a reference's type and id as split(separator:) gives them, and /_history/ found by its bytes")
+    func referenceParts() {
+        for text in Self.references + ["a", "/", "//", "a//", "//b", "x/y/", "é/Patient/1", "Patient/é", "Pa/tiént/", "a/b/c/d", "http://h/T/i/_history/3"] {
+            let parts = text.split(separator: "/")
+            let split = parts.count >= 2 ? [String(parts[parts.count - 2]), String(parts[parts.count - 1])] : []
+            let found = FHIRPathEvaluator.lastTwoParts(of: text).map { [$0.0, $0.1] } ?? []
+            #expect(found == split, "\(text)")
+            #expect(FHIRPathEvaluator.containsHistory(text.utf8) == (text.range(of: "/_history/") != nil), "\(text)")
+        }
+    }
+
     @Test("setting the resource drops the index")
     func indexDropped() throws {
         var environment = FHIRPathEnvironment(resource: Self.bundle)

@@ -41,6 +41,17 @@ struct FHIRPathBundleIndex: Sendable {
     /// (`http://x/Patient/1` → `Patient/1`): a URL has the suffix `/Type/id`, for a `Type` and an
     /// `id` without `/`, exactly when this is `Type/id`. `nil` when there are not two such parts.
     private static func typeAndIDKey(endOf url: String) -> String? {
+        // ASCII: by bytes, where a `/` is always a character of its own.
+        if url.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = url.utf8
+            guard let last = bytes.lastIndex(of: UInt8(ascii: "/")),
+                let before = bytes[..<last].lastIndex(of: UInt8(ascii: "/"))
+            else { return nil }
+            let type = bytes[bytes.index(after: before)..<last]
+            let id = bytes[bytes.index(after: last)...]
+            guard !type.isEmpty, !id.isEmpty else { return nil }
+            return String(Substring(type)) + "/" + String(Substring(id))
+        }
         guard let last = url.lastIndex(of: "/") else { return nil }
         let head = url[..<last]
         guard let before = head.lastIndex(of: "/") else { return nil }

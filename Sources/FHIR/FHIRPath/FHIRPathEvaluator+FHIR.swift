@@ -78,9 +78,12 @@ extension FHIRPathEvaluator {
             return nil
         }
         var target = reference
-        if let history = target.range(of: "/_history/") { target = String(target[..<history.lowerBound]) }
-        let parts = target.split(separator: "/")
-        let typeAndID = parts.count >= 2 ? (String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
+        // Foundation's search only when the bytes hold the text (an ASCII text without
+        // decompositions is found by its bytes only).
+        if Self.containsHistory(target.utf8), let history = target.range(of: "/_history/") {
+            target = String(target[..<history.lowerBound])
+        }
+        let typeAndID = Self.lastTwoParts(of: target)
         if let index = environment.bundleIndex { return index.resolve(target, typeAndID: typeAndID).map { .element($0) } }
         var searched: [Element] = []
         for case .element(let candidate)? in [rootResource, resource] where candidate.type == "Bundle" && !searched.contains(candidate) {
@@ -101,6 +104,49 @@ extension FHIRPathEvaluator {
             }
         }
         return nil
+    }
+
+    /// The last two non-empty `/`-separated parts of a reference (`Patient/1` of
+    /// `http://x/Patient/1/`), as `split(separator: "/")` gives them; `nil` when there are fewer.
+    static func lastTwoParts(of text: String) -> (String, String)? {
+        // ASCII: by bytes, where a `/` is always a character of its own.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let parts = text.split(separator: "/")
+            return parts.count >= 2 ? (String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
+        }
+        let slash = UInt8(ascii: "/")
+        let bytes = text.utf8
+        var parts: [Substring.UTF8View] = []
+        var end = bytes.endIndex
+        var index = end
+        while index > bytes.startIndex, parts.count < 2 {
+            let before = bytes.index(before: index)
+            if bytes[before] == slash {
+                if index < end { parts.append(bytes[index..<end]) }
+                end = before
+            }
+            index = before
+        }
+        if parts.count < 2, index < end { parts.append(bytes[index..<end]) }
+        guard parts.count == 2 else { return nil }
+        return (String(Substring(parts[1])), String(Substring(parts[0])))
+    }
+
+    private static let historyBytes = Array("/_history/".utf8)
+
+    /// Whether UTF-8 bytes contain `/_history/`.
+    static func containsHistory(_ bytes: String.UTF8View) -> Bool {
+        let needle = historyBytes
+        var matched = 0
+        for byte in bytes {
+            if byte == needle[matched] {
+                matched += 1
+                if matched == needle.count { return true }
+            } else {
+                matched = byte == needle[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     /// Whether a code, `Coding` or `CodeableConcept` is in a value set; `nil` when unknown.

@@ -106,6 +106,9 @@ final class FHIRPathEvaluator {
     /// when it is of that type.
     func navigate(_ items: [Value], _ name: String, isFirst: Bool) -> [Value] {
         var result: [Value] = []
+        // Children of another name are passed over in place, without a copy, and names of
+        // another length without comparing their text.
+        let length = name.utf8.count
         for item in items {
             if case .quantity(let quantity) = item {
                 if name == "value" { result.append(.decimal(quantity.value)) }
@@ -114,8 +117,9 @@ final class FHIRPathEvaluator {
             }
             guard case .element(let element) = item else { continue }
             var found = false
-            for child in element.children where child.name == name {
-                result.append(.element(child))
+            let children = element.children
+            for index in children.indices where children[index].name.utf8.count == length && children[index].name == name {
+                result.append(.element(children[index]))
                 found = true
             }
             if !found, isFirst, let first = name.unicodeScalars.first, first.properties.isUppercase,
