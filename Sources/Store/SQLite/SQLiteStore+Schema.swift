@@ -119,6 +119,15 @@ extension SQLiteStore {
                 ALTER TABLE entry ADD COLUMN payload_format TEXT;
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            // Retention deletes finished entries: their counts leave `queue_depth`.
+            try db.execute(sql: """
+                CREATE TRIGGER entry_depth_delete AFTER DELETE ON entry BEGIN
+                    UPDATE queue_depth SET count = count - 1
+                        WHERE destination = old.destination AND state = old.state;
+                END;
+                """)
+        }
         return migrator
     }
 }
