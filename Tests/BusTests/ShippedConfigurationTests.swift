@@ -1,4 +1,6 @@
 import Foundation
+import PostgresStore
+import Store
 import Testing
 @testable import Bus
 
