@@ -129,6 +129,8 @@ public struct BusNode: Sendable {
             )
             services.append(server)
         }
+        // Watched folders stop with the listeners, before the router.
+        services += folderSources()
         return services
     }
 

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Store
 
 /// The store a configuration names, opened: the store, the service that must run for it to
-/// work (PostgreSQL's connection pool and migrations; none for SQLite) and how to close it.
+/// work (PostgreSQL's connection pool and migrations; SQLite's retention, when set) and how to close it.
 struct OpenedStore {
     var store: any MessageStore
     /// Runs beside the bus, first in its service group so that it stops last.
@@ -19,7 +19,7 @@ struct OpenedStore {
             do {
                 let store = try SQLiteStore(configuration: sqlite, logger: logger)
                 self.store = store
-                self.service = nil
+                self.service = sqlite.retention.map { SQLiteRetentionService(store: store, retention: $0, logger: logger) }
                 self.close = { try store.close() }
             } catch {
                 throw CLIError("cannot open the store \(sqlite.path): \(error)")

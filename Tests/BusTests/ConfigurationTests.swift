@@ -293,7 +293,7 @@ import Testing
                 fhir: {path: /fhir}
             """))
         #expect(both.key == "channels.x")
-        #expect(both.message.contains("only one of mllp or fhir"))
+        #expect(both.message.contains("only one of mllp, fhir or folder, found mllp and fhir"))
 
         let badPath = try #require(failure("""
             destinations: {}

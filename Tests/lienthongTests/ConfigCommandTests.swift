@@ -20,6 +20,27 @@ import Testing
         #expect(result.output.contains("lienthong.yaml: valid — 2 channels, 4 routes, 3 destinations"), "\(result.output)")
     }
 
+    /// Every configuration shipped under `docs/examples/` and `docker/`, with the secrets they
+    /// read from the environment set.
+    @Test func everyShippedConfigurationIsValid() throws {
+        let root = Self.example.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var files: [String] = []
+        for folder in ["docs/examples", "docker"] {
+            let url = root.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".yaml") && name != "compose.yaml" {
+                files.append(url.appendingPathComponent(name).path)
+            }
+        }
+        #expect(files.count >= 4, "\(files)")
+        let result = try CommandRun(
+            ["config", "check"] + files,
+            environment: ["LIENTHONG_GATEWAY_PASSWORD": "test", "LIENTHONG_DB_PASSWORD": "test", "NATIONAL_PLATFORM_TOKEN": "test"])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        for file in files {
+            #expect(result.output.contains("\(file): valid"), "\(result.output)")
+        }
+    }
+
     @Test func anInvalidFileIsNamedWithLineAndKeyAndTheStatusIsOne() throws {
         try Self.withFolder { folder in
             let bad = folder.appendingPathComponent("bad.yaml")

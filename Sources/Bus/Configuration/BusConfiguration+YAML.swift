@@ -140,7 +140,7 @@ private struct YAMLReader {
         }
         if let postgres = kinds["postgres"] { return .postgres(try self.postgres(postgres)) }
         let sqlite = try kinds.required("sqlite")
-        let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size"])
+        let fields = try sqlite.mapping(allowing: ["path", "durability", "maximum-batch-size", "retention"])
         var configuration = defaultStore
         if let path = fields["path"] { configuration.path = try path.path(relativeTo: base) }
         if let durability = fields["durability"] {
@@ -151,6 +151,7 @@ private struct YAMLReader {
             }
         }
         if let size = fields["maximum-batch-size"] { configuration.maximumBatchSize = try size.int(in: 1...100_000) }
+        if let retention = fields["retention"] { configuration.retention = try self.retention(retention) }
         return .sqlite(configuration)
     }
 
@@ -174,15 +175,7 @@ private struct YAMLReader {
             configuration.password = password
         }
         if let size = fields["pool-size"] { configuration.poolSize = try size.int(in: 1...1_000) }
-        if let retention = fields["retention"] {
-            if try retention.string() == "forever" {
-                configuration.retention = nil
-            } else {
-                let duration = try retention.duration()
-                guard duration >= .seconds(86_400) else { throw retention.error("expected a duration of a day or more (such as 90d), or forever") }
-                configuration.retention = duration
-            }
-        }
+        if let retention = fields["retention"] { configuration.retention = try self.retention(retention) }
         if let schema = fields["schema"] {
             configuration.schema = try schema.string()
             do {
@@ -194,20 +187,35 @@ private struct YAMLReader {
         return configuration
     }
 
+    /// `retention` of either store: a duration of a day or more, or `forever` (`nil`).
+    func retention(_ node: ConfigurationNode) throws(ConfigurationError) -> Duration? {
+        if try node.string() == "forever" { return nil }
+        let duration = try node.duration()
+        guard duration >= .seconds(86_400) else { throw node.error("expected a duration of a day or more (such as 90d), or forever") }
+        return duration
+    }
+
     // MARK: Channels
 
     func channel(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration {
         try checkName(name, node)
-        let fields = try node.mapping(allowing: ["mllp", "fhir", "deduplication-window", "patient-id", "mapping", "routes"])
-        let kinds = ["mllp", "fhir"].filter { fields[$0] != nil }
+        let fields = try node.mapping(allowing: ["mllp", "fhir", "folder", "deduplication-window", "patient-id", "mapping", "routes"])
+        let kinds = ["mllp", "fhir", "folder"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
-            throw node.error(kinds.isEmpty ? "expected mllp or fhir (where the channel's messages come from)" : "only one of mllp or fhir, found both")
+            throw node.error(
+                kinds.isEmpty
+                    ? "expected mllp, fhir or folder (where the channel's messages come from)"
+                    : "only one of mllp, fhir or folder, found \(kinds.joined(separator: " and "))")
         }
         let window = try fields["deduplication-window"].map { node throws(ConfigurationError) in try node.duration() }
         let source: ChannelConfiguration.Source
         var intake = Intake.Configuration()
         if let mllp = fields["mllp"] {
             source = .mllp(try self.listener(mllp))
+            if let window { intake.deduplicationWindow = window }
+            if let patientID = fields["patient-id"] { intake.patientIDPath = try self.path(patientID) }
+        } else if let folder = fields["folder"] {
+            source = .folder(try self.folder(folder))
             if let window { intake.deduplicationWindow = window }
             if let patientID = fields["patient-id"] { intake.patientIDPath = try self.path(patientID) }
         } else {
@@ -275,6 +283,37 @@ private struct YAMLReader {
             source.intake.profiles.append(url)
         }
         return source
+    }
+
+    /// `folder:` path (required), pattern, poll-interval, done (`move-to`, `delete` or
+    /// `{move-to: DIR}`), error-folder.
+    func folder(_ node: ConfigurationNode) throws(ConfigurationError) -> FolderSource.Configuration {
+        let fields = try node.mapping(allowing: ["path", "pattern", "poll-interval", "done", "error-folder"])
+        var configuration = FolderSource.Configuration(folder: URL(fileURLWithPath: try fields.required("path").path(relativeTo: base), isDirectory: true))
+        if let pattern = fields["pattern"] {
+            let text = try pattern.string()
+            guard !text.isEmpty, !text.contains("/") else { throw pattern.error("expected a file name pattern such as *.hl7 (* and ? allowed, no /)") }
+            configuration.pattern = text
+        }
+        if let interval = fields["poll-interval"] {
+            let duration = try interval.duration()
+            guard duration >= .milliseconds(10) else { throw interval.error("expected a duration of at least 10ms, such as 1s") }
+            configuration.pollInterval = duration
+        }
+        if let done = fields["done"] {
+            if case .scalar = done.node {
+                switch try done.string() {
+                case "delete": configuration.completion = .delete
+                case "move-to": break
+                case let other: throw done.error("expected move-to (into done/ inside the folder), delete, or {move-to: FOLDER}, found \"\(other)\"")
+                }
+            } else {
+                let target = try done.mapping(allowing: ["move-to"]).required("move-to")
+                configuration.completion = .move(to: URL(fileURLWithPath: try target.path(relativeTo: base), isDirectory: true))
+            }
+        }
+        if let folder = try filePath(fields["error-folder"]) { configuration.errorFolder = URL(fileURLWithPath: folder, isDirectory: true) }
+        return configuration
     }
 
     func listener(_ node: ConfigurationNode) throws(ConfigurationError) -> MLLPServer.Configuration {

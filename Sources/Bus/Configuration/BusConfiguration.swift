@@ -107,6 +107,7 @@ public struct BusConfiguration: Sendable {
         var channelNames = Set<String>()
         var addresses = [String: String]()
         var fhirPaths = [String: String]()
+        var folders = [String: String]()
         for channel in channels {
             guard channelNames.insert(channel.name).inserted else {
                 throw ConfigurationError(file: file, key: "channels.\(channel.name)", message: "a second channel with this name")
@@ -116,6 +117,10 @@ public struct BusConfiguration: Sendable {
                 let address = "\(listener.host):\(listener.port)"
                 if listener.port != 0, let other = addresses.updateValue(channel.name, forKey: address) {
                     throw ConfigurationError(file: file, key: "channels.\(channel.name).mllp", message: "listens on \(address), as channel \(other) does")
+                }
+            case .folder(let folder):
+                if let other = folders.updateValue(channel.name, forKey: folder.folder.standardizedFileURL.path) {
+                    throw ConfigurationError(file: file, key: "channels.\(channel.name).folder.path", message: "\(folder.folder.path) is already watched by channel \(other)")
                 }
             case .fhir(let source):
                 if let other = fhirPaths.updateValue(channel.name, forKey: source.path) {

@@ -1,7 +1,7 @@
 public import FHIR
 public import MLLP
 
-/// One way into the bus: a listener (MLLP) or an HTTP path (FHIR), the intake settings of what it
+/// One way into the bus: a listener (MLLP), an HTTP path (FHIR) or a watched folder, the intake settings of what it
 /// receives, and the routes that decide where each message goes.
 public struct ChannelConfiguration: Sendable {
     /// Where a channel's messages come from.
@@ -10,6 +10,8 @@ public struct ChannelConfiguration: Sendable {
         case mllp(MLLPServer.Configuration)
         /// FHIR over HTTP under a base path of the bus's HTTP listener.
         case fhir(FHIRSource)
+        /// HL7 v2 and FHIR files dropped into a watched folder.
+        case folder(FolderSource.Configuration)
     }
 
     /// A FHIR channel's endpoint: `POST <path>`, `POST <path>/<type>`, `POST <path>/$process-message`,
@@ -62,6 +64,12 @@ public struct ChannelConfiguration: Sendable {
     /// The MLLP listener, for an MLLP channel.
     public var listener: MLLPServer.Configuration? {
         if case .mllp(let listener) = source { return listener }
+        return nil
+    }
+
+    /// The watched folder, for a folder channel.
+    public var folder: FolderSource.Configuration? {
+        if case .folder(let folder) = source { return folder }
         return nil
     }
 

@@ -15,6 +15,10 @@ extension SQLiteStore {
         public var maximumReaderCount: Int
         /// How long to wait for another process's write lock (e.g. the CLI next to a running bus). Default 5 s.
         public var busyTimeout: Duration
+        /// How long a message is kept after it ended (see ``SQLiteStore/removeEnded(before:batchSize:)``);
+        /// `nil` keeps everything. With a retention, opening a file created in `auto_vacuum = NONE`
+        /// rewrites it once (`VACUUM`). Default `nil`.
+        public var retention: Duration?
 
         /// Creates a configuration; every setting has a default.
         public init(
@@ -22,13 +26,15 @@ extension SQLiteStore {
             durability: Durability = .processCrash,
             maximumBatchSize: Int = 512,
             maximumReaderCount: Int = 4,
-            busyTimeout: Duration = .seconds(5)
+            busyTimeout: Duration = .seconds(5),
+            retention: Duration? = nil
         ) {
             self.path = path
             self.durability = durability
             self.maximumBatchSize = maximumBatchSize
             self.maximumReaderCount = maximumReaderCount
             self.busyTimeout = busyTimeout
+            self.retention = retention
         }
     }
 }

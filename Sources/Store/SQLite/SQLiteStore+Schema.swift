@@ -18,6 +18,8 @@ extension SQLiteStore {
     /// - `entry_destination` (`destination, id`, v2): listing a destination's entries, by state or
     ///   not. Its columns never change, so only an insert writes it (v1's
     ///   `entry_destination_state` also moved on every lease and attempt).
+    /// - `entry_replay_of`, `entry_replaced_by` (partial, non-null, v5): the foreign-key checks
+    ///   when retention deletes entries.
     /// - `queue_depth` is a table kept by triggers, so depths cost one small read.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -117,6 +119,19 @@ extension SQLiteStore {
             try db.execute(sql: """
                 ALTER TABLE entry ADD COLUMN mapping TEXT;
                 ALTER TABLE entry ADD COLUMN payload_format TEXT;
+                """)
+        }
+        migrator.registerMigration("v5") { db in
+            // Retention deletes finished entries: their counts leave `queue_depth`. Deleting an
+            // entry checks that no entry refers to it (`replay_of`, `replaced_by`): without these
+            // indexes each check would scan the whole table.
+            try db.execute(sql: """
+                CREATE INDEX entry_replay_of ON entry(replay_of) WHERE replay_of IS NOT NULL;
+                CREATE INDEX entry_replaced_by ON entry(replaced_by) WHERE replaced_by IS NOT NULL;
+                CREATE TRIGGER entry_depth_delete AFTER DELETE ON entry BEGIN
+                    UPDATE queue_depth SET count = count - 1
+                        WHERE destination = old.destination AND state = old.state;
+                END;
                 """)
         }
         return migrator

@@ -68,6 +68,10 @@ public final class SQLiteStore: MessageStore {
             // writer touches on every commit stay in memory instead of being read back.
             database.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA cache_size = -16384")
+                // Before GRDB turns on WAL (which fixes the file's format): a new file is created
+                // in incremental auto-vacuum mode, so retention can give space back. No effect
+                // on an existing file (see `enableIncrementalVacuum`).
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             }
             let pool = try DatabasePool(path: configuration.path, configuration: database)
             // After opening: GRDB sets `synchronous = NORMAL` when it enables WAL. Only the one
@@ -78,6 +82,7 @@ public final class SQLiteStore: MessageStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.backstopPages)")
             }
             try Self.migrator.migrate(pool)
+            if configuration.retention != nil { try Self.enableIncrementalVacuum(pool, logger: logger) }
             self.pool = pool
             self.checkpointer = try SQLiteCheckpointer(path: configuration.path, logger: logger)
         } catch {
