@@ -163,9 +163,10 @@ final class ChildDefinitions: Sendable {
 
     /// Children read in document order, put in definition order (`orders` has the index in
     /// ``elements`` of each); items of one element keep their document order.
-    static func inDefinitionOrder(_ read: [Element], orders: [Int]) -> [Element] {
+    static func inDefinitionOrder(_ read: [Element], orders: ArraySlice<Int>) -> [Element] {
+        let base = orders.startIndex
         if zip(orders, orders.dropFirst()).allSatisfy({ $0 <= $1 }) { return read }
-        return read.indices.sorted { (orders[$0], $0) < (orders[$1], $1) }.map { read[$0] }
+        return read.indices.sorted { (orders[base + $0], $0) < (orders[base + $1], $1) }.map { read[$0] }
     }
 
     /// The definitions of the children of child `number` when it holds a `type`: under

@@ -139,6 +139,42 @@ struct JSONDocument: Sendable {
         return position(ofOffset: Int(value.start) - (value.kind == .string ? 1 : 0))
     }
 
+    /// ``position(_:)``, looking from line `lineHint` (0-based) first and leaving there the line
+    /// found: a reader going through the values in document order steps a line or two at a time
+    /// rather than searching all lines.
+    func position(_ index: Int, lineHint: inout Int) -> TextPosition {
+        let value = values[index]
+        let offset = Int(value.start) - (value.kind == .string ? 1 : 0)
+        var line = min(max(lineHint, 0), lineStarts.count - 1)
+        if lineStarts[line] <= offset {
+            var steps = 0
+            while line + 1 < lineStarts.count, lineStarts[line + 1] <= offset {
+                line += 1
+                steps += 1
+                if steps == 8 {
+                    line = Self.lastLine(in: lineStarts, atOrBefore: offset, from: line)
+                    break
+                }
+            }
+        } else {
+            line = Self.lastLine(in: lineStarts, atOrBefore: offset, from: 0)
+        }
+        lineHint = line
+        return TextPosition(line: line + 1, column: offset - lineStarts[line] + 1)
+    }
+
+    /// The index of the last line start at or before `offset`, searching from line `low`
+    /// (whose start is at or before it).
+    private static func lastLine(in lineStarts: [Int], atOrBefore offset: Int, from low: Int) -> Int {
+        var low = low
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
     func position(ofOffset offset: Int) -> TextPosition {
         // The last line start at or before the offset.
         var low = 0

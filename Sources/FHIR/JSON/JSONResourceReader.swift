@@ -6,6 +6,12 @@ struct JSONResourceReader {
     let document: JSONDocument
     let definitions: Definitions
     private(set) var errors: [FormatError] = []
+    /// The line of the last position found: values are read in document order, so the next
+    /// one's line is found by a few steps from it rather than a search of all lines.
+    private var lineHint = 0
+    /// The definition order of each element read, for all the objects being read (each
+    /// object's from where it started): one buffer instead of an array per object.
+    private var orderStack: [Int] = []
 
     init(document: JSONDocument, definitions: Definitions) {
         self.document = document
@@ -32,7 +38,7 @@ struct JSONResourceReader {
         if structure.isAbstract {
             fail(.unknownResourceType, path, typeIndex, "'\(type)' is an abstract resource type")
         }
-        var element = Element(name: name ?? type, type: type, position: document.position(index))
+        var element = Element(name: name ?? type, type: type, position: position(index))
         element.children = readChildren(of: index, children: definitions.children(of: type, in: structure), path: path ?? ElementPath(type), isResource: true)
         return element
     }
@@ -42,18 +48,30 @@ struct JSONResourceReader {
         let childDefinitions = children.elements
         let lookup = children.byName
         // The elements read, each with its definition's index (its place in definition order).
-        var read = ReadChildren()
+        var read = ReadChildren(base: orderStack.count)
+        defer { orderStack.removeSubrange(read.base...) }
         // The key and type of the first property of each choice element.
         var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
         // One link to this path for all the children's paths.
         let link = path.link
-        let members = document.members(index)
+        // The members are visited in place on the tape (a key, then its value's subtree).
+        let memberCount = Int(document.values[index].count)
         // Room for every value and array item, so the arrays are not grown item by item.
         var expected = 0
-        for (_, value) in members { expected += document.kind(value) == .array ? max(1, Int(document.values[value].count)) : 1 }
-        read.reserveCapacity(expected)
-        for (key, value) in members {
+        var cursor = index + 1
+        for _ in 0..<memberCount {
+            let value = cursor + 1
+            expected += document.kind(value) == .array ? max(1, Int(document.values[value].count)) : 1
+            cursor = Int(document.values[value].next)
+        }
+        read.elements.reserveCapacity(expected)
+        orderStack.reserveCapacity(read.base + expected)
+        cursor = index + 1
+        for _ in 0..<memberCount {
+            let key = cursor
+            let value = cursor + 1
+            cursor = Int(document.values[value].next)
             // Most names are found by their bytes; `resourceType`, `_name`, names with escapes
             // and unknown names as text.
             let entry: (index: Int, type: String)
@@ -85,7 +103,7 @@ struct JSONResourceReader {
                 }
                 seenChoice[number] = (key, type)
             }
-            readValues(value, key: key, children: children, number: number, type: type, parent: link, into: &read)
+            readValues(value, key: key, children: children, number: number, type: type, parent: link, into: &read.elements)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
@@ -110,7 +128,7 @@ struct JSONResourceReader {
                 }
                 objects = [value]
             }
-            let existing = read.orders.indices.filter { read.orders[$0] == number }
+            let existing = read.elements.indices.filter { orderStack[read.base + $0] == number }
             if definition.isRepeating, !existing.isEmpty, existing.count != objects.count {
                 fail(.wrongCardinality, childPath, value, "'_\(name)' must have as many items as '\(name)'")
             }
@@ -125,24 +143,34 @@ struct JSONResourceReader {
                 if offset < existing.count {
                     read.elements[existing[offset]].children += extras
                 } else {
-                    read.append(Element(name: definition.name, type: type, children: extras, position: document.position(object)), order: number)
+                    read.elements.append(Element(name: definition.name, type: type, children: extras, position: position(object)))
+                    orderStack.append(number)
                 }
             }
         }
         // Nulls of primitive arrays that got no extensions.
-        read.removeAll { element in
-            guard element.value == nil, element.children.isEmpty, definitions.isPrimitiveType(element.type) else { return false }
+        var position = 0
+        while position < read.elements.count {
+            guard read.elements[position].value == nil, read.elements[position].children.isEmpty,
+                definitions.isPrimitiveType(read.elements[position].type)
+            else {
+                position += 1
+                continue
+            }
+            let element = read.elements[position]
             errors.append(FormatError(.emptyValue, path: path.child(element.name).description, at: element.position, "null in an array needs an id or extensions in the '_' array"))
-            return true
+            read.elements.remove(at: position)
+            orderStack.remove(at: read.base + position)
         }
         // Definition order; within one element, document order.
-        return ChildDefinitions.inDefinitionOrder(read.elements, orders: read.orders)
+        return ChildDefinitions.inDefinitionOrder(read.elements, orders: orderStack[read.base...])
     }
 
     /// The elements of one JSON property (its name at `key`, of the object at `parent`): one
-    /// value, or the items of an array; appended to `read` with their `order`.
+    /// value, or the items of an array; appended to `read`, with their order (`number`) on
+    /// ``orderStack``.
     private mutating func readValues(
-        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath.Link, into read: inout ReadChildren
+        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath.Link, into read: inout [Element]
     ) {
         let definition = children.elements[number]
         let path = ElementPath(parent: parent, name: definition.name)
@@ -151,20 +179,25 @@ struct JSONResourceReader {
                 fail(.wrongCardinality, path, index, "'\(document.string(key))' must be an array, as it repeats")
             }
             if let element = readItem(index, children: children, number: number, type: type, path: path) {
-                read.append(element, order: number)
+                read.append(element)
+                orderStack.append(number)
             }
             return
         }
         if !definition.isRepeating {
             fail(.wrongCardinality, path, index, "'\(document.string(key))' must be a single value, not an array")
         }
-        let items = document.items(index)
-        if items.isEmpty { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
-        for (offset, item) in items.enumerated() {
+        let count = Int(document.values[index].count)
+        if count == 0 { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
+        // The items visited in place on the tape.
+        var item = index + 1
+        for offset in 0..<count {
             let itemPath = definition.isRepeating ? ElementPath(parent: parent, name: definition.name, index: offset) : path
             if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
-                read.append(element, order: number)
+                read.append(element)
+                orderStack.append(number)
             }
+            item = Int(document.values[item].next)
         }
     }
 
@@ -178,7 +211,7 @@ struct JSONResourceReader {
         // Only a primitive with `_name` extensions may be null in an array: keep its place for
         // the extensions (dropped, with an error, if none come).
         if definitions.isPrimitiveType(type) && definition.isRepeating {
-            return Element(name: definition.name, type: type, position: document.position(index))
+            return Element(name: definition.name, type: type, position: position(index))
         }
         fail(.emptyValue, path, index, "null is not a value")
         return nil
@@ -187,7 +220,7 @@ struct JSONResourceReader {
     /// One value of type `type`, for child `number` of `children`.
     private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
         let definition = children.elements[number]
-        let position = document.position(index)
+        let position = position(index)
         let plan = children.plan(ofChild: number, type: type, definitions: definitions)
         if plan.isPrimitive {
             guard let value = primitive(index, type: type, kind: plan.valueKind, path: path) else { return nil }
@@ -246,36 +279,25 @@ struct JSONResourceReader {
         }
     }
 
-    /// Children read, in document order, with the index of each one's definition: two arrays,
-    /// so that the elements need no copy when they already are in definition order.
+    /// Children of one object read, in document order; the index of each one's definition is
+    /// at `base` + its index on ``orderStack``. The elements need no copy when they already are
+    /// in definition order.
     private struct ReadChildren {
         var elements: [Element] = []
-        var orders: [Int] = []
+        /// Where the orders of these elements start on ``orderStack``.
+        let base: Int
 
-        mutating func reserveCapacity(_ capacity: Int) {
-            elements.reserveCapacity(capacity)
-            orders.reserveCapacity(capacity)
-        }
-
-        mutating func append(_ element: consuming Element, order: Int) {
-            elements.append(element)
-            orders.append(order)
-        }
-
-        mutating func removeAll(where shouldRemove: (Element) -> Bool) {
-            var index = 0
-            while index < elements.count {
-                if shouldRemove(elements[index]) {
-                    elements.remove(at: index)
-                    orders.remove(at: index)
-                } else {
-                    index += 1
-                }
-            }
+        init(base: Int) {
+            self.base = base
         }
     }
 
+    /// Where value `index` starts, found from the last position's line.
+    private mutating func position(_ index: Int) -> TextPosition {
+        document.position(index, lineHint: &lineHint)
+    }
+
     private mutating func fail(_ code: FormatError.Code, _ path: ElementPath?, _ index: Int, _ message: String) {
-        errors.append(FormatError(code, path: path?.description, at: document.position(index), message))
+        errors.append(FormatError(code, path: path?.description, at: position(index), message))
     }
 }

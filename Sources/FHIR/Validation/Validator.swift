@@ -137,10 +137,21 @@ extension Validator {
         /// Checks the children of `element` against `children`, then each child, then the
         /// element's own invariants.
         mutating func validateContent(_ element: Element, children: ChildDefinitions, path: ElementPath, resource: Element) {
+            // Items of each name, counted at the index of the first child definition of that name
+            // (on the stack: no array per element).
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: children.elements.count) { counts in
+                counts.initialize(repeating: 0)
+                validateContent(element, children: children, path: path, resource: resource, counts: counts)
+            }
+        }
+
+        /// ``validateContent(_:children:path:resource:)`` with room for the counts of the items of
+        /// each child definition, all 0.
+        private mutating func validateContent(
+            _ element: Element, children: ChildDefinitions, path: ElementPath, resource: Element, counts: UnsafeMutableBufferPointer<Int>
+        ) {
             let structure = children.structure
             let childDefinitions = children.elements
-            // Items of each name, counted at the index of the first child definition of that name.
-            var counts = [Int](repeating: 0, count: childDefinitions.count)
             // The children are read in place (a copy of each would count references to its
             // fields).
             // One link to this path for all the children's paths.

@@ -66,7 +66,7 @@ struct XMLResourceReader {
                 read.append((number, element))
             }
         }
-        return ChildDefinitions.inDefinitionOrder(read.map(\.element), orders: read.map(\.order))
+        return ChildDefinitions.inDefinitionOrder(read.map(\.element), orders: read.map(\.order)[...])
     }
 
     private mutating func readValue(_ node: XMLTree.Node, definition: ElementDefinition, type: String, structure: StructureDefinition, path: String) -> Element? {
