@@ -25,6 +25,9 @@ struct HL7v2Exchange: CaseCheck {
         /// Exactly this many (`count`), or at least this many (`at-least`).
         var count: Int
         var isMinimum: Bool
+        /// The text a payload must contain to count (`containing`), instead of the control ID:
+        /// for mapped deliveries, which do not carry MSH-10.
+        var marker: String?
     }
 
     var files: [URL]
@@ -50,7 +53,7 @@ struct HL7v2Exchange: CaseCheck {
         writing = MLLPWire.Writing(chunk: try send?.optional("chunk")?.int() ?? 0, pipelined: try send?.optional("pipelined")?.bool() ?? false)
         if let node = try send?.optional("pad-to") {
             if node.value is [Any] {
-                var sizes: [Int?] = []
+                var sizes: [Int] = []
                 for item in node.list() { sizes.append(try item.int()) }
                 guard sizes.count == files.count else { throw node.error("pad-to lists \(sizes.count) sizes for \(files.count) messages") }
                 padTo = sizes.map { $0 > 0 ? $0 : nil }
@@ -68,13 +71,14 @@ struct HL7v2Exchange: CaseCheck {
         within = try expect.optional("within")?.duration()
         deliveries = []
         for item in try expect.optional("deliveries")?.list() ?? [] {
-            try item.allowKeys(["receiver", "count", "at-least"])
+            try item.allowKeys(["receiver", "count", "at-least", "containing"])
+            let marker = try item.optional("containing")?.text()
             let receiver = try item.required("receiver").text()
             guard receivers.contains(receiver) else { throw item.error("no receiver \(receiver) in the suite's receivers") }
             if let minimum = try item.optional("at-least")?.int() {
-                deliveries.append(Delivery(receiver: receiver, count: minimum, isMinimum: true))
+                deliveries.append(Delivery(receiver: receiver, count: minimum, isMinimum: true, marker: marker))
             } else {
-                deliveries.append(Delivery(receiver: receiver, count: try item.optional("count")?.int() ?? 1, isMinimum: false))
+                deliveries.append(Delivery(receiver: receiver, count: try item.optional("count")?.int() ?? 1, isMinimum: false, marker: marker))
             }
         }
         if let acks, acks.count != files.count * repeatCount {
@@ -164,7 +168,7 @@ struct HL7v2Exchange: CaseCheck {
             // are checked once more after a short quiet time, so that a second copy shows up.
             func counts() -> [Int] {
                 deliveries.map { delivery in
-                    controlIDs.map { bus.received.payloads(for: delivery.receiver, containing: $0).count }.min() ?? 0
+                    (delivery.marker.map { [$0] } ?? controlIDs).map { bus.received.payloads(for: delivery.receiver, containing: $0).count }.min() ?? 0
                 }
             }
             func holds(_ counts: [Int]) -> Bool {

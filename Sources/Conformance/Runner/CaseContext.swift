@@ -34,7 +34,8 @@ struct CaseContext: Sendable {
     func fhirBase(channel: String?) throws(ConformanceError) -> URL {
         if let bus {
             let paths = bus.addresses.fhirPaths
-            guard let http = bus.addresses.http, let path = channel.map({ paths[$0] }) ?? paths.values.sorted().first, let path else {
+            let path = channel.flatMap { paths[$0] } ?? (channel == nil ? paths.values.sorted().first : nil)
+            guard let http = bus.addresses.http, let path else {
                 throw ConformanceError(.invalidManifest, "the local bus has no FHIR channel \(channel ?? "")")
             }
             return URL(string: "http://\(http.host):\(http.port)\(path)")!

@@ -15,7 +15,7 @@ public struct ConformanceSuite: Sendable {
     /// The suite's folder; paths in the manifest are relative to it.
     public let folder: URL
     /// The cases, in manifest order.
-    public private(set) var cases: [ConformanceCase]
+    public internal(set) var cases: [ConformanceCase]
     /// The bus configuration the local target runs (`bus:`), or `nil` for the built-in test
     /// configuration.
     public let busConfiguration: URL?
