@@ -49,5 +49,5 @@ struct TemporarySuite {
 }
 
 extension [CaseResult] {
-    subscript(id: String) -> CaseResult? { first { $0.id == id } }
+    subscript(id id: String) -> CaseResult? { first { $0.id == id } }
 }
