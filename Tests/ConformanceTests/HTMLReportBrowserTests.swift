@@ -1,0 +1,57 @@
+import Conformance
+import Foundation
+import Testing
+
+/// The HTML report opened in a real browser: headless Chromium (Debian's `chromium`) renders it;
+/// the DOM it builds must show the summary and the failing case, open, with its diff. Skipped,
+/// with the reason, when Chromium is not installed or cannot start here.
+@Suite struct HTMLReportBrowserTests {
+    /// Chromium's path, when installed.
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Whether Chromium is installed and starts here (it can lack display libraries, or be
+    /// refused by a sandbox): one blank page, dumped.
+    static let chromiumRuns: Bool = ((try? runChromium(["--dump-dom", "about:blank"])) ?? nil)?.status == 0
+
+    /// Runs Chromium headless with `arguments`; its standard output, or `nil` when it cannot run.
+    static func runChromium(_ arguments: [String]) throws -> (status: Int32, output: String)? {
+        guard let chromium else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        // --no-sandbox: tests often run as root, where Chromium's sandbox refuses to start.
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(
+        "headless Chromium renders the report and shows the failing case",
+        .enabled(if: chromiumRuns, "Chromium is not installed (apt-get install chromium) or cannot start here; the report is not checked in a browser"))
+    func rendersInChromium() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("report.html")
+        try Data(HTMLReport.html(ReportTests.results).utf8).write(to: file)
+
+        let (status, dom) = try #require(try Self.runChromium(["--dump-dom", file.absoluteString]))
+        #expect(status == 0)
+        // The DOM as the browser parsed it: the summary, the failing case open with its diff.
+        #expect(dom.contains("1 passed, 1 failed, 1 skipped"))
+        #expect(dom.contains("<details class=\"case failed\" id=\"case-demo/fails&lt;&amp;&gt;\" open=\"\">"))
+        #expect(dom.contains("entry[1].resource.gender: expected \"male\", got \"female\"") || dom.contains("entry[1].resource.gender: expected &quot;male&quot;"))
+        #expect(dom.contains("<span class=\"ins\">+  \"gender\": \"female\"</span>"))
+
+        // And it paints: a screenshot file is written.
+        let screenshot = folder.appendingPathComponent("report.png")
+        _ = try Self.runChromium(["--screenshot=\(screenshot.path)", "--window-size=1200,900", file.absoluteString])
+        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+        #expect(size > 1000, "no screenshot written")
+    }
+}
