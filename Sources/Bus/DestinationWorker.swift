@@ -1,4 +1,5 @@
 public import Foundation
+import HL7v2
 public import Logging
 public import Store
 
@@ -120,8 +121,13 @@ public struct DestinationWorker: Sendable {
         let start = clock.now
         var lease = lease
         if let mapping = lease.mapping {
-            // A replayed entry whose mapping had failed: map it now, with the mappings in use.
-            let result = mappings.map { $0.map(lease.payload, format: lease.format, with: mapping) }
+            // A replayed entry whose mapping had failed: map it now, with the mappings in use (a
+            // claim with its visit's messages as they are now).
+            var visit: [Message] = []
+            if VisitLookup.buildsClaims(mapping), lease.format == .hl7v2, let stored = try? await store.message(lease.entry.messageID) {
+                visit = (try? await VisitLookup(store: store).messages(before: stored, parsed: try? Message(lease.payload))) ?? []
+            }
+            let result = mappings.map { $0.map(lease.payload, format: lease.format, visit: visit, with: mapping) }
                 ?? .failure(MappingCatalog.Failure.noMappings(mapping))
             switch result {
             case .success(let output):

@@ -193,8 +193,12 @@ public final class MappingCatalog: Sendable {
     ///   - raw: the message's bytes.
     ///   - format: what they are.
     ///   - message: the HL7 v2 message already parsed, if the caller has it.
-    public func map(_ raw: [UInt8], format: MessageFormat, message: HL7v2.Message? = nil, with name: String) -> Result<Output, Failure> {
-        if Self.parts(of: name).map == Self.claims { return buildClaim(raw, format: format, message: message, with: name) }
+    ///   - visit: for ``claims`` on HL7 v2, the visit's earlier messages (ADT, RDE, ORU) the
+    ///     claim is built on with this one; other mappings ignore them.
+    public func map(
+        _ raw: [UInt8], format: MessageFormat, message: HL7v2.Message? = nil, visit: [HL7v2.Message] = [], with name: String
+    ) -> Result<Output, Failure> {
+        if Self.parts(of: name).map == Self.claims { return buildClaim(raw, format: format, message: message, visit: visit, with: name) }
         if format.isFHIR { return mapFHIR(raw, format: format, with: name) }
         guard format == .hl7v2 else {
             return .failure(Failure(mapping: name, problems: ["mappings take HL7 v2 or FHIR; this message is \(format)"]))

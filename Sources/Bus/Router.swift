@@ -40,7 +40,17 @@ public struct Router: Sendable {
     @discardableResult
     public func routePending(limit: Int = 256, now: Date = Date()) async throws -> Round {
         let pending = try await store.pendingRouting(limit: limit)
-        let decisions = pending.map { RoutingDecision(message: $0.id, entries: entries(for: $0)) }
+        var decisions: [RoutingDecision] = []
+        decisions.reserveCapacity(pending.count)
+        for stored in pending {
+            // A claims route builds on the visit's earlier messages too: read them first.
+            if stored.format == .hl7v2, routes[stored.channel]?.contains(where: { VisitLookup.buildsClaims($0.mapping) }) == true {
+                let visit = try await VisitLookup(store: store).messages(before: stored, parsed: try? Message(stored.raw))
+                decisions.append(RoutingDecision(message: stored.id, entries: entries(for: stored, visit: visit)))
+            } else {
+                decisions.append(RoutingDecision(message: stored.id, entries: entries(for: stored)))
+            }
+        }
         do {
             try await store.route(decisions, now: now)
         } catch {
@@ -59,8 +69,9 @@ public struct Router: Sendable {
         return Round(count: pending.count, destinations: destinations)
     }
 
-    /// The queue entries for one stored message.
-    func entries(for stored: StoredMessage) -> [RouteEntry] {
+    /// The queue entries for one stored message; `visit` holds the earlier messages of its visit
+    /// a claims route builds on (``VisitLookup``).
+    func entries(for stored: StoredMessage, visit: [Message] = []) -> [RouteEntry] {
         guard let channelRoutes = routes[stored.channel], !channelRoutes.isEmpty else { return [] }
         // HL7 v2 is routed on its fields; FHIR and other formats by their stored header (type,
         // event, sender).
@@ -84,7 +95,7 @@ public struct Router: Sendable {
             let key = message.flatMap { message in route.orderingKey.flatMap { message.value(at: $0) } }.flatMap { $0.isEmpty ? nil : $0 }
             var entry = RouteEntry(destination: route.destination, orderingKey: key)
             if let name = route.mapping {
-                let result = mapped[name] ?? map(stored, message: message, with: name)
+                let result = mapped[name] ?? map(stored, message: message, visit: visit, with: name)
                 mapped[name] = result
                 entry.mapping = name
                 switch result {
@@ -104,10 +115,10 @@ public struct Router: Sendable {
     }
 
     /// Maps a stored message for a route (a failure when the router has no mappings).
-    func map(_ stored: StoredMessage, message: Message?, with name: String) -> Result<MappingCatalog.Output, MappingCatalog.Failure> {
+    func map(_ stored: StoredMessage, message: Message?, visit: [Message] = [], with name: String) -> Result<MappingCatalog.Output, MappingCatalog.Failure> {
         guard let mappings else {
             return .failure(MappingCatalog.Failure.noMappings(name))
         }
-        return mappings.map(stored.raw, format: stored.format, message: message, with: name)
+        return mappings.map(stored.raw, format: stored.format, message: message, visit: visit, with: name)
     }
 }

@@ -187,36 +187,81 @@ import Testing
         #expect(String(decoding: summaryXML, as: UTF8.self).contains("<HO_TEN>Nguyễn Thị Hồng Nhung</HO_TEN>"))
     }
 
-    /// The ADT, DFT and ORU messages of one stay, mapped to FHIR and merged, make one claim:
-    /// the patient once, the card once (from PID-3 and IN1), the charges as lines, the result as XML4.
+    /// The messages of one stay, mapped to FHIR with the vn-core profile option and merged as a
+    /// claims route merges them (the ADT messages newest first, the DFT, then the pharmacy orders
+    /// and results), make one complete claim the validator finds no error in: the patient once
+    /// (nationality, ethnic group, occupation, address codes, registered facility), the card once
+    /// (from PID-3 and IN1), the outcome, the charges as lines with their units, tender, doctors,
+    /// and each drug's route, dosage, strength and form from its pharmacy order (RDE).
     @Test func fromHL7v2Messages() throws {
-        let library = try MappingLibrary(folder: TestFiles.mappingsFolder)
-        let messages = try ["visit-adt-a03.hl7", "visit-dft-p03.hl7", "visit-oru-r01.hl7"].map {
-            try Message([UInt8](try TestFiles.fixture("hl7v2/\($0)")))
-        }
-        let builder = ClaimBuilder(maps: try Self.maps.get(), options: .init(facilityCode: "79001"))
-        let result = try builder.build(messages: messages, library: library, options: .init(profile: "vn-core"))
+        let result = try Self.buildVisit(["visit-adt-a03.hl7", "visit-adt-a01.hl7", "visit-dft-p03.hl7", "visit-rde-o11.hl7", "visit-oru-r01.hl7"])
         #expect(result.documents.map(\.table.name) == ["XML1", "XML2", "XML3", "XML4"])
+        let problems = ClaimValidator().validate(result.documents)
+        #expect(problems.filter { $0.severity == .error }.map(\.description) == [])
         let summary = try Self.summary(result)
         #expect(summary["MA_LK"] == "79001.240310.000456")
+        #expect(summary["MA_BN"] == "BN0078123")
         #expect(summary["HO_TEN"] == "Lê Văn Đức")
         #expect(summary["SO_CCCD"] == "079058004321")
+        #expect(summary["MA_QUOCTICH"] == "704")
+        #expect(summary["MA_DANTOC"] == "01")
+        #expect(summary["MA_NGHE_NGHIEP"] == "00")
+        #expect(summary["DIA_CHI"] == "Ấp Bình Thuận, Xã Bình Khánh, Huyện Cần Giờ, TP. Hồ Chí Minh")
+        #expect([summary["MATINH_CU_TRU"], summary["MAHUYEN_CU_TRU"], summary["MAXA_CU_TRU"]] == ["79", "787", "27667"])
         #expect(summary["MA_THE_BHYT"] == "HT2797998765432")
+        #expect(summary["MA_DKBD"] == "79024")  // PD1-3
         #expect(summary["GT_THE_TU"] == "20240101")
         #expect(summary["GT_THE_DEN"] == "20241231")
+        #expect(summary["LY_DO_VV"] == "Sốt cao, ho khạc đờm, khó thở 3 ngày")
+        #expect(summary["MA_DOITUONG_KCB"] == "1.1")  // PV1-18
         #expect(summary["MA_BENH_CHINH"] == "J18.1")
         #expect(summary["MA_BENH_KT"] == "J44.9;I10")
         #expect(summary["NGAY_VAO"] == "202403100915")
+        #expect(summary["NGAY_RA"] == "202403151400")
         #expect(summary["SO_NGAY_DTRI"] == "6")
+        #expect(summary["KET_QUA_DTRI"] == "1")  // PV2-42
         #expect(summary["MA_LOAI_RV"] == "1")  // PV1-36 01 (table 0112), read by claims-ma-loai-rv
-        #expect(try #require(result["XML2"]).records.map { $0["MA_THUOC"] } == ["40.212", "40.503"])
-        #expect(try #require(result["XML3"]).records.map { $0["MA_NHOM"] } == ["15", "2", "10", "1"])
+        #expect(summary["MA_HSBA"] == "NT24-0004567")  // PV1-50
+        #expect(summary["CAN_NANG"] == "61")
+        let drugs = try #require(result["XML2"]).records
+        #expect(drugs.map { $0["MA_THUOC"] } == ["40.212", "40.503"])
+        #expect(drugs.map { $0["DON_VI_TINH"] } == ["Lọ", "Viên"])
+        #expect(drugs.map { $0["HAM_LUONG"] } == ["1g", "5mg"])
+        #expect(drugs.map { $0["DANG_BAO_CHE"] } == ["Bột pha tiêm", "Viên nén"])
+        #expect(drugs.map { $0["DUONG_DUNG"] } == ["2.15", "1.01"])
+        #expect(drugs.map { $0["LIEU_DUNG"] } == ["2 lọ/ngày x 5 ngày", "1 viên/ngày"])
+        #expect(drugs.map { $0["SO_DANG_KY"] } == ["VD-27890-17", "VD-18891-13"])
+        #expect(drugs.map { $0["TT_THAU"] } == ["G1;N2;2023", "G1;N4;2023"])
+        #expect(drugs.map { $0["MA_BAC_SI"] } == ["0112399", "0112399"])
+        #expect(drugs.map { $0["DON_GIA"] } == ["17850", "420"])  // FT1-12, the unit amount
+        let services = try #require(result["XML3"]).records
+        #expect(services.map { $0["MA_NHOM"] } == ["15", "2", "10", "1"])
+        #expect(services.map { $0["DON_VI_TINH"] } == ["Ngày", "Lần", "Cái", "Lần"])
+        #expect(services.map { $0["NGUOI_THUC_HIEN"] ?? "" } == ["", "0112366", "", "0112377"])
+        #expect(services.map { $0["NGAY_TH_YL"] ?? "" } == ["202403151400", "202403101020", "", "202403101015"])
+        #expect(services.map { $0["TT_THAU"] ?? "" } == ["", "", "G1;N3;2023", ""])
         #expect(try #require(result["XML4"]).records.map { $0["GIA_TRI"] } == ["86.4"])
         #expect(summary["T_TONGCHI_BV"] == "1299020")
-        // What HL7 v2 does not carry (drug route and dosage, units, the registered facility…) is
-        // reported by the validator; the computed amounts and totals hold.
-        let problems = ClaimValidator().validate(result.documents)
-        #expect(!problems.isEmpty)
-        #expect(problems.filter { $0.rule.hasSuffix(".amount") || $0.rule.hasSuffix(".total") || $0.rule.hasSuffix(".link") }.isEmpty)
+    }
+
+    /// The DFT^P03 alone (the HIS sent no ADT or pharmacy order for the visit) builds, but
+    /// the validator finds what it lacks, by rule: the claim is not complete.
+    @Test func fromTheBillingMessageAlone() throws {
+        let result = try Self.buildVisit(["visit-dft-p03.hl7"])
+        let rules = Set(ClaimValidator().validate(result.documents).filter { $0.severity == .error }.map(\.rule))
+        #expect(rules.isSuperset(of: [
+            "XML1.MA_QUOCTICH.required", "XML1.MA_DANTOC.required", "XML1.MA_NGHE_NGHIEP.required", "XML1.DIA_CHI.required",
+            "XML1.KET_QUA_DTRI.required", "XML1.CAN_NANG.required", "XML2.DUONG_DUNG.required", "XML2.LIEU_DUNG.required",
+            "XML2.HAM_LUONG.required",
+        ]), "\(rules.sorted())")
+        // The amounts and totals are computed, so they hold even then.
+        #expect(rules.filter { $0.hasSuffix(".amount") || $0.hasSuffix(".total") || $0.hasSuffix(".link") }.isEmpty)
+    }
+
+    static func buildVisit(_ files: [String]) throws -> ClaimBuildResult {
+        let library = try MappingLibrary(folder: TestFiles.mappingsFolder)
+        let messages = try files.map { try Message([UInt8](try TestFiles.fixture("hl7v2/\($0)"))) }
+        let builder = ClaimBuilder(maps: try maps.get(), options: .init(facilityCode: "79001"))
+        return try builder.build(messages: messages, library: library, options: .init(profile: "vn-core"))
     }
 }
