@@ -167,7 +167,7 @@ final class LocalBus: Sendable {
 
     /// Stops the bus, then the receivers; deletes the temporary folder.
     func stop() async {
-                await busGroup.triggerGracefulShutdown()
+        await busGroup.triggerGracefulShutdown()
         if let bus = tasks.first { _ = try? await bus.value }
         await receiverGroup.triggerGracefulShutdown()
         if let receivers = tasks.last { _ = try? await receivers.value }
@@ -175,10 +175,16 @@ final class LocalBus: Sendable {
         try? FileManager.default.removeItem(at: data)
     }
 
+    /// How long the receivers and the bus may take to bind: generous, because a test process runs many
+    /// suites at once on a small machine (binding itself takes milliseconds).
+    static let startLimit: Duration = .seconds(120)
+
     private static func wait(_ what: String, until ready: @Sendable () -> Bool) async throws(ConformanceError) {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + startLimit
         while !ready() {
-            guard ContinuousClock.now < deadline else { throw ConformanceError(.localBusFailed, "\(what) did not start within 30 s") }
+            guard ContinuousClock.now < deadline else {
+                throw ConformanceError(.localBusFailed, "\(what) did not start within \(startLimit.components.seconds) s")
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
     }
