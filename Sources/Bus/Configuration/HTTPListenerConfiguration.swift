@@ -13,4 +13,14 @@ public struct HTTPListenerConfiguration: Sendable, Hashable {
         self.host = host
         self.port = port
     }
+
+    /// Two configurations are equal when they bind the same address (``isRequested`` aside).
+    public static func == (left: HTTPListenerConfiguration, right: HTTPListenerConfiguration) -> Bool {
+        left.host == right.host && left.port == right.port
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
+    }
 }
