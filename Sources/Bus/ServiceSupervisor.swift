@@ -23,7 +23,9 @@ final class ServiceSupervisor: Service, Sendable {
             // The services stop in reverse order; no signal of their own (the bus's group has them).
             group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
+                    // A service that ends on its own (a watcher with nothing to watch) is no failure.
+                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .ignore) },
+                    logger: logger))
         }
 
         /// Whether the child has stopped, and its error when it failed.

@@ -62,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             let admin = AdminRoutes(reload: { await node.reload() })
             services.append(HTTPServer(configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, logger: logger) { host, port in
                 var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
-                lines.append("listening: admin on http://\(host):\(port)/admin/reload\n")
+                // Without FHIR channels, one line still gives the listener's address.
+                if lines.isEmpty { lines.append("listening: admin on http://\(host):\(port)/admin/reload\n") }
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))
             })
         }
