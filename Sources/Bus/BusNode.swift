@@ -4,6 +4,7 @@ import MLLP
 public import NIOCore
 public import ServiceLifecycle
 public import Store
+import Synchronization
 
 /// One running bus: a channel's listener feeds intake, the router routes what intake stored, and
 /// each destination's workers deliver what the router enqueued.
@@ -14,13 +15,19 @@ public import Store
 /// acknowledged), then the router, then the workers (each finishes and records the batch it has
 /// leased).
 ///
+/// **Hot reload.** The listeners and the destinations' workers run under two supervisors
+/// (``ServiceSupervisor``), and the router reads its routes from a ``RoutingTable``, so that
+/// ``reload()`` (SIGHUP, `POST /admin/reload`) can apply a new configuration as a diff — see
+/// ``BusReloader``. A node without ``configurationLoader`` refuses reloads.
+///
 /// ```swift
-/// let node = BusNode(configuration: configuration, store: store, logger: logger)
+/// var node = BusNode(configuration: configuration, store: store, logger: logger)
+/// node.configurationLoader = { try BusConfiguration(contentsOf: file) }
 /// let group = ServiceGroup(services: try node.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 /// try await group.run()
 /// ```
 public struct BusNode: Sendable {
-    /// What the node runs.
+    /// What the node runs (at start; reloads change what runs, not this value).
     public let configuration: BusConfiguration
     /// Where it keeps messages and queues.
     public let store: any MessageStore
@@ -33,8 +40,24 @@ public struct BusNode: Sendable {
     let validator: Validator
     /// The mappings routes name (loaded by the caller, see ``BusConfiguration/validate(mappings:file:)``).
     public let mappings: MappingCatalog?
-    /// Whether SIGHUP reloads the mappings (one handler per process).
+    /// Whether SIGHUP reloads the mappings — and the configuration, when the node has a
+    /// ``configurationLoader`` (one SIGHUP, both reloaded). One handler per process: off in tests
+    /// that run several buses.
     public var reloadsMappingsOnHangUp = true
+    /// Reads the configuration again for ``reload()`` (the file `serve --config` named); `nil`:
+    /// reloads are refused.
+    public var configurationLoader: (@Sendable () throws -> BusConfiguration)?
+    /// The FHIR channels' endpoints, for the HTTP listener (the `Server` module) to serve; a
+    /// reload replaces them.
+    public let fhirEndpointTable: FHIREndpointTable
+    /// The reloader, once ``services(onListening:)`` made it.
+    let reloader = ReloaderSlot()
+
+    /// Holds the reloader ``services(onListening:)`` makes (the node is a value; its copies share it).
+    final class ReloaderSlot: Sendable {
+        private let value = Mutex<BusReloader?>(nil)
+        func withLock<T>(_ body: (inout BusReloader?) -> T) -> T { value.withLock { body(&$0) } }
+    }
 
     /// Creates a node; nothing runs until its services do.
     ///
@@ -45,93 +68,150 @@ public struct BusNode: Sendable {
         self.store = store
         self.mappings = mappings
         self.logger = logger
-        self.validator = Validator.standard(definitions: .r4)
+        let validator = Validator.standard(definitions: .r4)
+        self.validator = validator
+        let incoming = self.incoming
+        self.fhirEndpointTable = FHIREndpointTable(
+            configuration.channels.compactMap { Self.makeEndpoint($0, store: store, validator: validator, incoming: incoming, logger: logger) })
     }
 
-    /// The FHIR channels' endpoints, for the HTTP listener (the `Server` module) to serve:
-    /// what they store wakes this node's router.
+    /// The FHIR channels' endpoints in use: what they store wakes this node's router.
     public func fhirEndpoints() -> [FHIREndpoint] {
-        configuration.channels.compactMap { channel in
-            guard let source = channel.fhir else { return nil }
-            var logger = self.logger
-            logger[metadataKey: "hl7.channel"] = "\(channel.name)"
-            let validator = source.definitions === Definitions.r4 ? self.validator : Validator.standard(definitions: source.definitions)
-            let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, logger: logger)
-            let incoming = self.incoming
-            return FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
-        }
+        fhirEndpointTable.endpoints
     }
 
-    /// The services of the node: destinations' workers, the router, the MLLP channels' listeners.
-    /// (FHIR channels are served by the HTTP listener, from ``fhirEndpoints()``; run it after
+    /// Reads the configuration again (``configurationLoader``) and applies it while the node
+    /// runs; see ``BusReloader``. Refused before ``services(onListening:)`` runs.
+    public func reload() async -> ConfigurationReload {
+        guard let reloader = reloader.withLock({ $0 }) else { return .refused(["the bus is not running"]) }
+        return await reloader.reload()
+    }
+
+    /// The services of the node: destinations' workers (under a supervisor), the router, the
+    /// MLLP channels' listeners and the mappings watcher (under another).
+    /// (FHIR channels are served by the HTTP listener, from ``fhirEndpointTable``; run it after
     /// these services so that it stops first.)
     ///
     /// - Parameter onListening: called with the channel's name and address once a listener is
-    ///   bound (useful with port 0).
+    ///   bound (useful with port 0), also for listeners a reload starts.
     /// - Throws: ``MLLP/MLLPError`` when a destination's TLS set-up cannot be used.
     public func services(
         onListening: @escaping @Sendable (_ channel: String, _ address: SocketAddress) async -> Void = { _, _ in }
     ) throws -> [any Service] {
         var services: [any Service] = []
-        var doorbells: [String: Doorbell] = [:]
+        let doorbells = DoorbellRegistry()
+        var deliveries: [(name: String, services: [any Service])] = []
         for destination in configuration.destinations {
-            let doorbell = Doorbell()
-            doorbells[destination.name] = doorbell
-            var logger = self.logger
-            logger[metadataKey: "bus.destination"] = "\(destination.name)"
-            guard !destination.isPaused else {
-                logger.notice("destination paused; its queue is kept")
-                continue
-            }
-            var workers: [DestinationWorker] = []
-            // The workers of a gateway destination share one client, and so its token.
-            var shared: (any Destination)?
-            if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
-            for _ in 0..<max(1, destination.concurrency) {
-                let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
-                workers.append(
-                    DestinationWorker(
-                        name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
-                        logger: logger))
-            }
-            services.append(DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger))
+            guard let delivery = try makeDelivery(destination, doorbell: doorbells[destination.name], mappings: mappings) else { continue }
+            deliveries.append((destination.name, [delivery]))
         }
+        let deliverySupervisor = ServiceSupervisor(name: "destinations", initial: deliveries, logger: logger)
+        services.append(deliverySupervisor)
 
-        let incoming = self.incoming
         if let source = store as? any WakeUpSource {
             // Work stored by other processes wakes this node's router and workers too.
             services.append(WakeUpService(source: source, incoming: incoming, destinations: doorbells))
         }
-        let routes = Dictionary(configuration.channels.map { ($0.name, $0.routes) }, uniquingKeysWith: { first, _ in first })
-        let router = Router(store: store, routes: routes, mappings: mappings, logger: logger)
-        services.append(RouterService(router: router, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
-        if let mappings {
-            services.append(
-                MappingWatcher(
-                    catalog: mappings, interval: configuration.mappings.watchInterval, reloadsOnHangUp: reloadsMappingsOnHangUp, logger: logger))
-        }
+        let routing = RoutingTable(configuration, mappings: mappings)
+        services.append(
+            RouterService(store: store, routing: routing, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
 
-        for channel in configuration.channels {
-            guard let listener = channel.listener else { continue }
-            var logger = self.logger
-            logger[metadataKey: "hl7.channel"] = "\(channel.name)"
-            let intake = Intake(store: store, configuration: channel.intake, logger: logger)
-            let name = channel.name
-            let server = MLLPServer(
-                configuration: listener,
-                logger: logger,
-                onListening: { address in await onListening(name, address) },
-                handler: { request in
-                    let acknowledgment = await intake.handle(request, channel: name)
-                    incoming.ring()
-                    return acknowledgment
-                }
-            )
-            services.append(server)
+        // One SIGHUP reloads the configuration and the mappings: the reloader traps it when the
+        // node can reload its configuration, the mappings watcher otherwise.
+        let reloadsOnHangUp = reloadsMappingsOnHangUp && configurationLoader != nil
+        var front: [(name: String, services: [any Service])] = []
+        var listeners: [String: BusReloader.Listener] = [:]
+        if let watcher = makeWatcher(configuration, mappings: mappings, trapsHangUp: !reloadsOnHangUp) {
+            front.append((BusReloader.watcherName, [watcher]))
         }
-        // Watched folders stop with the listeners, before the router.
-        services += folderSources()
+        for channel in configuration.channels {
+            guard let server = makeListener(channel, onListening: onListening) else { continue }
+            front.append(("channel \(channel.name)", [server]))
+            listeners[channel.name] = BusReloader.Listener(fingerprint: channel.fingerprint, server: server, child: nil)
+        }
+        // Watched folders stop with the listeners, before the router; a reload does not change them
+        // (see ``BusReloader``: a changed folder channel needs a restart).
+        for source in folderSources() {
+            front.append(("folder \(source.channel)", [source]))
+        }
+        let frontSupervisor = ServiceSupervisor(name: "listeners", initial: front, logger: logger)
+
+        // The children given at start, by name, for the reloader's first diff.
+        let children = Dictionary((deliverySupervisor.initialChildren + frontSupervisor.initialChildren).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for name in Array(listeners.keys) { listeners[name]?.child = children["channel \(name)"] }
+        let reloader = BusReloader(
+            node: self, onListening: onListening, routing: routing, doorbells: doorbells, deliveries: deliverySupervisor, front: frontSupervisor,
+            listeners: listeners, deliveryChildren: deliveries.reduce(into: [:]) { $0[$1.name] = children[$1.name] },
+            watcher: children[BusReloader.watcherName], trapsHangUp: !reloadsOnHangUp)
+        self.reloader.withLock { $0 = reloader }
+        if reloadsOnHangUp { services.append(ReloadOnHangUpService(reloader: reloader, logger: logger)) }
+        services.append(frontSupervisor)
         return services
+    }
+
+    // MARK: Building blocks (at start and by reloads)
+
+    /// The delivery service of a destination; `nil` when it is paused.
+    func makeDelivery(_ destination: DestinationConfiguration, doorbell: Doorbell, mappings: MappingCatalog?) throws -> DeliveryService? {
+        var logger = self.logger
+        logger[metadataKey: "bus.destination"] = "\(destination.name)"
+        guard !destination.isPaused else {
+            logger.notice("destination paused; its queue is kept")
+            return nil
+        }
+        var workers: [DestinationWorker] = []
+        // The workers of a gateway destination share one client, and so its token.
+        var shared: (any Destination)?
+        if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
+        for _ in 0..<max(1, destination.concurrency) {
+            let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
+            workers.append(
+                DestinationWorker(
+                    name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
+                    logger: logger))
+        }
+        return DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger)
+    }
+
+    /// The MLLP listener of a channel; `nil` for a FHIR channel.
+    func makeListener(
+        _ channel: ChannelConfiguration, onListening: @escaping @Sendable (_ channel: String, _ address: SocketAddress) async -> Void
+    ) -> MLLPServer? {
+        guard let listener = channel.listener else { return nil }
+        var logger = self.logger
+        logger[metadataKey: "hl7.channel"] = "\(channel.name)"
+        let intake = Intake(store: store, configuration: channel.intake, logger: logger)
+        let name = channel.name
+        let incoming = self.incoming
+        return MLLPServer(
+            configuration: listener,
+            logger: logger,
+            onListening: { address in await onListening(name, address) },
+            handler: { request in
+                let acknowledgment = await intake.handle(request, channel: name)
+                incoming.ring()
+                return acknowledgment
+            }
+        )
+    }
+
+    /// The endpoint of a FHIR channel; `nil` for an MLLP channel.
+    static func makeEndpoint(
+        _ channel: ChannelConfiguration, store: any MessageStore, validator: Validator, incoming: Doorbell, logger: Logger
+    ) -> FHIREndpoint? {
+        guard let source = channel.fhir else { return nil }
+        var logger = logger
+        logger[metadataKey: "hl7.channel"] = "\(channel.name)"
+        let validator = source.definitions === Definitions.r4 ? validator : Validator.standard(definitions: source.definitions)
+        let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, logger: logger)
+        return FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
+    }
+
+    /// The watcher of the mappings folder, when there are mappings.
+    func makeWatcher(_ configuration: BusConfiguration, mappings: MappingCatalog?, trapsHangUp: Bool) -> MappingWatcher? {
+        guard let mappings else { return nil }
+        return MappingWatcher(
+            catalog: mappings, interval: configuration.mappings.watchInterval, reloadsOnHangUp: trapsHangUp && reloadsMappingsOnHangUp, logger: logger)
     }
 
     static func makeDestination(_ endpoint: DestinationConfiguration.Endpoint, logger: Logger) throws -> any Destination {

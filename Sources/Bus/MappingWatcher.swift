@@ -51,6 +51,11 @@ public struct MappingWatcher: Service {
 
     /// Logs what a reload did (errors name file and line; mappings hold no patient data).
     func report(_ result: MappingCatalog.ReloadResult, trigger: String) {
+        Self.report(result, trigger: trigger, logger: logger)
+    }
+
+    /// Logs what a reload did, for the watcher and for configuration reloads.
+    static func report(_ result: MappingCatalog.ReloadResult, trigger: String, logger: Logger) {
         switch result {
         case .unchanged:
             break

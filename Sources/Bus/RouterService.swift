@@ -1,22 +1,30 @@
 import Logging
+import Store
 public import ServiceLifecycle
 
 /// Runs a ``Router`` until graceful shutdown: routes what intake stored as soon as intake rings,
-/// and wakes the workers of the destinations that got entries.
+/// and wakes the workers of the destinations that got entries. Each round routes by the routes
+/// and mappings of the ``RoutingTable`` at its start, so a configuration reload takes effect
+/// between two rounds.
 ///
 /// Every routing step is one store transaction, so stopping (or crashing) between two messages
 /// loses nothing: what is not routed yet is routed at the next start.
 public struct RouterService: Service {
-    let router: Router
+    let store: any MessageStore
+    let routing: RoutingTable
     let incoming: Doorbell
-    let destinations: [String: Doorbell]
+    let destinations: DoorbellRegistry
     /// How long the router sleeps without a ring before it looks at the store again (messages
     /// stored by another process, a missed ring).
     let pollInterval: Duration
     let logger: Logger
 
-    init(router: Router, incoming: Doorbell, destinations: [String: Doorbell], pollInterval: Duration = .seconds(1), logger: Logger) {
-        self.router = router
+    init(
+        store: any MessageStore, routing: RoutingTable, incoming: Doorbell, destinations: DoorbellRegistry, pollInterval: Duration = .seconds(1),
+        logger: Logger
+    ) {
+        self.store = store
+        self.routing = routing
         self.incoming = incoming
         self.destinations = destinations
         self.pollInterval = pollInterval
@@ -30,9 +38,11 @@ public struct RouterService: Service {
         var failures = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
+                let table = routing.current
+                let router = Router(store: store, routes: table.routes, mappings: table.mappings, logger: logger)
                 let routed = try await router.routePending(limit: Self.batchSize)
                 failures = 0
-                for name in routed.destinations { destinations[name]?.ring() }
+                for name in routed.destinations { destinations[name].ring() }
                 // Fewer than a batch: nothing else was pending; what intake stores since rings.
                 if routed.count >= Self.batchSize { continue }
             } catch {

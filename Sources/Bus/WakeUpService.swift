@@ -8,12 +8,16 @@ import Store
 public struct WakeUpService: Service {
     let source: any WakeUpSource
     let incoming: Doorbell
-    let destinations: [String: Doorbell]
+    let destinations: DoorbellRegistry
 
-    init(source: any WakeUpSource, incoming: Doorbell, destinations: [String: Doorbell]) {
+    init(source: any WakeUpSource, incoming: Doorbell, destinations: DoorbellRegistry) {
         self.source = source
         self.incoming = incoming
         self.destinations = destinations
+    }
+
+    init(source: any WakeUpSource, incoming: Doorbell, destinations: [String: Doorbell]) {
+        self.init(source: source, incoming: incoming, destinations: DoorbellRegistry(destinations))
     }
 
     /// Forwards wake-ups until graceful shutdown, cancellation, or the store stops.
@@ -25,10 +29,10 @@ public struct WakeUpService: Service {
                 case .routing:
                     incoming.ring()
                 case .queue(let destination):
-                    destinations[destination]?.ring()
+                    destinations[destination].ring()
                 case .everything:
                     incoming.ring()
-                    for doorbell in destinations.values { doorbell.ring() }
+                    destinations.ringAll()
                 }
             }
         }

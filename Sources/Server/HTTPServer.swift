@@ -6,9 +6,11 @@ import HTTPTypes
 public import Logging
 public import ServiceLifecycle
 
-/// The bus's HTTP listener (Hummingbird): serves the FHIR channels' endpoints. A service of the
-/// bus's service group; on graceful shutdown it stops taking requests and finishes those in
-/// flight (each is stored before it is answered).
+/// The bus's HTTP listener (Hummingbird): serves the FHIR channels' endpoints, and
+/// `POST /admin/reload` (``AdminRoutes``) when given a reload. A service of the bus's service
+/// group; on graceful shutdown it stops taking requests and finishes those in flight (each is
+/// stored before it is answered). A configuration reload replaces the endpoints it serves
+/// (``Bus/FHIREndpointTable``) without a restart.
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: configuration.http, endpoints: node.fhirEndpoints(), logger: logger)
@@ -17,8 +19,12 @@ public import ServiceLifecycle
 public struct HTTPServer: Service {
     /// Where it listens.
     public let configuration: HTTPListenerConfiguration
-    /// The FHIR channels it serves.
-    public let endpoints: [FHIREndpoint]
+    /// The FHIR channels it serves, replaced by reloads.
+    public let endpointTable: FHIREndpointTable
+    /// The FHIR channels it serves now.
+    public var endpoints: [FHIREndpoint] { endpointTable.endpoints }
+    /// `POST /admin/reload`, when set.
+    let admin: AdminRoutes?
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
@@ -30,8 +36,20 @@ public struct HTTPServer: Service {
         configuration: HTTPListenerConfiguration, endpoints: [FHIREndpoint], definitions: Definitions = .r4, logger: Logger,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
+        self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), definitions: definitions, logger: logger, onListening: onListening)
+    }
+
+    /// Creates the listener of a bus node: its FHIR endpoints follow reloads, and with `admin`
+    /// it serves `POST /admin/reload`.
+    ///
+    /// - Parameter onListening: called with the bound address (the real port when configured with 0).
+    public init(
+        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, definitions: Definitions = .r4,
+        logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) {
         self.configuration = configuration
-        self.endpoints = endpoints
+        self.endpointTable = endpointTable
+        self.admin = admin
         self.definitions = definitions
         self.logger = logger
         self.onListening = onListening
@@ -46,11 +64,22 @@ public struct HTTPServer: Service {
         return router
     }
 
+    /// The routes of `endpoints` and of the administration endpoint, as the listener serves them.
+    func router(_ endpoints: [FHIREndpoint]) -> Hummingbird.Router<BusRequestContext> {
+        let router = Hummingbird.Router(context: BusRequestContext.self)
+        for endpoint in endpoints {
+            FHIRRoutes(endpoint: endpoint, definitions: definitions).add(to: router)
+        }
+        admin?.add(to: router)
+        return router
+    }
+
     /// The Hummingbird application (also used by tests).
     public func application() -> some ApplicationProtocol {
         let onListening = self.onListening
+        let server = self
         return Application(
-            router: router(),
+            responder: EndpointResponder(table: endpointTable, build: { server.router($0).buildResponder() }),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "LienThong"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)

@@ -3,11 +3,11 @@ import Bus
 import Foundation
 
 /// `lienthong config …`: the bus's configuration file.
-struct ConfigCommand: ParsableCommand {
+struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Check the bus's configuration files.",
-        subcommands: [ConfigCheckCommand.self]
+        abstract: "Check, show and reload the bus's configuration.",
+        subcommands: [ConfigCheckCommand.self, ConfigShowCommand.self, ConfigReloadCommand.self]
     )
 }
 

@@ -19,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
             http://127.0.0.1:8080/fhir, and every message they store is written to ./data/outbox/. The configuration format is described in \
             docs/CONFIGURATION.md. SIGTERM or SIGINT (Ctrl-C) stops the bus gracefully: the \
             listeners stop, every message already read is stored and acknowledged, then \
-            routing and delivery stop.
+            routing and delivery stop. SIGHUP (or `lienthong config reload`) reloads the \
+            configuration file and the mappings: a valid file replaces the running configuration \
+            without dropping connections or queued messages, an invalid one is refused and logged.
             """
     )
 
@@ -41,7 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let mappings = try options.loadMappings(configuration)
         let opened = try options.openStore(configuration, logger: logger)
-        let node = BusNode(configuration: configuration, store: opened.store, mappings: mappings, logger: logger)
+        var node = BusNode(configuration: configuration, store: opened.store, mappings: mappings, logger: logger)
+        if options.config != nil {
+            // A reload (SIGHUP, POST /admin/reload) reads the same file again.
+            let options = self.options
+            node.configurationLoader = { try options.loadForReload() }
+        }
         var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
             // the bus on port 0.
@@ -49,10 +56,14 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         if configuration.needsHTTPListener {
-            // Last in the group, so it stops first: no request is taken once routing stops.
-            let endpoints = node.fhirEndpoints()
-            services.append(HTTPServer(configuration: configuration.http, endpoints: endpoints, logger: logger) { host, port in
-                let lines = endpoints.map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
+            // Last in the group, so it stops first: no request is taken once routing stops. Its
+            // FHIR endpoints follow reloads; it also serves POST /admin/reload (loopback only).
+            let node = node
+            let admin = AdminRoutes(reload: { await node.reload() })
+            services.append(HTTPServer(configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, logger: logger) { host, port in
+                var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
+                // Without FHIR channels, one line still gives the listener's address.
+                if lines.isEmpty { lines.append("listening: admin on http://\(host):\(port)/admin/reload\n") }
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))
             })
         }
@@ -89,6 +100,12 @@ struct BusOptions: ParsableArguments {
         } catch {
             throw CLIError("\(error)")
         }
+    }
+
+    /// The configuration file read again for a reload (its errors as ``Bus/ConfigurationError``).
+    func loadForReload() throws -> BusConfiguration {
+        guard let config else { throw CLIError("the bus was started without --config") }
+        return try BusConfiguration(contentsOf: URL(fileURLWithPath: config), name: config)
     }
 
     /// The mappings folder, loaded and checked against the routes, when a route names a mapping.

@@ -90,4 +90,33 @@ import Testing
             #expect(!result.output.contains(secret) && !result.errors.contains(secret))
         }
     }
+
+    @Test func showPrintsTheEffectiveConfigurationWithSecretsMasked() throws {
+        try Self.withFolder { folder in
+            let file = folder.appendingPathComponent("bus.yaml")
+            try """
+                include: channels/*.yaml
+                destinations:
+                  gateway:
+                    insurance-gateway: {url: "http://127.0.0.1:1", username: bv79001, password: "${LIENTHONG_TEST_GATEWAY_PASSWORD}"}
+                  adt:
+                    http: {url: "http://127.0.0.1:2/adt", headers: {Authorization: "Bearer ${LIENTHONG_TEST_GATEWAY_PASSWORD}"}}
+                """.write(to: file, atomically: true, encoding: .utf8)
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("channels"), withIntermediateDirectories: true)
+            try "channels:\n  his: {mllp: {port: 0}, routes: [{destination: gateway}, {destination: adt}]}\n"
+                .write(to: folder.appendingPathComponent("channels/his.yaml"), atomically: true, encoding: .utf8)
+            let secret = "bí-mật-\(UUID().uuidString)"
+            let result = try CommandRun(["config", "show", file.path], environment: ["LIENTHONG_TEST_GATEWAY_PASSWORD": secret])
+            #expect(result.status == 0, "\(result.output)\(result.errors)")
+            #expect(!result.output.contains(secret) && !result.errors.contains(secret))
+            #expect(result.output.contains("password: \"<redacted>\""), "\(result.output)")
+            #expect(result.output.contains("Authorization: \"<redacted>\""), "\(result.output)")
+            #expect(result.output.contains("# \(folder.path)/channels/his.yaml:2\n  his:\n"), "\(result.output)")
+            #expect(result.output.contains("idle-timeout: 5m"), "defaults filled in")
+
+            let invalid = try CommandRun(["config", "show", file.path])
+            #expect(invalid.status == 1)
+            #expect(invalid.errors.contains("LIENTHONG_TEST_GATEWAY_PASSWORD"), "\(invalid.errors)")
+        }
+    }
 }

@@ -42,12 +42,19 @@ extension BusConfiguration {
         yaml: String, file: String, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) {
-        let root: Node
+        let root = try Self.compose(yaml: yaml, file: file)
+        let reader = YAMLReader(base: baseDirectory)
+        self = try reader.configuration(ConfigurationNode(node: root, key: "", file: file, environment: environment))
+        try validate(file: file)
+    }
+
+    /// The YAML tree of a text; errors name `file`, line and column.
+    static func compose(yaml: String, file: String) throws(ConfigurationError) -> Node {
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw ConfigurationError(file: file, key: "", message: "the file is empty")
             }
-            root = node
+            return node
         } catch let error as ConfigurationError {
             throw error
         } catch let error as YamlError {
@@ -55,9 +62,6 @@ extension BusConfiguration {
         } catch {
             throw ConfigurationError(file: file, key: "", message: "not valid YAML: \(error)")
         }
-        let reader = YAMLReader(base: baseDirectory)
-        self = try reader.configuration(ConfigurationNode(node: root, key: "", file: file, environment: environment))
-        try validate(file: file)
     }
 
     private static func describe(_ error: YamlError, file: String) -> ConfigurationError {
@@ -80,18 +84,24 @@ private struct YAMLReader {
     let base: URL
 
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
-        let top = try root.mapping(allowing: ["store", "http", "mappings", "channels", "destinations"])
+        let top = try root.mapping(allowing: ["store", "http", "mappings", "include", "channels", "destinations"])
         let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) } ?? .sqlite(defaultStore)
-        var destinations: [DestinationConfiguration] = []
-        for (name, node) in try top.required("destinations").mapping().entries {
-            destinations.append(try destination(name, node))
+        // With `include`, channels and destinations may all be in the included files.
+        let includes = top["include"]?.sequence() ?? []
+        var entries = Entries()
+        try entries.read(top, reader: self, required: includes.isEmpty)
+        for include in includes {
+            for (file, name) in try includedFiles(try include.string(), node: include) {
+                let included = try Self.compose(contentsOf: file, name: name, environment: root.environment)
+                let sections = try included.mapping(allowing: ["channels", "destinations"])
+                try entries.read(sections, reader: YAMLReader(base: file.deletingLastPathComponent()), required: false)
+            }
         }
-        var channels: [ChannelConfiguration] = []
-        for (name, node) in try top.required("channels").mapping().entries {
-            channels.append(try channel(name, node))
-        }
+        let channels = entries.channels
+        let destinations = entries.destinations
         var http = HTTPListenerConfiguration()
         if let node = top["http"] {
+            http.isRequested = true
             let fields = try node.mapping(allowing: ["host", "port"])
             if let host = fields["host"] { http.host = try host.string() }
             if let port = fields["port"] { http.port = try port.int(in: 0...65535, what: "a port (0–65535)") }
@@ -118,7 +128,107 @@ private struct YAMLReader {
                 }
             }
         }
-        return BusConfiguration(store: store, channels: channels, destinations: destinations, http: http, mappings: mappings)
+        var configuration = BusConfiguration(store: store, channels: channels, destinations: destinations, http: http, mappings: mappings)
+        configuration.storeFingerprint = "\(try top["store"]?.canonical() ?? "default") @\(base.path)"
+        return configuration
+    }
+
+    /// The channels and destinations read so far, from the file and the files it includes: a
+    /// name defined twice is an error at its second place.
+    struct Entries {
+        var channels: [ChannelConfiguration] = []
+        var destinations: [DestinationConfiguration] = []
+
+        mutating func read(_ sections: ConfigurationMapping, reader: YAMLReader, required: Bool) throws(ConfigurationError) {
+            if let node = try Self.section("destinations", of: sections, required: required) {
+                let mapping = try node.mapping()
+                for (name, value) in mapping.entries {
+                    let origin = mapping.origin(ofKey: name)
+                    if let other = destinations.first(where: { $0.name == name }) {
+                        throw origin.error(key: "destinations.\(name)", "a second destination with this name (the first is at \(Self.place(other.origin)))")
+                    }
+                    var destination = try reader.destination(name, value)
+                    destination.origin = origin
+                    destination.fingerprint = "\(try value.canonical()) @\(reader.base.path)"
+                    destination.tlsFiles = try reader.tlsFiles(try value.mapping()["mllp"])
+                    destinations.append(destination)
+                }
+            }
+            if let node = try Self.section("channels", of: sections, required: required) {
+                let mapping = try node.mapping()
+                for (name, value) in mapping.entries {
+                    let origin = mapping.origin(ofKey: name)
+                    if let other = channels.first(where: { $0.name == name }) {
+                        throw origin.error(key: "channels.\(name)", "a second channel with this name (the first is at \(Self.place(other.origin)))")
+                    }
+                    var channel = try reader.channel(name, value)
+                    channel.origin = origin
+                    // Routes are swapped without touching the listener: not part of its identity.
+                    channel.fingerprint = "\(try value.canonical(skipping: ["routes", "mapping"])) @\(reader.base.path)"
+                    channel.tlsFiles = try reader.tlsFiles(try value.mapping()["mllp"])
+                    channels.append(channel)
+                }
+            }
+        }
+
+        static func section(_ key: String, of sections: ConfigurationMapping, required: Bool) throws(ConfigurationError) -> ConfigurationNode? {
+            required ? try sections.required(key) : sections[key]
+        }
+
+        static func place(_ origin: ConfigurationOrigin?) -> String {
+            guard let origin else { return "?" }
+            return origin.line.map { "\(origin.file):\($0)" } ?? origin.file
+        }
+    }
+
+    /// The files of an MLLP section's `tls`, by key, as absolute paths; `nil` without TLS.
+    func tlsFiles(_ mllp: ConfigurationNode?) throws(ConfigurationError) -> [String: String]? {
+        guard let tls = try mllp?.mapping()["tls"] else { return nil }
+        var files: [String: String] = [:]
+        for (key, value) in try tls.mapping().entries {
+            files[key] = key == "server-name" ? try value.string() : try value.path(relativeTo: base)
+        }
+        return files
+    }
+
+    /// The files an `include` pattern names, sorted: `channels/*.yaml` (`*` and `?` in the file
+    /// name only), relative to this file's folder; each with the name errors give it (beside
+    /// the including file's name).
+    func includedFiles(_ pattern: String, node: ConfigurationNode) throws(ConfigurationError) -> [(URL, String)] {
+        let folderPart = (pattern as NSString).deletingLastPathComponent
+        let namePattern = (pattern as NSString).lastPathComponent
+        guard !folderPart.contains("*"), !folderPart.contains("?"), !namePattern.isEmpty else {
+            throw node.error("expected files such as channels/*.yaml (wildcards in the file name only), found \"\(pattern)\"")
+        }
+        let folder = pattern.hasPrefix("/") ? URL(fileURLWithPath: folderPart) : base.appendingPathComponent(folderPart).standardizedFileURL
+        // Errors name an included file as the user would find it: beside the including file.
+        let including = (node.file as NSString).deletingLastPathComponent
+        let shownFolder = pattern.hasPrefix("/") || including.isEmpty ? folderPart : (folderPart.isEmpty ? including : "\(including)/\(folderPart)")
+        func shown(_ name: String) -> String { shownFolder.isEmpty ? name : "\(shownFolder)/\(name)" }
+        guard namePattern.contains("*") || namePattern.contains("?") else {
+            let file = folder.appendingPathComponent(namePattern)
+            guard FileManager.default.fileExists(atPath: file.path) else { throw node.error("the included file \(shown(namePattern)) does not exist") }
+            return [(file, shown(namePattern))]
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw node.error("cannot list the folder \(shownFolder) of \"\(pattern)\": \(error.localizedDescription)")
+        }
+        return names.filter { !$0.hasPrefix(".") && IncludePattern.matches($0, namePattern) }.sorted()
+            .map { (folder.appendingPathComponent($0), shown($0)) }
+    }
+
+    /// Reads and composes a YAML file into a node named `name` in errors.
+    static func compose(contentsOf url: URL, name: String, environment: [String: String]) throws(ConfigurationError) -> ConfigurationNode {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: name, key: "", message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return ConfigurationNode(node: try BusConfiguration.compose(yaml: text, file: name), key: "", file: name, environment: environment)
     }
 
     /// The store when the file names none: `data/lienthong.sqlite` beside the file.

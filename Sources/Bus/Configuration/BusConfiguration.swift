@@ -30,6 +30,9 @@ public struct BusConfiguration: Sendable {
     public var http: HTTPListenerConfiguration
     /// The mappings folder; loaded when a route names a mapping.
     public var mappings: MappingsConfiguration
+    /// The `store` section as read (see ``ChannelConfiguration/fingerprint``): a reload that
+    /// changes it is refused, the store cannot change while the bus runs.
+    package var storeFingerprint: String?
 
     /// Creates a configuration; ``validate()`` checks that routes name known destinations.
     public init(
@@ -44,8 +47,9 @@ public struct BusConfiguration: Sendable {
         self.mappings = mappings
     }
 
-    /// Whether a channel needs the HTTP listener.
-    public var needsHTTPListener: Bool { channels.contains { $0.fhir != nil } }
+    /// Whether the HTTP listener runs: a channel is a FHIR channel, or the file has an `http`
+    /// section (for `POST /admin/reload`).
+    public var needsHTTPListener: Bool { http.isRequested || channels.contains { $0.fhir != nil } }
 
     /// Whether a route names a mapping, so the mappings folder must load.
     public var needsMappings: Bool { channels.contains { $0.routes.contains { $0.mapping != nil } } }
@@ -59,20 +63,21 @@ public struct BusConfiguration: Sendable {
             let format: MessageFormat = channel.fhir == nil ? .hl7v2 : .fhirJSON
             for (index, route) in channel.routes.enumerated() {
                 if let name = route.mapping, MappingCatalog.parts(of: name).map == MappingCatalog.claims, catalog.claimsFacility == nil {
-                    throw ConfigurationError(
-                        file: file, key: "channels.\(channel.name).routes[\(index)].mapping",
-                        message: "the claims mapping needs the facility's code: mappings: {claims: {facility: \"79001\"}}")
+                    throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].mapping", "the claims mapping needs the facility's code: mappings: {claims: {facility: \"79001\"}}")
                 }
                 guard let name = route.mapping, !catalog.contains(name, for: format) else { continue }
                 let known = catalog.names(for: format).joined(separator: ", ")
                 let profiles = catalog.library.profileNames.map { "with \($0)" }
                 let options = format.isFHIR ? "" : ", each optionally \(profiles.isEmpty ? "with a profile option" : profiles.joined(separator: " or "))"
-                throw ConfigurationError(
-                    file: file, key: "channels.\(channel.name).routes[\(index)].mapping",
-                    message: "no mapping \"\(name)\" for the \(format.isFHIR ? "FHIR" : "HL7 v2") messages of channel \(channel.name) "
+                throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].mapping", "no mapping \"\(name)\" for the \(format.isFHIR ? "FHIR" : "HL7 v2") messages of channel \(channel.name) "
                         + "in \(catalog.folder.path) (known: \(known)\(options))")
             }
         }
+    }
+
+    /// An error about an entry read at `origin` (its file and line), or in `file`.
+    static func error(_ origin: ConfigurationOrigin?, file: String, key: String, _ message: String) -> ConfigurationError {
+        origin?.error(key: key, message) ?? ConfigurationError(file: file, key: key, message: message)
     }
 
     /// The configuration of `lienthong serve` without `--config`: SQLite in
@@ -101,7 +106,7 @@ public struct BusConfiguration: Sendable {
         var destinationNames = Set<String>()
         for destination in destinations {
             guard destinationNames.insert(destination.name).inserted else {
-                throw ConfigurationError(file: file, key: "destinations.\(destination.name)", message: "a second destination with this name")
+                throw Self.error(destination.origin, file: file, key: "destinations.\(destination.name)", "a second destination with this name")
             }
         }
         var channelNames = Set<String>()
@@ -110,13 +115,13 @@ public struct BusConfiguration: Sendable {
         var folders = [String: String]()
         for channel in channels {
             guard channelNames.insert(channel.name).inserted else {
-                throw ConfigurationError(file: file, key: "channels.\(channel.name)", message: "a second channel with this name")
+                throw Self.error(channel.origin, file: file, key: "channels.\(channel.name)", "a second channel with this name")
             }
             switch channel.source {
             case .mllp(let listener):
                 let address = "\(listener.host):\(listener.port)"
                 if listener.port != 0, let other = addresses.updateValue(channel.name, forKey: address) {
-                    throw ConfigurationError(file: file, key: "channels.\(channel.name).mllp", message: "listens on \(address), as channel \(other) does")
+                    throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).mllp", "listens on \(address), as channel \(other) does")
                 }
             case .folder(let folder):
                 if let other = folders.updateValue(channel.name, forKey: folder.folder.standardizedFileURL.path) {
@@ -124,25 +129,19 @@ public struct BusConfiguration: Sendable {
                 }
             case .fhir(let source):
                 if let other = fhirPaths.updateValue(channel.name, forKey: source.path) {
-                    throw ConfigurationError(file: file, key: "channels.\(channel.name).fhir.path", message: "\(source.path) is already the path of channel \(other)")
+                    throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).fhir.path", "\(source.path) is already the path of channel \(other)")
                 }
                 for (index, route) in channel.routes.enumerated() {
                     if !route.filter.conditions.isEmpty {
-                        throw ConfigurationError(
-                            file: file, key: "channels.\(channel.name).routes[\(index)].when",
-                            message: "conditions read HL7 v2 fields; a FHIR channel routes by message-types and sending-facilities")
+                        throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].when", "conditions read HL7 v2 fields; a FHIR channel routes by message-types and sending-facilities")
                     }
                     if route.orderingKey != nil {
-                        throw ConfigurationError(
-                            file: file, key: "channels.\(channel.name).routes[\(index)].ordering-key",
-                            message: "an ordering key is an HL7 v2 field path; a FHIR channel has none")
+                        throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].ordering-key", "an ordering key is an HL7 v2 field path; a FHIR channel has none")
                     }
                 }
             }
             for (index, route) in channel.routes.enumerated() where !destinationNames.contains(route.destination) {
-                throw ConfigurationError(
-                    file: file, key: "channels.\(channel.name).routes[\(index)].destination",
-                    message: "no destination named \"\(route.destination)\"")
+                throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].destination", "no destination named \"\(route.destination)\"")
             }
         }
     }

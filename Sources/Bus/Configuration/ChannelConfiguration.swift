@@ -47,6 +47,15 @@ public struct ChannelConfiguration: Sendable {
     public var intake: Intake.Configuration
     /// The destinations, each with its filter and ordering key.
     public var routes: [Route]
+    /// Where the channel is defined (file and line), for errors found after reading.
+    package var origin: ConfigurationOrigin?
+    /// The channel's settings but its routes, as read (see ``ConfigurationOrigin``): a reload
+    /// keeps a channel's listener running when this is unchanged; `nil` (a configuration made
+    /// in code) counts as changed.
+    package var fingerprint: String?
+    /// The TLS files of its MLLP connection, as read (`certificate`, `private-key`, …: path), for
+    /// `config show`; `nil` without TLS or for a configuration made in code.
+    package var tlsFiles: [String: String]?
 
     /// Creates a channel.
     public init(name: String, source: Source, intake: Intake.Configuration = Intake.Configuration(), routes: [Route]) {

@@ -57,6 +57,31 @@ struct ConfigurationNode {
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
+    /// The node's settings as one line of text, `${NAME}`s substituted: two nodes with the same
+    /// text configure the same thing. A reload compares channels and destinations by it (the text
+    /// holds secrets: it is compared, never shown).
+    ///
+    /// - Parameter skipping: top-level keys of a mapping left out (a channel's `routes`).
+    func canonical(skipping: Set<String> = []) throws(ConfigurationError) -> String {
+        if isNull { return "~" }
+        switch node {
+        case .scalar:
+            return try string().debugDescription
+        case .mapping:
+            var parts: [String] = []
+            for (name, value) in try mapping().entries where !skipping.contains(name) {
+                parts.append("\(name.debugDescription): \(try value.canonical())")
+            }
+            return "{\(parts.joined(separator: ", "))}"
+        case .sequence:
+            var parts: [String] = []
+            for item in sequence() { parts.append(try item.canonical()) }
+            return "[\(parts.joined(separator: ", "))]"
+        default:
+            return "\(node)"
+        }
+    }
+
     // MARK: Scalars
 
     /// The text of a scalar, with `${NAME}` replaced by the environment variable `NAME`
@@ -170,6 +195,14 @@ struct ConfigurationMapping {
 
     subscript(_ key: String) -> ConfigurationNode? {
         entries.first(where: { $0.0 == key })?.1
+    }
+
+    /// Where `key` is written (its line and column; the mapping's own place when absent).
+    func origin(ofKey key: String) -> ConfigurationOrigin {
+        if case .mapping(let mapping) = owner.node, let keyNode = mapping.keys.first(where: { $0.string == key }), let mark = keyNode.mark {
+            return ConfigurationOrigin(file: owner.file, line: mark.line, column: mark.column)
+        }
+        return ConfigurationOrigin(file: owner.file, line: owner.node.mark?.line, column: owner.node.mark?.column)
     }
 
     func required(_ key: String) throws(ConfigurationError) -> ConfigurationNode {

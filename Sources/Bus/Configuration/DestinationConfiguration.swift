@@ -25,6 +25,14 @@ public struct DestinationConfiguration: Sendable {
     public var concurrency: Int
     /// A paused destination keeps its queue but delivers nothing.
     public var isPaused: Bool
+    /// Where the destination is defined (file and line), for errors found after reading.
+    package var origin: ConfigurationOrigin?
+    /// The destination's settings as read: a reload keeps its workers running when this is
+    /// unchanged; `nil` (a configuration made in code) counts as changed.
+    package var fingerprint: String?
+    /// The TLS files of its MLLP connection, as read (`certificate`, `private-key`, …: path), for
+    /// `config show`; `nil` without TLS or for a configuration made in code.
+    package var tlsFiles: [String: String]?
 
     /// Creates a destination.
     public init(
