@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 import Logging
 import Store
 import Synchronization

@@ -73,6 +73,14 @@ final class NodeProcess: Sendable {
     }
 }
 
+/// The PostgreSQL server of the tests: `LIENTHONG_TEST_POSTGRES_URL` (scripts/test starts one);
+/// tests that need it run unless `LIENTHONG_SKIP_POSTGRES=1` and no URL is set.
+enum TestPostgres {
+    static let environment = ProcessInfo.processInfo.environment
+    static let url = environment["LIENTHONG_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let isEnabled = url != nil || environment["LIENTHONG_SKIP_POSTGRES"] != "1"
+}
+
 /// What the test's receiver got, in arrival order.
 final class Arrivals: Sendable {
     let controlIDs = Mutex<[String]>([])
@@ -89,13 +97,11 @@ final class Arrivals: Sendable {
 /// Short by default (CI); `LIENTHONG_LONG_TESTS=1` sends 6,000 messages and kills three times.
 /// Needs `LIENTHONG_TEST_POSTGRES_URL` (scripts/test starts a server); skipped with
 /// `LIENTHONG_SKIP_POSTGRES=1`.
-@Suite(.serialized, .enabled(if: MultiNodeTests.isEnabled))
+@Suite(.serialized, .enabled(if: TestPostgres.isEnabled))
 struct MultiNodeTests {
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-    static let environment = ProcessInfo.processInfo.environment
-    static let postgresURL = environment["LIENTHONG_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let isEnabled = postgresURL != nil || environment["LIENTHONG_SKIP_POSTGRES"] != "1"
-    static let isLong = environment["LIENTHONG_LONG_TESTS"] == "1"
+    static let postgresURL = TestPostgres.url
+    static let isLong = ProcessInfo.processInfo.environment["LIENTHONG_LONG_TESTS"] == "1"
 
     /// Every how many messages of a key one is refused by the receiver (and becomes a dead letter).
     static let refusedEvery = 17
@@ -143,8 +149,9 @@ struct MultiNodeTests {
                     lease: 5s
                     retry: {initial-delay: 50ms, maximum-delay: 500ms, maximum-attempts: unlimited, maximum-age: unlimited}
                 """.write(to: config, atomically: true, encoding: .utf8)
-            var ports: [Int] = []
-            for _ in 0..<3 { ports.append(try await freeLoopbackPort(logger: logger)) }
+            var free: [Int] = []
+            for _ in 0..<3 { free.append(try await freeLoopbackPort(logger: logger)) }
+            let ports = free
             let executable = try CrashTests.executable()
             let nodes = ports.map { port in
                 NodeProcess(
