@@ -55,7 +55,7 @@ public struct DestinationWorker: Sendable {
     }
 
     /// Leases one batch of due entries and delivers them in order; returns how many were
-    /// attempted.
+    /// attempted (an entry whose lease expired before its turn is skipped, not attempted).
     @discardableResult
     public func deliverDue(now: @Sendable () -> Date = { Date() }) async throws -> Int {
         var generator = SystemRandomNumberGenerator()
@@ -89,8 +89,21 @@ public struct DestinationWorker: Sendable {
         // entry of a key), so the next delivery need not wait for the previous attempt's commit:
         // attempts are recorded in the background and committed together, and the batch ends
         // once all are recorded.
+        var attempted = 0
         try await withThrowingDiscardingTaskGroup { group in
             for lease in leases {
+                // Entries of a batch are delivered one after the other: when the last ones wait
+                // past their lease, another worker (of this process or another node) may have
+                // leased and delivered them, and the next entry of their key after them. Sending
+                // them now would put an old message behind a newer one of its key at the
+                // receiver; leave them to whichever worker holds them now.
+                if now() >= lease.expiresAt {
+                    logger.warning(
+                        "lease expired before delivery; the entry is left to its next lease",
+                        metadata: ["bus.destination": "\(name)", "store.entry_id": "\(lease.entry.id)"])
+                    continue
+                }
+                attempted += 1
                 let (report, outcome, finished) = await attempt(lease, now: now, using: &generator)
                 var metadata: Logger.Metadata = ["bus.destination": "\(name)", "store.entry_id": "\(lease.entry.id)", "bus.outcome": "\(outcome.kind)"]
                 if let controlID = lease.header.controlID { metadata["hl7.control_id"] = "\(controlID)" }
@@ -109,7 +122,7 @@ public struct DestinationWorker: Sendable {
             }
         }
         let mayHaveMore = leases.count >= configuration.batchSize || leases.contains { $0.entry.orderingKey != nil }
-        return Round(attempted: leases.count, mayHaveMore: mayHaveMore)
+        return Round(attempted: attempted, mayHaveMore: mayHaveMore)
     }
 
     /// Delivers one leased entry and decides what happens to it.

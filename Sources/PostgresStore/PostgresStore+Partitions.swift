@@ -139,7 +139,17 @@ extension PostgresStore {
             ).map { try $0.decode(String.self) }
             for name in partitions {
                 guard let month = Month(partition: name, table: table), month.end <= cutoff else { continue }
-                let outcome = try await transaction { connection -> Int? in
+                let schema = configuration.schema
+                let outcome = try await transaction { connection -> RetentionOutcome in
+                    // Several nodes run the retention: one at a time (as partitions are created),
+                    // and a partition another node dropped meanwhile is left alone.
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(hashtextextended('lienthong.partitions.' || \(schema), 0))", logger: Self.quiet)
+                    let existing = try await connection.query(
+                        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = \(schema) AND c.relname = \(name)",
+                        logger: Self.quiet
+                    ).collect()
+                    guard !existing.isEmpty else { return .gone }
                     if table == "message" {
                         let live = try await connection.query(
                             PostgresQuery(unsafeSQL: """
@@ -151,7 +161,7 @@ extension PostgresStore {
                                 """),
                             logger: Self.quiet
                         ).collect()
-                        guard live.isEmpty else { return nil }
+                        guard live.isEmpty else { return .kept }
                     }
                     var deleted = 0
                     if table == "message" {
@@ -162,18 +172,31 @@ extension PostgresStore {
                         deleted = try rows.first?.decode(Int.self) ?? 0
                     }
                     try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: Self.quiet)
-                    return deleted
+                    return .dropped(deletedEntries: deleted)
                 }
-                if let deleted = outcome {
+                switch outcome {
+                case .dropped(let deleted):
                     result.deletedEntries += deleted
                     if table == "message" { result.droppedMessagePartitions.append(name) } else { result.droppedAttemptPartitions.append(name) }
                     logger.info("Dropped a store partition (retention)", metadata: ["store.partition": "\(name)", "store.deleted_entries": "\(deleted)"])
-                } else {
+                case .kept:
                     result.keptMessagePartitions.append(name)
+                case .gone:
+                    break
                 }
             }
         }
         return result
+    }
+
+    /// What the retention did with one partition.
+    enum RetentionOutcome: Sendable {
+        /// Dropped, with this many queue entries of its messages.
+        case dropped(deletedEntries: Int)
+        /// Kept: a message in it still waits for routing or delivery.
+        case kept
+        /// Dropped meanwhile by another node's retention.
+        case gone
     }
 
     /// Until cancelled: with a ``Configuration/retention``, drops what is older (at start, then

@@ -31,7 +31,7 @@ public enum StoreConformance {
         public var description: String { name }
     }
 
-    /// Every check.
+    /// Every check (``nodesChecks`` included, with one store).
     public static let checks: [Check] = [
         Check("receive and get", run: receiveAndGet),
         Check("the format is kept with the message and its leases", run: formatKept),
@@ -50,7 +50,7 @@ public enum StoreConformance {
         Check("replay a message", run: replayMessage),
         Check("mapped entries: payload format, mapping, dead letter at enqueue", run: mappedEntries),
         Check("queue depths", run: queueDepths),
-    ]
+    ] + nodesChecks.map { check in Check(check.name) { store in try await check.run([store]) } }
 
     // MARK: Fixtures
 

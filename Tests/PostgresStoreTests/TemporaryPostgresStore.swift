@@ -35,9 +35,11 @@ struct TestServerMissing: Error, CustomStringConvertible {
     }
 }
 
-/// Runs `body` with a running store in a fresh schema of the test server, then drops the schema.
+/// Runs `body` with a running store in a fresh schema of the test server, then drops the schema
+/// (unless `dropsSchema` is false: another store of the test shares it and drops it).
 func withTemporaryPostgresStore<T: Sendable>(
     configuration: PostgresStore.Configuration? = nil,
+    dropsSchema: Bool = true,
     _ body: @Sendable (PostgresStore) async throws -> T
 ) async throws -> T {
     let configuration = try configuration ?? TestServer.configuration()
@@ -52,7 +54,9 @@ func withTemporaryPostgresStore<T: Sendable>(
         } catch {
             result = .failure(error)
         }
-        try await store.client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(configuration.schema) CASCADE"))
+        if dropsSchema {
+            try await store.client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(configuration.schema) CASCADE"))
+        }
         return try result.get()
     }
 }
