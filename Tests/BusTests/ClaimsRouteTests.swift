@@ -1,4 +1,5 @@
 import Foundation
+import HL7v2
 import InsuranceVN
 import Logging
 import Store

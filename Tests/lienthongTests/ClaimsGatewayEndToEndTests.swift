@@ -76,10 +76,12 @@ import FoundationNetworking
                 let data = output.fileHandleForReading.availableData
                 if data.isEmpty { throw CrashTestError("serve exited before listening: \(log.text.withLock { $0 })") }
                 text += String(decoding: data, as: UTF8.self)
-                lines = text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("listening:") }
+                // Complete lines only: a read may end inside a line.
+                let complete = text.lastIndex(of: "\n").map { text[...$0] } ?? ""
+                lines = complete.split(separator: "\n").map(String.init).filter { $0.hasPrefix("listening:") }
             }
             let mllpLine = try #require(lines.first { $0.hasPrefix("listening: channel his on mllp://") })
-            let port = try #require(Int(mllpLine.split(separator: ":").last ?? ""))
+            let port = try #require(Int(mllpLine.split(separator: ":").last ?? ""), "serve printed \(text.debugDescription)")
             let fhirLine = try #require(lines.first { $0.hasPrefix("listening: channel emr on http://") })
             let base = try #require(URL(string: String(fhirLine.split(separator: " ").last ?? "")))
 

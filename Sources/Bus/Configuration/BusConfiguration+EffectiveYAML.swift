@@ -70,6 +70,7 @@ private struct EffectiveYAMLWriter {
             line(2, "path: \(Self.scalar(sqlite.path))")
             line(2, "durability: \(sqlite.durability == .full ? "power-loss" : "process-crash")")
             line(2, "maximum-batch-size: \(sqlite.maximumBatchSize)")
+            line(2, "retention: \(sqlite.retention.map(Self.duration) ?? "forever")")
         case .postgres(let postgres):
             line(1, "postgres:")
             let user = Self.percentEncoded(postgres.username)
@@ -108,6 +109,17 @@ private struct EffectiveYAMLWriter {
             if !source.implementationGuides.isEmpty { line(3, "implementation-guides: \(Self.list(source.implementationGuides))") }
             if !source.intake.profiles.isEmpty { line(3, "profiles: \(Self.list(source.intake.profiles))") }
             line(2, "deduplication-window: \(Self.duration(source.intake.deduplicationWindow))")
+        case .folder(let folder):
+            line(2, "folder:")
+            line(3, "path: \(Self.scalar(folder.folder.path))")
+            line(3, "pattern: \(Self.scalar(folder.pattern))")
+            line(3, "poll-interval: \(Self.duration(folder.pollInterval))")
+            switch folder.completion {
+            case .move(let target): line(3, "done: {move-to: \(Self.scalar(target.path))}")
+            case .delete: line(3, "done: delete")
+            }
+            line(3, "error-folder: \(Self.scalar(folder.errorFolder.path))")
+            line(2, "deduplication-window: \(Self.duration(channel.intake.deduplicationWindow))")
         }
         guard !channel.routes.isEmpty else {
             line(2, "routes: []")
