@@ -80,9 +80,13 @@ import FoundationNetworking
                 let complete = text.lastIndex(of: "\n").map { text[...$0] } ?? ""
                 lines = complete.split(separator: "\n").map(String.init).filter { $0.hasPrefix("listening:") }
             }
-            let mllpLine = try #require(lines.first { $0.hasPrefix("listening: channel his on mllp://") })
+            // `first(where:)` outside the macro: `#require(lines.first { … })` took `lines.first`, the
+            // first line whichever channel printed it.
+            let mllpFound = lines.first(where: { $0.hasPrefix("listening: channel his on mllp://") })
+            let mllpLine = try #require(mllpFound, "serve printed \(text.debugDescription)")
             let port = try #require(Int(mllpLine.split(separator: ":").last ?? ""), "serve printed \(text.debugDescription)")
-            let fhirLine = try #require(lines.first { $0.hasPrefix("listening: channel emr on http://") })
+            let fhirFound = lines.first(where: { $0.hasPrefix("listening: channel emr on http://") })
+            let fhirLine = try #require(fhirFound, "serve printed \(text.debugDescription)")
             let base = try #require(URL(string: String(fhirLine.split(separator: " ").last ?? "")))
 
             // HL7 v2 over MLLP: every message acknowledged (stored); the DFT^P03 builds the claim of
