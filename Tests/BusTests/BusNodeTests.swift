@@ -38,8 +38,9 @@ func withBusNode(
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held. The
+/// bound is generous: a full test run starts many listeners and processes at once on two cores.
+func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
