@@ -56,6 +56,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ProcessTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MLLPTests",
             dependencies: [
@@ -243,6 +247,7 @@ let package = Package(
         .testTarget(
             name: "ConformanceTests",
             dependencies: [
+                "ProcessTesting",
                 "Conformance",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -251,6 +256,7 @@ let package = Package(
         .testTarget(
             name: "lienthongTests",
             dependencies: [
+                "ProcessTesting",
                 "lienthong",
                 "Bus",
                 "InsuranceGateway",

@@ -85,7 +85,7 @@ import Testing
     }
 
     func client(_ port: Int) throws -> MLLPClient {
-        try MLLPClient(configuration: .init(host: "127.0.0.1", port: port, connectTimeout: .seconds(2), responseTimeout: .seconds(5)), logger: logger)
+        try MLLPClient(configuration: .init(host: "127.0.0.1", port: port, connectTimeout: .seconds(30), responseTimeout: .seconds(60)), logger: logger)
     }
 
     func message(_ controlID: String) throws -> Message {

@@ -101,7 +101,7 @@ final class ScriptedHTTPServer: Sendable {
         ])
         try await server.run { port in
             let url = try #require(URL(string: "http://127.0.0.1:\(port)/hl7/in"))
-            let destination = HTTPDestination(configuration: .init(url: url, headers: [(name: "Authorization", value: "Bearer t")], timeout: .seconds(5)))
+            let destination = HTTPDestination(configuration: .init(url: url, headers: [(name: "Authorization", value: "Bearer t")], timeout: .seconds(60)))
 
             let first = await destination.deliver(lease(entry: 42, payload: "MSH|first"))
             #expect(first.verdict == .retry(reason: "HTTP 503", retryAfter: .seconds(7)))

@@ -46,7 +46,7 @@ import Testing
             entries += try await store.route(id, entries: [RouteEntry(destination: "gateway")], now: clock.now())
         }
         let destination = InsuranceGatewayDestination(
-            configuration: .init(client: .init(url: url, credentials: Self.credentials, timeout: .seconds(5))), logger: Self.quiet)
+            configuration: .init(client: .init(url: url, credentials: Self.credentials, timeout: .seconds(60))), logger: Self.quiet)
         let worker = DestinationWorker(
             name: "gateway", store: store, destination: destination,
             configuration: .init(retry: RetryPolicy(initialDelay: .seconds(1), maximumDelay: .seconds(10), jitter: .none, maximumAttempts: 10)),

@@ -1,5 +1,6 @@
 import Conformance
 import Foundation
+import ProcessTesting
 import Testing
 
 /// The HTML report opened in a real browser: headless Chromium (Debian's `chromium`) renders it;
@@ -14,13 +15,16 @@ import Testing
     /// refused by a sandbox): one blank page, dumped.
     static let chromiumRuns: Bool = ((try? runChromium(["--dump-dom", "about:blank"])) ?? nil)?.status == 0
 
-    /// Runs Chromium headless with `arguments`; its standard output, or `nil` when it cannot run.
+    /// Headless, without a sandbox (tests often run as root, where Chromium's sandbox refuses to start).
+    static let headless = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+
+    /// Runs Chromium headless with `arguments`, blocking (only for `chromiumRuns`, decided before
+    /// the tests run); its standard output, or `nil` when it cannot run.
     static func runChromium(_ arguments: [String]) throws -> (status: Int32, output: String)? {
         guard let chromium else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
-        // --no-sandbox: tests often run as root, where Chromium's sandbox refuses to start.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"] + arguments
+        process.arguments = headless + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -33,15 +37,17 @@ import Testing
     @Test(
         "headless Chromium renders the report and shows the failing case",
         .enabled(if: chromiumRuns, "Chromium is not installed (apt-get install chromium) or cannot start here; the report is not checked in a browser"))
-    func rendersInChromium() throws {
+    func rendersInChromium() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("report.html")
         try Data(HTMLReport.html(ReportTests.results).utf8).write(to: file)
 
-        let (status, dom) = try #require(try Self.runChromium(["--dump-dom", file.absoluteString]))
-        #expect(status == 0)
+        let chromium = try #require(Self.chromium)
+        let rendered = try await ChildProcess.run(URL(fileURLWithPath: chromium), Self.headless + ["--dump-dom", file.absoluteString])
+        #expect(rendered.status == 0)
+        let dom = rendered.output
         // The DOM as the browser parsed it: the summary, the failing case open with its diff.
         #expect(dom.contains("1 passed, 1 failed, 1 skipped"))
         #expect(dom.contains("<details class=\"case failed\" id=\"case-demo/fails&lt;&amp;&gt;\" open=\"\">"))
@@ -50,7 +56,8 @@ import Testing
 
         // And it paints: a screenshot file is written.
         let screenshot = folder.appendingPathComponent("report.png")
-        _ = try Self.runChromium(["--screenshot=\(screenshot.path)", "--window-size=1200,900", file.absoluteString])
+        _ = try await ChildProcess.run(
+            URL(fileURLWithPath: chromium), Self.headless + ["--screenshot=\(screenshot.path)", "--window-size=1200,900", file.absoluteString])
         let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
         #expect(size > 1000, "no screenshot written")
     }

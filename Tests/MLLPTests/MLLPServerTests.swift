@@ -124,13 +124,14 @@ struct MLLPServerTests {
 
     @Test("an idle connection is closed by the server")
     func idleTimeout() async throws {
-        // Long enough that a loaded machine (CI runs suites in parallel on two cores) still gets
-        // the frame to the server before the idle clock runs out; the close itself is awaited.
+        // The frame leaves from the event loop the moment the connection is up: the test's own
+        // tasks may wait a long time for a thread when CI runs suites in parallel on two cores,
+        // and a frame written from them could arrive after the idle clock ran out.
         try await TestSupport.withServer({ $0.idleTimeout = .seconds(1) }) { port, _ in
-            let connection = try await TestSupport.rawConnection(port: port)
+            let connection = try await TestSupport.rawConnection(
+                port: port, greeting: TestSupport.framed(TestSupport.message("I1")))
             let framesBeforeClose = try await TestSupport.within {
-                try await connection.executeThenClose { inbound, outbound in
-                    try await outbound.write(TestSupport.framed(TestSupport.message("I1")))
+                try await connection.executeThenClose { inbound, _ in
                     var count = 0
                     for try await _ in inbound { count += 1 }  // ends when the server closes
                     return count

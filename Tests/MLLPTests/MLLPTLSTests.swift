@@ -17,7 +17,7 @@ struct MLLPTLSTests {
             certificateChainFile: try certificate.map { try TestSupport.fixture("\($0).pem") },
             privateKeyFile: try certificate.map { try TestSupport.fixture("\($0).key") })
         return try MLLPClient(
-            configuration: .init(host: "127.0.0.1", port: port, responseTimeout: .seconds(5), tls: tls),
+            configuration: .init(host: "127.0.0.1", port: port, responseTimeout: .seconds(60), tls: tls),
             logger: TestSupport.logger)
     }
 

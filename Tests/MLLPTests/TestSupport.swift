@@ -46,10 +46,16 @@ enum TestSupport {
     }
 
     /// A raw connection: writes bytes as they are, reads decoded frames.
-    static func rawConnection(port: Int) async throws -> NIOAsyncChannel<MLLPFrame, ByteBuffer> {
+    ///
+    /// - Parameter greeting: bytes written by the event loop as soon as the connection is up,
+    ///   so they reach the server however busy the test's own tasks are.
+    static func rawConnection(port: Int, greeting: ByteBuffer? = nil) async throws -> NIOAsyncChannel<MLLPFrame, ByteBuffer> {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let greeting {
+                        try channel.pipeline.syncOperations.addHandler(Greeter(greeting: greeting))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(MLLPFrameDecoder()))
                     return try NIOAsyncChannel<MLLPFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
@@ -65,7 +71,7 @@ enum TestSupport {
     /// Runs `operation`, failing the test if it has not finished within `seconds` (a liveness
     /// bound against hangs, not a timing assertion).
     static func within<T: Sendable>(
-        seconds: Int = 10, _ operation: @escaping @Sendable () async throws -> T
+        seconds: Int = 60, _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup { group in
             group.addTask { try await operation() }
@@ -86,4 +92,21 @@ final class Recorder<Element: Sendable>: Sendable {
     private let items = Mutex<[Element]>([])
     func append(_ item: Element) { items.withLock { $0.append(item) } }
     var all: [Element] { items.withLock { $0 } }
+}
+
+/// Writes its bytes when the channel becomes active, from the event loop.
+private final class Greeter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let greeting: ByteBuffer
+
+    init(greeting: ByteBuffer) {
+        self.greeting = greeting
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(greeting), promise: nil)
+        context.fireChannelActive()
+    }
 }

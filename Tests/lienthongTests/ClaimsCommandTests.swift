@@ -7,7 +7,7 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("InsuranceVNTests/Fixtures")
 
-    @Test func readDecodesAnEnvelopeToJSONWithEveryFieldInOrder() throws {
+    @Test func readDecodesAnEnvelopeToJSONWithEveryFieldInOrder() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-claims-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -18,7 +18,7 @@ import Testing
         let file = folder.appendingPathComponent("claim.xml")
         try envelope.xml().write(to: file)
 
-        let result = try CommandRun(["claims", "read", file.path])
+        let result = try await CommandRun(["claims", "read", file.path])
         #expect(result.status == 0, "\(result.errors)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(json["facility"] as? String == "79001")
@@ -30,12 +30,12 @@ import Testing
         let fieldOrder = result.output.components(separatedBy: "\"records\":[{").dropFirst().first?.prefix(40) ?? ""
         #expect(fieldOrder.hasPrefix("\"MA_LK\":"), "fields in the standard's order, MA_LK first")
 
-        let table = try CommandRun(["claims", "read", "--table", "XML2", Self.fixtures.appendingPathComponent("outpatient-xml2.xml").path])
+        let table = try await CommandRun(["claims", "read", "--table", "XML2", Self.fixtures.appendingPathComponent("outpatient-xml2.xml").path])
         #expect(table.status == 0)
         #expect(table.output.contains("\"table\":\"XML2\""))
 
         try Data("<GIAMDINHHS><THONGTINDONVI/></GIAMDINHHS>".utf8).write(to: folder.appendingPathComponent("bad.xml"))
-        let bad = try CommandRun(["claims", "read", folder.appendingPathComponent("bad.xml").path])
+        let bad = try await CommandRun(["claims", "read", folder.appendingPathComponent("bad.xml").path])
         #expect(bad.status == 1)
         #expect(bad.errors.contains("bad.xml"))
     }

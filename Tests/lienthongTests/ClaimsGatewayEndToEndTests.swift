@@ -5,6 +5,7 @@ import InsuranceGatewaySimulator
 import Logging
 import MLLP
 import Store
+import ProcessTesting
 import Synchronization
 import Testing
 @testable import lienthong
@@ -55,45 +56,15 @@ import FoundationNetworking
                     retry: {initial-delay: 100ms, maximum-delay: 200ms, jitter: none, maximum-attempts: 10}
                 """.write(to: config, atomically: true, encoding: .utf8)
 
-            let process = Process()
-            process.executableURL = try CrashTests.executable()
-            process.arguments = ["serve", "--config", config.path, "--log-level", "info"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["E2E_GATEWAY_PASSWORD": credentials.password]) { $1 }
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            let log = ServeMappingTests.Collector()
-            errors.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                log.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-            var lines: [String] = []
-            var text = ""
-            while lines.count < 2 {
-                let data = output.fileHandleForReading.availableData
-                if data.isEmpty { throw CrashTestError("serve exited before listening: \(log.text.withLock { $0 })") }
-                text += String(decoding: data, as: UTF8.self)
-                // Complete lines only: a read may end inside a line.
-                let complete = text.lastIndex(of: "\n").map { text[...$0] } ?? ""
-                lines = complete.split(separator: "\n").map(String.init).filter { $0.hasPrefix("listening:") }
-            }
-            // `first(where:)` outside the macro: `#require(lines.first { … })` took `lines.first`, the
-            // first line whichever channel printed it.
-            let mllpFound = lines.first(where: { $0.hasPrefix("listening: channel his on mllp://") })
-            let mllpLine = try #require(mllpFound, "serve printed \(text.debugDescription)")
-            let port = try #require(Int(mllpLine.split(separator: ":").last ?? ""), "serve printed \(text.debugDescription)")
-            let fhirFound = lines.first(where: { $0.hasPrefix("listening: channel emr on http://") })
-            let fhirLine = try #require(fhirFound, "serve printed \(text.debugDescription)")
-            let base = try #require(URL(string: String(fhirLine.split(separator: " ").last ?? "")))
+            let serve = try Serve.start(config: config, logLevel: "info", environment: ["E2E_GATEWAY_PASSWORD": credentials.password])
+            defer { serve.signal(SIGKILL) }
+            let port = try await Serve.port("listening: channel his on mllp://", of: serve)
+            let base = try #require(URL(string: try await Serve.address("listening: channel emr on http://", of: serve)))
 
             // HL7 v2 over MLLP: every message acknowledged (stored); the DFT^P03 builds the claim of
             // its visit with the visit's earlier messages. Then the DFT^P03 of a visit the bus has
             // nothing else of (another visit number and control ID).
-            let client = try MLLPClient(
-                configuration: .init(host: "127.0.0.1", port: port, connectTimeout: .seconds(5), responseTimeout: .seconds(10)), logger: Self.quiet)
+            let client = try Serve.client(port: port)
             for file in Self.visit {
                 let message = try Message([UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("hl7v2/\(file)"))))
                 #expect(try await client.send(message).code == .aa, "\(file)")
@@ -103,7 +74,7 @@ import FoundationNetworking
                 .replacingOccurrences(of: "DFT24031500031", with: "DFT24031200044")
             #expect(try await client.send(try Message(lone)).code == .aa)
             await client.close()
-            let visitAccepted = try await ServeMappingTests().eventually { simulator.state.received.contains { $0.transactionID != nil } }
+            let visitAccepted = await Serve.eventually { simulator.state.received.contains { $0.transactionID != nil } }
             #expect(visitAccepted, "the visit's claim reached the gateway")
 
             // A FHIR Bundle over HTTP: built into a valid claim and submitted.
@@ -114,13 +85,10 @@ import FoundationNetworking
             let (answer, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 202, "\(String(decoding: answer, as: UTF8.self).prefix(2000))")
 
-            let reached = try await ServeMappingTests().eventually { simulator.state.received.filter { $0.transactionID != nil }.count == 2 }
+            let reached = await Serve.eventually { simulator.state.received.filter { $0.transactionID != nil }.count == 2 }
             #expect(reached, "the Bundle's claim reached the gateway")
-            process.terminate()
-            process.waitUntilExit()
-            errors.fileHandleForReading.readabilityHandler = nil
-            #expect(process.terminationStatus == 0)
-            let logged = log.text.withLock { $0 }
+            #expect(await Serve.stop(serve) == 0)
+            let logged = serve.errors
             #expect(!logged.contains(credentials.password) && !logged.contains(credentials.passwordHash))
             #expect(!logged.contains("HT3797912345678") && !logged.contains("HT2797998765432") && !logged.contains("BN0078123"), "no patient data in the log")
         }

@@ -7,22 +7,22 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("docs/examples/lienthong.yaml")
 
     /// Runs `body` with a fresh folder, removed afterwards.
-    static func withFolder(_ body: (URL) throws -> Void) throws {
+    static func withFolder(_ body: (URL) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder)
+        try await body(folder)
     }
 
-    @Test func theShippedExampleIsValid() throws {
-        let result = try CommandRun(["config", "check", Self.example.path])
+    @Test func theShippedExampleIsValid() async throws {
+        let result = try await CommandRun(["config", "check", Self.example.path])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.output.contains("lienthong.yaml: valid — 2 channels, 4 routes, 3 destinations"), "\(result.output)")
     }
 
     /// Every configuration shipped under `docs/examples/` and `docker/`, with the secrets they
     /// read from the environment set.
-    @Test func everyShippedConfigurationIsValid() throws {
+    @Test func everyShippedConfigurationIsValid() async throws {
         let root = Self.example.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var files: [String] = []
         for folder in ["docs/examples", "docker"] {
@@ -32,7 +32,7 @@ import Testing
             }
         }
         #expect(files.count >= 4, "\(files)")
-        let result = try CommandRun(
+        let result = try await CommandRun(
             ["config", "check"] + files,
             environment: ["LIENTHONG_GATEWAY_PASSWORD": "test", "LIENTHONG_DB_PASSWORD": "test", "NATIONAL_PLATFORM_TOKEN": "test"])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func anInvalidFileIsNamedWithLineAndKeyAndTheStatusIsOne() throws {
-        try Self.withFolder { folder in
+    @Test func anInvalidFileIsNamedWithLineAndKeyAndTheStatusIsOne() async throws {
+        try await Self.withFolder { folder in
             let bad = folder.appendingPathComponent("bad.yaml")
             try """
                 channels:
@@ -55,7 +55,7 @@ import Testing
                   archive:
                     file: {directory: out}
                 """.write(to: bad, atomically: true, encoding: .utf8)
-            let result = try CommandRun(["config", "check", Self.example.path, bad.path])
+            let result = try await CommandRun(["config", "check", Self.example.path, bad.path])
             #expect(result.status == 1)
             #expect(result.output.contains("lienthong.yaml: valid"))
             #expect(result.output.contains("bad.yaml: invalid — \(bad.path):4:"), "\(result.output)")
@@ -63,8 +63,8 @@ import Testing
         }
     }
 
-    @Test func secretsFromTheEnvironmentAreSubstitutedButNeverPrinted() throws {
-        try Self.withFolder { folder in
+    @Test func secretsFromTheEnvironmentAreSubstitutedButNeverPrinted() async throws {
+        try await Self.withFolder { folder in
             let file = folder.appendingPathComponent("gateway.yaml")
             try """
                 channels:
@@ -79,11 +79,11 @@ import Testing
                       password: ${LIENTHONG_TEST_GATEWAY_PASSWORD}
                       facility: "79001"
                 """.write(to: file, atomically: true, encoding: .utf8)
-            let missing = try CommandRun(["config", "check", file.path])
+            let missing = try await CommandRun(["config", "check", file.path])
             #expect(missing.status == 1)
             #expect(missing.output.contains("LIENTHONG_TEST_GATEWAY_USER"), "\(missing.output)")
             let secret = "bí-mật-\(UUID().uuidString)"
-            let result = try CommandRun(
+            let result = try await CommandRun(
                 ["config", "check", file.path],
                 environment: ["LIENTHONG_TEST_GATEWAY_USER": "bv79001", "LIENTHONG_TEST_GATEWAY_PASSWORD": secret])
             #expect(result.status == 0, "\(result.output)\(result.errors)")
@@ -91,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func showPrintsTheEffectiveConfigurationWithSecretsMasked() throws {
-        try Self.withFolder { folder in
+    @Test func showPrintsTheEffectiveConfigurationWithSecretsMasked() async throws {
+        try await Self.withFolder { folder in
             let file = folder.appendingPathComponent("bus.yaml")
             try """
                 include: channels/*.yaml
@@ -106,7 +106,7 @@ import Testing
             try "channels:\n  his: {mllp: {port: 0}, routes: [{destination: gateway}, {destination: adt}]}\n"
                 .write(to: folder.appendingPathComponent("channels/his.yaml"), atomically: true, encoding: .utf8)
             let secret = "bí-mật-\(UUID().uuidString)"
-            let result = try CommandRun(["config", "show", file.path], environment: ["LIENTHONG_TEST_GATEWAY_PASSWORD": secret])
+            let result = try await CommandRun(["config", "show", file.path], environment: ["LIENTHONG_TEST_GATEWAY_PASSWORD": secret])
             #expect(result.status == 0, "\(result.output)\(result.errors)")
             #expect(!result.output.contains(secret) && !result.errors.contains(secret))
             #expect(result.output.contains("password: \"<redacted>\""), "\(result.output)")
@@ -114,7 +114,7 @@ import Testing
             #expect(result.output.contains("# \(folder.path)/channels/his.yaml:2\n  his:\n"), "\(result.output)")
             #expect(result.output.contains("idle-timeout: 5m"), "defaults filled in")
 
-            let invalid = try CommandRun(["config", "show", file.path])
+            let invalid = try await CommandRun(["config", "show", file.path])
             #expect(invalid.status == 1)
             #expect(invalid.errors.contains("LIENTHONG_TEST_GATEWAY_PASSWORD"), "\(invalid.errors)")
         }

@@ -6,6 +6,7 @@ import MLLPTesting
 import NIOCore
 import Store
 import Synchronization
+import ProcessTesting
 import Testing
 
 /// What the receiving system got: every delivery, by control ID.
@@ -23,36 +24,52 @@ final class Acknowledged: Sendable {
     let kills = Mutex(0)
 }
 
-/// `lienthong serve` as a child process.
+/// `lienthong serve` as a child process that a test kills and restarts.
 final class BusProcess: Sendable {
     let executable: URL
     let arguments: [String]
-    private let process = Mutex<Process?>(nil)
+    let environment: [String: String]
+    private let child = Mutex<ChildProcess?>(nil)
 
-    init(executable: URL, arguments: [String]) {
+    init(executable: URL, arguments: [String], environment: [String: String] = [:]) {
         self.executable = executable
         self.arguments = arguments
+        self.environment = environment
     }
 
+    /// Starts it (again).
     func start() throws {
-        try process.withLock { current in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            current = process
+        let started = try ChildProcess(executable, arguments, environment: environment)
+        child.withLock { $0 = started }
+    }
+
+    /// Starts it and returns once it prints `listening:` (within `timeout`).
+    func startListening(timeout: Int = 60) async throws {
+        try start()
+        let current = try #require(child.withLock { $0 })
+        guard await current.eventually(seconds: timeout, { $0.output.contains("listening:") }) else {
+            throw CrashTestError(
+                current.isRunning ? "a node did not listen within \(timeout) s" : "a node exited at start (\(arguments)): \(current.errors.suffix(2000))")
         }
     }
 
-    /// SIGKILL: no shutdown, no flush, nothing.
-    func kill() {
-        process.withLock { process in
-            guard let process, process.isRunning else { return }
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    /// SIGKILL: no shutdown, no flush, its leases stay until they expire.
+    func kill() async {
+        guard let current = child.withLock({ $0 }) else { return }
+        current.signal(SIGKILL)
+        _ = await current.exit()
+    }
+
+    /// SIGTERM: graceful shutdown.
+    func stop() async {
+        guard let current = child.withLock({ $0 }) else { return }
+        current.signal(SIGTERM)
+        _ = await current.exit()
+    }
+
+    /// SIGKILL without waiting: for `defer`, when a test ends early.
+    func abandon() {
+        child.withLock { $0 }?.signal(SIGKILL)
     }
 
     /// Runs `senders` at the same time while killing the bus (SIGKILL) `kills` times at random
@@ -66,7 +83,7 @@ final class BusProcess: Sendable {
                 for _ in 0..<kills {
                     try await Task.sleep(for: .milliseconds(Int.random(in: pauses, using: &generator)))
                     guard state.sending.withLock({ $0 }) else { break }
-                    self.kill()
+                    await self.kill()
                     state.kills.withLock { $0 += 1 }
                     try await Task.sleep(for: .milliseconds(Int.random(in: 0...200, using: &generator)))
                     try self.start()
@@ -80,14 +97,6 @@ final class BusProcess: Sendable {
         }
     }
 
-    /// SIGTERM: graceful shutdown.
-    func stop() {
-        process.withLock { process in
-            guard let process, process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
 }
 
 /// The crash test of issue 3: the bus is killed with SIGKILL at random moments while 8
@@ -148,7 +157,7 @@ final class BusProcess: Sendable {
                 """.write(to: config, atomically: true, encoding: .utf8)
             let bus = BusProcess(executable: try Self.executable(), arguments: ["serve", "--config", config.path, "--log-level", "error"])
             try bus.start()
-            defer { bus.stop() }
+            defer { bus.abandon() }
 
             let acknowledged = Acknowledged()
             let senders = (0..<connections).map { connection in
@@ -168,7 +177,7 @@ final class BusProcess: Sendable {
                 if acked.allSatisfy({ delivered[$0] != nil }) { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            bus.stop()
+            await bus.stop()
             let delivered = deliveries.snapshot
             let missing = acked.filter { delivered[$0] == nil }
             #expect(missing.isEmpty, "\(missing.count) acknowledged messages were never delivered")

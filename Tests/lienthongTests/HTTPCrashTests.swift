@@ -47,7 +47,7 @@ import FoundationNetworking
             """.write(to: config, atomically: true, encoding: .utf8)
         let bus = BusProcess(executable: try CrashTests.executable(), arguments: ["serve", "--config", config.path, "--log-level", "error"])
         try bus.start()
-        defer { bus.stop() }
+        defer { bus.abandon() }
 
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/fhir/$process-message"))
         let answered = Acknowledged()
@@ -59,7 +59,7 @@ import FoundationNetworking
             }
         }
         try await bus.run(senders, killing: kills, pauses: 300...1200, state: answered)
-        bus.stop()
+        await bus.stop()
         let ids = answered.ids.withLock { $0 }
         #expect(ids.count == total, "every message is answered 200 in the end (clients resend until then)")
 

@@ -7,72 +7,6 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// One `lienthong serve` node of a multi-node test: a child process whose standard output is
-/// kept, so the test knows when it listens.
-final class NodeProcess: Sendable {
-    let executable: URL
-    let arguments: [String]
-    let environment: [String: String]
-    private let state = Mutex<(process: Process?, output: String)>((nil, ""))
-
-    init(executable: URL, arguments: [String], environment: [String: String]) {
-        self.executable = executable
-        self.arguments = arguments
-        self.environment = environment
-    }
-
-    /// Starts the node and returns once it prints `listening:` (within `timeout`).
-    func start(timeout: Duration = .seconds(60)) async throws {
-        let pipe = Pipe()
-        try state.withLock { state in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            state.output = ""
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard !data.isEmpty else {
-                    handle.readabilityHandler = nil
-                    return
-                }
-                self?.state.withLock { $0.output += String(decoding: data, as: UTF8.self) }
-            }
-            try process.run()
-            state.process = process
-        }
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            let (output, running) = state.withLock { ($0.output, $0.process?.isRunning ?? false) }
-            if output.contains("listening:") { return }
-            guard running else { throw CrashTestError("a node exited at start (\(arguments))") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw CrashTestError("a node did not listen within \(timeout)")
-    }
-
-    /// SIGKILL: no shutdown, no flush, its leases stay until they expire.
-    func kill() {
-        state.withLock { state in
-            guard let process = state.process, process.isRunning else { return }
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    /// SIGTERM: graceful shutdown.
-    func stop() {
-        state.withLock { state in
-            guard let process = state.process, process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
-}
-
 /// The PostgreSQL server of the tests: `LIENTHONG_TEST_POSTGRES_URL` (scripts/test starts one);
 /// tests that need it run unless `LIENTHONG_SKIP_POSTGRES=1` and no URL is set.
 enum TestPostgres {
@@ -154,14 +88,14 @@ struct MultiNodeTests {
             let ports = free
             let executable = try CrashTests.executable()
             let nodes = ports.map { port in
-                NodeProcess(
+                BusProcess(
                     executable: executable, arguments: ["serve", "--config", config.path, "--log-level", "error"],
                     environment: ["LIENTHONG_NODE_PORT": "\(port)"])
             }
-            defer { for node in nodes { node.stop() } }
+            defer { for node in nodes { node.abandon() } }
             // Together: the migrations of nodes starting at once wait for each other.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for node in nodes { group.addTask { try await node.start() } }
+                for node in nodes { group.addTask { try await node.startListening() } }
                 try await group.waitForAll()
             }
 
@@ -184,10 +118,10 @@ struct MultiNodeTests {
                             try await Task.sleep(for: .milliseconds(20))
                         }
                         let node = nodes[(kill + 1) % nodes.count]
-                        node.kill()
+                        await node.kill()
                         acknowledged.kills.withLock { $0 += 1 }
                         try await Task.sleep(for: .milliseconds(500))
-                        try await node.start()
+                        try await node.startListening()
                     }
                 }
                 try await group.waitForAll()
@@ -235,7 +169,7 @@ struct MultiNodeTests {
             var depths: [String: Int] = [:]
             let settled = clock.now + .seconds(60)
             repeat {
-                let run = try CommandRun(["queue", "list", "--config", config.path], environment: ["LIENTHONG_NODE_PORT": "\(ports[0])"])
+                let run = try await CommandRun(["queue", "list", "--config", config.path], environment: ["LIENTHONG_NODE_PORT": "\(ports[0])"])
                 #expect(run.status == 0, "queue list: \(run.errors)")
                 depths = Self.depths(run.output, destination: "receiver")
                 if depths["pending"] == 0, depths["leased"] == 0 { break }
@@ -244,6 +178,7 @@ struct MultiNodeTests {
             #expect(depths["pending"] == 0 && depths["leased"] == 0, "entries left: \(depths)")
             #expect(depths["dead_letter"] == refused, "dead letters: \(depths), refused on purpose: \(refused)")
             #expect(depths["delivered"] == total - refused, "delivered entries: \(depths), acknowledged: \(total)")
+            for node in nodes { await node.stop() }
             let resends = acknowledged.resends.withLock { $0 }
             print(
                 "multi-node test: 3 nodes, \(total) messages over \(keys) keys in \(sendingTime), \(performed) kills, "

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import ProcessTesting
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -16,27 +16,14 @@ import FoundationNetworking
     /// Starts `serve`, waits for its `listening:` lines, runs `body` with them, then stops it
     /// with SIGTERM (graceful shutdown) and returns its exit status.
     func withBus(config: URL, _ body: ([String]) async throws -> Void) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = try CrashTests.executable()
-        process.arguments = ["serve", "--config", config.path, "--log-level", "error"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        var lines: [String] = []
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while lines.count < 2, Date() < deadline {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { throw ServeError(description: "serve exited before listening") }
-            text += String(decoding: data, as: UTF8.self)
-            lines = text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("listening:") }
+        let serve = try Serve.start(config: config, logLevel: "error")
+        defer { serve.signal(SIGKILL) }
+        guard await serve.eventually({ $0.lines(prefixed: "listening:").count >= 2 }) else {
+            throw ServeError(description: "serve did not print its two listening lines: \(serve.output.debugDescription)")
         }
+        let lines = serve.lines(prefixed: "listening:")
         try await body(lines)
-        process.terminate()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await Serve.stop(serve)
     }
 
     func post(_ url: URL, _ body: String, contentType: String = "application/fhir+json") async throws -> (Int, String) {
