@@ -66,6 +66,49 @@ import Testing
         #expect(results[id: "routed"]?.status == .passed, "\(results[id: "routed"]?.message ?? "")")
     }
 
+    @Test("a FHIR case expecting a delivery that does not come fails with the receiver; the routed one passes")
+    func missingFHIRDelivery() async throws {
+        let patient = #"{"resourceType":"Patient","identifier":[{"value":"MARK-ID"}],"gender":"female"}"#
+        let suite = try TemporarySuite([
+            "api.json": patient.replacingOccurrences(of: "MARK-ID", with: "BROKEN-FHIR-1"),
+            "other.json": patient.replacingOccurrences(of: "MARK-ID", with: "BROKEN-FHIR-2"),
+            "bus.yaml": """
+                store: {sqlite: {path: "${CONFORMANCE_DATA}/bus.sqlite"}}
+                http: {host: 127.0.0.1, port: 0}
+                channels:
+                  emr:
+                    fhir: {path: /fhir}
+                    routes: [{destination: api}]
+                destinations:
+                  api: {http: {url: "http://127.0.0.1:${RECEIVER_API_PORT}/fhir"}}
+                """,
+            "suite.yaml": """
+                bus: bus.yaml
+                receivers:
+                  api: {protocol: http}
+                  lis: {protocol: mllp}
+                cases:
+                  - id: not-routed
+                    kind: fhir
+                    timeout: 2s
+                    resource: other.json
+                    path: Patient
+                    expect: {status: 202, deliveries: [{receiver: lis, count: 1, containing: BROKEN-FHIR-2}]}
+                  - id: routed
+                    kind: fhir
+                    resource: api.json
+                    path: Patient
+                    expect: {status: 202, deliveries: [{receiver: api, count: 1, containing: BROKEN-FHIR-1}]}
+                """,
+        ])
+        defer { suite.remove() }
+        let results = try await suite.run()
+        let missing = try #require(results[id: "not-routed"])
+        #expect(missing.status == .failed)
+        #expect(missing.message.contains("receiver lis: expected 1 delivery per message, got 0"), "\(missing.message)")
+        #expect(results[id: "routed"]?.status == .passed, "\(results[id: "routed"]?.message ?? "")")
+    }
+
     @Test("a mutated golden file fails the map case with the path and a diff; an ignored path does not")
     func mutatedGolden() async throws {
         let message = try String(contentsOf: TemporarySuite.repository.appendingPathComponent("docs/examples/adt-a01.hl7"), encoding: .utf8)

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// `kind: fhir` — post a FHIR resource or Bundle and check the HTTP status and the
-/// OperationOutcome's issues.
+/// OperationOutcome's issues, and, on the local target, what reached the runner's receivers.
 ///
 /// ```yaml
 /// - id: patient-without-gender-code
@@ -16,6 +16,8 @@ import NIOHTTP1
 ///     issues:
 ///       - {severity: error, code: code-invalid, expression: Patient.gender}
 ///     only-listed: true      # (default) an error issue not listed fails the case
+///     deliveries:            # local only; `containing` is required (a resource has no MSH-10)
+///       - {receiver: api, count: 1, containing: "BN0001"}
 /// ```
 struct FHIRPost: CaseCheck {
     static let kind = "fhir"
@@ -27,6 +29,7 @@ struct FHIRPost: CaseCheck {
     var status: Int?
     var issues: [IssueExpectation]
     var onlyListed: Bool
+    var deliveries: [DeliveryExpectation]
 
     init(_ node: ManifestNode, resolver: FileResolver, receivers: Set<String>) throws(ConformanceError) {
         try node.allowKeys(ConformanceSuite.commonKeys.union(["resource", "path", "channel", "content-type", "expect"]))
@@ -36,14 +39,16 @@ struct FHIRPost: CaseCheck {
         contentType = try node.optional("content-type")?.text()
             ?? (resource.pathExtension == "xml" ? "application/fhir+xml" : "application/fhir+json")
         let expect = try node.required("expect")
-        try expect.allowKeys(["status", "issues", "only-listed"])
+        try expect.allowKeys(["status", "issues", "only-listed", "deliveries"])
         status = try expect.optional("status")?.int()
         issues = try IssueExpectation.parseList(try expect.optional("issues"))
         onlyListed = try expect.optional("only-listed")?.bool() ?? true
+        deliveries = try DeliveryExpectation.parseList(try expect.optional("deliveries"), receivers: receivers, needsMarker: true)
     }
 
     func skipReason(for target: ConformanceTarget) -> String? {
         if target.isLocal { return nil }
+        if !deliveries.isEmpty { return "needs local access: checks deliveries to the runner's receivers" }
         if channel != nil { return "needs local access: names a channel of the local bus" }
         if target.fhirBase == nil { return "the target has no FHIR base URL (--target http://host:port/base)" }
         return nil
@@ -63,8 +68,10 @@ struct FHIRPost: CaseCheck {
         if let status { expectedLines.append("HTTP status \(status)") }
         expectedLines += issues.map { "issue: \($0)" }
         if onlyListed { expectedLines.append("no other error issues") }
+        expectedLines += deliveries.map(\.line)
         let expected = expectedLines.joined(separator: "\n")
 
+        let deadline = ContinuousClock.now + context.timeout
         let response: HTTPClientResponse
         let responseBody: ByteBuffer
         do {
@@ -80,7 +87,13 @@ struct FHIRPost: CaseCheck {
             failures.append("HTTP status: expected \(status), got \(response.status.code)")
         }
         failures += IssueExpectation.compare(expected: issues, seen: seen, onlyListed: onlyListed)
-        let actual = "HTTP status \(response.status.code)\n" + seen.map { "issue: \($0)" }.joined(separator: "\n") + "\n\n" + text
+        var actual = "HTTP status \(response.status.code)\n" + seen.map { "issue: \($0)" }.joined(separator: "\n")
+        if let bus = context.bus, !deliveries.isEmpty {
+            let (lines, missed) = await DeliveryExpectation.check(deliveries, markers: [], received: bus.received, deadline: deadline)
+            actual += "\n" + lines.joined(separator: "\n")
+            failures += missed
+        }
+        actual += "\n\n" + text
         return CheckOutcome(input: input, expected: expected, actual: actual, failures: failures)
     }
 

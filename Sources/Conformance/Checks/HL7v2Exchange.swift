@@ -20,16 +20,6 @@ import HL7v2
 struct HL7v2Exchange: CaseCheck {
     static let kind = "hl7v2"
 
-    struct Delivery: Sendable {
-        var receiver: String
-        /// Exactly this many (`count`), or at least this many (`at-least`).
-        var count: Int
-        var isMinimum: Bool
-        /// The text a payload must contain to count (`containing`), instead of the control ID:
-        /// for mapped deliveries, which do not carry MSH-10.
-        var marker: String?
-    }
-
     var files: [URL]
     var channel: String?
     var repeatCount: Int
@@ -40,7 +30,7 @@ struct HL7v2Exchange: CaseCheck {
     var ack: String?
     var errors: [String]
     var within: Duration?
-    var deliveries: [Delivery]
+    var deliveries: [DeliveryExpectation]
 
     init(_ node: ManifestNode, resolver: FileResolver, receivers: Set<String>) throws(ConformanceError) {
         try node.allowKeys(ConformanceSuite.commonKeys.union(["messages", "channel", "send", "expect"]))
@@ -69,18 +59,7 @@ struct HL7v2Exchange: CaseCheck {
         acks = try expect.optional("acks")?.texts()
         errors = try expect.optional("errors")?.texts() ?? []
         within = try expect.optional("within")?.duration()
-        deliveries = []
-        for item in try expect.optional("deliveries")?.list() ?? [] {
-            try item.allowKeys(["receiver", "count", "at-least", "containing"])
-            let marker = try item.optional("containing")?.text()
-            let receiver = try item.required("receiver").text()
-            guard receivers.contains(receiver) else { throw item.error("no receiver \(receiver) in the suite's receivers") }
-            if let minimum = try item.optional("at-least")?.int() {
-                deliveries.append(Delivery(receiver: receiver, count: minimum, isMinimum: true, marker: marker))
-            } else {
-                deliveries.append(Delivery(receiver: receiver, count: try item.optional("count")?.int() ?? 1, isMinimum: false, marker: marker))
-            }
-        }
+        deliveries = try DeliveryExpectation.parseList(try expect.optional("deliveries"), receivers: receivers)
         if let acks, acks.count != files.count * repeatCount {
             throw expect.error("acks lists \(acks.count) codes for \(files.count * repeatCount) messages sent")
         }
@@ -94,12 +73,24 @@ struct HL7v2Exchange: CaseCheck {
         return nil
     }
 
-    /// A message file's text with line breaks as segment terminators (CR), padded when asked.
+    /// A message file's bytes with line breaks as segment terminators (CR), padded when asked.
+    ///
+    /// Bytes, not text: a file that is not valid in its character set is sent as it is (a case
+    /// can test that the receiver notices).
     static func payload(_ bytes: [UInt8], padTo: Int?) -> [UInt8] {
-        var text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\r").replacingOccurrences(of: "\n", with: "\r")
-        while text.hasSuffix("\r\r") { text.removeLast() }
-        if !text.hasSuffix("\r") { text += "\r" }
-        var payload = Array(text.utf8)
+        var payload: [UInt8] = []
+        payload.reserveCapacity(bytes.count + 1)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x0D, index + 1 < bytes.endIndex, bytes[index + 1] == 0x0A {
+                index += 1  // CRLF → CR
+            }
+            payload.append(byte == 0x0A ? 0x0D : byte)
+            index += 1
+        }
+        while payload.count >= 2, payload[payload.count - 1] == 0x0D, payload[payload.count - 2] == 0x0D { payload.removeLast() }
+        if payload.last != 0x0D { payload.append(0x0D) }
         if let padTo, payload.count < padTo {
             // A note segment long enough to bring the message to the size asked for.
             let prefix = Array("NTE|1||".utf8)
@@ -131,9 +122,7 @@ struct HL7v2Exchange: CaseCheck {
         if let ack { expectedLines.append("ACK code: \(ack) for every message") }
         if !errors.isEmpty { expectedLines.append("ERR-3 codes: \(errors.joined(separator: ", "))") }
         if let within { expectedLines.append("each ACK within \(Self.milliseconds(within)) ms") }
-        for delivery in deliveries {
-            expectedLines.append("receiver \(delivery.receiver) gets each message \(delivery.isMinimum ? "at least" : "exactly") \(delivery.count) time\(delivery.count == 1 ? "" : "s")")
-        }
+        expectedLines += deliveries.map(\.line)
 
         var failures: [String] = []
         var actualLines: [String] = []
@@ -164,30 +153,9 @@ struct HL7v2Exchange: CaseCheck {
         for answer in answers { actualLines.append("\n" + Self.shown(answer.payload)) }
 
         if let bus = context.bus, !deliveries.isEmpty {
-            // Wait until every delivery expectation holds (or the time limit); "exactly" counts
-            // are checked once more after a short quiet time, so that a second copy shows up.
-            func counts() -> [Int] {
-                deliveries.map { delivery in
-                    (delivery.marker.map { [$0] } ?? controlIDs).map { bus.received.payloads(for: delivery.receiver, containing: $0).count }.min() ?? 0
-                }
-            }
-            func holds(_ counts: [Int]) -> Bool {
-                zip(deliveries, counts).allSatisfy { $0.isMinimum ? $1 >= $0.count : $1 == $0.count }
-            }
-            while !holds(counts()) && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            if holds(counts()) && deliveries.contains(where: { !$0.isMinimum }) {
-                try? await Task.sleep(for: min(.milliseconds(500), max(.zero, deadline - ContinuousClock.now)))
-            }
-            for (delivery, count) in zip(deliveries, counts()) {
-                actualLines.append("receiver \(delivery.receiver) got each message \(count) time\(count == 1 ? "" : "s")")
-                let holds = delivery.isMinimum ? count >= delivery.count : count == delivery.count
-                if !holds {
-                    failures.append(
-                        "receiver \(delivery.receiver): expected \(delivery.isMinimum ? "at least " : "")\(delivery.count) deliver\(delivery.count == 1 ? "y" : "ies") per message, got \(count)")
-                }
-            }
+            let (lines, missed) = await DeliveryExpectation.check(deliveries, markers: controlIDs, received: bus.received, deadline: deadline)
+            actualLines += lines
+            failures += missed
         }
         return CheckOutcome(
             input: input, expected: expectedLines.joined(separator: "\n"), actual: actualLines.joined(separator: "\n"), failures: failures)
