@@ -58,7 +58,7 @@ import Testing
         #expect(identifiers.dropFirst(6) == ["DB123", "Medicare-12345", "MCN-008", "MI-12345", "PNM1234", "1516", "G-SSN-12", "55121"],
                 "then DB1-3, IN2's numbers, and GT1's as the guarantor is the patient (GT1-11 SEL)")
         let ssn = patient.children(named: "identifier")[4]
-        #expect(ssn.child(named: "type")?.child(named: "coding")?.child(named: "code")?.value?.text == "SB", "[+] starts a new Identifier that the next rules complete")
+        #expect(ssn.child(named: "type")?.child(named: "coding")?.child(named: "code")?.value?.text == "SS", "[+] starts a new Identifier that the next rules complete")
         #expect(patient.children(named: "name").first?.child(named: "family")?.value?.text == "EVERYMAN")
         #expect(patient.children(named: "name").first?.children(named: "given").map { $0.value?.text } == ["ADAM", "A"])
 
