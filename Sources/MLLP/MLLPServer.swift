@@ -182,6 +182,8 @@ public final class MLLPServer: Service, Sendable {
                 try await connection.executeThenClose { inbound, outbound in
                     // From here the async channel's back-pressure decides when to read.
                     try await channel.setOption(.autoRead, value: true).get()
+                    // The idle clock starts now, also for a connection that never sends.
+                    try await channel.triggerUserOutboundEvent(MLLPServerConnectionHandler.Ready()).get()
                     var info: MLLPRequest.Connection?
                     for try await frame in inbound {
                         let connectionInfo: MLLPRequest.Connection

@@ -17,6 +17,11 @@ final class MLLPServerConnectionHandler: ChannelDuplexHandler {
     /// The outbound user event that starts draining the connection.
     struct Drain: Sendable {}
 
+    /// The outbound user event that starts the idle clock: the connection's task is ready and
+    /// reading is on. (Turning `autoRead` on reads from the socket without a `read` passing
+    /// through the pipeline, so a connection that never sends would never start the clock.)
+    struct Ready: Sendable {}
+
     private let idleTimeout: TimeAmount?
     private var outstanding = 0
     private var draining = false
@@ -74,6 +79,14 @@ final class MLLPServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is Ready {
+            if !readStarted {
+                readStarted = true
+                if outstanding == 0 { scheduleIdleTimer(context: context) }
+            }
+            promise?.succeed()
+            return
+        }
         guard event is Drain else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
