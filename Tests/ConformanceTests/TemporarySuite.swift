@@ -26,7 +26,7 @@ struct TemporarySuite {
     func write(_ path: String, _ text: String) throws { try Data(text.utf8).write(to: url(path)) }
 
     /// Loads and runs the suite against `local`.
-    func run(jobs: Int = 4, timeout: Duration = .seconds(10), updatesGoldens: Bool = false) async throws -> [CaseResult] {
+    func run(jobs: Int = 4, timeout: Duration = .seconds(60), updatesGoldens: Bool = false) async throws -> [CaseResult] {
         let suite = try ConformanceSuite(folder: folder)
         let runner = ConformanceRunner(
             configuration: .init(target: .local, jobs: jobs, timeout: timeout, updatesGoldens: updatesGoldens),
