@@ -13,7 +13,7 @@ import Testing
             "suite.yaml": """
                 cases:
                   - {id: wrong, kind: hl7v2, messages: a.hl7, expect: {ack: AE, errors: ["101"]}}
-                  - {id: right, kind: hl7v2, messages: b.hl7, expect: {ack: AA, within: 5s}}
+                  - {id: right, kind: hl7v2, messages: b.hl7, expect: {ack: AA, within: 60s}}
                 """,
         ])
         defer { suite.remove() }
@@ -49,7 +49,7 @@ import Testing
                 cases:
                   - id: not-routed
                     kind: hl7v2
-                    timeout: 2s
+                    timeout: 15s
                     messages: adt.hl7
                     expect: {ack: AA, deliveries: [{receiver: lis, count: 1}]}
                   - id: routed
@@ -90,7 +90,7 @@ import Testing
                 cases:
                   - id: not-routed
                     kind: fhir
-                    timeout: 2s
+                    timeout: 15s
                     resource: other.json
                     path: Patient
                     expect: {status: 202, deliveries: [{receiver: lis, count: 1, containing: BROKEN-FHIR-2}]}
