@@ -100,8 +100,9 @@ public struct FHIRServerDestination: Destination {
         package var result: ValidationResult
     }
 
-    /// Reads and validates the payload: R4 and the implementation guide, each resource against
-    /// the profiles of its type.
+    /// Reads and validates the payload as it will be sent (a transaction's entries with their
+    /// conditional requests, ``NationalPlatform/ConditionalCreate/prepared(_:)``): R4 and the
+    /// implementation guide, each resource against the profiles of its type.
     package func validated(_ payload: [UInt8], format: MessageFormat) -> Result<Element, Invalid> {
         let read: (Element?, [FormatError])
         do {
@@ -111,9 +112,10 @@ public struct FHIRServerDestination: Destination {
         } catch {
             return .failure(Invalid(result: ValidationResult(issues: [ValidationIssue(reading: error, severity: .fatal)])))
         }
-        guard let resource = read.0 else {
+        guard let original = read.0 else {
             return .failure(Invalid(result: ValidationResult(issues: read.1.map { ValidationIssue(reading: $0, severity: .fatal) })))
         }
+        let resource = ConditionalCreate.prepared(original)
         var issues = read.1.map { ValidationIssue(reading: $0) }
         issues += validator.validate(resource, profiles: profilesByType[resource.type] ?? []).issues
         if resource.type == "Bundle" {

@@ -5,6 +5,7 @@ import Logging
 import NIOHTTP1
 import NationalPlatform
 import Store
+import Synchronization
 import Testing
 @testable import Bus
 
@@ -117,6 +118,7 @@ import Testing
         }
         let received = server.requests.withLock { $0 }
         #expect(received.map(\.uri) == ["/oauth/token", "/fhir/Patient", "/fhir/Patient", "/fhir"])
+        try #require(received.count == 4)
         let sent = try #require(try JSONSerialization.jsonObject(with: Data(received[3].body)) as? [String: Any])
         let request = (sent["entry"] as? [[String: Any]])?.first?["request"] as? [String: String]
         #expect(request == ["method": "POST", "url": "Patient", "ifNoneExist": "identifier=http://fhir.ehealth.gov.vn/core/sid/citizen_id|079123456789"])
@@ -162,7 +164,7 @@ import Testing
         let shown = configuration.effectiveYAML()
         #expect(!shown.contains("pf-Secret-9"))
         #expect(shown.contains("client-secret: \(BusConfiguration.maskedSecret)") || shown.contains("client-secret: \"\(BusConfiguration.maskedSecret)\""), "\(shown)")
-        #expect(shown.contains("token-url: https://auth.example.vn/token"))
+        #expect(shown.contains(#"token-url: "https://auth.example.vn/token""#))
         #expect(configuration.effectiveYAML(maskingSecrets: false).contains("pf-Secret-9"))
     }
 
