@@ -135,6 +135,7 @@ let package = Package(
                 "InsuranceVN",
                 "Mapping",
                 "MLLP",
+                "NationalPlatform",
                 "Store",
                 "PostgresStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -159,7 +160,9 @@ let package = Package(
                 "Mapping",
                 "MLLP",
                 "MLLPTesting",
+                "NationalPlatform",
                 "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -206,6 +209,7 @@ let package = Package(
                 "InsuranceGateway",
                 "InsuranceGatewaySimulator",
                 "InsuranceVN",
+                "FHIRServerSimulator",
                 "Mapping",
                 "MLLP",
                 "Store",
@@ -343,6 +347,46 @@ let package = Package(
                 "InsuranceGatewaySimulator",
                 "InsuranceVN",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NationalPlatform",
+            dependencies: [
+                "FHIR",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FHIRServerSimulator",
+            dependencies: [
+                "FHIR",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NationalPlatformTests",
+            dependencies: [
+                "NationalPlatform",
+                "FHIRServerSimulator",
+                "FHIR",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

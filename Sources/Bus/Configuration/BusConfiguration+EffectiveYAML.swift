@@ -1,6 +1,7 @@
 public import Foundation
 import InsuranceGateway
 import MLLP
+import NationalPlatform
 import PostgresStore
 import Store
 
@@ -182,6 +183,21 @@ private struct EffectiveYAMLWriter {
             if let facility = gateway.facilityCode { line(3, "facility: \(Self.scalar(facility))") }
             line(3, "variant: \"\(gateway.client.variant.decision)\"")
             line(3, "timeout: \(Self.duration(gateway.client.timeout))")
+        case .fhirServer(let server):
+            line(2, "fhir-server:")
+            line(3, "url: \(Self.scalar(masked(server.client.url)))")
+            line(3, "token-url: \(Self.scalar(masked(server.client.tokenURL)))")
+            line(3, "client-id: \(Self.scalar(server.client.credentials.clientID))")
+            switch server.client.credentials.method {
+            case .secret(let value): line(3, "client-secret: \(Self.scalar(secret(value)))")
+            case .privateKey(let key):
+                line(3, "private-key: \(Self.scalar(server.privateKeyFile ?? BusConfiguration.maskedSecret))")
+                if let id = key.keyID { line(3, "key-id: \(Self.scalar(id))") }
+            }
+            if let scope = server.client.credentials.scope { line(3, "scope: \(Self.scalar(scope))") }
+            line(3, "timeout: \(Self.duration(server.client.timeout))")
+            if let guide = server.implementationGuide { line(3, "ig: \(Self.scalar(guide))") }
+            if !server.profiles.isEmpty { line(3, "profiles: \(Self.list(server.profiles))") }
         }
         line(2, "concurrency: \(destination.concurrency)")
         line(2, "paused: \(destination.isPaused)")

@@ -3,6 +3,7 @@ import FHIR
 import HL7v2
 import InsuranceGateway
 import MLLP
+import NationalPlatform
 import PostgresStore
 import Store
 import Yams
@@ -483,14 +484,14 @@ private struct YAMLReader {
     func destination(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> DestinationConfiguration {
         try checkName(name, node)
         let fields = try node.mapping(allowing: [
-            "mllp", "http", "file", "insurance-gateway", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
+            "mllp", "http", "file", "insurance-gateway", "fhir-server", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
         ])
-        let kinds = ["mllp", "http", "file", "insurance-gateway"].filter { fields[$0] != nil }
+        let kinds = ["mllp", "http", "file", "insurance-gateway", "fhir-server"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
             throw node.error(
                 kinds.isEmpty
-                    ? "expected one of mllp, http, file or insurance-gateway"
-                    : "only one of mllp, http, file or insurance-gateway, found \(kinds.joined(separator: " and "))")
+                    ? "expected one of mllp, http, file, insurance-gateway or fhir-server"
+                    : "only one of mllp, http, file, insurance-gateway or fhir-server, found \(kinds.joined(separator: " and "))")
         }
         let endpoint: DestinationConfiguration.Endpoint
         if let mllp = fields["mllp"] {
@@ -499,6 +500,8 @@ private struct YAMLReader {
             endpoint = .http(try self.http(http))
         } else if let gateway = fields["insurance-gateway"] {
             endpoint = .insuranceGateway(try insuranceGateway(gateway))
+        } else if let server = fields["fhir-server"] {
+            endpoint = .fhirServer(try fhirServer(server))
         } else {
             let file = try fields.required("file").mapping(allowing: ["directory"])
             endpoint = .file(directory: URL(fileURLWithPath: try file.required("directory").path(relativeTo: base)))
@@ -598,6 +601,76 @@ private struct YAMLReader {
             facility = value
         }
         return InsuranceGatewayDestination.Configuration(client: client, facilityCode: facility)
+    }
+
+    /// `fhir-server:` url, token-url, client-id, client-secret or client-secret-env or
+    /// private-key (+ key-id), scope, timeout, ig, profiles.
+    func fhirServer(_ node: ConfigurationNode) throws(ConfigurationError) -> FHIRServerDestination.Configuration {
+        let fields = try node.mapping(allowing: [
+            "url", "token-url", "client-id", "client-secret", "client-secret-env", "private-key", "key-id", "scope", "timeout", "ig", "profiles",
+        ])
+        func httpURL(_ key: String) throws(ConfigurationError) -> URL {
+            let urlNode = try fields.required(key)
+            let text = try urlNode.string()
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+                throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
+            }
+            return url
+        }
+        let url = try httpURL("url")
+        let tokenURL = try httpURL("token-url")
+        let clientID = try fields.required("client-id").string()
+        let method: PlatformCredentials.Method
+        var keyFile: String?
+        switch (fields["client-secret"], fields["client-secret-env"], fields["private-key"]) {
+        case (let value?, nil, nil):
+            method = .secret(try value.string())
+        case (nil, let variable?, nil):
+            let name = try variable.string()
+            guard let value = variable.environment[name], !value.isEmpty else {
+                throw variable.error("the environment variable \(name) is not set")
+            }
+            method = .secret(value)
+        case (nil, nil, let keyNode?):
+            let path = try keyNode.path(relativeTo: base)
+            let keyID = try fields["key-id"]?.string()
+            do {
+                method = .privateKey(try ClientAssertionKey(contentsOf: URL(fileURLWithPath: path), keyID: keyID))
+            } catch {
+                throw keyNode.error("cannot use the private key \(path): \(error.message)")
+            }
+            keyFile = path
+        case (nil, nil, nil):
+            throw node.error("missing required key \"client-secret\", \"client-secret-env\" or \"private-key\"")
+        default:
+            throw node.error("only one of client-secret, client-secret-env or private-key")
+        }
+        let credentials = PlatformCredentials(clientID: clientID, method: method, scope: try fields["scope"]?.string())
+        var client = NationalPlatformClient.Configuration(url: url, tokenURL: tokenURL, credentials: credentials)
+        if let timeout = fields["timeout"] { client.timeout = try timeout.duration() }
+        var configuration = FHIRServerDestination.Configuration(client: client, privateKeyFile: keyFile)
+        if let guide = fields["ig"] {
+            let folder = try guide.path(relativeTo: base)
+            let read: (resources: [FHIR.Element], unreadable: [(file: String, error: FormatError)])
+            do {
+                read = try Definitions.resources(inFolder: folder)
+            } catch {
+                throw guide.error("cannot read the implementation guide folder \(folder): \(error.localizedDescription)")
+            }
+            if let (file, error) = read.unreadable.first {
+                throw guide.error("\(file): \(error.position.map { "\($0.line):\($0.column): " } ?? "")\(error.message)")
+            }
+            configuration.definitions = Definitions.r4.adding(resources: read.resources)
+            configuration.implementationGuide = folder
+        }
+        for profile in fields["profiles"]?.sequence() ?? [] {
+            let url = try profile.string()
+            guard configuration.definitions.structure(url: url) != nil else {
+                throw profile.error("no StructureDefinition with the URL \(url) is known (R4 core and the ig)")
+            }
+            configuration.profiles.append(url)
+        }
+        return configuration
     }
 
     func retry(_ node: ConfigurationNode) throws(ConfigurationError) -> RetryPolicy {

@@ -13,6 +13,8 @@ public struct DestinationConfiguration: Sendable {
         case file(directory: URL)
         /// The insurance claims gateway: claim envelopes submitted, check-ins sent.
         case insuranceGateway(InsuranceGatewayDestination.Configuration)
+        /// A FHIR server (the national health data platform): validated resources POSTed as conditional creates.
+        case fhirServer(FHIRServerDestination.Configuration)
     }
 
     /// The destination's name (its queue).
