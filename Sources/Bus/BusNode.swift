@@ -163,6 +163,7 @@ public struct BusNode: Sendable {
         // The workers of a gateway destination share one client, and so its token.
         var shared: (any Destination)?
         if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
+        if case .ePrescription = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
         for _ in 0..<max(1, destination.concurrency) {
             let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
             workers.append(
@@ -224,6 +225,8 @@ public struct BusNode: Sendable {
             return FileDestination(directory: directory)
         case .insuranceGateway(let configuration):
             return InsuranceGatewayDestination(configuration: configuration, logger: logger)
+        case .ePrescription(let configuration):
+            return EPrescriptionDestination(configuration: configuration, logger: logger)
         }
     }
 }

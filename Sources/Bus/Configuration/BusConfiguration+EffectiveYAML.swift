@@ -1,4 +1,5 @@
 public import Foundation
+import EPrescription
 import InsuranceGateway
 import MLLP
 import PostgresStore
@@ -182,6 +183,13 @@ private struct EffectiveYAMLWriter {
             if let facility = gateway.facilityCode { line(3, "facility: \(Self.scalar(facility))") }
             line(3, "variant: \"\(gateway.client.variant.decision)\"")
             line(3, "timeout: \(Self.duration(gateway.client.timeout))")
+        case .ePrescription(let prescriptions):
+            line(2, "e-prescription:")
+            line(3, "url: \(Self.scalar(masked(prescriptions.url)))")
+            line(3, "username: \(Self.scalar(prescriptions.username))")
+            line(3, "password: \(Self.scalar(secret(prescriptions.password)))")
+            line(3, "facility: \(Self.scalar(prescriptions.facilityCode))")
+            line(3, "timeout: \(Self.duration(prescriptions.timeout))")
         }
         line(2, "concurrency: \(destination.concurrency)")
         line(2, "paused: \(destination.isPaused)")

@@ -13,6 +13,8 @@ public struct DestinationConfiguration: Sendable {
         case file(directory: URL)
         /// The insurance claims gateway: claim envelopes submitted, check-ins sent.
         case insuranceGateway(InsuranceGatewayDestination.Configuration)
+        /// The national e-prescription system: FHIR Bundles built into prescriptions and submitted.
+        case ePrescription(EPrescriptionDestination.Configuration)
     }
 
     /// The destination's name (its queue).
