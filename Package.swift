@@ -263,6 +263,7 @@ let package = Package(
                 "ProcessTesting",
                 "lienthong",
                 "Bus",
+                "EPrescription",
                 "InsuranceGateway",
                 "InsuranceGatewaySimulator",
                 "InsuranceVN",
