@@ -129,6 +129,7 @@ let package = Package(
         .target(
             name: "Bus",
             dependencies: [
+                "EPrescription",
                 "FHIR",
                 "HL7v2",
                 "InsuranceGateway",
@@ -152,6 +153,8 @@ let package = Package(
             name: "BusTests",
             dependencies: [
                 "Bus",
+                "EPrescription",
+                "EPrescriptionSimulator",
                 "FHIR",
                 "HL7v2",
                 "InsuranceGateway",
@@ -208,6 +211,7 @@ let package = Package(
                 "HL7v2",
                 "InsuranceGateway",
                 "InsuranceGatewaySimulator",
+                "EPrescriptionSimulator",
                 "InsuranceVN",
                 "FHIRServerSimulator",
                 "Mapping",
@@ -263,6 +267,7 @@ let package = Package(
                 "ProcessTesting",
                 "lienthong",
                 "Bus",
+                "EPrescription",
                 "InsuranceGateway",
                 "InsuranceGatewaySimulator",
                 "InsuranceVN",
@@ -387,6 +392,40 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EPrescription",
+            dependencies: [
+                "FHIR",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EPrescriptionSimulator",
+            dependencies: [
+                "EPrescription",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EPrescriptionTests",
+            dependencies: [
+                "EPrescription",
+                "EPrescriptionSimulator",
+                "FHIR",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -164,6 +164,7 @@ public struct BusNode: Sendable {
         var shared: (any Destination)?
         if case .insuranceGateway = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
         if case .fhirServer = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
+        if case .ePrescription = destination.endpoint { shared = try Self.makeDestination(destination.endpoint, logger: logger) }
         for _ in 0..<max(1, destination.concurrency) {
             let endpoint = try shared ?? Self.makeDestination(destination.endpoint, logger: logger)
             workers.append(
@@ -227,6 +228,8 @@ public struct BusNode: Sendable {
             return InsuranceGatewayDestination(configuration: configuration, logger: logger)
         case .fhirServer(let configuration):
             return FHIRServerDestination(configuration: configuration, logger: logger)
+        case .ePrescription(let configuration):
+            return EPrescriptionDestination(configuration: configuration, logger: logger)
         }
     }
 }

@@ -13,7 +13,7 @@ struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Simulated peers for tests, demos and benchmarks.",
-        subcommands: [MLLPReceiver.self, SimInsuranceGatewayCommand.self, SimFHIRServerCommand.self]
+        subcommands: [MLLPReceiver.self, SimInsuranceGatewayCommand.self, SimFHIRServerCommand.self, SimEPrescriptionCommand.self]
     )
 
     /// `lienthong sim mllp-receiver --port P`

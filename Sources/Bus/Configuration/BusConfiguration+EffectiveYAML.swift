@@ -1,4 +1,5 @@
 public import Foundation
+import EPrescription
 import InsuranceGateway
 import MLLP
 import NationalPlatform
@@ -198,6 +199,13 @@ private struct EffectiveYAMLWriter {
             line(3, "timeout: \(Self.duration(server.client.timeout))")
             if let guide = server.implementationGuide { line(3, "ig: \(Self.scalar(guide))") }
             if !server.profiles.isEmpty { line(3, "profiles: \(Self.list(server.profiles))") }
+        case .ePrescription(let prescriptions):
+            line(2, "e-prescription:")
+            line(3, "url: \(Self.scalar(masked(prescriptions.url)))")
+            line(3, "username: \(Self.scalar(prescriptions.username))")
+            line(3, "password: \(Self.scalar(secret(prescriptions.password)))")
+            line(3, "facility: \(Self.scalar(prescriptions.facilityCode))")
+            line(3, "timeout: \(Self.duration(prescriptions.timeout))")
         }
         line(2, "concurrency: \(destination.concurrency)")
         line(2, "paused: \(destination.isPaused)")

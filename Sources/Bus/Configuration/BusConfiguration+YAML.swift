@@ -1,4 +1,5 @@
 public import Foundation
+import EPrescription
 import FHIR
 import HL7v2
 import InsuranceGateway
@@ -484,14 +485,15 @@ private struct YAMLReader {
     func destination(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> DestinationConfiguration {
         try checkName(name, node)
         let fields = try node.mapping(allowing: [
-            "mllp", "http", "file", "insurance-gateway", "fhir-server", "concurrency", "paused", "retry", "on-key-failure", "lease", "batch-size",
+            "mllp", "http", "file", "insurance-gateway", "fhir-server", "e-prescription", "concurrency", "paused", "retry", "on-key-failure",
+            "lease", "batch-size",
         ])
-        let kinds = ["mllp", "http", "file", "insurance-gateway", "fhir-server"].filter { fields[$0] != nil }
+        let kinds = ["mllp", "http", "file", "insurance-gateway", "fhir-server", "e-prescription"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
             throw node.error(
                 kinds.isEmpty
-                    ? "expected one of mllp, http, file, insurance-gateway or fhir-server"
-                    : "only one of mllp, http, file, insurance-gateway or fhir-server, found \(kinds.joined(separator: " and "))")
+                    ? "expected one of mllp, http, file, insurance-gateway, fhir-server or e-prescription"
+                    : "only one of mllp, http, file, insurance-gateway, fhir-server or e-prescription, found \(kinds.joined(separator: " and "))")
         }
         let endpoint: DestinationConfiguration.Endpoint
         if let mllp = fields["mllp"] {
@@ -502,6 +504,8 @@ private struct YAMLReader {
             endpoint = .insuranceGateway(try insuranceGateway(gateway))
         } else if let server = fields["fhir-server"] {
             endpoint = .fhirServer(try fhirServer(server))
+        } else if let prescriptions = fields["e-prescription"] {
+            endpoint = .ePrescription(try ePrescription(prescriptions))
         } else {
             let file = try fields.required("file").mapping(allowing: ["directory"])
             endpoint = .file(directory: URL(fileURLWithPath: try file.required("directory").path(relativeTo: base)))
@@ -670,6 +674,40 @@ private struct YAMLReader {
             }
             configuration.profiles.append(url)
         }
+        return configuration
+    }
+
+    /// `e-prescription:` url, username, password or password-env, facility, timeout.
+    func ePrescription(_ node: ConfigurationNode) throws(ConfigurationError) -> EPrescriptionDestination.Configuration {
+        let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "timeout"])
+        let urlNode = try fields.required("url")
+        let text = try urlNode.string()
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
+        }
+        let username = try fields.required("username").string()
+        let password: String
+        switch (fields["password"], fields["password-env"]) {
+        case (let value?, nil):
+            password = try value.string()
+        case (nil, let variable?):
+            let name = try variable.string()
+            guard let value = variable.environment[name], !value.isEmpty else {
+                throw variable.error("the environment variable \(name) is not set")
+            }
+            password = value
+        case (_?, _?):
+            throw node.error("only one of password or password-env")
+        case (nil, nil):
+            throw node.error("missing required key \"password\" or \"password-env\"")
+        }
+        let facilityNode = try fields.required("facility")
+        let facility = try facilityNode.string()
+        guard facility.count == 5, facility.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw facilityNode.error("a facility code has 5 letters or digits")
+        }
+        var configuration = EPrescriptionDestination.Configuration(url: url, username: username, password: password, facilityCode: facility)
+        if let timeout = fields["timeout"] { configuration.timeout = try timeout.duration() }
         return configuration
     }
 

@@ -15,6 +15,8 @@ public struct DestinationConfiguration: Sendable {
         case insuranceGateway(InsuranceGatewayDestination.Configuration)
         /// A FHIR server (the national health data platform): validated resources POSTed as conditional creates.
         case fhirServer(FHIRServerDestination.Configuration)
+        /// The national e-prescription system: FHIR Bundles built into prescriptions and submitted.
+        case ePrescription(EPrescriptionDestination.Configuration)
     }
 
     /// The destination's name (its queue).
