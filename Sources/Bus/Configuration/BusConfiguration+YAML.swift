@@ -280,11 +280,7 @@ private struct YAMLReader {
             throw url.error(error.reason)
         }
         if let name = fields["password-env"] {
-            let variable = try name.string()
-            guard let password = node.environment[variable], !password.isEmpty else {
-                throw name.error("the environment variable \(variable) is not set")
-            }
-            configuration.password = password
+            configuration.password = try environmentValue(named: name)
         }
         if let size = fields["pool-size"] { configuration.poolSize = try size.int(in: 1...1_000) }
         if let retention = fields["retention"] { configuration.retention = try self.retention(retention) }
@@ -546,11 +542,7 @@ private struct YAMLReader {
 
     func http(_ node: ConfigurationNode) throws(ConfigurationError) -> HTTPDestination.Configuration {
         let fields = try node.mapping(allowing: ["url", "method", "content-type", "headers", "timeout"])
-        let urlNode = try fields.required("url")
-        let text = try urlNode.string()
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
-        }
+        let url = try httpURL("url", in: fields)
         var configuration = HTTPDestination.Configuration(url: url)
         if let method = fields["method"] {
             let value = try method.string().uppercased()
@@ -567,30 +559,46 @@ private struct YAMLReader {
         return configuration
     }
 
-    /// `insurance-gateway:` url, username, password or password-env, facility, variant, timeout.
-    func insuranceGateway(_ node: ConfigurationNode) throws(ConfigurationError) -> InsuranceGatewayDestination.Configuration {
-        let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "variant", "timeout"])
-        let urlNode = try fields.required("url")
+    /// The `http://` or `https://` URL at `key` (required).
+    func httpURL(_ key: String, in fields: ConfigurationMapping) throws(ConfigurationError) -> URL {
+        let urlNode = try fields.required(key)
         let text = try urlNode.string()
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
         }
-        let username = try fields.required("username").string()
-        let password: String
-        switch (fields["password"], fields["password-env"]) {
+        return url
+    }
+
+    /// A secret given either as `key` or, in the environment, by the variable `key-env` names:
+    /// exactly one of the two.
+    func secret(_ key: String, in fields: ConfigurationMapping, of node: ConfigurationNode) throws(ConfigurationError) -> String {
+        switch (fields[key], fields["\(key)-env"]) {
         case (let value?, nil):
-            password = try value.string()
+            return try value.string()
         case (nil, let variable?):
-            let name = try variable.string()
-            guard let value = variable.environment[name], !value.isEmpty else {
-                throw variable.error("the environment variable \(name) is not set")
-            }
-            password = value
+            return try environmentValue(named: variable)
         case (_?, _?):
-            throw node.error("only one of password or password-env")
+            throw node.error("only one of \(key) or \(key)-env")
         case (nil, nil):
-            throw node.error("missing required key \"password\" or \"password-env\"")
+            throw node.error("missing required key \"\(key)\" or \"\(key)-env\"")
         }
+    }
+
+    /// The value of the environment variable `variable` names; an error when it is unset or empty.
+    func environmentValue(named variable: ConfigurationNode) throws(ConfigurationError) -> String {
+        let name = try variable.string()
+        guard let value = variable.environment[name], !value.isEmpty else {
+            throw variable.error("the environment variable \(name) is not set")
+        }
+        return value
+    }
+
+    /// `insurance-gateway:` url, username, password or password-env, facility, variant, timeout.
+    func insuranceGateway(_ node: ConfigurationNode) throws(ConfigurationError) -> InsuranceGatewayDestination.Configuration {
+        let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "variant", "timeout"])
+        let url = try httpURL("url", in: fields)
+        let username = try fields.required("username").string()
+        let password = try secret("password", in: fields, of: node)
         var client = InsuranceGatewayClient.Configuration(url: url, credentials: GatewayCredentials(username: username, password: password))
         if let variant = fields["variant"] {
             let value = try variant.string()
@@ -613,16 +621,8 @@ private struct YAMLReader {
         let fields = try node.mapping(allowing: [
             "url", "token-url", "client-id", "client-secret", "client-secret-env", "private-key", "key-id", "scope", "timeout", "ig", "profiles",
         ])
-        func httpURL(_ key: String) throws(ConfigurationError) -> URL {
-            let urlNode = try fields.required(key)
-            let text = try urlNode.string()
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-                throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
-            }
-            return url
-        }
-        let url = try httpURL("url")
-        let tokenURL = try httpURL("token-url")
+        let url = try httpURL("url", in: fields)
+        let tokenURL = try httpURL("token-url", in: fields)
         let clientID = try fields.required("client-id").string()
         let method: PlatformCredentials.Method
         var keyFile: String?
@@ -630,11 +630,7 @@ private struct YAMLReader {
         case (let value?, nil, nil):
             method = .secret(try value.string())
         case (nil, let variable?, nil):
-            let name = try variable.string()
-            guard let value = variable.environment[name], !value.isEmpty else {
-                throw variable.error("the environment variable \(name) is not set")
-            }
-            method = .secret(value)
+            method = .secret(try environmentValue(named: variable))
         case (nil, nil, let keyNode?):
             let path = try keyNode.path(relativeTo: base)
             let keyID = try fields["key-id"]?.string()
@@ -680,27 +676,9 @@ private struct YAMLReader {
     /// `e-prescription:` url, username, password or password-env, facility, timeout.
     func ePrescription(_ node: ConfigurationNode) throws(ConfigurationError) -> EPrescriptionDestination.Configuration {
         let fields = try node.mapping(allowing: ["url", "username", "password", "password-env", "facility", "timeout"])
-        let urlNode = try fields.required("url")
-        let text = try urlNode.string()
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw urlNode.error("expected an http:// or https:// URL, found \"\(text)\"")
-        }
+        let url = try httpURL("url", in: fields)
         let username = try fields.required("username").string()
-        let password: String
-        switch (fields["password"], fields["password-env"]) {
-        case (let value?, nil):
-            password = try value.string()
-        case (nil, let variable?):
-            let name = try variable.string()
-            guard let value = variable.environment[name], !value.isEmpty else {
-                throw variable.error("the environment variable \(name) is not set")
-            }
-            password = value
-        case (_?, _?):
-            throw node.error("only one of password or password-env")
-        case (nil, nil):
-            throw node.error("missing required key \"password\" or \"password-env\"")
-        }
+        let password = try secret("password", in: fields, of: node)
         let facilityNode = try fields.required("facility")
         let facility = try facilityNode.string()
         guard facility.count == 5, facility.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
