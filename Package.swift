@@ -152,6 +152,7 @@ let package = Package(
         .testTarget(
             name: "BusTests",
             dependencies: [
+                "SimulatorSupport",
                 "Bus",
                 "EPrescription",
                 "EPrescriptionSimulator",
@@ -264,6 +265,7 @@ let package = Package(
         .testTarget(
             name: "lienthongTests",
             dependencies: [
+                "SimulatorSupport",
                 "ProcessTesting",
                 "lienthong",
                 "Bus",
@@ -333,8 +335,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SimulatorSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "InsuranceGatewaySimulator",
             dependencies: [
+                "SimulatorSupport",
                 "InsuranceGateway",
                 "InsuranceVN",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -348,6 +358,7 @@ let package = Package(
         .testTarget(
             name: "InsuranceGatewayTests",
             dependencies: [
+                "SimulatorSupport",
                 "InsuranceGateway",
                 "InsuranceGatewaySimulator",
                 "InsuranceVN",
@@ -372,6 +383,7 @@ let package = Package(
         .target(
             name: "FHIRServerSimulator",
             dependencies: [
+                "SimulatorSupport",
                 "FHIR",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -384,6 +396,7 @@ let package = Package(
         .testTarget(
             name: "NationalPlatformTests",
             dependencies: [
+                "SimulatorSupport",
                 "NationalPlatform",
                 "FHIRServerSimulator",
                 "FHIR",
@@ -410,6 +423,7 @@ let package = Package(
         .target(
             name: "EPrescriptionSimulator",
             dependencies: [
+                "SimulatorSupport",
                 "EPrescription",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -421,6 +435,7 @@ let package = Package(
         .testTarget(
             name: "EPrescriptionTests",
             dependencies: [
+                "SimulatorSupport",
                 "EPrescription",
                 "EPrescriptionSimulator",
                 "FHIR",

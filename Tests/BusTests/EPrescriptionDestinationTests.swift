@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Store
 import Synchronization
+import SimulatorSupport
 import Testing
 @testable import Bus
 

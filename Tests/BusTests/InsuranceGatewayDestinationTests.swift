@@ -5,6 +5,7 @@ import InsuranceVN
 import Logging
 import Store
 import Synchronization
+import SimulatorSupport
 import Testing
 @testable import Bus
 

@@ -4,6 +4,7 @@ import FHIR
 import Foundation
 import Logging
 import Synchronization
+import SimulatorSupport
 import Testing
 
 @Suite struct EPrescriptionClientTests {

@@ -1,6 +1,7 @@
 import EPrescription
 import EPrescriptionSimulator
 import Foundation
+import SimulatorSupport
 import Testing
 
 @Suite struct EPrescriptionSimulatorTests {

@@ -4,6 +4,7 @@ import InsuranceGatewaySimulator
 import InsuranceVN
 import Logging
 import Synchronization
+import SimulatorSupport
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -3,6 +3,7 @@ import FHIRServerSimulator
 import Foundation
 import Logging
 import NationalPlatform
+import SimulatorSupport
 import Testing
 
 @Suite struct FHIRServerSimulatorTests {

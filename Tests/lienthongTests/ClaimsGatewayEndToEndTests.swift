@@ -7,6 +7,7 @@ import MLLP
 import Store
 import ProcessTesting
 import Synchronization
+import SimulatorSupport
 import Testing
 @testable import lienthong
 

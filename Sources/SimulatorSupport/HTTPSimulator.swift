@@ -1,7 +1,18 @@
 public import Foundation
-import Hummingbird
+public import Hummingbird
 
-extension InsuranceGatewaySimulator {
+/// A simulated peer of the bus served over HTTP by Hummingbird (the insurance gateway, the FHIR
+/// server, the e-prescription system): tests run it in-process with ``withRunning(host:_:)``.
+public protocol HTTPSimulator: Sendable {
+    /// The Hummingbird application the simulator serves.
+    associatedtype SimulatorApplication: ApplicationProtocol
+
+    /// The application listening on `host:port` (port 0 picks a free one); `onListening` gets the
+    /// bound port.
+    func application(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void) -> SimulatorApplication
+}
+
+extension HTTPSimulator {
     /// Runs the simulator on `host` (a free port) around `body`, which gets its base URL; stops
     /// it when `body` returns or throws.
     ///
