@@ -108,16 +108,31 @@ public struct PrescriptionBuilder: Sendable {
             sources["thong_tin_nguoi_giam_ho.ho_ten"] = found.source + ".name"
         }
 
-        // Prescriber.
-        guard let practitioner = resources.all("Practitioner").first else {
-            throw PrescriptionError(.missingElement, element: "Practitioner", "the Bundle holds no Practitioner (the prescriber)")
+        // Prescriber: the Practitioner the first MedicationRequest's requester refers to, else
+        // the Bundle's first Practitioner, else the requester's own identifier and display (a
+        // logical reference, as HL7 v2 ORC-12 gives it).
+        let requester = requests[0].child(named: "requester")
+        let referenced = (requester?.child(named: "reference")?.value?.text).flatMap { resources.resolve($0) }
+        let practitioner = referenced?.type == "Practitioner" ? referenced : resources.all("Practitioner").first
+        let prescriberName: String
+        let prescriberID: String?
+        if let practitioner {
+            guard let name = practitioner.children(named: "name").first.flatMap(Self.text(ofName:)) else {
+                throw PrescriptionError(.missingElement, element: "Practitioner.name", "the prescriber's name is missing")
+            }
+            prescriberName = name
+            sources["ho_ten_bac_si"] = "Practitioner.name"
+            prescriberID = practitioner.children(named: "identifier").first?.child(named: "value")?.value?.text
+            if prescriberID != nil { sources["ma_bac_si"] = "Practitioner.identifier[0]" }
+        } else if let requester, let display = requester.child(named: "display")?.value?.text, !display.isEmpty {
+            prescriberName = display
+            sources["ho_ten_bac_si"] = "MedicationRequest[0].requester.display"
+            prescriberID = requester.child(named: "identifier")?.child(named: "value")?.value?.text
+            if prescriberID != nil { sources["ma_bac_si"] = "MedicationRequest[0].requester.identifier" }
+        } else {
+            throw PrescriptionError(
+                .missingElement, element: "MedicationRequest[0].requester", "no prescriber: no Practitioner, nor a requester with a display")
         }
-        guard let prescriberName = practitioner.children(named: "name").first.flatMap(Self.text(ofName:)) else {
-            throw PrescriptionError(.missingElement, element: "Practitioner.name", "the prescriber's name is missing")
-        }
-        sources["ho_ten_bac_si"] = "Practitioner.name"
-        let prescriberID = practitioner.children(named: "identifier").first?.child(named: "value")?.value?.text
-        if prescriberID != nil { sources["ma_bac_si"] = "Practitioner.identifier[0]" }
 
         // Encounter.
         let encounterID = resources.all("Encounter").first.flatMap {
@@ -125,29 +140,51 @@ public struct PrescriptionBuilder: Sendable {
         }
         if encounterID != nil { sources["ma_luot_kham"] = "Encounter.identifier[0]" }
 
-        // Diagnoses.
+        // Diagnoses: the ICD-10 reasons of the MedicationRequests (HL7 v2 RXE-27), else every
+        // Condition of the Bundle.
         var diagnoses: [Prescription.Diagnosis] = []
-        for (index, condition) in resources.all("Condition").enumerated() {
-            let path = "Condition[\(index)].code"
-            let codings = condition.child(named: "code")?.children(named: "coding") ?? []
-            guard let coding = codings.first(where: { Self.isICD10($0.child(named: "system")?.value?.text) }),
-                let icd = coding.child(named: "code")?.value?.text
-            else {
-                throw PrescriptionError(.missingElement, element: path + ".coding", "no ICD-10 coding")
+        for (index, request) in requests.enumerated() {
+            for (reasonIndex, reason) in request.children(named: "reasonCode").enumerated() {
+                guard let coding = reason.children(named: "coding").first(where: { Self.isICD10($0.child(named: "system")?.value?.text) }),
+                    let icd = coding.child(named: "code")?.value?.text, !diagnoses.contains(where: { $0.code == icd })
+                else { continue }
+                let path = "MedicationRequest[\(index)].reasonCode[\(reasonIndex)]"
+                guard let label = coding.child(named: "display")?.value?.text ?? reason.child(named: "text")?.value?.text else {
+                    throw PrescriptionError(.missingElement, element: path + ".coding.display", "the diagnosis has no name")
+                }
+                sources["chan_doan[\(diagnoses.count)]"] = path
+                sources["chan_doan[\(diagnoses.count)].ma_chan_doan"] = path + ".coding.code"
+                sources["chan_doan[\(diagnoses.count)].ten_chan_doan"] = path + ".coding.display"
+                diagnoses.append(.init(code: icd, name: label))
             }
-            let label = coding.child(named: "display")?.value?.text ?? condition.child(named: "code")?.child(named: "text")?.value?.text
-            guard let label else {
-                throw PrescriptionError(.missingElement, element: path + ".coding.display", "the diagnosis has no name")
+        }
+        if !diagnoses.isEmpty {
+            sources["chan_doan"] = "MedicationRequest[0].reasonCode"
+        } else {
+            for (index, condition) in resources.all("Condition").enumerated() {
+                let path = "Condition[\(index)].code"
+                let codings = condition.child(named: "code")?.children(named: "coding") ?? []
+                guard let coding = codings.first(where: { Self.isICD10($0.child(named: "system")?.value?.text) }),
+                    let icd = coding.child(named: "code")?.value?.text
+                else {
+                    throw PrescriptionError(.missingElement, element: path + ".coding", "no ICD-10 coding")
+                }
+                let label = coding.child(named: "display")?.value?.text ?? condition.child(named: "code")?.child(named: "text")?.value?.text
+                guard let label else {
+                    throw PrescriptionError(.missingElement, element: path + ".coding.display", "the diagnosis has no name")
+                }
+                sources["chan_doan[\(diagnoses.count)]"] = "Condition[\(index)]"
+                sources["chan_doan[\(diagnoses.count)].ma_chan_doan"] = path + ".coding.code"
+                sources["chan_doan[\(diagnoses.count)].ten_chan_doan"] = path + ".coding.display"
+                diagnoses.append(.init(code: icd, name: label))
             }
-            sources["chan_doan[\(diagnoses.count)]"] = "Condition[\(index)]"
-            sources["chan_doan[\(diagnoses.count)].ma_chan_doan"] = path + ".coding.code"
-            sources["chan_doan[\(diagnoses.count)].ten_chan_doan"] = path + ".coding.display"
-            diagnoses.append(.init(code: icd, name: label))
+            guard !diagnoses.isEmpty else {
+                throw PrescriptionError(
+                    .missingElement, element: "MedicationRequest[0].reasonCode",
+                    "no diagnosis: no ICD-10 MedicationRequest.reasonCode, and the Bundle holds no Condition")
+            }
+            sources["chan_doan"] = "Condition"
         }
-        guard !diagnoses.isEmpty else {
-            throw PrescriptionError(.missingElement, element: "Condition", "the Bundle holds no Condition (the diagnosis)")
-        }
-        sources["chan_doan"] = "Condition"
 
         // Drugs.
         var drugs: [Prescription.Drug] = []

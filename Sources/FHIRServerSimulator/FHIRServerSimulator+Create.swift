@@ -68,50 +68,126 @@ extension FHIRServerSimulator {
 
     /// One resource, a conditional create when `ifNoneExist` is given.
     func create(_ resource: Element, ifNoneExist: String?) throws -> Response {
-        let (status, id, json) = try store.write { writer in try Self.store(resource, ifNoneExist: ifNoneExist, in: writer) }
-        let location = "\(resource.type)/\(id)/_history/1"
-        return Self.fhir(json, status: status == 200 ? .ok : .created, headers: [.location: location])
+        let (status, stored) = try store.write { writer -> (Int, StoredResources.Stored) in
+            if let ifNoneExist, let found = try writer.find(type: resource.type, search: ifNoneExist) { return (200, found) }
+            let id = try writer.takeIDs(1)
+            let json = Self.json(of: resource, id: id, references: [:])
+            try writer.write(type: resource.type, id: id, json: json, identifiers: Self.identifiers(of: resource), now: Date())
+            return (201, StoredResources.Stored(type: resource.type, id: id, json: json))
+        }
+        let location = "\(resource.type)/\(stored.id)/_history/\(stored.version)"
+        return Self.fhir(stored.json, status: status == 200 ? .ok : .created, headers: [.location: location])
+    }
+
+    /// What one entry of a transaction does.
+    struct PlannedEntry {
+        var resource: Element
+        var id: String
+        /// 201 created, 200 found (conditional create) or updated.
+        var status: Int
+        /// Whether the resource is written (not for a conditional create that found one).
+        var writes: Bool
+        var version: Int
     }
 
     /// A transaction (all entries stored or none) or batch: a `transaction-response` or
-    /// `batch-response` Bundle.
+    /// `batch-response` Bundle. Entries are `POST <type>` (with `ifNoneExist`: a conditional
+    /// create; two entries with the same search are one resource) or `PUT <type>/<id>` (update,
+    /// or create with that id). References to an entry's `fullUrl` are rewritten to the
+    /// resource's `<type>/<id>`, as a FHIR server resolves them.
     func transaction(_ bundle: Element, kind: String) throws -> Response {
         let entries = bundle.children(named: "entry")
         for (index, entry) in entries.enumerated() {
-            let method = entry.child(named: "request")?.child(named: "method")?.value?.text
-            guard entry.child(named: "resource") != nil, method == nil || method == "POST" else {
-                return Self.outcome(status: .badRequest, code: "not-supported", "entry \(index): the simulator takes POST entries with a resource")
+            let method = entry.child(named: "request")?.child(named: "method")?.value?.text ?? "POST"
+            guard let resource = entry.child(named: "resource"), method == "POST" || method == "PUT" else {
+                return Self.outcome(status: .badRequest, code: "not-supported", "entry \(index): the simulator takes POST and PUT entries with a resource")
+            }
+            if method == "PUT" {
+                guard let target = Self.updateTarget(entry), target.type == resource.type,
+                    (resource.child(named: "id")?.value?.text).map({ $0 == target.id }) ?? true
+                else {
+                    return Self.outcome(status: .badRequest, code: "invalid", "entry \(index): PUT takes `<type>/<id>` of the entry's resource")
+                }
             }
         }
-        let responses: [[String: any Sendable]] = try store.write { writer in
-            try entries.map { (entry) throws -> [String: any Sendable] in
+        let planned: [PlannedEntry] = try store.write { writer in
+            var planned: [PlannedEntry] = []
+            var references: [String: String] = [:]
+            var searched: [String: Int] = [:]
+            let created = entries.filter { entry in
+                entry.child(named: "request")?.child(named: "method")?.value?.text ?? "POST" == "POST"
+            }.count
+            let firstID = Int(try writer.takeIDs(created)) ?? 0
+            var taken = 0
+            for entry in entries {
                 let resource = entry.child(named: "resource")!
-                let search = entry.child(named: "request")?.child(named: "ifNoneExist")?.value?.text
-                let (status, id, _) = try Self.store(resource, ifNoneExist: search, in: writer)
-                return ["response": ["status": status == 200 ? "200 OK" : "201 Created", "location": "\(resource.type)/\(id)/_history/1"]]
+                let request = entry.child(named: "request")
+                var item: PlannedEntry
+                if let target = Self.updateTarget(entry) {
+                    let existing = try writer.find(type: target.type, id: target.id)
+                    item = PlannedEntry(resource: resource, id: target.id, status: existing == nil ? 201 : 200, writes: true, version: (existing?.version ?? 0) + 1)
+                } else if let search = request?.child(named: "ifNoneExist")?.value?.text, let earlier = searched["\(resource.type)?\(search)"] {
+                    item = planned[earlier]
+                    item.status = 200
+                    item.writes = false
+                } else if let search = request?.child(named: "ifNoneExist")?.value?.text, let found = try writer.find(type: resource.type, search: search) {
+                    item = PlannedEntry(resource: resource, id: found.id, status: 200, writes: false, version: found.version)
+                } else {
+                    item = PlannedEntry(resource: resource, id: String(firstID + taken), status: 201, writes: true, version: 1)
+                    if let search = request?.child(named: "ifNoneExist")?.value?.text { searched["\(resource.type)?\(search)"] = planned.count }
+                }
+                taken += request?.child(named: "method")?.value?.text ?? "POST" == "POST" ? 1 : 0
+                if let fullURL = entry.child(named: "fullUrl")?.value?.text { references[fullURL] = "\(resource.type)/\(item.id)" }
+                planned.append(item)
             }
+            for item in planned where item.writes {
+                let json = Self.json(of: item.resource, id: item.id, references: references)
+                try writer.write(type: item.resource.type, id: item.id, json: json, identifiers: Self.identifiers(of: item.resource), now: Date())
+            }
+            return planned
+        }
+        let responses: [[String: any Sendable]] = planned.map { item in
+            ["response": ["status": item.status == 201 ? "201 Created" : "200 OK", "location": "\(item.resource.type)/\(item.id)/_history/\(item.version)"]]
         }
         let answer: [String: any Sendable] = ["resourceType": "Bundle", "type": "\(kind)-response", "entry": responses]
         let data = (try? JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return Self.fhir(String(decoding: data, as: UTF8.self), status: .ok)
     }
 
-    /// Finds the resource `ifNoneExist` names (200) or stores this one with a new id (201).
-    static func store(_ resource: Element, ifNoneExist: String?, in writer: StoredResources.Writer) throws -> (status: Int, id: String, json: String) {
-        if let ifNoneExist, let found = try writer.find(type: resource.type, search: ifNoneExist) {
-            return (200, found.id, found.json)
-        }
-        var stored = resource
-        let id = try writer.nextID()
+    /// The `<type>/<id>` a PUT entry's `request.url` names (relative, or ending the base URL).
+    static func updateTarget(_ entry: Element) -> (type: String, id: String)? {
+        guard let request = entry.child(named: "request"), request.child(named: "method")?.value?.text == "PUT",
+            let url = request.child(named: "url")?.value?.text, !url.contains("?")
+        else { return nil }
+        let parts = url.split(separator: "/")
+        guard parts.count >= 2, let type = parts.dropLast().last, let id = parts.last else { return nil }
+        return (String(type), String(id))
+    }
+
+    /// The resource as stored: with `id`, and its references to entries (`fullUrl`s in
+    /// `references`) resolved to `<type>/<id>`.
+    static func json(of resource: Element, id: String, references: [String: String]) -> String {
+        var stored = Self.resolving(resource, references)
         stored.children.removeAll { $0.name == "id" }
         stored.children.insert(Element(name: "id", type: "id", value: .string(id)), at: 0)
-        let json = String(decoding: stored.json(), as: UTF8.self)
-        let identifiers: [(system: String, value: String)] = resource.children(named: "identifier").compactMap { identifier in
+        return String(decoding: stored.json(), as: UTF8.self)
+    }
+
+    static func resolving(_ element: Element, _ references: [String: String]) -> Element {
+        guard !references.isEmpty else { return element }
+        var element = element
+        if element.name == "reference", let text = element.value?.text, let resolved = references[text] {
+            element.value = .string(resolved)
+        }
+        element.children = element.children.map { resolving($0, references) }
+        return element
+    }
+
+    /// The identifiers a conditional create can find the resource by.
+    static func identifiers(of resource: Element) -> [(system: String, value: String)] {
+        resource.children(named: "identifier").compactMap { identifier in
             guard let value = identifier.child(named: "value")?.value?.text else { return nil }
             return (identifier.child(named: "system")?.value?.text ?? "", value)
         }
-        let inserted = try writer.insert(type: resource.type, json: json, identifiers: identifiers, now: Date())
-        precondition(inserted == id, "ids are given in order")
-        return (201, id, json)
     }
 }

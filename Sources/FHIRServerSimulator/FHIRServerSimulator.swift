@@ -1,5 +1,5 @@
 public import FHIR
-public import Foundation
+import Foundation
 public import Hummingbird
 import HTTPTypes
 public import Logging

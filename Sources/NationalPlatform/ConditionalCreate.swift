@@ -18,27 +18,45 @@ public enum ConditionalCreate {
         return nil
     }
 
-    /// The Bundle with every entry's request made conditional: an entry without a request gets
-    /// `POST <resourceType>`; a POST without `ifNoneExist` gets one from its resource's identifier.
-    /// Entries with another method, or resources without an identifier, stay as they are.
-    /// Bundles other than `transaction` and `batch` are returned unchanged.
+    /// The Bundle as it is sent, every entry's request made so that sending it again changes
+    /// nothing:
+    ///
+    /// - a `message` Bundle (what the HL7 v2 → FHIR mappings make) becomes a `transaction` of
+    ///   its resources, its MessageHeader left out (the platform keeps records, not messages);
+    /// - an entry without a request whose resource has an identifier with a system and a value
+    ///   gets `POST <type>` with `ifNoneExist` (a conditional create: the resource the server
+    ///   already has with that identifier is kept, so the Patient of several messages is one);
+    /// - one without such an identifier but with an `id` gets `PUT <type>/<id>` (an update that
+    ///   creates: the mappings give the same ids to the same message, so a retried delivery
+    ///   rewrites the same resources);
+    /// - one with neither gets `POST <type>`; a POST without `ifNoneExist` gets one when its
+    ///   resource has such an identifier. Entries with another method stay as they are.
+    ///
+    /// Bundles other than `transaction`, `batch` and `message` are returned unchanged.
     public static func prepared(_ bundle: Element) -> Element {
-        guard bundle.type == "Bundle", let type = bundle.child(named: "type")?.value?.text, type == "transaction" || type == "batch" else {
+        guard bundle.type == "Bundle", let type = bundle.child(named: "type")?.value?.text, ["transaction", "batch", "message"].contains(type) else {
             return bundle
         }
         var bundle = bundle
+        if type == "message" {
+            bundle.children.removeAll { $0.name == "entry" && $0.child(named: "resource")?.type == "MessageHeader" }
+            if let index = bundle.children.firstIndex(where: { $0.name == "type" }) {
+                bundle.children[index].value = .string("transaction")
+            }
+        }
         for index in bundle.children.indices where bundle.children[index].name == "entry" {
             let entry = bundle.children[index]
             guard let resource = entry.child(named: "resource") else { continue }
-            var request = entry.child(named: "request") ?? Element(
-                name: "request", type: "BackboneElement",
-                children: [
-                    Element(name: "method", type: "code", value: .string("POST")),
-                    Element(name: "url", type: "uri", value: .string(resource.type)),
-                ])
-            if request.child(named: "method")?.value?.text == "POST", request.child(named: "ifNoneExist") == nil,
-                let search = ifNoneExist(for: resource)
-            {
+            let search = ifNoneExist(for: resource)
+            var request: Element
+            if let given = entry.child(named: "request") {
+                request = given
+            } else if search == nil, let id = resource.child(named: "id")?.value?.text, !id.isEmpty {
+                request = Self.request("PUT", "\(resource.type)/\(id)")
+            } else {
+                request = Self.request("POST", resource.type)
+            }
+            if request.child(named: "method")?.value?.text == "POST", request.child(named: "ifNoneExist") == nil, let search {
                 request.children.append(Element(name: "ifNoneExist", type: "string", value: .string(search)))
             }
             var children = entry.children.filter { $0.name != "request" }
@@ -46,6 +64,16 @@ public enum ConditionalCreate {
             bundle.children[index].children = children
         }
         return bundle
+    }
+
+    /// An entry's `request` with `method` and `url`.
+    static func request(_ method: String, _ url: String) -> Element {
+        Element(
+            name: "request", type: "BackboneElement",
+            children: [
+                Element(name: "method", type: "code", value: .string(method)),
+                Element(name: "url", type: "uri", value: .string(url)),
+            ])
     }
 
     /// Percent-encodes a search parameter's value (keeps unreserved characters, `:` and `/`).

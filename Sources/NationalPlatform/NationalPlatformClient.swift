@@ -141,15 +141,17 @@ public final class NationalPlatformClient: Sendable {
 
     // MARK: Sending
 
-    /// POSTs a resource as a conditional create. A `transaction` or `batch` Bundle goes to the
-    /// base URL with each entry's `request.ifNoneExist` filled in (``ConditionalCreate``); any
+    /// POSTs a resource as a conditional create. A `transaction`, `batch` or `message` Bundle
+    /// (the last made a transaction) goes to the base URL with each entry's request made
+    /// idempotent (``ConditionalCreate/prepared(_:)``); any
     /// other resource goes to `<base>/<resourceType>` with an `If-None-Exist` header when it has
     /// an identifier. Never throws: every failure is a ``PlatformResult``.
     public func send(_ resource: Element) async -> PlatformResult {
         var base = configuration.url.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
+        let resource = ConditionalCreate.prepared(resource)
         let isTransaction = ["transaction", "batch"].contains(resource.child(named: "type")?.value?.text) && resource.type == "Bundle"
-        let body = isTransaction ? ConditionalCreate.prepared(resource).json() : resource.json()
+        let body = resource.json()
         let url = isTransaction ? base : base + "/" + resource.type
         let path = isTransaction ? configuration.url.path : configuration.url.path + "/" + resource.type
         var headers = [("Content-Type", "application/fhir+json"), ("Accept", "application/fhir+json")]

@@ -140,9 +140,33 @@ import Testing
         #expect(try element { $0.gender = nil } == "Patient.gender")
         #expect(try element { $0.birthDate = nil } == "Patient.birthDate")
         #expect(try element { $0.birthDate = "1978" } == "Patient.birthDate")
-        #expect(try element { $0.condition = false } == "Condition")
+        #expect(try element { $0.condition = false } == "MedicationRequest[0].reasonCode")
         #expect(try element { $0.authoredOn = "2026-11-20" } == "MedicationRequest[0].authoredOn")
         #expect(try element { _ in } == nil)
+    }
+
+    @Test func diagnosesComeFromTheRequestsReasonsBeforeTheConditions() throws {
+        var options = PrescriptionFixtures.Options()
+        options.reasonCode = true
+        let withReason = try builder.build(from: try PrescriptionFixtures.bundle(options))
+        #expect(withReason.diagnoses.map(\.code) == ["J03.9"], "the prescription's own indication, not the visit's Condition")
+        #expect(withReason.element(forField: "chan_doan[0].ma_chan_doan") == "MedicationRequest[0].reasonCode[0].coding.code")
+        options.condition = false
+        #expect(try builder.build(from: try PrescriptionFixtures.bundle(options)).diagnoses.map(\.name) == ["Viêm amidan cấp"])
+        let withoutReason = try builder.build(from: try PrescriptionFixtures.bundle())
+        #expect(withoutReason.diagnoses.map(\.code) == ["J02.9"], "no reason: the Bundle's Conditions")
+    }
+
+    @Test func thePrescriberMayBeTheRequestersLogicalReference() throws {
+        var options = PrescriptionFixtures.Options()
+        options.practitioner = false
+        let prescription = try builder.build(from: try PrescriptionFixtures.bundle(options))
+        #expect(prescription.prescriberName == "Nguyễn Văn An")
+        #expect(prescription.prescriberID == "0112399")
+        #expect(prescription.element(forField: "ho_ten_bac_si") == "MedicationRequest[0].requester.display")
+        let withResource = try builder.build(from: try PrescriptionFixtures.bundle())
+        #expect(withResource.prescriberName == "BS. Phạm Minh Đức")
+        #expect(withResource.prescriberID == "001234/HCM-CCHN")
     }
 
     @Test func wrongFacilityCode() throws {

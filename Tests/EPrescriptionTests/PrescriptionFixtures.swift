@@ -14,6 +14,10 @@ enum PrescriptionFixtures {
         var dosageText: Bool = true
         var quantity: Bool = true
         var condition: Bool = true
+        /// An ICD-10 `reasonCode` on the first MedicationRequest (as HL7 v2 RXE-27 gives it).
+        var reasonCode: Bool = false
+        /// The Practitioner resource; without it the requester is a logical reference (identifier, display).
+        var practitioner: Bool = true
         var authoredOn: String = "2026-11-20T02:15:30Z"
         var groupIdentifier: String? = "DT-2026-000123"
     }
@@ -50,6 +54,17 @@ enum PrescriptionFixtures {
               "subject": {"reference": "Patient/p1"},
               "code": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/icd10", "code": "J02.9", "display": "Viêm họng cấp, không đặc hiệu"}]}}}
             """# : ""
+        let reason = o.reasonCode
+            ? #""reasonCode": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/icd10", "code": "J03.9", "display": "Viêm amidan cấp"}]}],"#
+            : ""
+        let practitioner = o.practitioner ? #"""
+          {"fullUrl": "urn:uuid:7b1c2d3e-0000-4000-8000-000000000002", "resource": {"resourceType": "Practitioner", "id": "dr1",
+            "identifier": [{"system": "http://fhir.ehealth.gov.vn/core/sid/provider-medical-license-number", "value": "001234/HCM-CCHN"}],
+            "name": [{"text": "BS. Phạm Minh Đức"}]}},
+          """# : ""
+        let requester = o.practitioner
+            ? #""requester": {"reference": "Practitioner/dr1"},"#
+            : #""requester": {"identifier": {"value": "0112399"}, "display": "Nguyễn Văn An"},"#
         return #"""
         {"resourceType": "Bundle", "type": "collection", "entry": [
           {"fullUrl": "urn:uuid:7b1c2d3e-0000-4000-8000-000000000001", "resource": {"resourceType": "Patient", "id": "p1",
@@ -59,9 +74,7 @@ enum PrescriptionFixtures {
               {"system": "http://fhir.ehealth.gov.vn/core/sid/insurance_number", "value": "7920123456"}],
             "name": [{"family": "Nguyễn", "given": ["Thị", "Lan"]}], \#(gender) \#(birth) \#(contact)
             "address": [{"line": ["12 Lê Lợi"], "district": "Quận 1", "city": "Thành phố Hồ Chí Minh"}]}},
-          {"fullUrl": "urn:uuid:7b1c2d3e-0000-4000-8000-000000000002", "resource": {"resourceType": "Practitioner", "id": "dr1",
-            "identifier": [{"system": "http://fhir.ehealth.gov.vn/core/sid/provider-medical-license-number", "value": "001234/HCM-CCHN"}],
-            "name": [{"text": "BS. Phạm Minh Đức"}]}},
+          \#(practitioner)
           {"fullUrl": "urn:uuid:7b1c2d3e-0000-4000-8000-000000000003", "resource": {"resourceType": "Encounter", "id": "e1", "status": "finished",
             "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
             "identifier": [{"system": "http://fhir.ehealth.gov.vn/core/sid/VisitNumber", "value": "KB2026112000042"}],
@@ -71,8 +84,8 @@ enum PrescriptionFixtures {
             "status": "active", "intent": "order", \#(category(o.kind)) \#(group)
             "medicationCodeableConcept": {"coding": [{"system": "http://fhir.ehealth.gov.vn/core/CodeSystem/thuoc", "code": "VD-12345-10", "display": "Amoxicillin 500mg"}]},
             "subject": {"reference": "Patient/p1"}, "encounter": {"reference": "Encounter/e1"},
-            "authoredOn": "\#(o.authoredOn)", "requester": {"reference": "Practitioner/dr1"},
-            "reasonReference": [{"reference": "Condition/c1"}],
+            "authoredOn": "\#(o.authoredOn)", \#(requester)
+            "reasonReference": [{"reference": "Condition/c1"}], \#(reason)
             \#(dosage)
             "dispenseRequest": {"quantity": {"value": 20, "unit": "viên"}}}},
           {"fullUrl": "urn:uuid:7b1c2d3e-0000-4000-8000-000000000006", "resource": {"resourceType": "MedicationRequest", "id": "mr2",

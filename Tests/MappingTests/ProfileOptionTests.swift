@@ -81,11 +81,27 @@ import Testing
         #expect(throws: MappingError.self) { try V2ToFHIR(library: library, options: .init(profile: "nope")).convert(message) }
     }
 
+    @Test func aClaimCanDependOnTheOutput() throws {
+        let library = try MappingLibrary(sources: [
+            (file: "XPN-HumanName.map", text: "datatype XPN -> HumanName\n.1 -> family\n"),
+            (file: "PID-Patient.map", text: "segment PID -> Patient\nPID-5 -> name via XPN-HumanName\nPID-8 -> gender\n"),
+            (file: "ADT.map", text: "message ADT^A01 -> Bundle collection\nPID -> Patient via PID-Patient\n"),
+            (file: "named.map", text: "profile named\nPatient conforms to http://x.org/sd/named if name.family exists\nPatient conforms to http://x.org/sd/nameless if name missing\n"),
+        ])
+        func profiles(_ pid: String) throws -> [String?] {
+            let message = try Message("MSH|^~\\&|A|B|C|D|20261123||ADT^A01|1|P|2.5\r\(pid)\r")
+            let patient = try #require(resources(try V2ToFHIR(library: library, options: .init(profile: "named")).convert(message).bundle(), "Patient").first)
+            return patient.child(named: "meta")?.children(named: "profile").map { $0.value?.text } ?? []
+        }
+        #expect(try profiles("PID|1||1||DOE^JANE|||F") == ["http://x.org/sd/named"])
+        #expect(try profiles("PID|1||1||^JANE|||F") == ["http://x.org/sd/nameless"], "a name without family: not named")
+    }
+
     @Test func aProfileOptionIsChecked() {
         let sources = [
             (file: "XPN-HumanName.map", text: "datatype XPN -> HumanName\n.1 -> family\n"),
             (file: "CX-Identifier.map", text: "datatype CX -> Identifier\n.1 -> value\n"),
-            (file: "p/bad.map", text: "profile bad\nPatiente conforms to http://x.org/sd/p\nPatient conforms to urn-without-scheme\nuse CX-Identifier for XPN-HumanName\nuse Nope for XPN-HumanName\nPatient must be nice\n"),
+            (file: "p/bad.map", text: "profile bad\nPatiente conforms to http://x.org/sd/p\nPatient conforms to urn-without-scheme\nuse CX-Identifier for XPN-HumanName\nuse Nope for XPN-HumanName\nPatient must be nice\nPatient conforms to http://x.org/sd/p if name..text exists\n"),
             (file: "p/other.map", text: "profile another\n"),
         ]
         #expect {
@@ -96,7 +112,8 @@ import Testing
                 && errors.contains("p/bad.map:3: urn-without-scheme is not a profile's canonical URL")
                 && errors.contains("p/bad.map:4: CX-Identifier maps CX to Identifier; it cannot stand in for XPN-HumanName (XPN to HumanName)")
                 && errors.contains("p/bad.map:5: no data-type or segment map named Nope")
-                && errors.contains("p/bad.map:6:1: expected `TYPE conforms to PROFILE-URL` or `use VARIANT for MAP`")
+                && errors.contains("p/bad.map:6:1: expected `TYPE conforms to PROFILE-URL [if PATH exists|missing]` or `use VARIANT for MAP`")
+                && errors.contains("p/bad.map:7:42: expected an element path such as `diagnosis.use` after `if`")
                 && errors.contains("p/other.map:1:9: expected `profile other` (the file's name)")
         }
     }

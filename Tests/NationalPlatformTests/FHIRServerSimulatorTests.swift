@@ -67,6 +67,38 @@ import Testing
         #expect(try store.all().map(\.id) == ["1", "2"])
     }
 
+    /// A message Bundle as the HL7 v2 mappings make it: sent as a transaction without its
+    /// MessageHeader; the Patient by conditional create (also given twice in the Bundle), the
+    /// resources without identifiers by `PUT <type>/<id>`; references resolved.
+    @Test func aMessageBundleIsSentAsAnIdempotentTransaction() async throws {
+        let store = try StoredResources(path: nil)
+        let simulator = try Self.simulator(store: store)
+        let patient = Self.patient("008")
+        let message = try Element(json: Array(#"""
+            {"resourceType":"Bundle","type":"message","entry":[
+              {"fullUrl":"urn:uuid:0a000000-0000-4000-8000-000000000001","resource":{"resourceType":"MessageHeader","id":"0a000000-0000-4000-8000-000000000001",
+                "eventCoding":{"system":"http://terminology.hl7.org/CodeSystem/v2-0003","code":"R01"},"source":{"endpoint":"urn:test"}}},
+              {"fullUrl":"urn:uuid:0a000000-0000-4000-8000-000000000002","resource":\#(patient)},
+              {"fullUrl":"urn:uuid:0a000000-0000-4000-8000-000000000003","resource":{"resourceType":"Observation","id":"0a000000-0000-4000-8000-000000000003",
+                "status":"final","code":{"text":"CRP"},"subject":{"reference":"urn:uuid:0a000000-0000-4000-8000-000000000002"}}},
+              {"fullUrl":"urn:uuid:0a000000-0000-4000-8000-000000000004","resource":\#(patient)}]}
+            """#.utf8))
+        let prepared = ConditionalCreate.prepared(message)
+        #expect(prepared.child(named: "type")?.value?.text == "transaction")
+        #expect(prepared.children(named: "entry").map { $0.child(named: "request")?.child(named: "method")?.value?.text } == ["POST", "PUT", "POST"])
+        let (first, second) = try await simulator.withRunning { url in
+            let client = Self.client(url)
+            return (await client.send(message), await client.send(message))
+        }
+        #expect(try Self.entryStatuses(first.body) == ["201 Created", "201 Created", "200 OK"], "the second Patient entry is the first")
+        #expect(try Self.entryStatuses(second.body) == ["200 OK", "200 OK", "200 OK"])
+        #expect(try store.all().map(\.type) == ["Patient", "Observation"])
+        let observation = try #require(try store.resource(type: "Observation", id: "0a000000-0000-4000-8000-000000000003"))
+        #expect(observation.version == 2, "updated in place by the second delivery")
+        let patientID = try #require(try store.all().first?.id)
+        #expect(observation.json.contains(#""reference":"Patient/\#(patientID)""#), "\(observation.json)")
+    }
+
     @Test func injectedFailuresAreRetriedAndExpiredTokensRenewed() async throws {
         let store = try StoredResources(path: nil)
         let simulator = try Self.simulator(store: store)

@@ -72,6 +72,22 @@ enum JSONValue: Sendable, Hashable {
     }
 
     /// The JSON text.
+    /// Whether some value at `path` (member names from this object, through arrays) is a
+    /// non-empty string, a number, a boolean or a non-empty object or array.
+    func hasValue(at path: some Collection<String>) -> Bool {
+        switch self {
+        case .array(let items):
+            return items.contains { $0.hasValue(at: path) }
+        case .object:
+            guard let name = path.first else { return !isEmpty }
+            return self[name]?.hasValue(at: path.dropFirst()) ?? false
+        case .string(let text):
+            return path.isEmpty && !text.isEmpty
+        case .number, .bool:
+            return path.isEmpty
+        }
+    }
+
     /// Adds `profiles` to a resource's `meta.profile` (a `meta` is made after `id` when missing).
     mutating func claim(_ profiles: [String]) {
         guard case .object(var members) = self else { return }

@@ -90,7 +90,7 @@ extension V2ToFHIR {
         /// The profile option's variants, by the map they replace.
         let variants: [String: String]
         /// The profile option's profiles, by resource type.
-        let claims: [String: [String]]
+        let claims: [String: [MappingFile.ProfileRules.Claim]]
         var created: [(type: String, id: String, json: JSONValue)] = []
         var consumed = Set<Int>()
         var issues: [MappingIssue] = []
@@ -103,7 +103,7 @@ extension V2ToFHIR {
             self.mapName = mapName
             self.mapFile = mapFile
             self.variants = Dictionary(profile.substitutions.map { ($0.replaced, $0.variant) }, uniquingKeysWith: { first, _ in first })
-            self.claims = Dictionary(grouping: profile.claims, by: \.resourceType).mapValues { $0.map(\.profile) }
+            self.claims = Dictionary(grouping: profile.claims, by: \.resourceType)
             self.ids = StableID(message: message.encoded())
             self.segmentIDs = message.segments.map(\.id)
         }
@@ -224,8 +224,11 @@ extension V2ToFHIR {
             }
             let entries = created.map { resource -> JSONValue in
                 var json = resource.json
-                if let profiles = claims[resource.type] {
-                    json.claim(profiles)
+                if let candidates = claims[resource.type] {
+                    let profiles = candidates.filter { claim in
+                        claim.condition.map { json.hasValue(at: $0.path) == $0.exists } ?? true
+                    }
+                    if !profiles.isEmpty { json.claim(profiles.map(\.profile)) }
                 }
                 var entry: [JSONValue.Member] = [
                     .init(key: "fullUrl", value: .string("urn:uuid:\(resource.id)")),

@@ -149,11 +149,36 @@ extension MappingFile {
     /// What a profile option (`profile NAME`) does.
     public struct ProfileRules: Sendable, Hashable {
         /// `Patient conforms to URL`: resources of the type get `meta.profile` URL, and are
-        /// validated against it when the implementation guide is loaded.
+        /// validated against it when the implementation guide is loaded. With
+        /// `if PATH exists` (or `missing`), only the resources whose element PATH (dotted, from
+        /// the resource) has a value (or has none) claim it: a message that cannot meet a
+        /// profile (an Encounter without the diagnosis the profile requires) does not claim it.
         public struct Claim: Sendable, Hashable {
             public var line: Line
             public var resourceType: String
             public var profile: String
+            /// The element the claim depends on, and whether it must exist (`true`) or be missing.
+            public var condition: (path: [String], exists: Bool)?
+
+            public init(line: Line, resourceType: String, profile: String, condition: (path: [String], exists: Bool)? = nil) {
+                self.line = line
+                self.resourceType = resourceType
+                self.profile = profile
+                self.condition = condition
+            }
+
+            public static func == (lhs: Claim, rhs: Claim) -> Bool {
+                lhs.line == rhs.line && lhs.resourceType == rhs.resourceType && lhs.profile == rhs.profile
+                    && lhs.condition?.path == rhs.condition?.path && lhs.condition?.exists == rhs.condition?.exists
+            }
+
+            public func hash(into hasher: inout Hasher) {
+                hasher.combine(line)
+                hasher.combine(resourceType)
+                hasher.combine(profile)
+                hasher.combine(condition?.path)
+                hasher.combine(condition?.exists)
+            }
         }
 
         /// `use VARIANT for MAP`: wherever a rule says `via MAP` (or a message map names segment

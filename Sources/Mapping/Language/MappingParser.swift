@@ -72,10 +72,18 @@ struct MappingParser {
                 let words = line.words.map(\.text)
                 if words.count == 4, words[1] == "conforms", words[2] == "to" {
                     file.profile.claims.append(.init(line: line.number, resourceType: words[0], profile: words[3]))
+                } else if words.count == 7, words[1] == "conforms", words[2] == "to", words[4] == "if", words[6] == "exists" || words[6] == "missing" {
+                    let path = words[5].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                    guard path.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) else {
+                        fail(line, 5, "expected an element path such as `diagnosis.use` after `if`")
+                        continue
+                    }
+                    file.profile.claims.append(
+                        .init(line: line.number, resourceType: words[0], profile: words[3], condition: (path, words[6] == "exists")))
                 } else if words.count == 4, words[0] == "use", words[2] == "for" {
                     file.profile.substitutions.append(.init(line: line.number, variant: words[1], replaced: words[3]))
                 } else {
-                    fail(line, 0, "expected `TYPE conforms to PROFILE-URL` or `use VARIANT for MAP`")
+                    fail(line, 0, "expected `TYPE conforms to PROFILE-URL [if PATH exists|missing]` or `use VARIANT for MAP`")
                 }
             }
             return file
