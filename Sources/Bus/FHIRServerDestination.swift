@@ -87,8 +87,14 @@ public struct FHIRServerDestination: Destination {
         case .success(let valid):
             resource = valid
         case .failure(let invalid):
-            let errors = invalid.result.errors.prefix(10).map { "\($0.expression.isEmpty ? "" : $0.expression + ": ")\($0.message)" }
-            let reason = "not sent, invalid FHIR content: " + errors.joined(separator: "; ")
+            // Each distinct error once (a resource checked against R4 and its profiles may give the same one twice).
+            var errors: [String] = []
+            for issue in invalid.result.errors {
+                let text = "\(issue.expression.isEmpty ? "" : issue.expression + ": ")\(issue.message)"
+                if !errors.contains(text) { errors.append(text) }
+            }
+            let more = errors.count > 10 ? " (and \(errors.count - 10) more)" : ""
+            let reason = "not sent, invalid FHIR content: " + errors.prefix(10).joined(separator: "; ") + more
             return DeliveryResult(
                 verdict: .reject(reason: reason), responseCode: "invalid", response: invalid.result.operationOutcome.json(), error: reason)
         }
