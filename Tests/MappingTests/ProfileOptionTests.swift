@@ -144,7 +144,8 @@ import Testing
         #expect(patient.child(named: "name")?.child(named: "text")?.value?.text == "NGUYỄN VĂN AN")
         #expect(patient.child(named: "address")?.child(named: "text")?.value?.text == "12 Hàng Bài, Hoàn Kiếm, Hà Nội, Hà Nội")
         let systems = patient.children(named: "identifier").map { $0.child(named: "system")?.value?.text }
-        #expect(systems == ["http://fhir.ehealth.gov.vn/core/sid/national_id", nil, "http://fhir.ehealth.gov.vn/core/sid/insurance_number"])
+        #expect(systems == ["http://fhir.ehealth.gov.vn/core/sid/national_id", "http://fhir.ehealth.gov.vn/core/sid/insurance_number", "http://fhir.ehealth.gov.vn/core/sid/patient-internal-id"],
+                "the hospital number (CX-5 MR) is VN Core's MaBenhNhan, after the identifiers unique in the country")
         let encounter = try #require(self.resources(bundle, "Encounter").first)
         #expect(encounter.child(named: "meta")?.child(named: "profile")?.value?.text == "http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-encounter")
         let roles = encounter.children(named: "diagnosis").map { $0.child(named: "use")?.child(named: "coding")?.child(named: "code")?.value?.text }
