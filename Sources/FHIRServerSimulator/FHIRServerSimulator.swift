@@ -12,7 +12,7 @@ import NIOCore
 /// | request | answer |
 /// | --- | --- |
 /// | `POST /oauth/token` (`grant_type=client_credentials`; client id and secret as HTTP Basic or form fields, or `client_assertion`) | `{access_token, token_type, expires_in}`; another client: 401 `invalid_client` |
-/// | `POST /fhir` (a `transaction` or `batch` Bundle, `Authorization: Bearer`) | a `transaction-response` Bundle: per entry 201 with `location`, or 200 with the stored resource when its `request.ifNoneExist` matches one |
+/// | `POST /fhir` (a `transaction` or `batch` Bundle, `Authorization: Bearer`; entries `POST <type>`, with `ifNoneExist` or not, and `PUT <type>/<id>`) | a `transaction-response` Bundle: per entry 201 with `location`, 200 when its `request.ifNoneExist` matches a stored resource (or an earlier entry's) or a PUT updates one; references to entries' `fullUrl`s are stored as `<type>/<id>` |
 /// | `POST /fhir/<type>` (one resource; `If-None-Exist`) | 201 and `Location`, or 200 with the resource found |
 /// | `GET /fhir/<type>/<id>` | the stored resource |
 /// | content with validation errors | 422 and an OperationOutcome, nothing stored |

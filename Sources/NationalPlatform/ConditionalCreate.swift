@@ -6,10 +6,17 @@ import Foundation
 /// `If-None-Exist` header for a single resource or as `request.ifNoneExist` for the entries of a
 /// transaction or batch Bundle.
 public enum ConditionalCreate {
+    /// Identifier uses that do not name the resource for the whole platform: a `secondary`
+    /// identifier (VN Core's patient number, `…/sid/patient-internal-id`, is unique only within
+    /// one facility: two hospitals' patients must not be taken for one), a `temp` or an `old` one.
+    public static let localUses: Set<String> = ["secondary", "temp", "old"]
+
     /// `identifier=<system>|<value>` for the resource's first identifier with a system and a
-    /// value (both percent-encoded for a query); `nil` when it has none.
+    /// value (both percent-encoded for a query) whose use is not one of ``localUses``; `nil`
+    /// when it has none.
     public static func ifNoneExist(for resource: Element) -> String? {
         for identifier in resource.children(named: "identifier") {
+            if let use = identifier.child(named: "use")?.value?.text, localUses.contains(use) { continue }
             guard let system = identifier.child(named: "system")?.value?.text, !system.isEmpty,
                 let value = identifier.child(named: "value")?.value?.text, !value.isEmpty
             else { continue }

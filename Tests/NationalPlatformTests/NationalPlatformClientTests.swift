@@ -112,6 +112,19 @@ import _CryptoExtras
         #expect(request.headers["content-type"] == "application/fhir+json")
     }
 
+    @Test func aFacilityScopedIdentifierIsNoCondition() throws {
+        let patient = try Element(json: Array(#"""
+            {"resourceType":"Patient","identifier":[
+              {"use":"secondary","system":"http://fhir.ehealth.gov.vn/core/sid/patient-internal-id","value":"BN0001"},
+              {"use":"official","system":"http://fhir.ehealth.gov.vn/core/sid/national_id","value":"079123456789"}]}
+            """#.utf8))
+        #expect(ConditionalCreate.ifNoneExist(for: patient) == "identifier=http://fhir.ehealth.gov.vn/core/sid/national_id|079123456789")
+        let numberOnly = try Element(json: Array(#"""
+            {"resourceType":"Patient","identifier":[{"use":"secondary","system":"http://fhir.ehealth.gov.vn/core/sid/patient-internal-id","value":"BN0001"}]}
+            """#.utf8))
+        #expect(ConditionalCreate.ifNoneExist(for: numberOnly) == nil, "another hospital's BN0001 is another patient")
+    }
+
     @Test func transactionEntriesGetIfNoneExist() async throws {
         let platform = ScriptedPlatform()
         let bundle = try Self.transaction()

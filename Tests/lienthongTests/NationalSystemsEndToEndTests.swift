@@ -20,7 +20,13 @@ import Testing
 @Suite struct NationalSystemsEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let vnCore = root.deletingLastPathComponent().appendingPathComponent("shared/specs/vn-core-ig/resources")
-    static let vnCorePatient = "http://fhir.ehealth.gov.vn/core/StructureDefinition/vn-core-patient"
+    /// The VN Core profiles the resources are checked against (besides the Patient's and the
+    /// Encounter's own claims). Not VN Core's MedicationRequest: it requires a `performer` and a
+    /// `medicationReference`, which an RDE^O11 mapping does not give yet.
+    static let vnCoreProfiles = [
+        "vn-core-patient", "vn-core-condition-encounter-diagnosis", "vn-core-diagnostic-report", "vn-core-obervation-result-base",
+        "vn-core-service-request", "vn-core-medication",
+    ].map { "http://fhir.ehealth.gov.vn/core/StructureDefinition/\($0)" }
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     @Test func recordsAndPrescriptionsReachTheNationalSystemsInOrderAndOnce() async throws {
@@ -34,7 +40,7 @@ import Testing
         let platformStore = try StoredResources(path: nil)
         let platform = FHIRServerSimulator(
             configuration: .init(
-                clientID: "79001", clientSecret: "bí-mật-e2e", definitions: Definitions.r4.adding(resources: guide), profiles: [Self.vnCorePatient]),
+                clientID: "79001", clientSecret: "bí-mật-e2e", definitions: Definitions.r4.adding(resources: guide), profiles: Self.vnCoreProfiles),
             store: platformStore, logger: Self.quiet)
         platform.state.apply(FHIRSimulatorControl(failNext: 3, failStatus: 503))
         let prescriptions = folder.appendingPathComponent("prescriptions")
@@ -66,7 +72,7 @@ import Testing
                           client-id: "79001"
                           client-secret-env: E2E_PLATFORM_SECRET
                           ig: \(Self.vnCore.path)
-                          profiles: [\(Self.vnCorePatient)]
+                          profiles: [\(Self.vnCoreProfiles.joined(separator: ", "))]
                         concurrency: 2
                         retry: {initial-delay: 100ms, maximum-delay: 400ms, jitter: none, maximum-attempts: 100}
                       donthuoc:
