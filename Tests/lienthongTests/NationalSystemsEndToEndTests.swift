@@ -136,6 +136,16 @@ import Testing
             }
         }
         #expect(platform.statistics()["injectedFailures"] == 3)
+        // The Vietnamese identifiers and codes as VN Core names them.
+        for patient in resources.filter({ $0.type == "Patient" }) {
+            for part in [
+                "sid/national_id", "sid/insurance_number", "sid/patient-internal-id", "extension-race", "CodeSystem/vn-core-race",
+                "extension-nationality", "extension-occupation", "extension-administrative-address", "vn-core-patient",
+            ] {
+                #expect(patient.json.contains(part), "\(part) in the Patient")
+            }
+        }
+        #expect(resources.filter { $0.type == "Encounter" }.allSatisfy { $0.json.contains("sid/VisitNumber") && $0.json.contains("vn-core-encounter") })
 
         // Order per patient at the platform: the admission's Encounter, then the result, then the
         // two prescriptions in the order written.
@@ -214,6 +224,7 @@ import Testing
         let pv1 = segment("PV1", [1: "1", 2: "I", 3: "K02^P201^B03^79001", 7: "0112399^Nguyễn^An^Văn", 10: "K02", 18: "1.1", 19: "\(patient.visit)^^^79001^VN", 44: "202403100915+0700"])
         let admission = [
             header("ADT^A01^ADT_A01", "ADT-\(patient.letter)", "20240310091800"), "EVN|A01|20240310091500+0700", pid, pv1,
+            segment("OBX", [1: "1", 2: "CWE", 3: "11341-5^Nghề nghiệp^LN", 5: "00^Hưu trí^99VNNN", 11: "F", 14: "202403100915+0700"]),
             segment("DG1", [1: "1", 3: "\(patient.drugs[0].indication)^Chẩn đoán chính^I10", 5: "202403100930+0700", 6: "A", 15: "1"]),
         ]
         let result = [
