@@ -107,7 +107,8 @@ public struct FHIRServerDestination: Destination {
     }
 
     /// Reads and validates the payload as it will be sent (a transaction's entries with their
-    /// conditional requests, ``NationalPlatform/ConditionalCreate/prepared(_:)``): R4 and the
+    /// conditional requests, ``NationalPlatform/ConditionalCreate/prepared(_:)``, without the
+    /// bus's own extensions, ``internalExtensionPrefix``): R4 and the
     /// implementation guide, each resource against the profiles of its type.
     package func validated(_ payload: [UInt8], format: MessageFormat) -> Result<Element, Invalid> {
         let read: (Element?, [FormatError])
@@ -121,7 +122,7 @@ public struct FHIRServerDestination: Destination {
         guard let original = read.0 else {
             return .failure(Invalid(result: ValidationResult(issues: read.1.map { ValidationIssue(reading: $0, severity: .fatal) })))
         }
-        let resource = ConditionalCreate.prepared(original)
+        let resource = Self.withoutInternalExtensions(ConditionalCreate.prepared(original))
         var issues = read.1.map { ValidationIssue(reading: $0) }
         issues += validator.validate(resource, profiles: profilesByType[resource.type] ?? []).issues
         if resource.type == "Bundle" {
@@ -138,6 +139,22 @@ public struct FHIRServerDestination: Destination {
         }
         let result = ValidationResult(issues: issues)
         return result.hasErrors ? .failure(Invalid(result: result)) : .success(resource)
+    }
+
+    /// The URL prefix of the bus's own extensions (`urn:lienthong:claims:…`: what the claims maps
+    /// read from a mapped Bundle, such as a drug's bid or a treatment outcome): a FHIR server
+    /// has no definition of them, so they are not sent.
+    public static let internalExtensionPrefix = "urn:lienthong:"
+
+    /// The element without the bus's own extensions (``internalExtensionPrefix``), at any depth.
+    static func withoutInternalExtensions(_ element: Element) -> Element {
+        var element = element
+        element.children.removeAll { child in
+            (child.name == "extension" || child.name == "modifierExtension")
+                && child.child(named: "url")?.value?.text.hasPrefix(internalExtensionPrefix) == true
+        }
+        element.children = element.children.map(withoutInternalExtensions)
+        return element
     }
 
     /// The attempt's record of the server's answer.

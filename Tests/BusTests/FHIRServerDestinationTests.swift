@@ -62,6 +62,20 @@ import Testing
         #expect(Self.header("If-None-Exist", received[1]) == "identifier=http://fhir.ehealth.gov.vn/core/sid/citizen_id|079123456789")
     }
 
+    @Test func theBussOwnExtensionsAreNotSent() async throws {
+        let server = ScriptedHTTPServer(script: [Self.tokenAnswer, .init(status: .created, headers: [], body: #"{"resourceType":"Patient","id":"p1"}"#)])
+        let patient = Self.patient().replacingOccurrences(
+            of: #""gender":"male""#, with: #""gender":"male","extension":[{"url":"urn:lienthong:claims:ket-qua-dtri","valueString":"1"}]"#)
+        try await server.run { port in
+            let result = try await destination(port: port).deliver(lease(patient))
+            #expect(result.verdict == .delivered, "\(result.error ?? "")")
+        }
+        let sent = try #require(server.requests.withLock { $0 }.last)
+        #expect(sent.uri == "/fhir/Patient")
+        let body = String(decoding: sent.body, as: UTF8.self)
+        #expect(!body.contains("urn:lienthong:") && body.contains("079123456789"), "\(body)")
+    }
+
     @Test func invalidContentIsNotSentAndBecomesADeadLetterWithTheOperationOutcome() async throws {
         let server = ScriptedHTTPServer(script: [])
         try await server.run { port in
