@@ -20,12 +20,11 @@ import Testing
 @Suite struct NationalSystemsEndToEndTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let vnCore = root.deletingLastPathComponent().appendingPathComponent("shared/specs/vn-core-ig/resources")
-    /// The VN Core profiles the resources are checked against (besides the Patient's and the
-    /// Encounter's own claims). Not VN Core's MedicationRequest: it requires a `performer` and a
-    /// `medicationReference`, which an RDE^O11 mapping does not give yet.
+    /// The VN Core profiles the resources are checked against, by type (besides the Patient's
+    /// and the Encounter's own claims): every type these messages give that VN Core profiles.
     static let vnCoreProfiles = [
         "vn-core-patient", "vn-core-condition-encounter-diagnosis", "vn-core-diagnostic-report", "vn-core-obervation-result-base",
-        "vn-core-service-request", "vn-core-medication",
+        "vn-core-service-request", "vn-core-medication", "vn-core-medication-request",
     ].map { "http://fhir.ehealth.gov.vn/core/StructureDefinition/\($0)" }
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -235,7 +234,9 @@ import Testing
         let orders = patient.drugs.enumerated().map { index, drug in
             [
                 header("RDE^O11^RDE_O11", "RDE-\(patient.letter)-\(index + 1)", "2024031011\(index)200"), pid, pv1,
-                segment("ORC", [1: "NW", 2: patient.order(index + 1), 3: patient.order(index + 1), 5: "SC", 9: "2024031011\(index)000+0700", 12: "0112399^Nguyễn^An^Văn"]),
+                segment("ORC", [1: "NW", 2: patient.order(index + 1), 3: patient.order(index + 1), 5: "SC", 9: "2024031011\(index)000+0700", 12: "0112399^Nguyễn^An^Văn",
+                    21: "Bệnh viện Đa khoa Cần Giờ^^^^^^^^^79001",
+                ]),
                 segment("RXE", [
                     1: "^^^2024031011\(index)000+0700^202403151100+0700", 2: "\(drug.code)^\(drug.name)^99VNTHUOC", 3: "1", 5: "Viên^Viên", 6: "VN^Viên nén",
                     7: "^1 viên/ngày", 10: "10", 11: "Viên^Viên", 27: "\(drug.indication)^Chẩn đoán chính^I10", 35: drug.kind,

@@ -73,6 +73,10 @@ struct SnapshotGenerator {
             slice.id = id
             slice.sliceName = sliceName
             slice.slicing = nil
+            // A choice element holds one value: each of its type slices is optional unless the
+            // differential says otherwise (else a required `medication[x]` sliced by type would
+            // require every type at once).
+            if slice.path.hasSuffix("[x]") { slice.min = 0 }
             let end = subtreeEnd(of: sliced, in: elements)
             elements.insert(slice, at: end)
             return end
