@@ -52,6 +52,11 @@ public struct BusNode: Sendable {
     public let fhirEndpointTable: FHIREndpointTable
     /// The reloader, once ``services(onListening:)`` made it.
     let reloader = ReloaderSlot()
+    /// Where the node records what it does.
+    public let metrics: BusMetrics
+    /// How often the queue gauges (``BusMetrics/Name/queueDepth`` and the others) are refreshed
+    /// from the store; `nil`: never (no metrics, no queries).
+    public var queueMetricsInterval: Duration? = nil
 
     /// Holds the reloader ``services(onListening:)`` makes (the node is a value; its copies share it).
     final class ReloaderSlot: Sendable {
@@ -61,18 +66,23 @@ public struct BusNode: Sendable {
 
     /// Creates a node; nothing runs until its services do.
     ///
-    /// - Parameter mappings: the mappings folder, loaded; required when a route names a mapping
-    ///   (without it such routes dead-letter every message).
-    public init(configuration: BusConfiguration, store: any MessageStore, mappings: MappingCatalog? = nil, logger: Logger) {
+    /// - Parameters:
+    ///   - mappings: the mappings folder, loaded; required when a route names a mapping
+    ///     (without it such routes dead-letter every message).
+    ///   - metrics: where the node records what it does (nothing by default).
+    public init(
+        configuration: BusConfiguration, store: any MessageStore, mappings: MappingCatalog? = nil, metrics: BusMetrics = .disabled, logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
         self.mappings = mappings
+        self.metrics = metrics
         self.logger = logger
         let validator = Validator.standard(definitions: .r4)
         self.validator = validator
         let incoming = self.incoming
         self.fhirEndpointTable = FHIREndpointTable(
-            configuration.channels.compactMap { Self.makeEndpoint($0, store: store, validator: validator, incoming: incoming, logger: logger) })
+            configuration.channels.compactMap { Self.makeEndpoint($0, store: store, validator: validator, incoming: incoming, metrics: metrics, logger: logger) })
     }
 
     /// The FHIR channels' endpoints in use: what they store wakes this node's router.
@@ -114,7 +124,12 @@ public struct BusNode: Sendable {
         }
         let routing = RoutingTable(configuration, mappings: mappings)
         services.append(
-            RouterService(store: store, routing: routing, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, logger: logger))
+            RouterService(
+                store: store, routing: routing, incoming: incoming, destinations: doorbells, pollInterval: pollInterval, metrics: metrics,
+                logger: logger))
+        if let queueMetricsInterval {
+            services.append(QueueMetricsService(store: store, routing: routing, metrics: metrics, interval: queueMetricsInterval, logger: logger))
+        }
 
         // One SIGHUP reloads the configuration and the mappings: the reloader traps it when the
         // node can reload its configuration, the mappings watcher otherwise.
@@ -125,9 +140,14 @@ public struct BusNode: Sendable {
             front.append((BusReloader.watcherName, [watcher]))
         }
         for channel in configuration.channels {
-            guard let server = makeListener(channel, onListening: onListening) else { continue }
+            let ready = BusReloader.ListenerReady()
+            let server = makeListener(channel) { name, address in
+                ready.set()
+                await onListening(name, address)
+            }
+            guard let server else { continue }
             front.append(("channel \(channel.name)", [server]))
-            listeners[channel.name] = BusReloader.Listener(fingerprint: channel.fingerprint, server: server, child: nil)
+            listeners[channel.name] = BusReloader.Listener(fingerprint: channel.fingerprint, server: server, child: nil, ready: ready)
         }
         // Watched folders stop with the listeners, before the router; a reload does not change them
         // (see ``BusReloader``: a changed folder channel needs a restart).
@@ -170,7 +190,7 @@ public struct BusNode: Sendable {
             workers.append(
                 DestinationWorker(
                     name: destination.name, store: store, destination: endpoint, configuration: destination.worker, mappings: mappings,
-                    logger: logger))
+                    metrics: metrics, logger: logger))
         }
         return DeliveryService(workers: workers, doorbell: doorbell, pollInterval: pollInterval, logger: logger)
     }
@@ -182,13 +202,15 @@ public struct BusNode: Sendable {
         guard let listener = channel.listener else { return nil }
         var logger = self.logger
         logger[metadataKey: "hl7.channel"] = "\(channel.name)"
-        let intake = Intake(store: store, configuration: channel.intake, logger: logger)
+        let metrics = self.metrics
+        let intake = Intake(store: store, configuration: channel.intake, metrics: metrics, logger: logger)
         let name = channel.name
         let incoming = self.incoming
         return MLLPServer(
             configuration: listener,
             logger: logger,
             onListening: { address in await onListening(name, address) },
+            onAnswered: { _, duration in metrics.acknowledged(channel: name, after: duration) },
             handler: { request in
                 let acknowledgment = await intake.handle(request, channel: name)
                 incoming.ring()
@@ -199,13 +221,13 @@ public struct BusNode: Sendable {
 
     /// The endpoint of a FHIR channel; `nil` for an MLLP channel.
     static func makeEndpoint(
-        _ channel: ChannelConfiguration, store: any MessageStore, validator: Validator, incoming: Doorbell, logger: Logger
+        _ channel: ChannelConfiguration, store: any MessageStore, validator: Validator, incoming: Doorbell, metrics: BusMetrics, logger: Logger
     ) -> FHIREndpoint? {
         guard let source = channel.fhir else { return nil }
         var logger = logger
         logger[metadataKey: "hl7.channel"] = "\(channel.name)"
         let validator = source.definitions === Definitions.r4 ? validator : Validator.standard(definitions: source.definitions)
-        let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, logger: logger)
+        let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, metrics: metrics, logger: logger)
         return FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
     }
 

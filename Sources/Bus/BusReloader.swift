@@ -33,6 +33,8 @@ actor BusReloader {
         var fingerprint: String?
         var server: MLLPServer
         var child: ServiceSupervisor.Child?
+        /// Set once the listener is bound.
+        var ready: ListenerReady
     }
 
     static let watcherName = "mappings watcher"
@@ -228,7 +230,9 @@ actor BusReloader {
             if let (fingerprint, endpoint) = endpoints[channel.name], fingerprint != nil, fingerprint == channel.fingerprint {
                 newEndpoints.append(endpoint)
                 endpointTable[channel.name] = (fingerprint, endpoint)
-            } else if let endpoint = BusNode.makeEndpoint(channel, store: node.store, validator: node.validator, incoming: node.incoming, logger: logger) {
+            } else if let endpoint = BusNode.makeEndpoint(
+                channel, store: node.store, validator: node.validator, incoming: node.incoming, metrics: node.metrics, logger: logger)
+            {
                 newEndpoints.append(endpoint)
                 endpointTable[channel.name] = (channel.fingerprint, endpoint)
                 changes.append(endpoints[channel.name] == nil ? "channel \(channel.name): FHIR path \(endpoint.path) added" : "channel \(channel.name): FHIR endpoint replaced")
@@ -282,7 +286,7 @@ actor BusReloader {
         var lateErrors: [String] = []
         for (channel, server, ready) in starting {
             let child = front.start(name: "channel \(channel.name)", services: [server])
-            listeners[channel.name] = Listener(fingerprint: channel.fingerprint, server: server, child: child)
+            listeners[channel.name] = Listener(fingerprint: channel.fingerprint, server: server, child: child, ready: ready)
             if oldChannels[channel.name] == nil { changes.append("channel \(channel.name): added") }
             if let error = await Self.bound(ready, child: child) {
                 lateErrors.append("channels.\(channel.name).mllp: the listener did not start: \(error)")

@@ -39,18 +39,21 @@ public struct DestinationWorker: Sendable {
     public var configuration: Configuration
     /// Maps entries leased without their mapped payload (replays of failed mappings).
     let mappings: MappingCatalog?
+    /// Where attempts, delivery latencies and store latencies are recorded.
+    let metrics: BusMetrics
     let logger: Logger
 
     /// Creates a worker.
     public init(
         name: String, store: any MessageStore, destination: any Destination, configuration: Configuration = Configuration(),
-        mappings: MappingCatalog? = nil, logger: Logger
+        mappings: MappingCatalog? = nil, metrics: BusMetrics = .disabled, logger: Logger
     ) {
         self.name = name
         self.store = store
         self.destination = destination
         self.configuration = configuration
         self.mappings = mappings
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -84,7 +87,9 @@ public struct DestinationWorker: Sendable {
     }
 
     private func deliverRound(now: @Sendable () -> Date, using generator: inout some RandomNumberGenerator) async throws -> Round {
-        let leases = try await store.lease(destination: name, limit: configuration.batchSize, duration: configuration.leaseDuration, now: now())
+        let leases = try await metrics.timing(.lease) {
+            try await store.lease(destination: name, limit: configuration.batchSize, duration: configuration.leaseDuration, now: now())
+        }
         // Entries of one batch have different ordering keys (the lease takes only the first live
         // entry of a key), so the next delivery need not wait for the previous attempt's commit:
         // attempts are recorded in the background and committed together, and the batch ends
@@ -112,9 +117,10 @@ public struct DestinationWorker: Sendable {
                 } else {
                     logger.debug("delivery attempt recorded", metadata: metadata)
                 }
-                group.addTask { [store, logger] in
+                metrics.attempted(destination: name, header: lease.header, outcome: outcome, enqueuedAt: lease.entry.enqueuedAt, finishedAt: finished)
+                group.addTask { [store, logger, metrics] in
                     do {
-                        try await store.recordAttempt(report, for: lease, outcome: outcome, now: finished)
+                        try await metrics.timing(.recordAttempt) { try await store.recordAttempt(report, for: lease, outcome: outcome, now: finished) }
                     } catch let error as StoreError where error.code == .leaseLost {
                         logger.warning("lease lost before the attempt was recorded; the entry will be delivered again", metadata: metadata)
                     }

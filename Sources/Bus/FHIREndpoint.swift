@@ -26,6 +26,11 @@ public struct FHIREndpoint: Sendable {
         return response
     }
 
+    /// Records the time from a request read to its answer written (``BusMetrics/Name/acknowledgmentDuration``).
+    public func acknowledged(after duration: Duration) {
+        intake.metrics.acknowledged(channel: channel, after: duration)
+    }
+
     /// Answers a body over the size limit (413), storing its first bytes as rejected.
     public func reject(oversized prefix: [UInt8], length: Int?, contentType: String?, receivedAt: Date = Date()) async -> FHIRIntake.Response {
         await intake.reject(oversized: prefix, length: length, contentType: contentType, channel: channel, receivedAt: receivedAt)

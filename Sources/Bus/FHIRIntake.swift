@@ -121,12 +121,17 @@ public struct FHIRIntake: Sendable {
     public var configuration: Configuration
     let validator: Validator
     let logger: Logger
+    /// Where requests received and store latencies are recorded.
+    let metrics: BusMetrics
 
     /// Creates an intake writing to a store and validating with `validator` (its unknown-extension
     /// option set from `configuration`).
-    public init(store: any MessageStore, configuration: Configuration = Configuration(), validator: Validator, logger: Logger) {
+    public init(
+        store: any MessageStore, configuration: Configuration = Configuration(), validator: Validator, metrics: BusMetrics = .disabled, logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
+        self.metrics = metrics
         var validator = validator
         validator.options.allowsUnknownExtensions = configuration.allowsUnknownExtensions
         self.validator = validator
@@ -172,16 +177,18 @@ public struct FHIRIntake: Sendable {
         let incoming = IncomingMessage(channel: channel, raw: request.body, format: encoding.format, header: header.stored, receivedAt: receivedAt)
         let result: ReceiveResult
         do {
-            result = try await store.receive(incoming, deduplicationWindow: configuration.deduplicationWindow)
+            result = try await metrics.timing(.receive) { try await store.receive(incoming, deduplicationWindow: configuration.deduplicationWindow) }
         } catch {
             var metadata = Self.metadata(header.stored, channel: channel)
             metadata["error"] = "\(String(describing: error))"
             logger.error("could not store a FHIR request; answering 503 so that it is sent again", metadata: metadata)
+            metrics.received(channel: channel, header: header.stored, outcome: .error)
             let issue = ValidationIssue(.error, ValidationIssue.Code("transient"), at: "", "the request could not be stored; send it again")
             return Response(status: 503, resource: ValidationResult(issues: [issue]).operationOutcome, messageID: nil, isDuplicate: false)
         }
         let isDuplicate: Bool
         if case .duplicate = result { isDuplicate = true } else { isDuplicate = false }
+        metrics.received(channel: channel, header: header.stored, outcome: isDuplicate ? .duplicate : .accepted)
         if isDuplicate {
             logger.info("answered a retransmission again", metadata: Self.metadata(header.stored, channel: channel))
         }
@@ -219,11 +226,13 @@ public struct FHIRIntake: Sendable {
         var messageID: MessageID?
         do {
             let incoming = IncomingMessage(channel: channel, raw: bytes, format: format, header: header, receivedAt: receivedAt, rejection: reason)
-            messageID = try await store.receive(incoming, deduplicationWindow: .zero).messageID
+            messageID = try await metrics.timing(.receive) { try await store.receive(incoming, deduplicationWindow: .zero) }.messageID
             logger.notice("rejected a FHIR request", metadata: metadata)
+            metrics.received(channel: channel, header: header, outcome: .rejected)
         } catch {
             metadata["error"] = "\(String(describing: error))"
             logger.error("could not store a rejected FHIR request", metadata: metadata)
+            metrics.received(channel: channel, header: header, outcome: .error)
         }
         return Response(status: status, resource: ValidationResult(issues: issues).operationOutcome, messageID: messageID, isDuplicate: false)
     }

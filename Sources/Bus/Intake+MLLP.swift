@@ -27,11 +27,13 @@ extension Intake {
         metadata["mllp.frame_length"] = "\(length)"
         do {
             let incoming = IncomingMessage(channel: channel, raw: prefix, header: header, receivedAt: receivedAt, rejection: .oversized)
-            _ = try await store.receive(incoming, deduplicationWindow: .zero)
+            _ = try await metrics.timing(.receive) { try await store.receive(incoming, deduplicationWindow: .zero) }
             logger.notice("rejected a message over the size limit", metadata: metadata)
+            metrics.received(channel: channel, header: header, outcome: .rejected)
         } catch {
             metadata["error"] = "\(String(describing: error))"
             logger.error("could not store the start of an oversized message", metadata: metadata)
+            metrics.received(channel: channel, header: header, outcome: .error)
         }
         let error = ParseError(.messageTooLarge, at: Location(), "the message is \(length) bytes long, over this listener's limit")
         return Message.acknowledgment(forUnparsable: prefix[..<headerEnd], error: error, timestamp: receivedAt).encoded()

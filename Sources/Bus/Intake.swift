@@ -45,11 +45,14 @@ public struct Intake: Sendable {
     /// The settings.
     public var configuration: Configuration
     let logger: Logger
+    /// Where messages received and store latencies are recorded.
+    let metrics: BusMetrics
 
     /// Creates an intake writing to a store.
-    public init(store: any MessageStore, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(store: any MessageStore, configuration: Configuration = Configuration(), metrics: BusMetrics = .disabled, logger: Logger) {
         self.store = store
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -66,10 +69,13 @@ public struct Intake: Sendable {
         let malformed = message.isMalformed
         let incoming = IncomingMessage(channel: channel, raw: bytes, header: header, receivedAt: receivedAt, rejection: malformed ? .invalid : nil)
         do {
-            let result = try await store.receive(incoming, deduplicationWindow: malformed ? .zero : configuration.deduplicationWindow)
+            let result = try await metrics.timing(.receive) {
+                try await store.receive(incoming, deduplicationWindow: malformed ? .zero : configuration.deduplicationWindow)
+            }
             let code = Acknowledgment.Code(for: message.issues, mode: mode)
             let isDuplicate: Bool
             if case .duplicate = result { isDuplicate = true } else { isDuplicate = false }
+            metrics.received(channel: channel, header: header, outcome: malformed ? .rejected : isDuplicate ? .duplicate : .accepted)
             if malformed {
                 logger.notice("rejected an invalid message", metadata: Self.metadata(header, channel: channel))
             } else if isDuplicate {
@@ -81,6 +87,7 @@ public struct Intake: Sendable {
             var metadata = Self.metadata(header, channel: channel)
             metadata["error"] = "\(String(describing: error))"
             logger.error("could not store a message; answering with an error so that it is sent again", metadata: metadata)
+            metrics.received(channel: channel, header: header, outcome: .error)
             let code: Acknowledgment.Code = mode == .enhanced ? .ce : .ae
             let issue = Issue(.applicationInternalError, at: Location(), "the message could not be stored; send it again")
             let ack = message.acknowledgment(code: code, issues: [issue], includingParseIssues: false, timestamp: receivedAt)
@@ -112,10 +119,12 @@ public struct Intake: Sendable {
         var messageID: MessageID? = nil
         do {
             let incoming = IncomingMessage(channel: channel, raw: bytes, header: MessageHeader(), receivedAt: receivedAt, rejection: .unparsable)
-            messageID = try await store.receive(incoming, deduplicationWindow: .zero).messageID
+            messageID = try await metrics.timing(.receive) { try await store.receive(incoming, deduplicationWindow: .zero) }.messageID
             logger.notice("rejected an unparsable message", metadata: ["hl7.channel": "\(channel)", "hl7.error": "\(error.code)"])
+            metrics.received(channel: channel, header: nil, outcome: .rejected)
         } catch let storeError {
             logger.error("could not store an unparsable message", metadata: ["hl7.channel": "\(channel)", "error": "\(String(describing: storeError))"])
+            metrics.received(channel: channel, header: nil, outcome: .error)
         }
         let ack = Message.acknowledgment(forUnparsable: bytes, error: error, timestamp: receivedAt)
         let code = (try? Acknowledgment(parsing: ack))?.code ?? .ar

@@ -18,13 +18,18 @@ public struct Router: Sendable {
     public var routes: [String: [Route]]
     /// The mappings routes name (required when a route has a mapping).
     let mappings: MappingCatalog?
+    /// Where store latencies and dead letters of failed mappings are recorded.
+    let metrics: BusMetrics
     let logger: Logger
 
     /// Creates a router.
-    public init(store: any MessageStore, routes: [String: [Route]], mappings: MappingCatalog? = nil, logger: Logger) {
+    public init(
+        store: any MessageStore, routes: [String: [Route]], mappings: MappingCatalog? = nil, metrics: BusMetrics = .disabled, logger: Logger
+    ) {
         self.store = store
         self.routes = routes
         self.mappings = mappings
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -51,9 +56,11 @@ public struct Router: Sendable {
                 decisions.append(RoutingDecision(message: stored.id, entries: entries(for: stored)))
             }
         }
+        var routed = decisions
         do {
-            try await store.route(decisions, now: now)
+            try await metrics.timing(.route) { try await store.route(decisions, now: now) }
         } catch {
+            routed = []
             // One bad message (routed meanwhile by another node, say) must not stop the others:
             // route them one at a time, in order, skipping only what fails. Each step waits for
             // a router of another node that holds the message, so a message is never enqueued
@@ -65,10 +72,17 @@ public struct Router: Sendable {
                 metadata: ["error": "\(String(describing: error))"])
             for decision in decisions {
                 do {
-                    try await store.route(decision.message, entries: decision.entries, now: now)
+                    try await metrics.timing(.route) { try await store.route(decision.message, entries: decision.entries, now: now) }
+                    routed.append(decision)
                 } catch let error as StoreError where error.code == .invalidState || error.code == .notFound {
                     continue
                 }
+            }
+        }
+        // Counted once routed (what another node routed meanwhile is its to count).
+        for decision in routed {
+            for entry in decision.entries where entry.deadLetterReason != nil {
+                metrics.deadLetteredWhenRouted(destination: entry.destination)
             }
         }
         let destinations = Set(decisions.flatMap { $0.entries.map(\.destination) })

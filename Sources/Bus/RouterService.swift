@@ -17,17 +17,19 @@ public struct RouterService: Service {
     /// How long the router sleeps without a ring before it looks at the store again (messages
     /// stored by another process, a missed ring).
     let pollInterval: Duration
+    let metrics: BusMetrics
     let logger: Logger
 
     init(
         store: any MessageStore, routing: RoutingTable, incoming: Doorbell, destinations: DoorbellRegistry, pollInterval: Duration = .seconds(1),
-        logger: Logger
+        metrics: BusMetrics = .disabled, logger: Logger
     ) {
         self.store = store
         self.routing = routing
         self.incoming = incoming
         self.destinations = destinations
         self.pollInterval = pollInterval
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -39,7 +41,7 @@ public struct RouterService: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let table = routing.current
-                let router = Router(store: store, routes: table.routes, mappings: table.mappings, logger: logger)
+                let router = Router(store: store, routes: table.routes, mappings: table.mappings, metrics: metrics, logger: logger)
                 let routed = try await router.routePending(limit: Self.batchSize)
                 failures = 0
                 for name in routed.destinations { destinations[name].ring() }

@@ -74,6 +74,7 @@ public final class MLLPServer: Service, Sendable {
     private let logger: Logger
     private let handler: Handler
     private let onListening: @Sendable (SocketAddress) async -> Void
+    private let onAnswered: @Sendable (MLLPRequest, Duration) -> Void
     private let boundAddress = Mutex<SocketAddress?>(nil)
 
     /// Creates a server; it listens when ``run()`` is called.
@@ -83,18 +84,22 @@ public final class MLLPServer: Service, Sendable {
     ///   - eventLoopGroup: the event loops for the sockets.
     ///   - logger: for connection events and errors (no message content is logged).
     ///   - onListening: called once the socket is bound, with its address (useful with port 0).
+    ///   - onAnswered: called once each answer is written, with the time since its frame was
+    ///     read (for metrics).
     ///   - handler: answers each frame; it is awaited before the connection's next frame is read.
     public init(
         configuration: Configuration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
         onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in },
+        onAnswered: @escaping @Sendable (_ request: MLLPRequest, _ duration: Duration) -> Void = { _, _ in },
         handler: @escaping Handler
     ) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.onListening = onListening
+        self.onAnswered = onAnswered
         self.handler = handler
     }
 
@@ -185,7 +190,9 @@ public final class MLLPServer: Service, Sendable {
                     // The idle clock starts now, also for a connection that never sends.
                     try await channel.triggerUserOutboundEvent(MLLPServerConnectionHandler.Ready()).get()
                     var info: MLLPRequest.Connection?
+                    let clock = ContinuousClock()
                     for try await frame in inbound {
+                        let read = clock.now
                         let connectionInfo: MLLPRequest.Connection
                         if let info {
                             connectionInfo = info
@@ -201,6 +208,7 @@ public final class MLLPServer: Service, Sendable {
                             payload: frame.payload, length: frame.length, isOversized: frame.isOversized, connection: connectionInfo)
                         let response = await handler(request)
                         try await outbound.write(response)
+                        onAnswered(request, clock.now - read)
                     }
                 }
             } onGracefulShutdown: {

@@ -62,8 +62,18 @@ public struct FHIRRoutes: Sendable {
         }
     }
 
-    /// Reads the body (up to the limit), hands it to intake and answers.
+    /// Reads the body (up to the limit), hands it to intake and answers; records the time taken.
     func receive(_ request: Request, interaction: FHIRIntake.Interaction) async -> Response {
+        // The acknowledgement latency runs from the request's head to its answer built (the
+        // body is then written by the server).
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = await answer(request, interaction: interaction)
+        endpoint.acknowledged(after: clock.now - start)
+        return response
+    }
+
+    private func answer(_ request: Request, interaction: FHIRIntake.Interaction) async -> Response {
         let contentType = request.headers[.contentType]
         let limit = endpoint.intake.configuration.maximumBodySize
         let declared = request.headers[.contentLength].flatMap { Int($0) }

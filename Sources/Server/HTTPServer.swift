@@ -25,6 +25,8 @@ public struct HTTPServer: Service {
     public var endpoints: [FHIREndpoint] { endpointTable.endpoints }
     /// `POST /admin/reload`, when set.
     let admin: AdminRoutes?
+    /// `GET /health`, `/ready` and `/metrics`, when set.
+    let operations: OperationsRoutes?
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
@@ -39,17 +41,19 @@ public struct HTTPServer: Service {
         self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), definitions: definitions, logger: logger, onListening: onListening)
     }
 
-    /// Creates the listener of a bus node: its FHIR endpoints follow reloads, and with `admin`
-    /// it serves `POST /admin/reload`.
+    /// Creates the listener of a bus node: its FHIR endpoints follow reloads, with `admin` it
+    /// serves `POST /admin/reload`, with `operations` `GET /health`, `/ready` and `/metrics`.
     ///
     /// - Parameter onListening: called with the bound address (the real port when configured with 0).
     public init(
-        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, definitions: Definitions = .r4,
+        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil,
+        operations: OperationsRoutes? = nil, definitions: Definitions = .r4,
         logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.endpointTable = endpointTable
         self.admin = admin
+        self.operations = operations
         self.definitions = definitions
         self.logger = logger
         self.onListening = onListening
@@ -64,13 +68,15 @@ public struct HTTPServer: Service {
         return router
     }
 
-    /// The routes of `endpoints` and of the administration endpoint, as the listener serves them.
+    /// The routes of `endpoints`, of the administration endpoint and of the operations
+    /// endpoints, as the listener serves them.
     func router(_ endpoints: [FHIREndpoint]) -> Hummingbird.Router<BusRequestContext> {
         let router = Hummingbird.Router(context: BusRequestContext.self)
         for endpoint in endpoints {
             FHIRRoutes(endpoint: endpoint, definitions: definitions).add(to: router)
         }
         admin?.add(to: router)
+        operations?.add(to: router)
         return router
     }
 

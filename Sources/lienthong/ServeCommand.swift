@@ -43,7 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let mappings = try options.loadMappings(configuration)
         let opened = try options.openStore(configuration, logger: logger)
-        var node = BusNode(configuration: configuration, store: opened.store, mappings: mappings, logger: logger)
+        // Metrics: one Prometheus registry, scraped at GET /metrics on the HTTP listener.
+        let metrics = MetricsExport()
+        metrics.bootstrap()
+        var node = BusNode(configuration: configuration, store: opened.store, mappings: mappings, metrics: metrics.busMetrics, logger: logger)
+        // The queue gauges are read from the store every 10 s, when something can scrape them.
+        if configuration.needsHTTPListener { node.queueMetricsInterval = .seconds(10) }
         if options.config != nil {
             // A reload (SIGHUP, POST /admin/reload) reads the same file again.
             let options = self.options
@@ -57,15 +62,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if configuration.needsHTTPListener {
             // Last in the group, so it stops first: no request is taken once routing stops. Its
-            // FHIR endpoints follow reloads; it also serves POST /admin/reload (loopback only).
+            // FHIR endpoints follow reloads; it also serves POST /admin/reload (loopback only),
+            // GET /health, /ready and /metrics (docs/OPERATIONS.md).
             let node = node
             let admin = AdminRoutes(reload: { await node.reload() })
-            services.append(HTTPServer(configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, logger: logger) { host, port in
+            let operations = OperationsRoutes(readiness: { await node.readiness() }, metrics: { metrics.exposition() })
+            let server = HTTPServer(
+                configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, operations: operations, logger: logger
+            ) { host, port in
                 var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
                 // Without FHIR channels, one line still gives the listener's address.
                 if lines.isEmpty { lines.append("listening: admin on http://\(host):\(port)/admin/reload\n") }
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))
-            })
+            }
+            services.append(server)
+        } else {
+            logger.notice("no HTTP listener (no http section and no FHIR channel): /health, /ready and /metrics are not served")
         }
         // The store's own service (PostgreSQL's pool) first, so that it stops last.
         if let service = opened.service { services.insert(service, at: 0) }
