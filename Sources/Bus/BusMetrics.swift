@@ -1,5 +1,5 @@
 public import CoreMetrics
-import Foundation
+public import Foundation
 import Metrics
 public import Store
 import Synchronization
