@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import MetricsTestKit
 import MLLP
+import NIOCore
 import ServiceLifecycle
 import Store
 import Testing
