@@ -58,7 +58,10 @@ public struct Router: Sendable {
         }
         var routed = decisions
         do {
-            try await metrics.timing(.route) { try await store.route(decisions, now: now) }
+            // An empty batch is no store operation (the stores return at once): not timed.
+            if !decisions.isEmpty {
+                try await metrics.timing(.route) { try await store.route(decisions, now: now) }
+            }
         } catch {
             routed = []
             // One bad message (routed meanwhile by another node, say) must not stop the others:
