@@ -47,6 +47,8 @@ public struct BusNode: Sendable {
     /// Reads the configuration again for ``reload()`` (the file `serve --config` named); `nil`:
     /// reloads are refused.
     public var configurationLoader: (@Sendable () throws -> BusConfiguration)?
+    /// The configuration file's path, as the audit log's target of a reload.
+    public var configurationFile: String?
     /// The FHIR channels' endpoints, for the HTTP listener (the `Server` module) to serve; a
     /// reload replaces them.
     public let fhirEndpointTable: FHIREndpointTable
@@ -83,8 +85,14 @@ public struct BusNode: Sendable {
     /// Reads the configuration again (``configurationLoader``) and applies it while the node
     /// runs; see ``BusReloader``. Refused before ``services(onListening:)`` runs.
     public func reload() async -> ConfigurationReload {
+        await reload(by: .system, client: nil)
+    }
+
+    /// ``reload()`` on behalf of `actor` (a user of the admin API), who is named in the audit log
+    /// with the client's address.
+    public func reload(by actor: AuditActor, client: String?) async -> ConfigurationReload {
         guard let reloader = reloader.withLock({ $0 }) else { return .refused(["the bus is not running"]) }
-        return await reloader.reload()
+        return await reloader.reload(actor: actor, client: client)
     }
 
     /// The services of the node: destinations' workers (under a supervisor), the router, the

@@ -48,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
             // A reload (SIGHUP, POST /admin/reload) reads the same file again.
             let options = self.options
             node.configurationLoader = { try options.loadForReload() }
+            node.configurationFile = options.config
         }
         var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
