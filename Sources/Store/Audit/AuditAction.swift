@@ -1,7 +1,7 @@
 /// What an audited person or process did: a closed set, stored as its raw value.
 ///
 /// The set is closed on purpose: an audit trail is only useful when every writer names the same
-/// action the same way. A new action is a new case (and a line in `docs/OPERATIONS.md`).
+/// action the same way. A new action is a new case (and a line in `docs/AUDIT.md`).
 public enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
     /// A successful login to the dashboard or the admin API.
     case login
