@@ -136,14 +136,14 @@ extension StoreConformance {
 
     static func auditConcurrentAppends(_ harness: AuditHarness) async throws {
         let tasks = 6, appendsPerTask = 15
-        let appended = Mutex<[AuditRecord]>([])
+        let appended = AppendedRecords()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<tasks {
                 let log = harness.logs[task % harness.logs.count]
                 group.addTask {
                     for index in 0..<appendsPerTask {
                         let record = try await log.appendAudit(auditEvent(task * 100 + index, actor: .user("u\(task)")))
-                        appended.withLock { $0.append(record) }
+                        appended.records.withLock { $0.append(record) }
                     }
                 }
             }
@@ -152,7 +152,7 @@ extension StoreConformance {
         let stored = try await allRecords(harness.log)
         try expectEqual(stored.count, tasks * appendsPerTask, "every append stored once")
         try expectEqual(stored.map(\.sequence), Array(1...Int64(tasks * appendsPerTask)), "one sequence without gaps")
-        try expectEqual(Set(stored), Set(appended.withLock { $0 }), "the records returned are the records stored")
+        try expectEqual(Set(stored), Set(appended.records.withLock { $0 }), "the records returned are the records stored")
         for task in 0..<tasks {
             let own = stored.filter { $0.actor == .user("u\(task)") }.map(\.target)
             try expectEqual(own, (0..<appendsPerTask).map { "entry \(task * 100 + $0)" }, "task \(task)'s appends in its order")
@@ -160,6 +160,11 @@ extension StoreConformance {
         let verification = try await harness.log.verifyAuditChain()
         try expect(verification.isIntact, "one valid chain: \(String(describing: verification.problem))")
         try expectEqual(verification.recordCount, tasks * appendsPerTask, "verified records")
+    }
+
+    /// What concurrent appenders got back.
+    final class AppendedRecords: Sendable {
+        let records = Mutex<[AuditRecord]>([])
     }
 
     static func auditAppendOnly(_ harness: AuditHarness) async throws {
