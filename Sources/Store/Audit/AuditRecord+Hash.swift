@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 extension AuditRecord {
     /// The bytes ``hash`` is computed over (version 1):
