@@ -192,9 +192,10 @@ extension StoreConformance {
     }
 
     /// Appends five records, drops the guard, runs `tampering`, and expects the verifier to name
-    /// `sequence` with `kind`.
+    /// `sequence` with `kind`, after `goodRecords` records that check out.
     static func expectTamperingFound(
-        _ harness: AuditHarness, _ tampering: String, sequence: Int64, kind: AuditChainProblem.Kind, file: String = #fileID, line: Int = #line
+        _ harness: AuditHarness, _ tampering: String, sequence: Int64, kind: AuditChainProblem.Kind, goodRecords: Int,
+        file: String = #fileID, line: Int = #line
     ) async throws {
         for index in 1...5 { try await harness.log.appendAudit(auditEvent(index)) }
         try expect(try await harness.log.verifyAuditChain().isIntact, "intact before tampering", file: file, line: line)
@@ -202,15 +203,15 @@ extension StoreConformance {
         try await harness.execute(tampering)
         let verification = try await harness.log.verifyAuditChain()
         try expectEqual(verification.problem, AuditChainProblem(sequence: sequence, kind: kind), "the problem found", file: file, line: line)
-        try expectEqual(verification.recordCount, Int(sequence) - 1, "the good records before it", file: file, line: line)
+        try expectEqual(verification.recordCount, goodRecords, "the good records before it", file: file, line: line)
     }
 
     static func auditTamperEdit(_ harness: AuditHarness) async throws {
-        try await expectTamperingFound(harness, "UPDATE audit_log SET target = 'entry 99' WHERE sequence = 3", sequence: 3, kind: .hashMismatch)
+        try await expectTamperingFound(harness, "UPDATE audit_log SET target = 'entry 99' WHERE sequence = 3", sequence: 3, kind: .hashMismatch, goodRecords: 2)
     }
 
     static func auditTamperDelete(_ harness: AuditHarness) async throws {
-        try await expectTamperingFound(harness, "DELETE FROM audit_log WHERE sequence = 2", sequence: 3, kind: .sequenceGap(expected: 2))
+        try await expectTamperingFound(harness, "DELETE FROM audit_log WHERE sequence = 2", sequence: 3, kind: .sequenceGap(expected: 2), goodRecords: 1)
     }
 
     /// Someone edits record 3 and gives it the hash of its new fields: record 3 checks out
