@@ -54,6 +54,22 @@ public struct BusNode: Sendable {
     public let fhirEndpointTable: FHIREndpointTable
     /// The reloader, once ``services(onListening:)`` made it.
     let reloader = ReloaderSlot()
+    /// The configuration in use: ``configuration`` until a reload applies another.
+    let applied: AppliedConfiguration
+
+    /// Holds the configuration in use (the node is a value; its copies share it).
+    final class AppliedConfiguration: Sendable {
+        private let value: Mutex<BusConfiguration>
+        init(_ configuration: BusConfiguration) { value = Mutex(configuration) }
+        var current: BusConfiguration {
+            get { value.withLock { $0 } }
+            set { value.withLock { $0 = newValue } }
+        }
+    }
+
+    /// The configuration in use now: the one the node started with, or the last one a reload
+    /// applied (the admin API reads its destinations and tokens).
+    public var currentConfiguration: BusConfiguration { applied.current }
 
     /// Holds the reloader ``services(onListening:)`` makes (the node is a value; its copies share it).
     final class ReloaderSlot: Sendable {
@@ -67,6 +83,7 @@ public struct BusNode: Sendable {
     ///   (without it such routes dead-letter every message).
     public init(configuration: BusConfiguration, store: any MessageStore, mappings: MappingCatalog? = nil, logger: Logger) {
         self.configuration = configuration
+        self.applied = AppliedConfiguration(configuration)
         self.store = store
         self.mappings = mappings
         self.logger = logger

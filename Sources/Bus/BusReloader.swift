@@ -313,6 +313,7 @@ actor BusReloader {
         }
         if changes.isEmpty { changes.append("routes replaced; nothing else changed") } else { changes.insert("routes replaced", at: 0) }
         configuration = new
+        node.applied.current = new
         mappings = catalog
         return ConfigurationReload(applied: true, errors: lateErrors, changes: changes)
     }

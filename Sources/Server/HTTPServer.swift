@@ -25,6 +25,8 @@ public struct HTTPServer: Service {
     public var endpoints: [FHIREndpoint] { endpointTable.endpoints }
     /// `POST /admin/reload`, when set.
     let admin: AdminRoutes?
+    /// The admin API (`/api/…`), when set.
+    let api: AdminAPI?
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
@@ -39,17 +41,18 @@ public struct HTTPServer: Service {
         self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), definitions: definitions, logger: logger, onListening: onListening)
     }
 
-    /// Creates the listener of a bus node: its FHIR endpoints follow reloads, and with `admin`
-    /// it serves `POST /admin/reload`.
+    /// Creates the listener of a bus node: its FHIR endpoints follow reloads; with `admin` it
+    /// serves `POST /admin/reload`, with `api` the admin API (``AdminAPI``).
     ///
     /// - Parameter onListening: called with the bound address (the real port when configured with 0).
     public init(
-        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, definitions: Definitions = .r4,
-        logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, api: AdminAPI? = nil,
+        definitions: Definitions = .r4, logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.endpointTable = endpointTable
         self.admin = admin
+        self.api = api
         self.definitions = definitions
         self.logger = logger
         self.onListening = onListening
@@ -71,6 +74,7 @@ public struct HTTPServer: Service {
             FHIRRoutes(endpoint: endpoint, definitions: definitions).add(to: router)
         }
         admin?.add(to: router)
+        api?.add(to: router)
         return router
     }
 

@@ -61,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             // FHIR endpoints follow reloads; it also serves POST /admin/reload (loopback only).
             let node = node
             let admin = AdminRoutes(reload: { await node.reload() })
-            services.append(HTTPServer(configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, logger: logger) { host, port in
+            let api = AdminAPI(store: node.store, configuration: { node.currentConfiguration }, reload: { await node.reload() })
+            services.append(HTTPServer(configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, api: api, logger: logger) { host, port in
                 var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
                 // Without FHIR channels, one line still gives the listener's address.
                 if lines.isEmpty { lines.append("listening: admin on http://\(host):\(port)/admin/reload\n") }
