@@ -47,6 +47,8 @@ public struct BusNode: Sendable {
     /// Reads the configuration again for ``reload()`` (the file `serve --config` named); `nil`:
     /// reloads are refused.
     public var configurationLoader: (@Sendable () throws -> BusConfiguration)?
+    /// The configuration file's path, as the audit log's target of a reload.
+    public var configurationFile: String?
     /// The FHIR channels' endpoints, for the HTTP listener (the `Server` module) to serve; a
     /// reload replaces them.
     public let fhirEndpointTable: FHIREndpointTable
@@ -57,6 +59,22 @@ public struct BusNode: Sendable {
     /// How often the queue gauges (``BusMetrics/Name/queueDepth`` and the others) are refreshed
     /// from the store; `nil`: never (no metrics, no queries).
     public var queueMetricsInterval: Duration? = nil
+    /// The configuration in use: ``configuration`` until a reload applies another.
+    let applied: AppliedConfiguration
+
+    /// Holds the configuration in use (the node is a value; its copies share it).
+    final class AppliedConfiguration: Sendable {
+        private let value: Mutex<BusConfiguration>
+        init(_ configuration: BusConfiguration) { value = Mutex(configuration) }
+        var current: BusConfiguration {
+            get { value.withLock { $0 } }
+            set { value.withLock { $0 = newValue } }
+        }
+    }
+
+    /// The configuration in use now: the one the node started with, or the last one a reload
+    /// applied (the admin API reads its destinations and tokens).
+    public var currentConfiguration: BusConfiguration { applied.current }
 
     /// Holds the reloader ``services(onListening:)`` makes (the node is a value; its copies share it).
     final class ReloaderSlot: Sendable {
@@ -74,6 +92,7 @@ public struct BusNode: Sendable {
         configuration: BusConfiguration, store: any MessageStore, mappings: MappingCatalog? = nil, metrics: BusMetrics = .disabled, logger: Logger
     ) {
         self.configuration = configuration
+        self.applied = AppliedConfiguration(configuration)
         self.store = store
         self.mappings = mappings
         self.metrics = metrics
@@ -93,8 +112,14 @@ public struct BusNode: Sendable {
     /// Reads the configuration again (``configurationLoader``) and applies it while the node
     /// runs; see ``BusReloader``. Refused before ``services(onListening:)`` runs.
     public func reload() async -> ConfigurationReload {
+        await reload(by: .system, client: nil)
+    }
+
+    /// ``reload()`` on behalf of `actor` (a user of the admin API), who is named in the audit log
+    /// with the client's address.
+    public func reload(by actor: AuditActor, client: String?) async -> ConfigurationReload {
         guard let reloader = reloader.withLock({ $0 }) else { return .refused(["the bus is not running"]) }
-        return await reloader.reload()
+        return await reloader.reload(actor: actor, client: client)
     }
 
     /// The services of the node: destinations' workers (under a supervisor), the router, the

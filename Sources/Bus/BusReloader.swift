@@ -3,6 +3,7 @@ import Logging
 import Mapping
 import MLLP
 import NIOCore
+import Store
 import Synchronization
 
 /// Applies a new configuration to a running ``BusNode`` as a diff, or refuses it and keeps the
@@ -84,7 +85,9 @@ actor BusReloader {
     }
 
     /// Reads the configuration again and applies it, or refuses it.
-    func reload(trigger: String = "admin") async -> ConfigurationReload {
+    /// Every reload, applied or refused, is appended to the store's audit log (when it keeps one)
+    /// as `config-reload` by `actor`, with the trigger and the outcome as its detail.
+    func reload(trigger: String = "admin", actor: AuditActor = .system, client: String? = nil) async -> ConfigurationReload {
         await acquire()
         defer { release() }
         let result: ConfigurationReload
@@ -115,7 +118,21 @@ actor BusReloader {
                 "configuration not reloaded; the previous configuration keeps running",
                 metadata: ["bus.reload.trigger": "\(trigger)", "bus.reload.errors": .array(result.errors.map { .string($0) })])
         }
+        await audit(result, trigger: trigger, actor: actor, client: client)
         return result
+    }
+
+    /// Appends the reload to the audit log; a failure is logged (the reload stands).
+    private func audit(_ result: ConfigurationReload, trigger: String, actor: AuditActor, client: String?) async {
+        guard let auditor = Auditor(store: node.store) else { return }
+        let detail = result.applied
+            ? "\(trigger): applied, \(result.changes.count) changes\(result.errors.isEmpty ? "" : ", \(result.errors.count) errors")"
+            : "\(trigger): refused, \(result.errors.count) errors"
+        do {
+            try await auditor.record(.configReload, by: actor, target: node.configurationFile ?? "configuration", detail: detail, client: client)
+        } catch {
+            logger.error("cannot append the reload to the audit log", metadata: ["store.error": "\(error)"])
+        }
     }
 
     private func acquire() async {
@@ -300,6 +317,7 @@ actor BusReloader {
         }
         if changes.isEmpty { changes.append("routes replaced; nothing else changed") } else { changes.insert("routes replaced", at: 0) }
         configuration = new
+        node.applied.current = new
         mappings = catalog
         return ConfigurationReload(applied: true, errors: lateErrors, changes: changes)
     }

@@ -32,6 +32,8 @@ extension PostgresStore {
     /// - `queue_depth_change`: signed counts per destination and state, appended by statement
     ///   triggers on `entry` (appends never wait on each other, unlike one counter row per
     ///   destination that every lease would lock), summed and compacted by `queueDepths`.
+    /// - `audit_log` (v3): the hash-chained audit log, keyed by its sequence; `audit_log_time`
+    ///   serves the time filters; triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`.
     static let migrations: [Migration] = [
         Migration(version: 1, name: "messages, entries, attempts, queue depths", statements: [
             """
@@ -226,6 +228,39 @@ extension PostgresStore {
             CREATE TRIGGER entry_notify_update AFTER UPDATE ON entry
                 REFERENCING OLD TABLE AS old_entries NEW TABLE AS new_entries
                 FOR EACH STATEMENT EXECUTE FUNCTION entry_notify_update()
+            """,
+        ]),
+        Migration(version: 3, name: "audit log (append-only, hash-chained)", statements: [
+            // Numbered by the store (the number is part of the hash), not by an identity.
+            """
+            CREATE TABLE audit_log (
+                sequence bigint PRIMARY KEY,
+                recorded_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                target text NOT NULL,
+                detail text NOT NULL,
+                client text,
+                previous_hash text NOT NULL,
+                hash text NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_log_time ON audit_log (recorded_at)",
+            // Append-only: every UPDATE, DELETE and TRUNCATE is refused.
+            """
+            CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()
+            """,
+            """
+            CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()
             """,
         ]),
     ]

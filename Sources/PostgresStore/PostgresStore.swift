@@ -356,6 +356,18 @@ public final class PostgresStore: MessageStore, Service {
         try await rows("SELECT \(unescaped: Self.entryColumns) FROM entry e WHERE e.id = \(id.rawValue)").first.map(Self.entry)
     }
 
+    /// See ``Store/MessageStore/output(of:)``.
+    public func output(of entry: EntryID) async throws -> (payload: [UInt8], format: MessageFormat)? {
+        let found = try await rows(
+            """
+            SELECT e.payload, COALESCE(e.payload_format, m.format) AS format FROM entry e JOIN message m ON m.id = e.message_id
+            WHERE e.id = \(entry.rawValue)
+            """
+        ).first?.makeRandomAccess()
+        guard let found, let payload = try found["payload"].decode(ByteBuffer?.self) else { return nil }
+        return (Self.bytes(payload), MessageFormat(rawValue: try found["format"].decode(String.self)))
+    }
+
     /// See ``Store/MessageStore/entries(destination:state:after:limit:)``.
     public func entries(destination: String, state: EntryState?, after: EntryID?, limit: Int) async throws -> [QueueEntry] {
         try Self.check(limit: limit)

@@ -27,6 +27,8 @@ public struct HTTPServer: Service {
     let admin: AdminRoutes?
     /// `GET /health`, `/ready` and `/metrics`, when set.
     let operations: OperationsRoutes?
+    /// The admin API (`/api/…`), when set.
+    let api: AdminAPI?
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
@@ -41,18 +43,20 @@ public struct HTTPServer: Service {
         self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), definitions: definitions, logger: logger, onListening: onListening)
     }
 
-    /// Creates the listener of a bus node: its FHIR endpoints follow reloads, with `admin` it
-    /// serves `POST /admin/reload`, with `operations` `GET /health`, `/ready` and `/metrics`.
+    /// Creates the listener of a bus node: its FHIR endpoints follow reloads; with `admin` it
+    /// serves `POST /admin/reload`, with `api` the admin API (``AdminAPI``), with `operations`
+    /// `GET /health`, `/ready` and `/metrics`.
     ///
     /// - Parameter onListening: called with the bound address (the real port when configured with 0).
     public init(
-        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil,
-        operations: OperationsRoutes? = nil, definitions: Definitions = .r4,
-        logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+        configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, api: AdminAPI? = nil,
+        operations: OperationsRoutes? = nil, definitions: Definitions = .r4, logger: Logger,
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.configuration = configuration
         self.endpointTable = endpointTable
         self.admin = admin
+        self.api = api
         self.operations = operations
         self.definitions = definitions
         self.logger = logger
@@ -76,6 +80,7 @@ public struct HTTPServer: Service {
             FHIRRoutes(endpoint: endpoint, definitions: definitions).add(to: router)
         }
         admin?.add(to: router)
+        api?.add(to: router)
         operations?.add(to: router)
         return router
     }

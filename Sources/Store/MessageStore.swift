@@ -101,6 +101,11 @@ public protocol MessageStore: Sendable {
     /// The recorded attempts of an entry, oldest first.
     func attempts(of entry: EntryID) async throws -> [DeliveryAttempt]
 
+    /// What an entry delivers when it is its own payload — a route's mapped output (a FHIR
+    /// Bundle of an HL7 v2 message, say) — and its format; `nil` when the entry delivers its
+    /// message as received (or maps it at delivery), or does not exist.
+    func output(of entry: EntryID) async throws -> (payload: [UInt8], format: MessageFormat)?
+
     /// Dead-lettered entries, optionally of one destination, in enqueue order, after the given
     /// entry. Unless `includingReplayed`, entries already replayed are left out.
     func deadLetters(destination: String?, includingReplayed: Bool, after: EntryID?, limit: Int) async throws -> [QueueEntry]

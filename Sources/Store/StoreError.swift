@@ -35,14 +35,17 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var messageID: MessageID?
     /// The entry concerned, if any.
     public var entryID: EntryID?
+    /// The audit record concerned, if any (its sequence number).
+    public var auditSequence: Int64?
     /// The underlying error, if any (only in ``debugDescription``).
     public var underlying: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, messageID: MessageID? = nil, entryID: EntryID? = nil, underlying: (any Error)? = nil) {
+    public init(code: Code, messageID: MessageID? = nil, entryID: EntryID? = nil, auditSequence: Int64? = nil, underlying: (any Error)? = nil) {
         self.code = code
         self.messageID = messageID
         self.entryID = entryID
+        self.auditSequence = auditSequence
         self.underlying = underlying
     }
 
@@ -51,6 +54,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         var text = "StoreError(\(code)"
         if let messageID { text += ", message: \(messageID)" }
         if let entryID { text += ", entry: \(entryID)" }
+        if let auditSequence { text += ", audit record: \(auditSequence)" }
         return text + ")"
     }
 

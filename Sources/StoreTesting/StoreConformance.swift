@@ -483,6 +483,11 @@ public enum StoreConformance {
         try expectEqual(platform.first?.format, .fhirJSON, "in the mapped format")
         try expect(platform.first?.mapping == nil, "a mapped payload needs no mapping at delivery")
         try expect(try await store.lease(destination: "registry", limit: 10, duration: .seconds(30), now: epoch).isEmpty, "dead letters are not leased")
+        let output = try await store.output(of: entries[0])
+        try expectEqual(output?.payload, bundle, "the mapped output is read back")
+        try expectEqual(output?.format, .fhirJSON, "with its format")
+        try expect(try await store.output(of: entries[1]) == nil, "an entry without a payload of its own has no output")
+        try expect(try await store.output(of: EntryID(rawValue: 999_999)) == nil, "nor has an unknown entry")
         // Replaying the failed entry (once the mapping is fixed) leases the raw message with the
         // mapping to run; replaying the message keeps the mapped payload and its format.
         let replayed = try await store.replay(entry: entries[1], now: epoch)

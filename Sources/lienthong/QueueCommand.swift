@@ -26,7 +26,7 @@ struct QueueCommand: AsyncParsableCommand {
         }
         let opened = try options.openStore(configuration, logger: logger)
         defer { try? opened.close() }
-        let lines = try await opened.withRunning { store in try await body(QueueInspector(store: store)) }
+        let lines = try await opened.withRunning { store in try await body(QueueInspector(store: store, auditor: Auditor(store: store))) }
         for line in lines { print(line) }
     }
 

@@ -5,6 +5,9 @@ import Store
 /// tests run it on a temporary store.
 struct QueueInspector {
     let store: any MessageStore
+    /// Where replays and views of message content are recorded (actor `cli`), when the store
+    /// keeps an audit log.
+    var auditor: Auditor?
 
     /// `queue list`: entries per destination and state.
     func depths() async throws -> [String] {
@@ -63,6 +66,7 @@ struct QueueInspector {
             lines.append(line)
         }
         if raw, let message {
+            try await auditor?.record(.viewMessage, by: .cli, target: "message \(message.id)", detail: "queue show --raw, entry \(id)")
             lines.append("raw message:")
             lines += String(decoding: message.raw, as: UTF8.self).split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
         }
@@ -71,11 +75,13 @@ struct QueueInspector {
 
     // MARK: Replay
 
-    /// Replays entries (dead letters or delivered ones) as new entries.
-    func replay(entries ids: [EntryID], now: Date = Date()) async throws -> [String] {
+    /// Replays entries (dead letters or delivered ones) as new entries; each one is audited as
+    /// `action` (`replay`, or `retry-dead-letters` for `--dead-letters`).
+    func replay(entries ids: [EntryID], now: Date = Date(), action: AuditAction = .replay) async throws -> [String] {
         var lines: [String] = []
         for id in ids {
             let new = try await store.replay(entry: id, now: now)
+            try await auditor?.record(action, by: .cli, target: "entry \(id)", detail: "new entry \(new)")
             lines.append("entry \(id) → new entry \(new)")
         }
         return lines
@@ -92,7 +98,7 @@ struct QueueInspector {
             after = last.id
         }
         guard !ids.isEmpty else { return ["no dead letters to replay"] }
-        return try await replay(entries: ids, now: now) + ["replayed \(ids.count) dead letters"]
+        return try await replay(entries: ids, now: now, action: .retryDeadLetters) + ["replayed \(ids.count) dead letters"]
     }
 
     /// Replays messages (by ID, or every routed message matching a query) to their original
@@ -118,6 +124,13 @@ struct QueueInspector {
         for id in chosen {
             let entries = try await store.replay(message: id, to: target, now: now)
             created += entries.count
+            let destination =
+                switch target {
+                case .destination(let name, _): "to \(name)"
+                case .originalDestinations: "to its destinations"
+                }
+            try await auditor?.record(
+                .replay, by: .cli, target: "message \(id)", detail: "\(destination): new entries \(entries.map(\.description).joined(separator: ", "))")
             lines.append("message \(id) → entries \(entries.map(\.description).joined(separator: ", "))")
         }
         lines.append("replayed \(chosen.count) messages as \(created) new entries")

@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             // A reload (SIGHUP, POST /admin/reload) reads the same file again.
             let options = self.options
             node.configurationLoader = { try options.loadForReload() }
+            node.configurationFile = options.config
         }
         var services = try node.services { channel, address in
             // One line per listener on standard output, for people and for scripts that start
@@ -66,9 +67,11 @@ struct ServeCommand: AsyncParsableCommand {
             // GET /health, /ready and /metrics (docs/OPERATIONS.md).
             let node = node
             let admin = AdminRoutes(reload: { await node.reload() })
+            let api = AdminAPI(store: node.store, configuration: { node.currentConfiguration }, reload: { await node.reload() })
             let operations = OperationsRoutes(readiness: { await node.readiness() }, metrics: { metrics.exposition() })
             let server = HTTPServer(
-                configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, operations: operations, logger: logger
+                configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, api: api, operations: operations,
+                logger: logger
             ) { host, port in
                 var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
                 // Without FHIR channels, one line still gives the listener's address.

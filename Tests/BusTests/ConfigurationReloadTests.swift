@@ -65,6 +65,7 @@ import Testing
         node.pollInterval = .milliseconds(50)
         node.reloadsMappingsOnHangUp = false
         node.configurationLoader = { try setup.load() }
+        node.configurationFile = setup.file.path
         let ports = Ports()
         let services = try node.services { channel, address in ports.withLock { $0[channel] = address.port ?? 0 } }
         let group = ServiceGroup(services: services, logger: logger)
@@ -269,6 +270,43 @@ import Testing
             #expect(await eventually { setup.controlIDs(in: "a") == ["K1"] })
             #expect(setup.files(in: "b").isEmpty)
             await client.close()
+        }
+    }
+
+    @Test func everyReloadIsAudited() async throws {
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        let valid = """
+            channels:
+              his: {mllp: {port: 0}, routes: [{destination: a}]}
+            destinations:
+              a: {file: {directory: a}}
+            """
+        try setup.write(valid)
+        try await withNode(setup) { node, store, _ in
+            try setup.write(valid.replacingOccurrences(of: "directory: a}", with: "directory: a2}"))
+            let changed = await node.reload()
+            #expect(changed.applied && !changed.changes.isEmpty)
+            try setup.write("channels: {his: {mllp: {port: http}}}\n")
+            let refused = await node.reload()
+            #expect(!refused.applied && !refused.errors.isEmpty)
+            try setup.write(valid)
+            let back = await node.reload(by: .user("lan"), client: "127.0.0.1")
+            #expect(back.applied)
+
+            let log = try #require(store as? any AuditLog)
+            let records = try await log.auditRecords(matching: AuditQuery(), after: nil, limit: 10)
+            #expect(records.map(\.action) == [.configReload, .configReload, .configReload])
+            #expect(records.map(\.target) == Array(repeating: setup.file.path, count: 3))
+            #expect(records.map(\.actor) == [.system, .system, .user("lan")])
+            #expect(records.map(\.detail) == [
+                "admin: applied, \(changed.changes.count) changes", "admin: refused, \(refused.errors.count) errors",
+                "admin: applied, \(back.changes.count) changes",
+            ])
+            #expect(records.map(\.clientAddress) == [nil, nil, "127.0.0.1"])
+            let verification = try await log.verifyAuditChain()
+            #expect(verification.isIntact)
+            #expect(verification.recordCount == 3)
         }
     }
 

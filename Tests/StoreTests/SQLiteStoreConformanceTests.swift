@@ -23,3 +23,30 @@ struct SQLiteStoreConformanceTests {
         }
     }
 }
+
+/// The shared audit-log checks (``StoreConformance/auditChecks``) against ``SQLiteStore``: the
+/// SQL runs on the store's file past the store; the guard is the two triggers of migration v6.
+@Suite("SQLiteStore audit log")
+struct SQLiteStoreAuditTests {
+    @Test(arguments: StoreConformance.auditChecks)
+    func audit(_ check: StoreConformance.AuditCheck) async throws {
+        try await withTemporarySQLiteStore { store, _ in
+            try await check.run(
+                StoreConformance.AuditHarness(
+                    logs: [store],
+                    execute: { sql in try await store.execute(unsafeSQL: sql) },
+                    dropGuard: { try await store.execute(unsafeSQL: "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete") }))
+        }
+    }
+
+    @Test("two stores on one file append to one chain")
+    func twoConnections() async throws {
+        try await withTemporarySQLiteStore { store, directory in
+            let other = try SQLiteStore(configuration: .init(path: directory.path("data/lienthong.sqlite")), logger: .silent)
+            defer { try? other.close() }
+            try await StoreConformance.auditChecks.first { $0.name.contains("concurrent") }!.run(
+                StoreConformance.AuditHarness(
+                    logs: [store, other], execute: { sql in try await store.execute(unsafeSQL: sql) }, dropGuard: {}))
+        }
+    }
+}

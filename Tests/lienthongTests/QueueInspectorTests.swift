@@ -75,4 +75,28 @@ struct PickyDestination: Destination {
             #expect(try await store.entries(destination: "archive", state: .pending, after: nil, limit: 10).count == 1)
         }
     }
+
+    @Test func replaysAndRawViewsAreAudited() async throws {
+        try await withStore { store in
+            let auditor = Auditor(store: store, clock: { Date(timeIntervalSince1970: 1_790_000_000) })
+            let inspector = QueueInspector(store: store, auditor: auditor)
+            let dead = try #require(try await store.deadLetters(destination: "lis", includingReplayed: false, after: nil, limit: 1).first)
+            let delivered = try #require(try await store.entries(destination: "lis", state: .delivered, after: nil, limit: 1).first)
+            _ = try await inspector.show(entry: delivered.id, raw: false)
+            _ = try await inspector.replay(entries: [delivered.id])
+            _ = try await inspector.replayDeadLetters(destination: "lis")
+            _ = try await inspector.replay(messages: [dead.messageID], query: nil, to: .destination("archive"), dryRun: false)
+            _ = try await inspector.show(entry: dead.id, raw: true)
+
+            let records = try await store.auditRecords(matching: AuditQuery(), after: nil, limit: 10)
+            #expect(records.map(\.action) == [.replay, .retryDeadLetters, .replay, .viewMessage])
+            #expect(records.allSatisfy { $0.actor == .cli })
+            #expect(records.map(\.target) == ["entry \(delivered.id)", "entry \(dead.id)", "message \(dead.messageID)", "message \(dead.messageID)"])
+            #expect(records[3].detail == "queue show --raw, entry \(dead.id)")
+            #expect(records[2].detail.hasPrefix("to archive: new entries "))
+            // Identifiers only: no patient name or identifier from the messages.
+            #expect(!records.contains { "\($0.target) \($0.detail)".contains("DOE") || "\($0.target) \($0.detail)".contains("P1") })
+            #expect(try await store.verifyAuditChain().isIntact)
+        }
+    }
 }

@@ -85,8 +85,32 @@ extension BusConfiguration {
 private struct YAMLReader {
     let base: URL
 
+    /// `security: {tokens: [{name, role, sha256}]}`.
+    func security(_ node: ConfigurationNode) throws(ConfigurationError) -> SecurityConfiguration {
+        let fields = try node.mapping(allowing: ["tokens"])
+        var security = SecurityConfiguration()
+        for item in fields["tokens"]?.sequence() ?? [] {
+            let token = try item.mapping(allowing: ["name", "role", "sha256"])
+            guard let nameNode = token["name"] else { throw item.error("a token needs a name") }
+            let name = try nameNode.string()
+            guard !name.isEmpty, !security.tokens.contains(where: { $0.name == name }) else {
+                throw nameNode.error("expected a name no other token has")
+            }
+            guard let roleNode = token["role"] else { throw item.error("a token needs a role: viewer, operator or admin") }
+            guard let role = AdminRole(rawValue: try roleNode.string()) else { throw roleNode.error("expected viewer, operator or admin") }
+            guard let digestNode = token["sha256"] else {
+                throw item.error("a token needs sha256: the SHA-256 of the token in hex (`lienthong admin token` makes one)")
+            }
+            guard let digest = APIToken.digest(hex: try digestNode.string()) else {
+                throw digestNode.error("expected 64 hexadecimal digits (the SHA-256 of the token, never the token itself)")
+            }
+            security.tokens.append(APIToken(name: name, role: role, digest: digest))
+        }
+        return security
+    }
+
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {
-        let top = try root.mapping(allowing: ["store", "http", "mappings", "include", "channels", "destinations"])
+        let top = try root.mapping(allowing: ["store", "http", "mappings", "include", "channels", "destinations", "security"])
         let store = try top["store"].map { node throws(ConfigurationError) in try self.store(node) } ?? .sqlite(defaultStore)
         // With `include`, channels and destinations may all be in the included files.
         let includes = top["include"]?.sequence() ?? []
@@ -131,6 +155,7 @@ private struct YAMLReader {
             }
         }
         var configuration = BusConfiguration(store: store, channels: channels, destinations: destinations, http: http, mappings: mappings)
+        if let node = top["security"] { configuration.security = try security(node) }
         configuration.storeFingerprint = "\(try top["store"]?.canonical() ?? "default") @\(base.path)"
         return configuration
     }

@@ -30,6 +30,8 @@ public struct BusConfiguration: Sendable {
     public var http: HTTPListenerConfiguration
     /// The mappings folder; loaded when a route names a mapping.
     public var mappings: MappingsConfiguration
+    /// Who may use the admin API.
+    public var security = SecurityConfiguration()
     /// The `store` section as read (see ``ChannelConfiguration/fingerprint``): a reload that
     /// changes it is refused, the store cannot change while the bus runs.
     package var storeFingerprint: String?

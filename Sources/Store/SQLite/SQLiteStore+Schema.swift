@@ -21,6 +21,8 @@ extension SQLiteStore {
     /// - `entry_replay_of`, `entry_replaced_by` (partial, non-null, v5): the foreign-key checks
     ///   when retention deletes entries.
     /// - `queue_depth` is a table kept by triggers, so depths cost one small read.
+    /// - `audit_log` (v6): the hash-chained audit log, keyed by its sequence; `audit_log_time`
+    ///   serves the time filters of `auditRecords`; triggers refuse `UPDATE` and `DELETE`.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -131,6 +133,30 @@ extension SQLiteStore {
                 CREATE TRIGGER entry_depth_delete AFTER DELETE ON entry BEGIN
                     UPDATE queue_depth SET count = count - 1
                         WHERE destination = old.destination AND state = old.state;
+                END;
+                """)
+        }
+        migrator.registerMigration("v6") { db in
+            // The audit log (see `AuditLog`): numbered by the store (no AUTOINCREMENT: the number
+            // is part of the hash), append-only — the triggers refuse every UPDATE and DELETE.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    sequence INTEGER PRIMARY KEY,
+                    recorded_at INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    client TEXT,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_log_time ON audit_log(recorded_at);
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+                    SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused');
+                END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+                    SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused');
                 END;
                 """)
         }

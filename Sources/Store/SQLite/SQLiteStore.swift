@@ -403,6 +403,18 @@ public final class SQLiteStore: MessageStore {
         }
     }
 
+    /// See ``MessageStore/output(of:)``.
+    public func output(of entry: EntryID) async throws -> (payload: [UInt8], format: MessageFormat)? {
+        try await reading { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT e.payload, COALESCE(e.payload_format, m.format) AS format FROM entry e JOIN message m ON m.id = e.message_id WHERE e.id = ?",
+                arguments: [entry.rawValue])
+            guard let row, let payload = row["payload"] as Data? else { return nil }
+            return ([UInt8](payload), MessageFormat(rawValue: row["format"]))
+        }
+    }
+
     /// See ``MessageStore/entries(destination:state:after:limit:)``.
     public func entries(destination: String, state: EntryState?, after: EntryID?, limit: Int) async throws -> [QueueEntry] {
         try Self.check(limit: limit)

@@ -1,0 +1,115 @@
+/// The OpenAPI 3.1 description of the admin API (``AdminAPI``), served at
+/// `GET /api/openapi.json`. Kept beside the routes; `AdminAPITests` checks that every route of
+/// the API is described and every described path answers.
+enum AdminAPIDescription {
+    /// The paths and methods described, as `METHOD /path` (for the test).
+    static let operations = [
+        "GET /api/channels", "GET /api/destinations", "GET /api/messages", "GET /api/messages/{id}", "POST /api/messages/{id}/replay",
+        "POST /api/entries/{id}/replay", "POST /api/destinations/{name}/dead-letters/retry", "POST /api/config/reload",
+    ]
+
+    /// The document (JSON).
+    static let document = #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "LienThong admin API",
+            "version": "1",
+            "description": "What flows through the bus and what is stuck, the stored messages, and the actions on them. Every operation needs an API token (Authorization: Bearer) of a role: viewer (no message content), operator (content, replay), admin (configuration). Errors are {\"error\": \"...\"}."
+          },
+          "security": [{"bearer": []}],
+          "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token configured under security.tokens (its SHA-256 in the file)."}},
+            "schemas": {
+              "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
+              "Content": {"type": "object", "description": "Bytes: as text when UTF-8, else base64.", "properties": {"text": {"type": "string"}, "base64": {"type": "string"}}},
+              "Channel": {"type": "object", "properties": {
+                "name": {"type": "string"}, "source": {"enum": ["mllp", "fhir", "folder"]}, "address": {"type": "string"},
+                "routes": {"type": "array", "items": {"type": "object", "properties": {"destination": {"type": "string"}, "mapping": {"type": "string"}}}}}},
+              "Destination": {"type": "object", "properties": {
+                "name": {"type": "string"}, "kind": {"type": "string"}, "paused": {"type": "boolean"}, "concurrency": {"type": "integer"},
+                "entries": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Entries by state: pending, leased, delivered, dead_letter."},
+                "oldestPendingSeconds": {"type": "number"}}},
+              "MessageSummary": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "channel": {"type": "string"}, "format": {"type": "string"}, "type": {"type": "string"}, "event": {"type": "string"},
+                "controlID": {"type": "string"}, "sendingApplication": {"type": "string"}, "sendingFacility": {"type": "string"},
+                "state": {"enum": ["received", "routed", "filtered", "rejected"]}, "rejection": {"type": "string"},
+                "receivedAt": {"type": "string", "format": "date-time"}, "retransmissions": {"type": "integer"}}},
+              "Attempt": {"type": "object", "properties": {
+                "number": {"type": "integer"}, "outcome": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time"},
+                "durationSeconds": {"type": "number"}, "responseCode": {"type": "string"}, "error": {"type": "string"},
+                "response": {"$ref": "#/components/schemas/Content", "description": "operator and admin only"}}},
+              "Entry": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "destination": {"type": "string"}, "state": {"type": "string"}, "mapping": {"type": "string"},
+                "attemptCount": {"type": "integer"}, "lastError": {"type": "string"}, "enqueuedAt": {"type": "string", "format": "date-time"},
+                "replayOf": {"type": "integer"}, "replacedBy": {"type": "integer"},
+                "output": {"type": "object", "description": "operator and admin only: the route's mapped output", "properties": {"format": {"type": "string"}, "content": {"$ref": "#/components/schemas/Content"}}},
+                "attempts": {"type": "array", "items": {"$ref": "#/components/schemas/Attempt"}}}}
+            },
+            "responses": {
+              "Unauthorized": {"description": "No or unknown token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Forbidden": {"description": "The token's role may not do this", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "NotFound": {"description": "No such message, entry or destination", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "Conflict": {"description": "The store refused (e.g. replaying an entry still queued)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          },
+          "paths": {
+            "/api/channels": {"get": {"summary": "The channels (viewer)", "responses": {
+              "200": {"description": "Channels", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Channel"}}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"}}}},
+            "/api/destinations": {"get": {"summary": "The destinations with their queues (viewer)", "responses": {
+              "200": {"description": "Destinations", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Destination"}}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"}}}},
+            "/api/messages": {"get": {"summary": "Search messages, oldest first (viewer; patientID needs operator)", "parameters": [
+              {"name": "channel", "in": "query", "schema": {"type": "string"}},
+              {"name": "state", "in": "query", "schema": {"enum": ["received", "routed", "filtered", "rejected"]}},
+              {"name": "type", "in": "query", "schema": {"type": "string"}, "description": "MSH-9.1"},
+              {"name": "event", "in": "query", "schema": {"type": "string"}, "description": "MSH-9.2"},
+              {"name": "controlID", "in": "query", "schema": {"type": "string"}},
+              {"name": "sendingApplication", "in": "query", "schema": {"type": "string"}},
+              {"name": "sendingFacility", "in": "query", "schema": {"type": "string"}},
+              {"name": "patientID", "in": "query", "schema": {"type": "string"}, "description": "operator and admin only"},
+              {"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "the next of the previous page"},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}],
+              "responses": {
+                "200": {"description": "A page", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "messages": {"type": "array", "items": {"$ref": "#/components/schemas/MessageSummary"}}, "next": {"type": "integer"}}}}}},
+                "400": {"description": "A bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}}},
+            "/api/messages/{id}": {"get": {"summary": "A message, its entries and attempts (viewer; content for operator)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "responses": {
+                "200": {"description": "The message", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "message": {"$ref": "#/components/schemas/MessageSummary"}, "raw": {"$ref": "#/components/schemas/Content"},
+                  "entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+            "/api/messages/{id}/replay": {"post": {"summary": "Deliver a message again (operator)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"destination": {"type": "string"}}}}}},
+              "responses": {
+                "200": {"description": "The new entries", "content": {"application/json": {"schema": {"type": "object", "properties": {"entries": {"type": "array", "items": {"type": "integer"}}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}}}},
+            "/api/entries/{id}/replay": {"post": {"summary": "Deliver an entry (a dead letter, or a delivered entry) again (operator)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "responses": {
+                "200": {"description": "The new entry", "content": {"application/json": {"schema": {"type": "object", "properties": {"entry": {"type": "integer"}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}}}},
+            "/api/destinations/{name}/dead-letters/retry": {"post": {"summary": "Replay every dead letter of a destination not replayed yet (operator)",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {
+                "200": {"description": "The new entries", "content": {"application/json": {"schema": {"type": "object", "properties": {"entries": {"type": "array", "items": {"type": "integer"}}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}}}},
+            "/api/config/reload": {"post": {"summary": "Read the configuration file again and apply it (admin)",
+              "responses": {
+                "200": {"description": "Applied", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "422": {"description": "Refused: the errors; the previous configuration keeps running", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}}}
+          }
+        }
+        """#
+}
