@@ -114,12 +114,8 @@ public struct AdminAPI: Sendable {
                 }
                 return try await storeAction {
                     var replayed: [Int64] = []
-                    var cursor: EntryID?
-                    while true {
-                        let page = try await store.deadLetters(destination: name, includingReplayed: false, after: cursor, limit: 200)
-                        guard let last = page.last else { break }
-                        cursor = last.id
-                        for entry in page { replayed.append(try await store.replay(entry: entry.id, now: now()).rawValue) }
+                    for entry in try await store.unreplayedDeadLetters(destination: name) {
+                        replayed.append(try await store.replay(entry: entry, now: now()).rawValue)
                     }
                     return Self.json(["entries": replayed])
                 }
@@ -279,12 +275,7 @@ public struct AdminAPI: Sendable {
     // MARK: Responses
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        Response.json(value, status: status)
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {

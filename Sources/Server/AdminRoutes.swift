@@ -46,10 +46,6 @@ public struct AdminRoutes: Sendable {
     }
 
     static func json(status: HTTPResponse.Status, _ result: ConfigurationReload) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = (try? encoder.encode(result)) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        Response.json(result, status: status)
     }
 }

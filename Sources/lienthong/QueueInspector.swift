@@ -89,14 +89,7 @@ struct QueueInspector {
 
     /// Replays every dead letter not replayed yet (of one destination, or all).
     func replayDeadLetters(destination: String?, now: Date = Date()) async throws -> [String] {
-        var ids: [EntryID] = []
-        var after: EntryID?
-        while true {
-            let page = try await store.deadLetters(destination: destination, includingReplayed: false, after: after, limit: 500)
-            ids += page.map(\.id)
-            guard let last = page.last else { break }
-            after = last.id
-        }
+        let ids = try await store.unreplayedDeadLetters(destination: destination)
         guard !ids.isEmpty else { return ["no dead letters to replay"] }
         return try await replay(entries: ids, now: now, action: .retryDeadLetters) + ["replayed \(ids.count) dead letters"]
     }
