@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import FHIR
-public import Foundation
+import Foundation
 public import Logging
 public import NationalPlatform
 public import Store

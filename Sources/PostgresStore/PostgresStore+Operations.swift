@@ -46,9 +46,9 @@ extension PostgresStore {
         }
     }
 
-    /// See ``Store/MessageStore/activity(from:to:bucket:)``: three reads in one transaction
+    /// See ``Store/MessageStore/activity(from:to:bucket:latencies:)``: three reads in one transaction
     /// (`REPEATABLE READ`), served by the time indexes of migration 4.
-    public func activity(from: Date, to: Date, bucket: Duration) async throws -> StoreActivity {
+    public func activity(from: Date, to: Date, bucket: Duration, latencies withLatencies: Bool) async throws -> StoreActivity {
         var activity = try StoreActivity(from: from, to: to, bucket: bucket)
         let start = Timestamp(from)
         let end = Timestamp(to)
@@ -82,6 +82,7 @@ extension PostgresStore {
                 attempts.append(try row.decode((Int64, String, Bool, Int64).self))
             }
             var latencies: [(end: Int64, latency: Int64)] = []
+            guard withLatencies else { return (received, attempts, latencies) }
             let latencyQuery = PostgresQuery(
                 unsafeSQL: """
                     SELECT \(attemptEnd), \(attemptEnd) - \(messageReceivedAt)

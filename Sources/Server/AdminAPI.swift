@@ -316,10 +316,10 @@ public struct AdminAPI: Sendable {
     /// The age of the oldest pending entry from which a destination's status is `backlog`.
     static let backlogSeconds: Double = 300
 
-    /// The store's activity of the last hour, in one bucket.
+    /// The store's counts of the last hour, in one bucket (no latencies).
     func lastHour() async throws -> StoreActivity {
         let end = now()
-        return try await store.activity(from: end.addingTimeInterval(-3600), to: end.addingTimeInterval(0.001), bucket: .seconds(3601))
+        return try await store.activity(from: end.addingTimeInterval(-3600), to: end.addingTimeInterval(0.001), bucket: .seconds(3601), latencies: false)
     }
 
     /// `GET /api/stats`: `minutes` (1–1440, default 60) back from now in buckets of `bucket`

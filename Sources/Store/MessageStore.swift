@@ -154,12 +154,17 @@ public protocol MessageStore: Sendable {
     func pausedDestinations() async throws -> [DestinationPause]
 
     /// What flowed between `from` and `to`, in buckets of `bucket`: messages received, attempts
-    /// that delivered and that failed, delivery latencies, and per destination the delivered and
-    /// failed attempts. See ``StoreActivity``.
-    func activity(from: Date, to: Date, bucket: Duration) async throws -> StoreActivity
+    /// that delivered and that failed, delivery latencies (unless `latencies` is `false`: they
+    /// are the costly part), and per channel and destination the counts. See ``StoreActivity``.
+    func activity(from: Date, to: Date, bucket: Duration, latencies: Bool) async throws -> StoreActivity
 }
 
 extension MessageStore {
+    /// ``activity(from:to:bucket:latencies:)`` with the latencies.
+    public func activity(from: Date, to: Date, bucket: Duration) async throws -> StoreActivity {
+        try await activity(from: from, to: to, bucket: bucket, latencies: true)
+    }
+
     /// Routes the messages one transaction each; stores that can do better override this.
     @discardableResult
     public func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]] {

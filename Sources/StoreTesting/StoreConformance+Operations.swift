@@ -91,6 +91,9 @@ extension StoreConformance {
         try expect(!activity.latencySampled, "every latency read")
         try expectEqual(
             activity.channels, ["his": StoreActivity.Channel(received: 3), "ris-in": StoreActivity.Channel(received: 1, rejected: 1)], "per channel")
+        let counts = try await store.activity(from: epoch, to: epoch.addingTimeInterval(180), bucket: .seconds(60), latencies: false)
+        try expectEqual(counts.buckets.map(\.delivered), [0, 2, 1], "counts without latencies")
+        try expectEqual(counts.buckets.compactMap(\.latencyMedian), [], "no latencies read")
         // A range that starts later leaves the earlier messages and attempts out.
         let later = try await store.activity(from: epoch.addingTimeInterval(60), to: epoch.addingTimeInterval(120), bucket: .seconds(30))
         try expectEqual(later.buckets.map(\.received), [2, 0], "received from 1:00")

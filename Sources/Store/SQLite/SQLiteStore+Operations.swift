@@ -44,9 +44,9 @@ extension SQLiteStore {
         }
     }
 
-    /// See ``MessageStore/activity(from:to:bucket:)``: three reads in one snapshot, each served
+    /// See ``MessageStore/activity(from:to:bucket:latencies:)``: three reads in one snapshot, each served
     /// by a time index (`message_received_at`, `attempt_started_at`).
-    public func activity(from: Date, to: Date, bucket: Duration) async throws -> StoreActivity {
+    public func activity(from: Date, to: Date, bucket: Duration, latencies withLatencies: Bool) async throws -> StoreActivity {
         var activity = try StoreActivity(from: from, to: to, bucket: bucket)
         let start = from.storeMicroseconds
         let end = to.storeMicroseconds
@@ -72,6 +72,7 @@ extension SQLiteStore {
                     """,
                 arguments: [start, width, start, end, end]
             ).map { (bucket: $0["bucket"] as Int64, destination: $0["destination"] as String, delivered: $0["ok"] as Bool, count: $0["n"] as Int) }
+            guard withLatencies else { return (received, attempts, [(end: Int64, latency: Int64)]()) }
             let latencies = try Row.fetchAll(
                 db,
                 sql: """
