@@ -188,6 +188,7 @@ let package = Package(
             dependencies: [
                 "Bus",
                 "FHIR",
+                "HL7v2",
                 "MLLP",
                 "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -196,6 +197,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,6 +18,7 @@ public import Store
 /// | `GET /api/destinations` | viewer | each destination: kind, paused, concurrency, entries per state, oldest pending entry's age |
 /// | `GET /api/messages?…` | viewer (operator to search by `patientID`) | message summaries (no content), newest last, keyset paged by `after` |
 /// | `GET /api/messages/{id}` | viewer; content for operator | the message, its entries and their attempts; operators also get the raw message, each entry's output and each attempt's response |
+/// | `GET /api/messages/{id}/hl7` | operator | the raw HL7 v2 message segment by segment, each field with its name (``addHL7View(to:)``) |
 /// | `POST /api/messages/{id}/replay` | operator | new entries: to its original destinations, or `{"destination": "…"}` |
 /// | `POST /api/entries/{id}/replay` | operator | the new entry delivering that entry's payload again |
 /// | `POST /api/destinations/{name}/dead-letters/retry` | operator | every dead letter of the destination not yet replayed, replayed |
@@ -121,6 +122,7 @@ public struct AdminAPI: Sendable {
                 }
             }
         }
+        addHL7View(to: router)
         router.post("/api/config/reload") { request, _ in
             try await authorized(request, .admin) { _ in
                 let result = await reload()
