@@ -8,18 +8,21 @@ extension AdminAPI {
     /// and shown segment by segment, each field with its position, its name and data type from
     /// the HL7 v2 definitions of the message's version (MSH-12; the closest lower version when
     /// there are none for it), its value and its repetitions' components. 422 when the message is
-    /// not HL7 v2 or cannot be parsed, 404 when there is no such message.
+    /// not HL7 v2 or cannot be parsed, 404 when there is no such message. The view is audited
+    /// (``Store/AuditAction/viewMessage``) before it is shown, as `GET /api/messages/{id}` is.
     func addHL7View<Context: RequestContext>(to router: Hummingbird.Router<Context>) {
         router.get("/api/messages/{id}/hl7") { request, context in
-            try await authorized(request, .operator) { _ in
+            try await authorized(request, context, .operator) { caller in
                 guard let id = context.parameters.get("id").flatMap(Int64.init) else { return Self.error(.badRequest, "expected a message id") }
-                return try await hl7View(MessageID(rawValue: id))
+                return try await hl7View(MessageID(rawValue: id), caller: caller, client: Self.client(context))
             }
         }
     }
 
-    func hl7View(_ id: MessageID) async throws -> Response {
+    func hl7View(_ id: MessageID, caller: AdminCaller, client: String?) async throws -> Response {
         guard let stored = try await store.message(id) else { return Self.error(.notFound, "no message \(id.rawValue)") }
+        // Content is shown only once its view is in the audit log.
+        try await auditor?.record(.viewMessage, by: caller.actor, target: "message \(id.rawValue)", detail: "admin API, HL7 v2 view", client: client)
         guard stored.format == .hl7v2 else {
             return Self.error(.unprocessableContent, "message \(id.rawValue) is \(stored.format.rawValue), not HL7 v2")
         }
