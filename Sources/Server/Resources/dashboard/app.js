@@ -181,7 +181,8 @@ function showLogin(message) {
       if (!location.hash || location.hash === '#/login') location.hash = '#/overview';
       route();
     } catch (failure) {
-      error.textContent = failure.status === 401 ? t('login.failed') : t('login.unavailable', { status: failure.status });
+      error.textContent =
+        failure.status === 401 ? t('login.failed') : failure.status === 429 ? t('login.throttled') : t('login.unavailable', { status: failure.status });
       password.select();
     }
   });
@@ -325,9 +326,12 @@ function destinationTable(destinations, operator, refresh) {
   const rows = destinations.map((destination) => {
     const name = destination.name;
     const path = `/api/destinations/${encodeURIComponent(name)}`;
-    const status = destination.paused
+    // The API's status: paused, failing (half the last hour's attempts failed), backlog (the
+    // oldest pending entry waits 5 minutes or more) or ok.
+    const statusName = destination.status ?? (destination.paused ? 'paused' : 'ok');
+    const status = statusName === 'paused'
       ? h('span', { class: 'badge warn' }, destination.pausedBy ? t('destination.pausedBy', { by: destination.pausedBy }) : t('destination.paused'))
-      : h('span', { class: 'badge ok' }, t('destination.active'));
+      : h('span', { class: `badge ${statusName === 'ok' ? 'ok' : statusName === 'backlog' ? 'warn' : 'bad'}` }, t(`destination.status.${statusName}`));
     const actions = operator
       ? h(
           'td',
@@ -389,7 +393,7 @@ function channelTable(channels) {
   return h(
     'table',
     { class: 'grid-table', id: 'channel-table' },
-    h('thead', {}, h('tr', {}, ['channel.name', 'channel.source', 'channel.address', 'channel.routes'].map((key) => h('th', { scope: 'col' }, t(key))))),
+    h('thead', {}, h('tr', {}, ['channel.name', 'channel.source', 'channel.address', 'channel.routes', 'channel.received', 'channel.rejected', 'channel.rejectionRate'].map((key) => h('th', { scope: 'col' }, t(key))))),
     h(
       'tbody',
       {},
@@ -401,6 +405,9 @@ function channelTable(channels) {
           h('td', {}, channel.source),
           h('td', { class: 'mono' }, channel.address),
           h('td', {}, channel.routes.map((route) => (route.mapping ? `${route.destination} (${route.mapping})` : route.destination)).join(', ')),
+          h('td', { class: 'num' }, formatNumber(channel.receivedLastHour)),
+          h('td', { class: `num${channel.rejectedLastHour > 0 ? ' bad' : ''}` }, formatNumber(channel.rejectedLastHour)),
+          h('td', { class: 'num' }, formatPercent(channel.rejectionRate)),
         ),
       ),
     ),
