@@ -183,7 +183,7 @@ extension AdminAPI {
     }
 
     /// What is wrong with a new account's name, if anything.
-    static func problem(name: String) -> String? {
+    public static func problem(name: String) -> String? {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
         guard (1...64).contains(name.count), name.allSatisfy({ allowed.contains($0) }) else {
             return "name: 1–64 characters among a–z, 0–9, '.', '_' and '-'"
@@ -192,12 +192,12 @@ extension AdminAPI {
     }
 
     /// What is wrong with a role's name, if anything.
-    static func problem(role: String) -> String? {
+    public static func problem(role: String) -> String? {
         AdminRole(rawValue: role) == nil ? "role: expected viewer, operator or admin" : nil
     }
 
     /// What is wrong with a new password, if anything.
-    static func problem(password: String) -> String? {
+    public static func problem(password: String) -> String? {
         password.count < PasswordHash.minimumPasswordLength ? "password: at least \(PasswordHash.minimumPasswordLength) characters" : nil
     }
 }
