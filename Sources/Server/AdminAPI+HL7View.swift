@@ -1,3 +1,4 @@
+import Bus
 import Foundation
 import HL7v2
 public import Hummingbird
