@@ -1,5 +1,7 @@
 import Bus
 import Foundation
+import HL7v2
+import MLLP
 import ProcessTesting
 import Testing
 
