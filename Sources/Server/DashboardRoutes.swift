@@ -42,7 +42,7 @@ public struct DashboardRoutes: Sendable {
     /// Reads the dashboard's files from this module's resources.
     public init() {
         var files: [String: File] = [:]
-        if let folder = Bundle.module.resourceURL?.appendingPathComponent("Resources/dashboard"),
+        if let folder = Bundle.module.url(forResource: "dashboard", withExtension: nil, subdirectory: "Resources"),
             let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
         {
             for name in names {
