@@ -300,6 +300,7 @@ function renderStats(stats, totals, charts) {
     lineChart({
       title: t('chart.throughput'),
       buckets,
+      integers: true,
       emptyText: t('chart.empty'),
       series: [
         { label: t('chart.received'), className: 'series-received', value: (b) => b.received },

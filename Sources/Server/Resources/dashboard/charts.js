@@ -8,30 +8,31 @@ const height = 200;
 const margin = { top: 10, right: 12, bottom: 24, left: 44 };
 
 /** A "nice" upper bound and step for an axis whose largest value is `max`. */
-function niceScale(max) {
-  if (!(max > 0)) return { top: 1, step: 0.25 };
+function niceScale(max, integers) {
+  if (!(max > 0)) return { top: 1, step: integers ? 1 : 0.25 };
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough);
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough);
+  if (integers) step = Math.max(1, Math.ceil(step));
   return { top: Math.ceil(max / step) * step, step };
 }
 
 function formatNumber(value) {
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: value < 10 ? 2 : 0 }).format(value);
 }
 
 /**
  * A chart: `title`, the `buckets` of /api/stats, and `series` — each `{label, className,
- * value(bucket) → number or null}`. Returns a <figure> with the SVG and a legend.
+ * value(bucket) → number or null}`; `integers`: whole-number ticks (counts). Returns a <figure> with the SVG and a legend.
  */
-export function lineChart({ title, buckets, series, emptyText }) {
+export function lineChart({ title, buckets, series, emptyText, integers = false }) {
   const figure = h('figure', { class: 'chart' }, h('figcaption', {}, title));
   const values = buckets.flatMap((bucket) => series.map((s) => s.value(bucket))).filter((v) => v !== null && v !== undefined);
   if (buckets.length === 0 || values.length === 0) {
     figure.append(h('p', { class: 'muted chart-empty' }, emptyText));
     return figure;
   }
-  const { top, step } = niceScale(Math.max(...values));
+  const { top, step } = niceScale(Math.max(...values), integers);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const start = Date.parse(buckets[0].start);
