@@ -158,6 +158,7 @@ let package = Package(
         .testTarget(
             name: "BusTests",
             dependencies: [
+                "ProcessTesting",
                 "SimulatorSupport",
                 "Bus",
                 "EPrescription",

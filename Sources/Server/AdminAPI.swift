@@ -102,7 +102,9 @@ public struct AdminAPI: Sendable {
             try await authorized(request, context, .viewer) { _ in try await statistics(request.uri.queryParameters) }
         }
         router.get("/api/messages") { request, context in
-            try await authorized(request, context, .viewer) { caller in try await messages(request.uri.queryParameters, role: caller.role) }
+            try await authorized(request, context, .viewer) { caller in
+                try await messages(request.uri.queryParameters, caller: caller, client: Self.client(context))
+            }
         }
         router.get("/api/messages/{id}") { request, context in
             try await authorized(request, context, .viewer) { caller in
@@ -362,7 +364,8 @@ public struct AdminAPI: Sendable {
         }
     }
 
-    func messages(_ parameters: Hummingbird.Parameters, role: AdminRole) async throws -> Response {
+    func messages(_ parameters: Hummingbird.Parameters, caller: AdminCaller, client: String?) async throws -> Response {
+        let role = caller.role
         var query = MessageQuery()
         let known: Set<String> = [
             "channel", "state", "type", "event", "controlID", "sendingApplication", "sendingFacility", "patientID", "from", "to", "after", "limit",
@@ -403,6 +406,10 @@ public struct AdminAPI: Sendable {
                 return Self.error(.badRequest, "limit: expected 1–\(Self.maximumPageSize)")
             }
             limit = value
+        }
+        if query.patientID != nil {
+            // That a search by patient was made, and by whom; never the identifier.
+            try await auditor?.record(.searchMessages, by: caller.actor, target: "messages", detail: "by patient identifier", client: client)
         }
         let found = try await store.messages(matching: query, after: after, limit: limit)
         return Self.json(MessagePage(messages: found.map(MessageSummary.init), next: found.count == limit ? found.last?.id.rawValue : nil))

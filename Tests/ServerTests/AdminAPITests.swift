@@ -226,6 +226,9 @@ import Testing
             #expect(try await ids("?state=lost").status == .badRequest)
             #expect(try await ids("?from=yesterday").status == .badRequest)
             #expect(try await ids("?patient=P2").status == .badRequest, "an unknown parameter is an error, not ignored")
+            let searches = try await fixture.store.auditRecords(matching: AuditQuery(action: .searchMessages), after: nil, limit: 10)
+            #expect(searches.map(\.actor) == [.token("operator-name")], "the operator's search by patient, not the refused one")
+            #expect(!searches.contains { $0.detail.contains("P2") || $0.target.contains("P2") }, "never the identifier")
         }
     }
 
