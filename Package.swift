@@ -189,6 +189,7 @@ let package = Package(
             dependencies: [
                 "Bus",
                 "FHIR",
+                "HL7v2",
                 "MLLP",
                 "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -199,6 +200,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

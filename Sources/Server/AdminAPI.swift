@@ -26,6 +26,7 @@ public import Store
 /// | `GET /api/stats?minutes=60&bucket=60` | viewer | received, delivered, failed and delivery latency per time bucket |
 /// | `GET /api/messages?…` | viewer (operator to search by `patientID`) | message summaries (no content), newest last, keyset paged by `after` |
 /// | `GET /api/messages/{id}` | viewer; content for operator | the message, its entries and their attempts; operators also get the raw message, each entry's output and each attempt's response |
+/// | `GET /api/messages/{id}/hl7` | operator | the raw HL7 v2 message segment by segment, each field with its name (``addHL7View(to:)``) |
 /// | `POST /api/messages/{id}/replay` | operator | new entries: to its original destinations, or `{"destination": "…"}` |
 /// | `POST /api/entries/{id}/replay` | operator | the new entry delivering that entry's payload again |
 /// | `POST /api/entries/{id}/discard` | operator | the entry (pending or dead letter) given up |
@@ -171,6 +172,7 @@ public struct AdminAPI: Sendable {
                 }
             }
         }
+        addHL7View(to: router)
         for (action, pausing) in [("pause", true), ("resume", false)] {
             router.post("/api/destinations/{name}/\(action)") { request, context in
                 try await authorized(request, context, .operator) { caller in

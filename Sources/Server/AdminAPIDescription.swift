@@ -9,6 +9,7 @@ enum AdminAPIDescription {
         "POST /api/entries/{id}/replay", "POST /api/entries/{id}/discard", "POST /api/destinations/{name}/dead-letters/retry",
         "POST /api/destinations/{name}/pause", "POST /api/destinations/{name}/resume", "POST /api/config/reload",
         "GET /api/users", "POST /api/users", "PUT /api/users/{name}", "DELETE /api/users/{name}",
+        "GET /api/messages/{id}/hl7",
     ]
 
     /// The document (JSON).
@@ -167,6 +168,23 @@ enum AdminAPIDescription {
                   "message": {"$ref": "#/components/schemas/MessageSummary"}, "raw": {"$ref": "#/components/schemas/Content"},
                   "entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}}}}},
                 "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+            "/api/messages/{id}/hl7": {"get": {"summary": "The raw HL7 v2 message segment by segment, fields named from the definitions of its version (operator)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "responses": {
+                "200": {"description": "The segments", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "message": {"type": "integer"}, "version": {"type": "string", "description": "MSH-12"},
+                  "definitionsVersion": {"type": "string", "description": "the definitions used for the names (the closest lower version when there are none for MSH-12)"},
+                  "segments": {"type": "array", "items": {"type": "object", "properties": {
+                    "id": {"type": "string"}, "index": {"type": "integer"},
+                    "fields": {"type": "array", "items": {"type": "object", "properties": {
+                      "position": {"type": "integer"}, "name": {"type": "string"}, "dataType": {"type": "string"}, "value": {"type": "string"},
+                      "repetitions": {"type": "array", "description": "present when the field repeats or has components", "items": {"type": "object", "properties": {
+                        "value": {"type": "string"},
+                        "components": {"type": "array", "items": {"type": "object", "properties": {
+                          "position": {"type": "integer"}, "name": {"type": "string"}, "dataType": {"type": "string"}, "value": {"type": "string"}}}}}}}}}}}}}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "422": {"description": "Not an HL7 v2 message, or it cannot be parsed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
             "/api/messages/{id}/replay": {"post": {"summary": "Deliver a message again (operator)",
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
               "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"destination": {"type": "string"}}}}}},

@@ -29,6 +29,8 @@ public struct HTTPServer: Service {
     let operations: OperationsRoutes?
     /// The admin API (`/api/…`), when set.
     let api: AdminAPI?
+    /// The web dashboard's files (`/dashboard/…`), served with the admin API.
+    let dashboard = DashboardRoutes()
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
@@ -81,6 +83,7 @@ public struct HTTPServer: Service {
         }
         admin?.add(to: router)
         api?.add(to: router)
+        if api != nil { dashboard.add(to: router) }
         operations?.add(to: router)
         return router
     }

@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+// With MemberImportVisibility, `timespec` can resolve to CoreFoundation's copy of the C
+// declaration once another file of the module loads it (through Foundation); import it too.
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 
 /// The CPU time this process has used (user + system, all threads), in seconds: what the
 /// benchmark rates of `--stats` are counted on, so that other load on the machine does not

@@ -117,6 +117,7 @@ import Testing
         RouteCall(method: .get, path: "/api/stats", template: "/api/stats", role: .viewer),
         RouteCall(method: .get, path: "/api/messages", template: "/api/messages", role: .viewer),
         RouteCall(method: .get, path: "/api/messages/1", template: "/api/messages/{id}", role: .viewer),
+        RouteCall(method: .get, path: "/api/messages/1/hl7", template: "/api/messages/{id}/hl7", role: .operator),
         RouteCall(method: .post, path: "/api/messages/1/replay", template: "/api/messages/{id}/replay", role: .operator),
         RouteCall(method: .post, path: "/api/entries/2/replay", template: "/api/entries/{id}/replay", role: .operator),
         RouteCall(method: .post, path: "/api/entries/2/discard", template: "/api/entries/{id}/discard", role: .operator),
@@ -290,6 +291,51 @@ import Testing
             }
             try await client.execute(uri: "/api/entries/424242/replay", method: .post, headers: Self.headers(.operator)) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func theHL7ViewNamesEachFieldFromTheDefinitions() async throws {
+        try await withAPI { client, fixture in
+            try await client.execute(uri: "/api/messages/\(fixture.routed.rawValue)/hl7", method: .get, headers: Self.headers(.operator)) { response in
+                #expect(response.status == .ok)
+                let body = try Self.object(response.body)
+                #expect(body["version"] as? String == "2.5" && body["definitionsVersion"] as? String == "2.5")
+                let segments = try #require(body["segments"] as? [[String: Any]])
+                #expect(segments.map { $0["id"] as? String } == ["MSH", "PID"])
+                func field(_ segment: Int, _ position: Int) throws -> [String: Any] {
+                    let fields = try #require(segments[segment]["fields"] as? [[String: Any]])
+                    return try #require(fields.first { ($0["position"] as? Int) == position }, "\(segments[segment]["id"] ?? "?")-\(position)")
+                }
+                #expect(try field(0, 1)["value"] as? String == "|", "MSH-1 is the field separator")
+                #expect(try field(0, 10)["name"] as? String == "MESSAGE_CONTROL_ID" && (try field(0, 10)["value"] as? String) == "C1")
+                let type = try field(0, 9)
+                #expect(type["name"] as? String == "MESSAGE_TYPE" && type["value"] as? String == "ADT^A01")
+                let components = try #require((type["repetitions"] as? [[String: Any]])?.first?["components"] as? [[String: Any]])
+                #expect(components.map { $0["name"] as? String } == ["MESSAGE_CODE", "TRIGGER_EVENT"])
+                #expect(components.map { $0["value"] as? String } == ["ADT", "A01"])
+                let identifiers = try field(1, 3)
+                #expect(identifiers["name"] as? String == "PATIENT_IDENTIFIER_LIST" && identifiers["value"] as? String == "P1")
+                #expect(identifiers["repetitions"] == nil, "a single value has no repetitions")
+                let name = try field(1, 5)
+                let nameComponents = try #require((name["repetitions"] as? [[String: Any]])?.first?["components"] as? [[String: Any]])
+                #expect(nameComponents.first?["name"] as? String == "FAMILY_NAME" && nameComponents.first?["value"] as? String == "NGUYEN")
+            }
+            let views = try await fixture.store.auditRecords(matching: AuditQuery(action: .viewMessage), after: nil, limit: 10)
+            #expect(views.map(\.target) == ["message \(fixture.routed.rawValue)"], "the view of the content is audited")
+            #expect(views.first?.actor == .token("operator-name"))
+            try await client.execute(uri: "/api/messages/\(fixture.routed.rawValue)/hl7", method: .get, headers: Self.headers(.viewer)) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("NGUYEN"), "no content for a viewer")
+            }
+            try await client.execute(uri: "/api/messages/999/hl7", method: .get, headers: Self.headers(.operator)) { response in
+                #expect(response.status == .notFound)
+            }
+            let bundle = IncomingMessage(
+                channel: "his", raw: Array(#"{"resourceType":"Bundle"}"#.utf8), format: .fhirJSON, header: MessageHeader(), receivedAt: Self.epoch)
+            let fhir = try await fixture.store.receive(bundle, deduplicationWindow: .zero).messageID
+            try await client.execute(uri: "/api/messages/\(fhir.rawValue)/hl7", method: .get, headers: Self.headers(.operator)) { response in
+                #expect(response.status == .unprocessableContent, "a FHIR message has no HL7 v2 view")
             }
         }
     }
