@@ -164,6 +164,7 @@ let package = Package(
         .testTarget(
             name: "BusTests",
             dependencies: [
+                "ProcessTesting",
                 "SimulatorSupport",
                 "Bus",
                 "EPrescription",
@@ -196,6 +197,8 @@ let package = Package(
                 "FHIR",
                 "MLLP",
                 "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
