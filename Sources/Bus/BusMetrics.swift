@@ -42,6 +42,9 @@ public struct BusMetrics: Sendable {
         public static let queueDeadLetters = "lienthong_queue_dead_letters"
         /// Gauge: the age of the oldest entry waiting for delivery (0 when none waits), by `destination`.
         public static let queueOldestPendingAge = "lienthong_queue_oldest_pending_age_seconds"
+        /// Counter: senders refused by an allow-list — MLLP connections, HTTP requests — by `channel` (`(http)` for the
+        /// HTTP listener's own list) and `reason` (``SenderRefusal``).
+        public static let sendersRefused = "lienthong_senders_refused_total"
     }
 
     /// What intake did with a message: a set of values that may grow.
@@ -107,6 +110,12 @@ public struct BusMetrics: Sendable {
     /// Records the time from a message read on `channel` to its acknowledgement written.
     public func acknowledged(channel: String, after duration: Duration) {
         CoreMetrics.Timer(label: Name.acknowledgmentDuration, dimensions: [("channel", channel)], factory: factory).record(duration: duration)
+    }
+
+    /// Counts one sender (an MLLP connection, an HTTP request) refused by the allow-list of
+    /// `channel` (`(http)`: the HTTP listener's own list).
+    public func refused(channel: String, reason: SenderRefusal) {
+        Counter(label: Name.sendersRefused, dimensions: [("channel", channel), ("reason", reason.rawValue)], factory: factory).increment()
     }
 
     // MARK: Delivery

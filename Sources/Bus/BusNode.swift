@@ -224,13 +224,21 @@ public struct BusNode: Sendable {
     func makeListener(
         _ channel: ChannelConfiguration, onListening: @escaping @Sendable (_ channel: String, _ address: SocketAddress) async -> Void
     ) -> MLLPServer? {
-        guard let listener = channel.listener else { return nil }
+        guard var listener = channel.listener else { return nil }
         var logger = self.logger
         logger[metadataKey: "hl7.channel"] = "\(channel.name)"
         let metrics = self.metrics
         let intake = Intake(store: store, configuration: channel.intake, metrics: metrics, logger: logger)
         let name = channel.name
         let incoming = self.incoming
+        // The channel's allow-list in use when a connection arrives: a reload replaces it (or
+        // adds one) without restarting the listener.
+        let applied = self.applied
+        let allow: @Sendable () -> SenderAllowList? = { applied.current.channels.first { $0.name == name }?.allow }
+        listener.admission = MLLPAdmission(
+            address: { address in allow()?.refusal(address: address)?.rawValue },
+            certificate: { _, subject in allow()?.refusal(subject: subject)?.rawValue },
+            onRefused: { _, reason in metrics.refused(channel: name, reason: SenderRefusal(rawValue: reason)) })
         return MLLPServer(
             configuration: listener,
             logger: logger,
@@ -253,7 +261,9 @@ public struct BusNode: Sendable {
         logger[metadataKey: "hl7.channel"] = "\(channel.name)"
         let validator = source.definitions === Definitions.r4 ? validator : Validator.standard(definitions: source.definitions)
         let intake = FHIRIntake(store: store, configuration: source.intake, validator: validator, metrics: metrics, logger: logger)
-        return FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
+        var endpoint = FHIREndpoint(channel: channel.name, path: source.path, intake: intake, onStored: { incoming.ring() })
+        endpoint.allow = channel.allow
+        return endpoint
     }
 
     /// The watcher of the mappings folder, when there are mappings.

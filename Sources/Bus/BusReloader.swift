@@ -169,6 +169,9 @@ actor BusReloader {
         if configuration.needsHTTPListener, new.needsHTTPListener, (new.http.host, new.http.port) != (configuration.http.host, configuration.http.port) {
             errors.append("http: the HTTP listener's address cannot change while the bus runs; this change needs a restart")
         }
+        if configuration.needsHTTPListener, new.needsHTTPListener, new.http.tlsFiles != configuration.http.tlsFiles || (new.http.tls == nil) != (configuration.http.tls == nil) {
+            errors.append("http.tls: the HTTP listener's TLS cannot change while the bus runs; this change needs a restart")
+        }
         if Self.folderChannels(of: new) != Self.folderChannels(of: configuration) {
             errors.append("channels: watched-folder channels cannot be added, removed or changed while the bus runs; this change needs a restart")
         }
@@ -244,7 +247,9 @@ actor BusReloader {
         var newEndpoints: [FHIREndpoint] = []
         var endpointTable: [String: (fingerprint: String?, endpoint: FHIREndpoint)] = [:]
         for channel in new.channels where channel.fhir != nil {
-            if let (fingerprint, endpoint) = endpoints[channel.name], fingerprint != nil, fingerprint == channel.fingerprint {
+            if let (fingerprint, kept) = endpoints[channel.name], fingerprint != nil, fingerprint == channel.fingerprint {
+                var endpoint = kept
+                endpoint.allow = channel.allow
                 newEndpoints.append(endpoint)
                 endpointTable[channel.name] = (fingerprint, endpoint)
             } else if let endpoint = BusNode.makeEndpoint(
@@ -256,6 +261,11 @@ actor BusReloader {
             }
         }
         for name in endpoints.keys where endpointTable[name] == nil { changes.append("channel \(name): FHIR path removed") }
+        for channel in new.channels where channel.folder == nil {
+            guard let old = oldChannels[channel.name], old.allow != channel.allow else { continue }
+            changes.append("channel \(channel.name): allow-list replaced (for new connections and requests)")
+        }
+        if new.http.allow != configuration.http.allow { changes.append("http: allow-list replaced (for new requests)") }
 
         // 3. Apply. Changed and removed listeners stop first (their frames stored and acknowledged).
         await withDiscardingTaskGroup { group in
@@ -299,6 +309,8 @@ actor BusReloader {
         for name in oldDestinations.keys where !newDestinationNames.contains(name) && !removed.contains(name) {
             changes.append("destination \(name): removed (its queue entries are kept)")
         }
+        // The allow-lists in use (read per connection and per request) before new listeners start.
+        node.applied.current = new
         // New and changed listeners start.
         var lateErrors: [String] = []
         for (channel, server, ready) in starting {

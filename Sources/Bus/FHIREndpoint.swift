@@ -9,6 +9,9 @@ public struct FHIREndpoint: Sendable {
     public let path: String
     /// Reads, validates and stores what the channel receives.
     public let intake: FHIRIntake
+    /// Who may send to the channel (``ChannelConfiguration/allow``); `nil`: anyone. The HTTP
+    /// listener checks it on every request, before reading the body.
+    public var allow: SenderAllowList?
     let onStored: @Sendable () -> Void
 
     /// Creates an endpoint; `onStored` runs after a new message was stored.
@@ -24,6 +27,11 @@ public struct FHIREndpoint: Sendable {
         let response = await intake.receive(request, channel: channel, receivedAt: receivedAt)
         if response.status / 100 == 2, !response.isDuplicate { onStored() }
         return response
+    }
+
+    /// Counts a request refused by ``allow`` (``BusMetrics/Name/sendersRefused``).
+    public func refused(_ reason: SenderRefusal) {
+        intake.metrics.refused(channel: channel, reason: reason)
     }
 
     /// Records the time from a request read to its answer written (``BusMetrics/Name/acknowledgmentDuration``).

@@ -16,6 +16,9 @@ public struct MLLPRequest: Sendable {
         /// With TLS, the common name in the subject of the peer's certificate (mutual TLS), or
         /// `nil` when the peer sent no certificate.
         public var peerCertificateCommonName: String?
+        /// With mutual TLS, the subject of the peer's certificate in RFC 4514 form
+        /// (`CN=his.example.vn,O=Example,C=VN`); `nil` without one.
+        public var peerCertificateSubject: String?
         /// Whether the connection uses TLS.
         public var isTLS: Bool
 

@@ -47,6 +47,8 @@ public final class MLLPServer: Service, Sendable {
         public var backlog: Int32
         /// How many decoded frames a connection buffers before it stops reading the socket.
         public var inboundBufferHighWatermark: Int
+        /// Who is served (sender allow-lists); `nil`: every connection.
+        public var admission: MLLPAdmission?
 
         /// Creates a configuration; everything but the port has a default.
         public init(
@@ -119,6 +121,7 @@ public final class MLLPServer: Service, Sendable {
         let idleTimeout = configuration.idleTimeout.map { TimeAmount($0) }
         let watermark = max(1, configuration.inboundBufferHighWatermark)
         let logger = self.logger
+        let admission = configuration.admission
 
         let serverChannel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -128,9 +131,16 @@ public final class MLLPServer: Service, Sendable {
             .childChannelOption(.autoRead, value: false)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // A sender not allowed gets no handler: nothing is read, `serve` closes it.
+                    if let admission, let reason = admission.address(channel.remoteAddress) {
+                        return Accepted(channel: channel, refusal: reason)
+                    }
                     let operations = channel.pipeline.syncOperations
                     if let sslContext {
                         try operations.addHandler(NIOSSLServerHandler(context: sslContext))
+                        if let admission {
+                            try operations.addHandler(MLLPAdmissionHandler(admission: admission, logger: logger))
+                        }
                     }
                     try operations.addHandler(
                         ByteToMessageHandler(MLLPFrameDecoder(maximumFrameLength: maximumFrameLength, logger: logger)))
@@ -139,7 +149,7 @@ public final class MLLPServer: Service, Sendable {
                     // The raw channel, not a NIOAsyncChannel: a child accepted while the server
                     // closes may never reach the accept loop, and a NIOAsyncChannel dropped without
                     // `executeThenClose` stops the process. `serve` wraps it, and always closes it.
-                    return channel
+                    return Accepted(channel: channel, refusal: nil)
                 }
             }
 
@@ -155,9 +165,16 @@ public final class MLLPServer: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 do {
                     try await serverChannel.executeThenClose { inbound in
-                        for try await connection in inbound {
+                        for try await accepted in inbound {
+                            if let reason = accepted.refusal {
+                                let remoteAddress = accepted.channel.remoteAddress
+                                Self.logRefusal(logger, remoteAddress: remoteAddress, reason: reason, subject: nil)
+                                admission?.onRefused(remoteAddress, reason)
+                                accepted.channel.close(promise: nil)
+                                continue
+                            }
                             group.addTask {
-                                await self.serve(connection, isTLS: sslContext != nil, watermark: watermark)
+                                await self.serve(accepted.channel, isTLS: sslContext != nil, watermark: watermark)
                             }
                         }
                     }
@@ -169,6 +186,22 @@ public final class MLLPServer: Service, Sendable {
             serverChannel.channel.close(promise: nil)
         }
         logger.info("MLLP server stopped", metadata: ["mllp.address": "\(address)"])
+    }
+
+    /// A connection as accepted: its channel, and the reason it is refused (``MLLPAdmission``).
+    struct Accepted: Sendable {
+        var channel: any Channel
+        var refusal: String?
+    }
+
+    /// Logs a connection refused by the ``Configuration/admission``: the peer, the reason and,
+    /// when the refusal is about it, the subject of its certificate.
+    static func logRefusal(_ logger: Logger, remoteAddress: SocketAddress?, reason: String, subject: String?) {
+        var metadata: Logger.Metadata = [
+            "mllp.remote_address": "\(remoteAddress.map { "\($0)" } ?? "unknown")", "mllp.refusal": "\(reason)",
+        ]
+        if let subject { metadata["tls.peer_subject"] = "\(subject)" }
+        logger.notice("MLLP connection refused", metadata: metadata)
     }
 
     /// Serves one connection; never throws, so one connection's failure does not stop the server.
@@ -226,6 +259,7 @@ public final class MLLPServer: Service, Sendable {
         var info = MLLPRequest.Connection(remoteAddress: channel.remoteAddress, isTLS: isTLS)
         if isTLS, let certificate = try? await channel.nioSSL_peerCertificate().get() {
             info.peerCertificateCommonName = Self.commonName(of: certificate)
+            info.peerCertificateSubject = certificate.rfc4514Subject
         }
         return info
     }

@@ -3,6 +3,8 @@ public import FHIR
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import Logging
+import NIOCore
 import Store
 
 /// The HTTP side of one FHIR channel: turns requests into ``Bus/FHIRIntake`` requests and its
@@ -16,6 +18,7 @@ import Store
 /// | `GET <base>/metadata` | 200 CapabilityStatement |
 /// | a retransmission | 200, not stored again |
 /// | not FHIR / unreadable / wrong for the endpoint / invalid / too large | 415 / 400 / 400 / 422 / 413 OperationOutcome |
+/// | from a sender the channel's allow-list refuses (any of the above) | 403 OperationOutcome (`forbidden`), nothing read or stored |
 ///
 /// Responses are FHIR JSON, or XML when `_format` or `Accept` asks for it. Every response to a
 /// stored request carries `X-LienThong-Message-ID`.
@@ -37,16 +40,20 @@ public struct FHIRRoutes: Sendable {
     public func add<Context: RequestContext>(to router: Hummingbird.Router<Context>) {
         let base = endpoint.path
         let capabilities = FHIRCapabilities.statement(definitions: definitions)
-        router.get(RouterPath(base + "/metadata")) { request, _ in
-            respond(status: 200, resource: capabilities, to: request)
+        router.get(RouterPath(base + "/metadata")) { request, context in
+            if let refused = await refuse(request, context) { return refused }
+            return respond(status: 200, resource: capabilities, to: request)
         }
-        router.post(RouterPath(base)) { request, _ in
-            await receive(request, interaction: .bundle)
+        router.post(RouterPath(base)) { request, context in
+            if let refused = await refuse(request, context) { return refused }
+            return await receive(request, interaction: .bundle)
         }
-        router.post(RouterPath(base + "/$process-message")) { request, _ in
-            await receive(request, interaction: .processMessage)
+        router.post(RouterPath(base + "/$process-message")) { request, context in
+            if let refused = await refuse(request, context) { return refused }
+            return await receive(request, interaction: .processMessage)
         }
         router.post(RouterPath(base + "/:type")) { request, context in
+            if let refused = await refuse(request, context) { return refused }
             let type = context.parameters.get("type") ?? ""
             guard definitions.isResourceType(type), type != "Resource", type != "DomainResource" else {
                 let issue = ValidationIssue(.error, .notFound, at: "", "\(type) is not a FHIR R4 resource type")
@@ -54,12 +61,36 @@ public struct FHIRRoutes: Sendable {
             }
             return await receive(request, interaction: .create(type: type))
         }
-        router.get(RouterPath(base + "/:type")) { request, _ in
+        router.get(RouterPath(base + "/:type")) { request, context in
+            if let refused = await refuse(request, context) { return refused }
             let issue = ValidationIssue(
                 .error, ValidationIssue.Code("not-supported"), at: "",
                 "this endpoint takes resources (POST) for delivery; it does not serve reads or searches")
             return respond(status: 405, resource: ValidationResult(issues: [issue]).operationOutcome, to: request)
         }
+    }
+
+    /// The 403 answer to a sender the channel's allow-list refuses (logged and counted, its body
+    /// not read); `nil` when the sender is allowed.
+    func refuse<Context: RequestContext>(_ request: Request, _ context: Context) async -> Response? {
+        guard let allow = endpoint.allow else { return nil }
+        let address: SocketAddress?
+        var subject: String?
+        if let sender = context as? any SenderRequestContext {
+            address = sender.remoteAddress
+            if !allow.clientSubjects.isEmpty { subject = await sender.peerCertificateSubject() }
+        } else {
+            address = nil
+        }
+        guard let reason = allow.refusal(address: address, subject: subject) else { return nil }
+        var metadata: Logger.Metadata = [
+            "hl7.channel": "\(endpoint.channel)", "http.remote_address": "\(address.map { "\($0)" } ?? "unknown")", "http.refusal": "\(reason)",
+        ]
+        if let subject, reason == .clientSubject { metadata["tls.peer_subject"] = "\(subject)" }
+        context.logger.notice("HTTP request refused by the channel's allow-list", metadata: metadata)
+        endpoint.refused(reason)
+        let issue = ValidationIssue(.error, ValidationIssue.Code("forbidden"), at: "", "this sender may not send to this channel")
+        return respond(status: 403, resource: ValidationResult(issues: [issue]).operationOutcome, to: request)
     }
 
     /// Reads the body (up to the limit), hands it to intake and answers; records the time taken.

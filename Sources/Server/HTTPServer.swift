@@ -3,7 +3,11 @@ public import FHIR
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import HummingbirdCore
+import HummingbirdTLS
 public import Logging
+import MLLP
+import NIOSSL
 public import ServiceLifecycle
 
 /// The bus's HTTP listener (Hummingbird): serves the FHIR channels' endpoints, and
@@ -11,6 +15,10 @@ public import ServiceLifecycle
 /// group; on graceful shutdown it stops taking requests and finishes those in flight (each is
 /// stored before it is answered). A configuration reload replaces the endpoints it serves
 /// (``Bus/FHIREndpointTable``) without a restart.
+///
+/// With ``Bus/HTTPListenerConfiguration/tls`` it serves HTTPS (mutual TLS with client
+/// certificate authorities). A sender the listener's allow-list refuses gets 403 on every path;
+/// a FHIR channel's own allow-list is checked by its routes (``FHIRRoutes``).
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: configuration.http, endpoints: node.fhirEndpoints(), logger: logger)
@@ -34,6 +42,10 @@ public struct HTTPServer: Service {
     let definitions: Definitions
     let logger: Logger
     let onListening: @Sendable (_ host: String, _ port: Int) async -> Void
+    /// The listener's allow-list in use (reloads change it); `nil`: anyone.
+    let allow: @Sendable () -> SenderAllowList?
+    /// Counts refused requests.
+    let metrics: BusMetrics
 
     /// Creates the listener; nothing is bound until ``run()``.
     ///
@@ -42,17 +54,22 @@ public struct HTTPServer: Service {
         configuration: HTTPListenerConfiguration, endpoints: [FHIREndpoint], definitions: Definitions = .r4, logger: Logger,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
-        self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), definitions: definitions, logger: logger, onListening: onListening)
+        self.init(configuration: configuration, endpointTable: FHIREndpointTable(endpoints), allow: nil, definitions: definitions, logger: logger, onListening: onListening)
     }
 
     /// Creates the listener of a bus node: its FHIR endpoints follow reloads; with `admin` it
     /// serves `POST /admin/reload`, with `api` the admin API (``AdminAPI``), with `operations`
     /// `GET /health`, `/ready` and `/metrics`.
     ///
-    /// - Parameter onListening: called with the bound address (the real port when configured with 0).
+    /// - Parameters:
+    ///   - allow: the listener's allow-list in use, read on every request (`{ node.currentConfiguration.http.allow }`
+    ///     follows reloads); `nil`: the configuration's.
+    ///   - metrics: counts refused requests.
+    ///   - onListening: called with the bound address (the real port when configured with 0).
     public init(
         configuration: HTTPListenerConfiguration, endpointTable: FHIREndpointTable, admin: AdminRoutes? = nil, api: AdminAPI? = nil,
-        operations: OperationsRoutes? = nil, definitions: Definitions = .r4, logger: Logger,
+        operations: OperationsRoutes? = nil, allow: (@Sendable () -> SenderAllowList?)? = nil, metrics: BusMetrics = .disabled,
+        definitions: Definitions = .r4, logger: Logger,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) {
         self.configuration = configuration
@@ -63,6 +80,9 @@ public struct HTTPServer: Service {
         self.definitions = definitions
         self.logger = logger
         self.onListening = onListening
+        let fixed = configuration.allow
+        self.allow = allow ?? { fixed }
+        self.metrics = metrics
     }
 
     /// The router with every endpoint's routes (also used by tests without a socket).
@@ -89,11 +109,22 @@ public struct HTTPServer: Service {
     }
 
     /// The Hummingbird application (also used by tests).
-    public func application() -> some ApplicationProtocol {
+    ///
+    /// - Throws: when the TLS configuration cannot be used.
+    public func application() throws -> some ApplicationProtocol {
         let onListening = self.onListening
         let server = self
+        let builder: HTTPServerBuilder
+        if let tls = configuration.tls {
+            builder = try .tls(.http1(), tlsConfiguration: tls.configuration)
+        } else {
+            builder = .http1()
+        }
         return Application(
-            responder: EndpointResponder(table: endpointTable, build: { server.router($0).buildResponder() }),
+            responder: EndpointResponder(
+                table: endpointTable, build: { server.router($0).buildResponder() }, allow: allow,
+                onRefused: { [metrics] reason in metrics.refused(channel: HTTPServer.listenerLabel, reason: reason) }),
+            server: builder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "LienThong"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
@@ -105,4 +136,7 @@ public struct HTTPServer: Service {
     public func run() async throws {
         try await application().run()
     }
+
+    /// The `channel` label of requests refused by the listener's own allow-list.
+    public static let listenerLabel = "(http)"
 }

@@ -72,9 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
             let operations = OperationsRoutes(readiness: { await node.readiness() }, metrics: { metrics.exposition() })
             let server = HTTPServer(
                 configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, api: api, operations: operations,
-                logger: logger
+                allow: { node.currentConfiguration.http.allow }, metrics: node.metrics, logger: logger
             ) { host, port in
-                var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on http://\(host):\(port)\($0.path)\n" }
+                let scheme = configuration.http.tls == nil ? "http" : "https"
+                var lines = node.fhirEndpoints().map { "listening: channel \($0.channel) on \(scheme)://\(host):\(port)\($0.path)\n" }
                 // Without FHIR channels, one line still gives the listener's address.
                 if lines.isEmpty { lines.append("listening: admin on http://\(host):\(port)/admin/reload\n") }
                 FileHandle.standardOutput.write(Data(lines.joined().utf8))

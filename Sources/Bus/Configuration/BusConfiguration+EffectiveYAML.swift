@@ -47,6 +47,8 @@ private struct EffectiveYAMLWriter {
             line(0, "http:")
             line(1, "host: \(Self.scalar(configuration.http.host))")
             line(1, "port: \(configuration.http.port)")
+            tls(configuration.http.tlsFiles, indent: 1)
+            allow(configuration.http.allow, indent: 1)
         } else {
             // An `http` section would start the listener.
             line(0, "# http: not running (no FHIR channel and no http section)")
@@ -123,6 +125,7 @@ private struct EffectiveYAMLWriter {
             line(3, "error-folder: \(Self.scalar(folder.errorFolder.path))")
             line(2, "deduplication-window: \(Self.duration(channel.intake.deduplicationWindow))")
         }
+        allow(channel.allow, indent: 2)
         guard !channel.routes.isEmpty else {
             line(2, "routes: []")
             return
@@ -136,6 +139,14 @@ private struct EffectiveYAMLWriter {
             if let key = route.orderingKey { line(4, "ordering-key: \(Self.scalar("\(key)"))") }
             line(4, "mapping: \(Self.scalar(route.mapping ?? "none"))")
         }
+    }
+
+    /// A sender allow-list, when there is one.
+    mutating func allow(_ allow: SenderAllowList?, indent: Int) {
+        guard let allow else { return }
+        line(indent, "allow:")
+        if !allow.addresses.isEmpty { line(indent + 1, "addresses: \(Self.list(allow.addresses.map(\.description)))") }
+        if !allow.clientSubjects.isEmpty { line(indent + 1, "client-subjects: \(Self.list(allow.clientSubjects.map(\.text)))") }
     }
 
     mutating func tls(_ files: [String: String]?, indent: Int) {

@@ -128,9 +128,16 @@ private struct YAMLReader {
         var http = HTTPListenerConfiguration()
         if let node = top["http"] {
             http.isRequested = true
-            let fields = try node.mapping(allowing: ["host", "port"])
+            let fields = try node.mapping(allowing: ["host", "port", "tls", "allow"])
             if let host = fields["host"] { http.host = try host.string() }
             if let port = fields["port"] { http.port = try port.int(in: 0...65535, what: "a port (0–65535)") }
+            if let tls = fields["tls"] {
+                http.tls = try serverTLS(tls)
+                http.tlsFiles = try tlsFiles(node)
+            }
+            if let allow = fields["allow"] {
+                http.allow = try allowList(allow, mutualTLS: http.tlsFiles?["client-ca"] != nil, what: "the HTTP listener")
+            }
         }
         var mappings = MappingsConfiguration(folder: base.appendingPathComponent("mappings").standardizedFileURL)
         if let node = top["mappings"] {
@@ -190,8 +197,8 @@ private struct YAMLReader {
                     }
                     var channel = try reader.channel(name, value)
                     channel.origin = origin
-                    // Routes are swapped without touching the listener: not part of its identity.
-                    channel.fingerprint = "\(try value.canonical(skipping: ["routes", "mapping"])) @\(reader.base.path)"
+                    // Routes (and the allow-list) are swapped without touching the listener: not part of its identity.
+                    channel.fingerprint = "\(try value.canonical(skipping: ["routes", "mapping", "allow"])) @\(reader.base.path)"
                     channel.tlsFiles = try reader.tlsFiles(try value.mapping()["mllp"])
                     channels.append(channel)
                 }
@@ -332,7 +339,7 @@ private struct YAMLReader {
 
     func channel(_ name: String, _ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration {
         try checkName(name, node)
-        let fields = try node.mapping(allowing: ["mllp", "fhir", "folder", "deduplication-window", "patient-id", "mapping", "routes"])
+        let fields = try node.mapping(allowing: ["mllp", "fhir", "folder", "deduplication-window", "patient-id", "mapping", "routes", "allow"])
         let kinds = ["mllp", "fhir", "folder"].filter { fields[$0] != nil }
         guard kinds.count == 1 else {
             throw node.error(
@@ -369,7 +376,62 @@ private struct YAMLReader {
             if parsed.mapping == "none" { parsed.mapping = nil }
             routes.append(parsed)
         }
-        return ChannelConfiguration(name: name, source: source, intake: intake, routes: routes)
+        var channel = ChannelConfiguration(name: name, source: source, intake: intake, routes: routes)
+        if let allow = fields["allow"] {
+            switch source {
+            case .folder:
+                throw allow.error("a folder channel has no sender to allow (allow is for mllp and fhir channels)")
+            case .mllp:
+                let mutual = try fields["mllp"].flatMap { node throws(ConfigurationError) in try tlsFiles(node) }?["client-ca"] != nil
+                channel.allow = try allowList(allow, mutualTLS: mutual, what: "this MLLP listener")
+            case .fhir:
+                // Whether the HTTP listener asks for client certificates is checked with the whole file (validate).
+                channel.allow = try allowList(allow, mutualTLS: true, what: "the HTTP listener")
+            }
+        }
+        return channel
+    }
+
+    /// `allow: {addresses: [CIDR…], client-subjects: [DN…]}`; client subjects need mutual TLS
+    /// (`tls.client-ca`) on `what`.
+    func allowList(_ node: ConfigurationNode, mutualTLS: Bool, what: String) throws(ConfigurationError) -> SenderAllowList {
+        let fields = try node.mapping(allowing: ["addresses", "client-subjects"])
+        guard fields["addresses"] != nil || fields["client-subjects"] != nil else {
+            throw node.error("expected addresses, client-subjects or both")
+        }
+        var list = SenderAllowList()
+        if let addresses = fields["addresses"] {
+            let items = addresses.sequence()
+            guard !items.isEmpty else {
+                throw addresses.error("expected a list of addresses and ranges, such as [10.20.0.0/16, \"::1\"] (an empty list would refuse every sender)")
+            }
+            for item in items {
+                let text = try item.string()
+                do {
+                    list.addresses.append(try AddressRange(text))
+                } catch {
+                    throw item.error(error.description)
+                }
+            }
+        }
+        if let subjects = fields["client-subjects"] {
+            let items = subjects.sequence()
+            guard !items.isEmpty else {
+                throw subjects.error("expected a list of certificate subjects, such as [\"CN=his.example.vn,O=Example,C=VN\"]")
+            }
+            guard mutualTLS else {
+                throw subjects.error("client subjects need mutual TLS: give \(what) tls with client-ca")
+            }
+            for item in items {
+                let text = try item.string()
+                do {
+                    list.clientSubjects.append(try ClientSubject(text))
+                } catch {
+                    throw item.error(error.description)
+                }
+            }
+        }
+        return list
     }
 
     func fhirSource(_ node: ConfigurationNode) throws(ConfigurationError) -> ChannelConfiguration.FHIRSource {
@@ -457,18 +519,21 @@ private struct YAMLReader {
         if let idle = fields["idle-timeout"] {
             configuration.idleTimeout = try idle.string() == "none" ? nil : idle.duration()
         }
-        if let tls = fields["tls"] {
-            let tlsFields = try tls.mapping(allowing: ["certificate", "private-key", "client-ca"])
-            let certificate = try tlsFields.required("certificate").path(relativeTo: base)
-            let key = try tlsFields.required("private-key").path(relativeTo: base)
-            let clientCA = try filePath(tlsFields["client-ca"])
-            do {
-                configuration.tls = try .server(certificateChainFile: certificate, privateKeyFile: key, clientCertificateAuthorityFile: clientCA)
-            } catch {
-                throw tls.error("cannot load the certificate or key: \(error)")
-            }
-        }
+        if let tls = fields["tls"] { configuration.tls = try serverTLS(tls) }
         return configuration
+    }
+
+    /// A listener's `tls`: certificate, private-key, client-ca (mutual TLS).
+    func serverTLS(_ tls: ConfigurationNode) throws(ConfigurationError) -> MLLPTLSConfiguration {
+        let tlsFields = try tls.mapping(allowing: ["certificate", "private-key", "client-ca"])
+        let certificate = try tlsFields.required("certificate").path(relativeTo: base)
+        let key = try tlsFields.required("private-key").path(relativeTo: base)
+        let clientCA = try filePath(tlsFields["client-ca"])
+        do {
+            return try .server(certificateChainFile: certificate, privateKeyFile: key, clientCertificateAuthorityFile: clientCA)
+        } catch {
+            throw tls.error("cannot load the certificate or key: \(error)")
+        }
     }
 
     func route(_ node: ConfigurationNode) throws(ConfigurationError) -> Route {

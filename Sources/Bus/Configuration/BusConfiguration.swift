@@ -133,6 +133,9 @@ public struct BusConfiguration: Sendable {
                 if let other = fhirPaths.updateValue(channel.name, forKey: source.path) {
                     throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).fhir.path", "\(source.path) is already the path of channel \(other)")
                 }
+                if let allow = channel.allow, !allow.clientSubjects.isEmpty, http.tls == nil || (http.tlsFiles.map { $0["client-ca"] == nil } ?? false) {
+                    throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).allow.client-subjects", "client subjects need mutual TLS on the HTTP listener: http: {tls: {certificate, private-key, client-ca}}")
+                }
                 for (index, route) in channel.routes.enumerated() {
                     if !route.filter.conditions.isEmpty {
                         throw Self.error(channel.origin, file: file, key: "channels.\(channel.name).routes[\(index)].when", "conditions read HL7 v2 fields; a FHIR channel routes by message-types and sending-facilities")

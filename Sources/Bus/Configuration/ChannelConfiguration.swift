@@ -47,6 +47,10 @@ public struct ChannelConfiguration: Sendable {
     public var intake: Intake.Configuration
     /// The destinations, each with its filter and ordering key.
     public var routes: [Route]
+    /// Who may send to the channel (MLLP and FHIR channels); `nil`: anyone who can connect. A
+    /// reload replaces it without restarting the listener: it applies to the next connection
+    /// (MLLP) or request (FHIR).
+    public var allow: SenderAllowList?
     /// Where the channel is defined (file and line), for errors found after reading.
     package var origin: ConfigurationOrigin?
     /// The channel's settings but its routes, as read (see ``ConfigurationOrigin``): a reload
