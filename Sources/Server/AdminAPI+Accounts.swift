@@ -66,8 +66,10 @@ extension AdminAPI {
             try await accounts.createSession(AccountSession(tokenHash: Self.hash(token), account: account.name, createdAt: time, expiresAt: expiresAt))
             try await auditor?.record(.login, by: .user(account.name), target: "dashboard", client: Self.client(context))
             var response = Self.json(SessionBody(user: account.name, role: role.rawValue, kind: AdminCaller.Kind.session.rawValue, expiresAt: expiresAt))
+            // `Secure` when the listener speaks HTTPS: the browser then never sends the cookie in clear.
+            let secure = configuration().http.tls == nil ? "" : "; Secure"
             response.headers[.setCookie] =
-                "\(Self.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(Self.sessionLifetime))"
+                "\(Self.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
             response.headers[.cacheControl] = "no-store"
             return response
         }
