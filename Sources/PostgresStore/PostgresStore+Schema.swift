@@ -34,6 +34,8 @@ extension PostgresStore {
     ///   destination that every lease would lock), summed and compacted by `queueDepths`.
     /// - `audit_log` (v3): the hash-chained audit log, keyed by its sequence; `audit_log_time`
     ///   serves the time filters; triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`.
+    /// - `message_key`, `entry_key`, `attempt_key` (5): rows still under an old key, for
+    ///   re-encryption after a rotation and for `keyUsage`.
     static let migrations: [Migration] = [
         Migration(version: 1, name: "messages, entries, attempts, queue depths", statements: [
             """
@@ -261,6 +263,24 @@ extension PostgresStore {
             """
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()
+            """,
+        ]),
+        // Encryption at rest (see `Store.KeyRing`): the key each row's bodies are sealed with (NULL:
+        // stored before encryption or without keys), indexed for re-encryption after a rotation and
+        // for `keyUsage`; `store_key` remembers each key id's fingerprint.
+        Migration(version: 5, name: "encryption at rest: key id per row", statements: [
+            "ALTER TABLE message ADD COLUMN key_id text",
+            "ALTER TABLE entry ADD COLUMN key_id text",
+            "ALTER TABLE attempt ADD COLUMN key_id text",
+            "CREATE INDEX message_key ON message (key_id, id)",
+            "CREATE INDEX entry_key ON entry (key_id, id)",
+            "CREATE INDEX attempt_key ON attempt (key_id, entry_id, number)",
+            """
+            CREATE TABLE store_key (
+                key_id text PRIMARY KEY,
+                fingerprint text NOT NULL,
+                first_used_at timestamptz NOT NULL DEFAULT now()
+            )
             """,
         ]),
     ]
