@@ -23,7 +23,7 @@ extension PostgresStore: KeyRotatingStore {
                 }
             }
             let newest = try await connection.query("SELECT key_id FROM message ORDER BY id DESC LIMIT 1", logger: Self.quiet).collect()
-            if let keyID = try newest.first?.decode(String?.self), cipher.ring?.key(id: keyID) == nil {
+            if let row = newest.first, let keyID = try row.decode(String?.self), cipher.ring?.key(id: keyID) == nil {
                 throw StoreError(code: .keyUnavailable, keyID: keyID)
             }
             if let current = cipher.ring?.current, known[current.id] == nil {

@@ -1,5 +1,6 @@
-public import Foundation
+import Foundation
 public import Store
+import Synchronization
 
 extension StoreConformance {
     /// What an encryption check needs: stores opened on one database with the keys the check
@@ -127,7 +128,7 @@ extension StoreConformance {
         guard let output = try await store.output(of: entry) else { throw ConformanceFailure("entry \(entry) has no output") }
         try expectEqual(output.payload, patientPayload(controlID), "payload")
         let attempts = try await store.attempts(of: entry)
-        try expectEqual(attempts.map(\.report?.response), [patientResponse(controlID).response], "attempt responses")
+        try expectEqual(attempts.map(\.report.response), [patientResponse(controlID).response], "attempt responses")
     }
 
     // MARK: Checks
@@ -176,9 +177,12 @@ extension StoreConformance {
 
     static func encryptionMissingKey(_ harness: EncryptionHarness) async throws {
         let k1 = testKey("k1", byte: 1)
-        nonisolated(unsafe) var ids: (MessageID, EntryID)? = nil
-        try await harness.withStore(testRing(k1)) { store in ids = try await storePatientTraffic(store, controlID: "C1") }
-        guard let (message, entry) = ids else { throw ConformanceFailure("nothing stored") }
+        let ids = Mutex<(MessageID, EntryID)?>(nil)
+        try await harness.withStore(testRing(k1)) { store in
+            let stored = try await storePatientTraffic(store, controlID: "C1")
+            ids.withLock { $0 = stored }
+        }
+        guard let (message, entry) = ids.withLock({ $0 }) else { throw ConformanceFailure("nothing stored") }
         let attempts: [(String, KeyRing?)] = [
             ("no keys", nil),
             ("another current key, k1 absent", testRing(testKey("k2", byte: 2))),
@@ -204,11 +208,14 @@ extension StoreConformance {
 
     static func encryptionTampered(_ harness: EncryptionHarness) async throws {
         let ring = testRing(testKey("k1", byte: 1))
-        nonisolated(unsafe) var stored: [(MessageID, EntryID)] = []
+        let box = Mutex<[(MessageID, EntryID)]>([])
         try await harness.withStore(ring) { store in
-            stored.append(try await storePatientTraffic(store, controlID: "C1"))
-            stored.append(try await storePatientTraffic(store, controlID: "C2", seconds: 10))
+            let first = try await storePatientTraffic(store, controlID: "C1")
+            let second = try await storePatientTraffic(store, controlID: "C2", seconds: 10)
+            box.withLock { $0 = [first, second] }
         }
+        let stored = box.withLock { $0 }
+        guard stored.count == 2 else { throw ConformanceFailure("nothing stored") }
         // Row 1 gets row 2's ciphertexts (a valid ciphertext under the right key, from another row).
         try await harness.execute("UPDATE message SET raw = (SELECT raw FROM message WHERE control_id = 'C2') WHERE control_id = 'C1'")
         try await harness.execute(
@@ -228,15 +235,15 @@ extension StoreConformance {
         let k1 = testKey("k1", byte: 1)
         let k2 = testKey("k2", byte: 2)
         let count = 12
-        nonisolated(unsafe) var stored: [(MessageID, EntryID, String)] = []
+        let box = Mutex<[(MessageID, EntryID, String)]>([])
         try await harness.withStore(testRing(k1)) { store in
             for index in 0..<count {
                 let controlID = "R\(index)"
                 let (message, entry) = try await storePatientTraffic(store, controlID: controlID, seconds: Double(index * 10))
-                stored.append((message, entry, controlID))
+                box.withLock { $0.append((message, entry, controlID)) }
             }
         }
-        let traffic = stored
+        let traffic = box.withLock { $0 }
         try await harness.withStore(testRing(k2, k1)) { store in
             let batches = try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
@@ -274,9 +281,12 @@ extension StoreConformance {
     }
 
     static func encryptionLegacyRows(_ harness: EncryptionHarness) async throws {
-        nonisolated(unsafe) var ids: (MessageID, EntryID)? = nil
-        try await harness.withStore(nil) { store in ids = try await storePatientTraffic(store, controlID: "C1") }
-        guard let (message, entry) = ids else { throw ConformanceFailure("nothing stored") }
+        let ids = Mutex<(MessageID, EntryID)?>(nil)
+        try await harness.withStore(nil) { store in
+            let stored = try await storePatientTraffic(store, controlID: "C1")
+            ids.withLock { $0 = stored }
+        }
+        guard let (message, entry) = ids.withLock({ $0 }) else { throw ConformanceFailure("nothing stored") }
         try await harness.withStore(testRing(testKey("k1", byte: 1))) { store in
             try await expectPatientTraffic(store, message, entry, controlID: "C1")
             try expectEqual(
