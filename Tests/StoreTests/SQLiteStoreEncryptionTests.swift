@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Store
 import StoreTesting
 import Testing
@@ -24,9 +25,10 @@ struct SQLiteStoreEncryptionTests {
                     return try files.flatMap { [UInt8](try Data(contentsOf: URL(fileURLWithPath: $0))) }
                 },
                 execute: { sql in
-                    let store = try SQLiteStore(configuration: .init(path: path), keys: nil, logger: .silent)
-                    defer { try? store.close() }
-                    try await store.execute(unsafeSQL: sql)
+                    // Past the store (which would refuse to open without the key).
+                    let database = try DatabaseQueue(path: path)
+                    try await database.write { db in try db.execute(sql: sql) }
+                    try database.close()
                 }))
     }
 
