@@ -134,7 +134,14 @@ package struct BodyCipher: Sendable {
     /// subkey, the first 16 bytes in hex (`h:` and 32 digits, so it never looks like an identifier).
     static func searchToken(_ patientID: String, key: EncryptionKey) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(patientID.utf8), using: key.search)
-        return "h:" + code.prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("h:".utf8)
+        text.reserveCapacity(34)
+        for byte in code.prefix(16) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     // MARK: Re-encryption
