@@ -158,6 +158,7 @@ let package = Package(
         .testTarget(
             name: "BusTests",
             dependencies: [
+                "ProcessTesting",
                 "SimulatorSupport",
                 "Bus",
                 "EPrescription",
@@ -190,6 +191,8 @@ let package = Package(
                 "FHIR",
                 "MLLP",
                 "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -56,7 +56,7 @@ public struct FHIRServerDestination: Destination {
     /// The validator content is checked with.
     public let validator: Validator
     /// Profile URLs by the resource type they constrain.
-    public let profilesByType: [String: [String]]
+    public let profilesByType: ProfilesByType
 
     /// Creates a destination with its own client.
     public init(configuration: Configuration, httpClient: HTTPClient = .shared, logger: Logger) {
@@ -69,12 +69,7 @@ public struct FHIRServerDestination: Destination {
     public init(client: NationalPlatformClient, definitions: Definitions = .r4, profiles: [String] = []) {
         self.client = client
         self.validator = Validator.standard(definitions: definitions)
-        var byType: [String: [String]] = [:]
-        for url in profiles {
-            guard let type = definitions.structure(url: url)?.type else { continue }
-            byType[type, default: []].append(url)
-        }
-        self.profilesByType = byType
+        self.profilesByType = ProfilesByType(profiles, definitions: definitions)
     }
 
     public func deliver(_ lease: Lease) async -> DeliveryResult {
@@ -123,20 +118,7 @@ public struct FHIRServerDestination: Destination {
             return .failure(Invalid(result: ValidationResult(issues: read.1.map { ValidationIssue(reading: $0, severity: .fatal) })))
         }
         let resource = Self.withoutInternalExtensions(ConditionalCreate.prepared(original))
-        var issues = read.1.map { ValidationIssue(reading: $0) }
-        issues += validator.validate(resource, profiles: profilesByType[resource.type] ?? []).issues
-        if resource.type == "Bundle" {
-            for (index, entry) in resource.children(named: "entry").enumerated() {
-                guard let inner = entry.child(named: "resource"), let profiles = profilesByType[inner.type], !profiles.isEmpty else { continue }
-                var root = inner
-                root.name = inner.type
-                issues += validator.validate(root, profiles: profiles).issues.map { issue in
-                    var issue = issue
-                    issue.expression = "Bundle.entry[\(index)].resource" + (issue.expression.hasPrefix(inner.type) ? String(issue.expression.dropFirst(inner.type.count)) : "")
-                    return issue
-                }
-            }
-        }
+        let issues = read.1.map { ValidationIssue(reading: $0) } + validator.validate(resource, profilesByType: profilesByType)
         let result = ValidationResult(issues: issues)
         return result.hasErrors ? .failure(Invalid(result: result)) : .success(resource)
     }

@@ -50,20 +50,7 @@ extension FHIRServerSimulator {
     /// Checks a resource (and every entry's resource of a Bundle) against R4, the guide and the
     /// profiles of its type.
     func validate(_ resource: Element) -> [ValidationIssue] {
-        var issues = validator.validate(resource, profiles: profilesByType[resource.type] ?? []).issues
-        guard resource.type == "Bundle" else { return issues }
-        for (index, entry) in resource.children(named: "entry").enumerated() {
-            guard let inner = entry.child(named: "resource"), let profiles = profilesByType[inner.type], !profiles.isEmpty else { continue }
-            var root = inner
-            root.name = inner.type
-            issues += validator.validate(root, profiles: profiles).issues.map { issue in
-                var issue = issue
-                let rest = issue.expression.hasPrefix(inner.type) ? String(issue.expression.dropFirst(inner.type.count)) : ""
-                issue.expression = "Bundle.entry[\(index)].resource" + rest
-                return issue
-            }
-        }
-        return issues
+        validator.validate(resource, profilesByType: profilesByType)
     }
 
     /// One resource, a conditional create when `ifNoneExist` is given.

@@ -56,7 +56,7 @@ public struct FHIRServerSimulator: Sendable {
     /// What was received.
     public let store: StoredResources
     let validator: Validator
-    let profilesByType: [String: [String]]
+    let profilesByType: ProfilesByType
     let logger: Logger
 
     /// Creates a simulator on a store; nothing listens until its ``application(host:port:onListening:)`` runs.
@@ -65,12 +65,7 @@ public struct FHIRServerSimulator: Sendable {
         self.state = State()
         self.store = store
         self.validator = Validator.standard(definitions: configuration.definitions)
-        var byType: [String: [String]] = [:]
-        for url in configuration.profiles {
-            guard let type = configuration.definitions.structure(url: url)?.type else { continue }
-            byType[type, default: []].append(url)
-        }
-        self.profilesByType = byType
+        self.profilesByType = ProfilesByType(configuration.profiles, definitions: configuration.definitions)
         self.logger = logger
     }
 

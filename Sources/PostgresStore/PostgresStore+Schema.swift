@@ -34,6 +34,8 @@ extension PostgresStore {
     ///   destination that every lease would lock), summed and compacted by `queueDepths`.
     /// - `audit_log` (v3): the hash-chained audit log, keyed by its sequence; `audit_log_time`
     ///   serves the time filters; triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`.
+    /// - `destination_pause`, `account`, `account_session` (v4): operators' pauses, dashboard
+    ///   accounts and sessions; `message_received_at`, `attempt_started_at` serve `activity`.
     /// - `message_key`, `entry_key`, `attempt_key` (5): rows still under an old key, for
     ///   re-encryption after a rotation and for `keyUsage`.
     static let migrations: [Migration] = [
@@ -264,6 +266,37 @@ extension PostgresStore {
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()
             """,
+        ]),
+        Migration(version: 4, name: "operations: pauses, accounts, sessions, time indexes", statements: [
+            // A destination paused by an operator: every node's lease skips it.
+            """
+            CREATE TABLE destination_pause (
+                destination text PRIMARY KEY,
+                paused_by text NOT NULL,
+                paused_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE account (
+                name text PRIMARY KEY,
+                role text NOT NULL,
+                password_hash text NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE account_session (
+                token_hash text PRIMARY KEY,
+                account text NOT NULL REFERENCES account (name) ON DELETE CASCADE,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX account_session_account ON account_session (account)",
+            // `activity` reads an hour of a month's partition.
+            "CREATE INDEX message_received_at ON message (received_at)",
+            "CREATE INDEX attempt_started_at ON attempt (started_at)",
         ]),
         // Encryption at rest (see `Store.KeyRing`): the key each row's bodies are sealed with (NULL:
         // stored before encryption or without keys), indexed for re-encryption after a rotation and

@@ -286,6 +286,7 @@ public final class PostgresStore: MessageStore, Service {
     /// LOCKED` (rows another worker is leasing or finishing are passed over, not waited for)
     /// and marked leased. A keyed entry is due only when no earlier entry of its key is pending
     /// or leased, as this transaction's snapshot sees it, which errs on the side of waiting.
+    /// A paused destination (`destination_pause`) gets nothing.
     public func lease(destination: String, limit: Int, duration: Duration, now: Date) async throws -> [Lease] {
         try Self.check(limit: limit)
         let time = Timestamp(now)
@@ -297,6 +298,7 @@ public final class PostgresStore: MessageStore, Service {
             FROM (
                 SELECT c.id FROM entry c
                 WHERE c.destination = \(destination) AND c.state IN ('pending', 'leased') AND c.available_at <= \(time)
+                  AND NOT EXISTS (SELECT 1 FROM destination_pause dp WHERE dp.destination = c.destination)
                   AND (c.ordering_key IS NULL OR NOT EXISTS (
                         SELECT 1 FROM entry p
                         WHERE p.destination = c.destination AND p.ordering_key = c.ordering_key

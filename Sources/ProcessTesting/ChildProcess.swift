@@ -123,13 +123,14 @@ public final class ChildProcess: Sendable {
     /// Waits, checking every 100 ms for up to `seconds`, until `condition` holds; whether it did.
     ///
     /// A bound against hangs, not a timing assertion: when a condition does not hold in time,
-    /// the test fails and says what it waited for.
+    /// the test fails and says what it waited for. It stops waiting when the process has ended
+    /// (after one last check).
     public func eventually(seconds: Int = 60, _ condition: (ChildProcess) throws -> Bool) async rethrows -> Bool {
-        for _ in 0..<(seconds * 10) {
-            if try condition(self) { return true }
-            if !isRunning { return try condition(self) }
-            try? await Task.sleep(for: .milliseconds(100))
+        var held = false
+        _ = try await ProcessTesting.eventually(timeout: .seconds(seconds)) {
+            held = try condition(self)
+            return held || !isRunning
         }
-        return try condition(self)
+        return try held || condition(self)
     }
 }

@@ -15,18 +15,84 @@ extension AdminAPI {
         /// `host:port`, the FHIR base path or the folder.
         var address: String
         var routes: [Route]
+        /// Messages received in the last hour, and of them rejected.
+        var receivedLastHour: Int
+        var rejectedLastHour: Int
+        /// Rejected over received in the last hour; absent without messages.
+        var rejectionRate: Double?
     }
 
     /// A destination in `GET /api/destinations`.
     struct DestinationSummary: Encodable {
         var name: String
         var kind: String
+        /// `paused`, `failing` (half the last hour's attempts or more failed), `backlog` (the
+        /// oldest pending entry waits 5 minutes or more) or `ok`.
+        var status: String
         var paused: Bool
+        /// Who paused it (`configuration` for `paused: true` in the file); absent when running.
+        var pausedBy: String?
+        var pausedAt: Date?
         var concurrency: Int
-        /// Entries by state (`pending`, `leased`, `delivered`, `dead_letter`, …).
+        /// Entries by state (`pending`, `leased`, `delivered`, `dead_letter`, `discarded`).
         var entries: [String: Int]
+        var deadLetters: Int
         /// How long the oldest pending entry has waited, in seconds; absent when none waits.
         var oldestPendingSeconds: Double?
+        /// Attempts in the last hour that delivered, and that failed.
+        var deliveredLastHour: Int
+        var failedLastHour: Int
+        /// Failed attempts over attempts in the last hour; absent without attempts.
+        var errorRate: Double?
+    }
+
+    /// The answer to `POST /api/entries/{id}/discard`.
+    struct DiscardResult: Encodable {
+        var entry: Int64
+        var state: String
+    }
+
+    /// The answer to `GET /api/stats`.
+    struct Statistics: Encodable {
+        struct Bucket: Encodable {
+            struct Latency: Encodable {
+                var p50: Double
+                var p95: Double
+            }
+
+            var start: Date
+            var received: Int
+            var delivered: Int
+            var failed: Int
+            /// The delivery latency (receipt to delivery) of the bucket's delivered attempts, in
+            /// milliseconds; absent without deliveries.
+            var deliveryLatencyMs: Latency?
+        }
+
+        var bucketSeconds: Int
+        var from: Date
+        var to: Date
+        var buckets: [Bucket]
+        /// Whether the latencies come from the latest deliveries only (``Store/StoreActivity/latencySampled``).
+        var latencySampled: Bool
+
+        init(_ activity: StoreActivity) {
+            bucketSeconds = Int(activity.bucket.components.seconds)
+            from = activity.from
+            to = activity.to
+            latencySampled = activity.latencySampled
+            buckets = activity.buckets.map { bucket in
+                var latency: Bucket.Latency?
+                if let median = bucket.latencyMedian, let high = bucket.latency95 {
+                    latency = Bucket.Latency(p50: Self.milliseconds(median), p95: Self.milliseconds(high))
+                }
+                return Bucket(start: bucket.start, received: bucket.received, delivered: bucket.delivered, failed: bucket.failed, deliveryLatencyMs: latency)
+            }
+        }
+
+        static func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
     }
 
     /// A message without its content: what a viewer sees.

@@ -4,8 +4,11 @@
 enum AdminAPIDescription {
     /// The paths and methods described, as `METHOD /path` (for the test).
     static let operations = [
-        "GET /api/channels", "GET /api/destinations", "GET /api/messages", "GET /api/messages/{id}", "POST /api/messages/{id}/replay",
-        "POST /api/entries/{id}/replay", "POST /api/destinations/{name}/dead-letters/retry", "POST /api/config/reload",
+        "POST /api/session", "GET /api/session", "DELETE /api/session",
+        "GET /api/channels", "GET /api/destinations", "GET /api/stats", "GET /api/messages", "GET /api/messages/{id}", "POST /api/messages/{id}/replay",
+        "POST /api/entries/{id}/replay", "POST /api/entries/{id}/discard", "POST /api/destinations/{name}/dead-letters/retry",
+        "POST /api/destinations/{name}/pause", "POST /api/destinations/{name}/resume", "POST /api/config/reload",
+        "GET /api/users", "POST /api/users", "PUT /api/users/{name}", "DELETE /api/users/{name}",
     ]
 
     /// The document (JSON).
@@ -15,21 +18,32 @@ enum AdminAPIDescription {
           "info": {
             "title": "LienThong admin API",
             "version": "1",
-            "description": "What flows through the bus and what is stuck, the stored messages, and the actions on them. Every operation needs an API token (Authorization: Bearer) of a role: viewer (no message content), operator (content, replay), admin (configuration). Errors are {\"error\": \"...\"}."
+            "description": "What flows through the bus and what is stuck, the stored messages, the actions on them, and the dashboard's accounts. Every operation but POST /api/session needs an API token (Authorization: Bearer) or the dashboard's session cookie, of a role: viewer (no message content), operator (content, replay, discard, pause), admin (configuration, users). A request other than GET made with the cookie must send X-LienThong-CSRF: 1. Errors are {\"error\": \"...\"}."
           },
-          "security": [{"bearer": []}],
+          "security": [{"bearer": []}, {"session": []}],
           "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token configured under security.tokens (its SHA-256 in the file)."}},
+            "securitySchemes": {
+              "bearer": {"type": "http", "scheme": "bearer", "description": "A token configured under security.tokens (its SHA-256 in the file)."},
+              "session": {"type": "apiKey", "in": "cookie", "name": "lienthong_session", "description": "Set by POST /api/session; 8 hours."}},
             "schemas": {
               "Error": {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]},
               "Content": {"type": "object", "description": "Bytes: as text when UTF-8, else base64.", "properties": {"text": {"type": "string"}, "base64": {"type": "string"}}},
               "Channel": {"type": "object", "properties": {
                 "name": {"type": "string"}, "source": {"enum": ["mllp", "fhir", "folder"]}, "address": {"type": "string"},
-                "routes": {"type": "array", "items": {"type": "object", "properties": {"destination": {"type": "string"}, "mapping": {"type": "string"}}}}}},
+                "routes": {"type": "array", "items": {"type": "object", "properties": {"destination": {"type": "string"}, "mapping": {"type": "string"}}}},
+                "receivedLastHour": {"type": "integer"}, "rejectedLastHour": {"type": "integer"}, "rejectionRate": {"type": "number"}}},
               "Destination": {"type": "object", "properties": {
-                "name": {"type": "string"}, "kind": {"type": "string"}, "paused": {"type": "boolean"}, "concurrency": {"type": "integer"},
-                "entries": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Entries by state: pending, leased, delivered, dead_letter."},
-                "oldestPendingSeconds": {"type": "number"}}},
+                "name": {"type": "string"}, "kind": {"type": "string"}, "status": {"enum": ["ok", "backlog", "failing", "paused"]},
+                "paused": {"type": "boolean"}, "pausedBy": {"type": "string"}, "pausedAt": {"type": "string", "format": "date-time"}, "concurrency": {"type": "integer"},
+                "entries": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Entries by state: pending, leased, delivered, dead_letter, discarded."},
+                "deadLetters": {"type": "integer"}, "oldestPendingSeconds": {"type": "number"},
+                "deliveredLastHour": {"type": "integer"}, "failedLastHour": {"type": "integer"}, "errorRate": {"type": "number"}}},
+              "Session": {"type": "object", "properties": {
+                "user": {"type": "string"}, "role": {"enum": ["viewer", "operator", "admin"]}, "kind": {"enum": ["session", "token"]},
+                "expiresAt": {"type": "string", "format": "date-time"}}},
+              "User": {"type": "object", "properties": {
+                "name": {"type": "string"}, "role": {"enum": ["viewer", "operator", "admin"]},
+                "createdAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}}},
               "MessageSummary": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "channel": {"type": "string"}, "format": {"type": "string"}, "type": {"type": "string"}, "event": {"type": "string"},
                 "controlID": {"type": "string"}, "sendingApplication": {"type": "string"}, "sendingFacility": {"type": "string"},
@@ -54,6 +68,74 @@ enum AdminAPIDescription {
             }
           },
           "paths": {
+            "/api/session": {
+              "post": {"summary": "Log in to the dashboard (no authentication; 5 failures per account in 15 minutes, then 429)", "security": [],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}}}},
+                "responses": {
+                  "200": {"description": "Logged in; Set-Cookie: lienthong_session (HttpOnly, SameSite=Strict)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+                  "400": {"description": "Not a login", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "429": {"description": "Too many failed logins", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
+              "get": {"summary": "Who is calling (viewer)", "responses": {
+                "200": {"description": "The caller", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}}},
+              "delete": {"summary": "Log out (viewer)", "responses": {
+                "204": {"description": "The session ended; the cookie cleared"}, "401": {"$ref": "#/components/responses/Unauthorized"}}}},
+            "/api/stats": {"get": {"summary": "Received, delivered and failed per time bucket, and delivery latency (viewer)", "parameters": [
+              {"name": "minutes", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1440, "default": 60}},
+              {"name": "bucket", "in": "query", "schema": {"type": "integer", "minimum": 10, "maximum": 3600, "default": 60}, "description": "seconds"}],
+              "responses": {
+                "200": {"description": "Buckets, oldest first", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "bucketSeconds": {"type": "integer"}, "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time"},
+                  "latencySampled": {"type": "boolean"},
+                  "buckets": {"type": "array", "items": {"type": "object", "properties": {
+                    "start": {"type": "string", "format": "date-time"}, "received": {"type": "integer"}, "delivered": {"type": "integer"}, "failed": {"type": "integer"},
+                    "deliveryLatencyMs": {"type": "object", "properties": {"p50": {"type": "number"}, "p95": {"type": "number"}}}}}}}}}}},
+                "400": {"description": "A bad parameter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}}}},
+            "/api/entries/{id}/discard": {"post": {"summary": "Give up on a pending entry or a dead letter (operator)",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+              "responses": {
+                "200": {"description": "Discarded", "content": {"application/json": {"schema": {"type": "object", "properties": {"entry": {"type": "integer"}, "state": {"const": "discarded"}}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}}}},
+            "/api/destinations/{name}/pause": {"post": {"summary": "Pause a destination on every node; its queue is kept (operator)",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {
+                "200": {"description": "The destination", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Destination"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+            "/api/destinations/{name}/resume": {"post": {"summary": "Resume a paused destination (operator; a pause in the configuration file stays)",
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {
+                "200": {"description": "The destination", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Destination"}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+            "/api/users": {
+              "get": {"summary": "The dashboard's accounts (admin)", "responses": {
+                "200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}},
+                "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}}},
+              "post": {"summary": "Add an account (admin; password of 10 characters or more, kept as scrypt)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "name": {"type": "string", "pattern": "^[a-z0-9._-]{1,64}$"}, "role": {"enum": ["viewer", "operator", "admin"]}, "password": {"type": "string", "minLength": 10}},
+                  "required": ["name", "role", "password"]}}}},
+                "responses": {
+                  "201": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                  "400": {"description": "A bad field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                  "409": {"description": "The name is taken", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+            "/api/users/{name}": {
+              "put": {"summary": "Change an account's role and/or password; its sessions end (admin)",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "role": {"enum": ["viewer", "operator", "admin"]}, "password": {"type": "string", "minLength": 10}}}}}},
+                "responses": {
+                  "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                  "400": {"description": "A bad field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"}, "404": {"$ref": "#/components/responses/NotFound"}}},
+              "delete": {"summary": "Delete an account and its sessions (admin; not the caller's own)",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                  "204": {"description": "Deleted"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}, "409": {"$ref": "#/components/responses/Conflict"}}}},
             "/api/channels": {"get": {"summary": "The channels (viewer)", "responses": {
               "200": {"description": "Channels", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Channel"}}}}},
               "401": {"$ref": "#/components/responses/Unauthorized"}}}},

@@ -5,6 +5,7 @@
 ///               ▲                  │ │
 ///               └──retry(notBefore)┘ └──deadLetter──▶ deadLettered
 ///               (an expired lease is leasable again)
+/// pending, deadLettered ──discard──▶ discarded
 /// ```
 /// A set of values that may grow, so unknown stored values survive a round trip.
 public struct EntryState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
@@ -24,6 +25,8 @@ public struct EntryState: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let delivered = EntryState(rawValue: "delivered")
     /// Given up on; final until replayed (a replay creates a new entry).
     public static let deadLettered = EntryState(rawValue: "dead_letter")
+    /// An operator gave up on it (``MessageStore/discard(entry:now:)``): never delivered.
+    public static let discarded = EntryState(rawValue: "discarded")
 
     /// Whether the entry still waits for delivery (pending or leased), which holds back later entries of its key.
     public var isActive: Bool { self == .pending || self == .leased }

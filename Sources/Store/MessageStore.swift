@@ -131,6 +131,32 @@ public protocol MessageStore: Sendable {
     ///   that is still pending or leased.
     @discardableResult
     func replay(entry: EntryID, now: Date) async throws -> EntryID
+
+    // MARK: Operations
+
+    /// Gives up on a pending or dead-lettered entry: it becomes ``EntryState/discarded`` and is
+    /// never delivered (history is kept; it can still be replayed).
+    ///
+    /// - Throws: ``StoreError/Code/notFound``, or ``StoreError/Code/invalidState`` for an entry
+    ///   that is leased (being delivered), delivered or already discarded.
+    func discard(entry: EntryID, now: Date) async throws
+
+    /// Pauses a destination for every node on this store: ``lease(destination:limit:duration:now:)``
+    /// returns nothing for it until ``resume(destination:)``; its queue is kept. Pausing a paused
+    /// destination keeps the first pause.
+    func pause(destination: String, by actor: String, now: Date) async throws
+
+    /// Ends a pause; `false` when the destination was not paused.
+    @discardableResult
+    func resume(destination: String) async throws -> Bool
+
+    /// The destinations paused with ``pause(destination:by:now:)``.
+    func pausedDestinations() async throws -> [DestinationPause]
+
+    /// What flowed between `from` and `to`, in buckets of `bucket`: messages received, attempts
+    /// that delivered and that failed, delivery latencies, and per destination the delivered and
+    /// failed attempts. See ``StoreActivity``.
+    func activity(from: Date, to: Date, bucket: Duration) async throws -> StoreActivity
 }
 
 extension MessageStore {

@@ -50,7 +50,7 @@ public enum StoreConformance {
         Check("replay a message", run: replayMessage),
         Check("mapped entries: payload format, mapping, dead letter at enqueue", run: mappedEntries),
         Check("queue depths", run: queueDepths),
-    ] + nodesChecks.map { check in Check(check.name) { store in try await check.run([store]) } }
+    ] + operationsChecks + nodesChecks.map { check in Check(check.name) { store in try await check.run([store]) } }
 
     // MARK: Fixtures
 

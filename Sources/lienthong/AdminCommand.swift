@@ -4,7 +4,7 @@ import ArgumentParser
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Set up access to the admin API (/api/…).",
-        subcommands: [AdminTokenCommand.self]
+        abstract: "Set up access to the admin API (/api/…) and the dashboard: API tokens, accounts.",
+        subcommands: [AdminTokenCommand.self, AdminUserCommand.self]
     )
 }

@@ -19,34 +19,9 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Show.self]
     )
 
-    /// `--config FILE` or `--store PATH|URL`.
-    struct StoreOptions: ParsableArguments {
-        @OptionGroup var bus: BusOptions
-        @Option(help: "The store itself instead of --config: a SQLite file, or a postgres:// URL.") var store: String?
-    }
-
     /// Opens the store of the options for one command and runs `body` with its audit log.
     static func withAuditLog<T>(_ options: StoreOptions, _ body: (any AuditLog) async throws -> T) async throws -> T {
-        let logger = Logger(label: "lienthong.audit", factory: { _ in SwiftLogNoOpLogHandler() })
-        var configuration = try options.bus.load()
-        if let store = options.store {
-            guard options.bus.config == nil else { throw ValidationError("give --config or --store, not both") }
-            if store.hasPrefix("postgres://") || store.hasPrefix("postgresql://") {
-                do {
-                    configuration.store = .postgres(try PostgresStore.Configuration(url: store))
-                } catch {
-                    throw ValidationError("--store: \(error)")
-                }
-            } else {
-                configuration.store = .sqlite(SQLiteStore.Configuration(path: store))
-            }
-        }
-        if case .sqlite(let sqlite) = configuration.store, !FileManager.default.fileExists(atPath: sqlite.path) {
-            throw CLIError("audit: no store at \(sqlite.path) (run the bus first, or name its configuration with --config)")
-        }
-        let opened = try options.bus.openStore(configuration, logger: logger)
-        defer { try? opened.close() }
-        return try await opened.withRunning { store in
+        try await options.withStore(command: "audit", mustExist: true) { store in
             guard let log = store as? any AuditLog else { throw CLIError("audit: this store keeps no audit log") }
             return try await body(log)
         }

@@ -67,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
             // GET /health, /ready and /metrics (docs/OPERATIONS.md).
             let node = node
             let admin = AdminRoutes(reload: { await node.reload() })
-            let api = AdminAPI(store: node.store, configuration: { node.currentConfiguration }, reload: { await node.reload() })
+            let api = AdminAPI(
+                store: node.store, configuration: { node.currentConfiguration }, reload: { actor, client in await node.reload(by: actor, client: client) })
             let operations = OperationsRoutes(readiness: { await node.readiness() }, metrics: { metrics.exposition() })
             let server = HTTPServer(
                 configuration: configuration.http, endpointTable: node.fhirEndpointTable, admin: admin, api: api, operations: operations,

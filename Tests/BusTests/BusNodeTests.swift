@@ -7,6 +7,7 @@ import NIOCore
 import ServiceLifecycle
 import Store
 import Synchronization
+import ProcessTesting
 import Testing
 @testable import Bus
 
@@ -38,16 +39,9 @@ func withBusNode(
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held. The
-/// bound is generous: a full test run starts many listeners and processes at once on two cores.
+/// Polls `condition` every 20 ms until it holds or `timeout` passes (``ProcessTesting/eventually(timeout:interval:_:)``).
 func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while clock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
+    try await ProcessTesting.eventually(timeout: timeout, interval: .milliseconds(20), condition)
 }
 
 @Suite struct BusNodeTests {

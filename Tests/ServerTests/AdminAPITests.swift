@@ -77,7 +77,7 @@ import Testing
         let other = try await store.receive(incoming("C2", patient: "P2"), deduplicationWindow: .zero).messageID
         try await store.route(other, entries: [], now: Self.epoch)
 
-        let api = AdminAPI(store: store, configuration: { configuration }, reload: reload, now: { Self.epoch.addingTimeInterval(90) })
+        let api = AdminAPI(store: store, configuration: { configuration }, reload: { _, _ in await reload() }, now: { Self.epoch.addingTimeInterval(90) })
         let router = Router()
         api.add(to: router)
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Self.logger)
@@ -96,18 +96,50 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any])
     }
 
-    /// Each route and the lowest role allowed; a request with less gets 401 (no token) or 403.
-    static let routes: [(method: HTTPRequest.Method, path: String, role: AdminRole)] = [
-        (.get, "/api/channels", .viewer), (.get, "/api/destinations", .viewer), (.get, "/api/messages", .viewer),
-        (.get, "/api/messages/1", .viewer), (.post, "/api/messages/1/replay", .operator), (.post, "/api/entries/2/replay", .operator),
-        (.post, "/api/destinations/platform/dead-letters/retry", .operator), (.post, "/api/config/reload", .admin),
+    /// A route as the tests call it: the path with ids and names filled in, the template the
+    /// OpenAPI document names, the lowest role allowed, a body, and the status when allowed.
+    struct RouteCall: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var template: String
+        var role: AdminRole
+        var body: String? = nil
+        var status: HTTPResponse.Status = .ok
+    }
+
+    /// Every authenticated route, in an order in which each succeeds for a role allowed to call
+    /// it; a request with less gets 401 (no token) or 403. (`POST /api/session`, the login, is
+    /// the one route without authentication: `loginLogoutAndTheCSRFHeader`.)
+    static let routes: [RouteCall] = [
+        RouteCall(method: .get, path: "/api/session", template: "/api/session", role: .viewer),
+        RouteCall(method: .get, path: "/api/channels", template: "/api/channels", role: .viewer),
+        RouteCall(method: .get, path: "/api/destinations", template: "/api/destinations", role: .viewer),
+        RouteCall(method: .get, path: "/api/stats", template: "/api/stats", role: .viewer),
+        RouteCall(method: .get, path: "/api/messages", template: "/api/messages", role: .viewer),
+        RouteCall(method: .get, path: "/api/messages/1", template: "/api/messages/{id}", role: .viewer),
+        RouteCall(method: .post, path: "/api/messages/1/replay", template: "/api/messages/{id}/replay", role: .operator),
+        RouteCall(method: .post, path: "/api/entries/2/replay", template: "/api/entries/{id}/replay", role: .operator),
+        RouteCall(method: .post, path: "/api/entries/2/discard", template: "/api/entries/{id}/discard", role: .operator),
+        RouteCall(method: .post, path: "/api/destinations/platform/dead-letters/retry", template: "/api/destinations/{name}/dead-letters/retry", role: .operator),
+        RouteCall(method: .post, path: "/api/destinations/platform/pause", template: "/api/destinations/{name}/pause", role: .operator),
+        RouteCall(method: .post, path: "/api/destinations/platform/resume", template: "/api/destinations/{name}/resume", role: .operator),
+        RouteCall(method: .post, path: "/api/config/reload", template: "/api/config/reload", role: .admin),
+        RouteCall(method: .get, path: "/api/users", template: "/api/users", role: .admin),
+        RouteCall(
+            method: .post, path: "/api/users", template: "/api/users", role: .admin,
+            body: #"{"name": "minh", "role": "viewer", "password": "mật khẩu dài"}"#, status: .created),
+        RouteCall(method: .put, path: "/api/users/minh", template: "/api/users/{name}", role: .admin, body: #"{"role": "operator"}"#),
+        RouteCall(method: .delete, path: "/api/users/minh", template: "/api/users/{name}", role: .admin, status: .noContent),
+        RouteCall(method: .delete, path: "/api/session", template: "/api/session", role: .viewer, status: .noContent),
     ]
 
     @Test(arguments: [nil] + AdminRole.allCases)
     func everyRouteChecksTheRole(role: AdminRole?) async throws {
-        try await withAPI { client, _ in
+        try await withAPI { client, fixture in
             for route in Self.routes {
-                try await client.execute(uri: route.path, method: route.method, headers: Self.headers(role)) { response in
+                try await client.execute(
+                    uri: route.path, method: route.method, headers: Self.headers(role), body: route.body.map { ByteBuffer(string: $0) }
+                ) { response in
                     switch role {
                     case nil:
                         #expect(response.status == .unauthorized, "\(route.path)")
@@ -115,10 +147,15 @@ import Testing
                     case let role? where role < route.role:
                         #expect(response.status == .forbidden, "\(route.path) as \(role)")
                     case let role?:
-                        #expect(response.status == .ok, "\(route.path) as \(role): \(String(buffer: response.body))")
+                        #expect(response.status == route.status, "\(route.method) \(route.path) as \(role): \(String(buffer: response.body))")
                     }
                 }
             }
+            // Each refusal of a known caller is in the audit log.
+            let denied = try await fixture.store.auditRecords(matching: AuditQuery(action: .accessDenied), after: nil, limit: 100)
+            let expected = role.map { role in Self.routes.filter { role < $0.role }.count } ?? 0
+            #expect(denied.count == expected)
+            #expect(denied.allSatisfy { $0.actor == .token("\(role?.rawValue ?? "")-name") })
         }
     }
 
@@ -188,6 +225,9 @@ import Testing
             #expect(try await ids("?state=lost").status == .badRequest)
             #expect(try await ids("?from=yesterday").status == .badRequest)
             #expect(try await ids("?patient=P2").status == .badRequest, "an unknown parameter is an error, not ignored")
+            let searches = try await fixture.store.auditRecords(matching: AuditQuery(action: .searchMessages), after: nil, limit: 10)
+            #expect(searches.map(\.actor) == [.token("operator-name")], "the operator's search by patient, not the refused one")
+            #expect(!searches.contains { $0.detail.contains("P2") || $0.target.contains("P2") }, "never the identifier")
         }
     }
 
@@ -272,10 +312,7 @@ import Testing
                 let paths = try #require(document["paths"] as? [String: [String: Any]])
                 let described = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
                 #expect(described == Set(AdminAPIDescription.operations))
-                let routed = Set(Self.routes.map { route in
-                    "\(route.method.rawValue) " + route.path.replacingOccurrences(of: #"/\d+"#, with: "/{id}", options: .regularExpression)
-                        .replacingOccurrences(of: "/platform/", with: "/{name}/")
-                })
+                let routed = Set(Self.routes.map { "\($0.method.rawValue) \($0.template)" } + ["POST /api/session"])
                 #expect(routed == described, "every route is described, every description routed")
             }
         }

@@ -52,10 +52,6 @@ enum Serve {
 
     /// Waits (up to 60 s, checking every 100 ms) until `condition` holds; whether it did.
     static func eventually(_ condition: () throws -> Bool) async rethrows -> Bool {
-        for _ in 0..<600 {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return try condition()
+        try await ProcessTesting.eventually(timeout: .seconds(60), condition)
     }
 }

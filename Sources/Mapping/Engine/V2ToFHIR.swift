@@ -1,4 +1,4 @@
-public import FHIR
+import FHIR
 import Foundation
 public import HL7v2
 

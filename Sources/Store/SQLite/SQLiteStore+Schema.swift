@@ -23,6 +23,8 @@ extension SQLiteStore {
     /// - `queue_depth` is a table kept by triggers, so depths cost one small read.
     /// - `audit_log` (v6): the hash-chained audit log, keyed by its sequence; `audit_log_time`
     ///   serves the time filters of `auditRecords`; triggers refuse `UPDATE` and `DELETE`.
+    /// - `destination_pause`, `account`, `account_session` (v7): operators' pauses, dashboard
+    ///   accounts and sessions; `message_received_at` and `attempt_started_at` serve `activity`.
     /// - `message_key`, `entry_key`, `attempt_key` (v8): the rows still under an old key, for
     ///   re-encryption after a rotation and for `keyUsage`.
     static var migrator: DatabaseMigrator {
@@ -160,6 +162,33 @@ extension SQLiteStore {
                 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
                     SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused');
                 END;
+                """)
+        }
+        migrator.registerMigration("v7") { db in
+            // Operations: destinations paused by an operator (every node's lease skips them),
+            // dashboard accounts and their sessions, and the time indexes `activity` reads.
+            try db.execute(sql: """
+                CREATE TABLE destination_pause (
+                    destination TEXT PRIMARY KEY,
+                    paused_by TEXT NOT NULL,
+                    paused_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE account (
+                    name TEXT PRIMARY KEY,
+                    role TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE account_session (
+                    token_hash TEXT PRIMARY KEY,
+                    account TEXT NOT NULL REFERENCES account(name) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX account_session_account ON account_session(account);
+                CREATE INDEX message_received_at ON message(received_at);
+                CREATE INDEX attempt_started_at ON attempt(started_at);
                 """)
         }
         migrator.registerMigration("v8") { db in

@@ -315,7 +315,7 @@ public final class SQLiteStore: MessageStore {
     // MARK: Queues
 
     /// The lease scan: live, due entries of one destination in enqueue order, skipping keyed
-    /// entries behind a live entry of the same key. Served by the `entry_active` and
+    /// entries behind a live entry of the same key, nothing for a paused destination. Served by the `entry_active` and
     /// `entry_active_key` partial indexes (`INDEXED BY`: with both indexes on `(destination, id)`
     /// the planner may otherwise pick `entry_destination` and walk a destination's whole history).
     static let leaseQuery = """
@@ -324,6 +324,7 @@ public final class SQLiteStore: MessageStore {
                m.channel, m.received_at, m.key_id AS message_key_id
         FROM entry e INDEXED BY entry_active JOIN message m ON m.id = e.message_id
         WHERE e.destination = ? AND e.state IN ('pending', 'leased') AND e.available_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM destination_pause dp WHERE dp.destination = e.destination)
           AND (e.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM entry p
                 WHERE p.destination = e.destination AND p.ordering_key = e.ordering_key

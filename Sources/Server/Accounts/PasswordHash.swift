@@ -1,0 +1,51 @@
+import Crypto
+import _CryptoExtras
+public import Foundation
+
+/// Password hashes for dashboard accounts: scrypt (memory-hard, from swift-crypto), a random
+/// 16-byte salt per password, stored as `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (base64), so
+/// the cost can rise later without invalidating stored hashes.
+public enum PasswordHash {
+    /// log2 of scrypt's cost N (2^15: 32 MiB and about a tenth of a second per check).
+    static let costExponent = 15
+    /// scrypt's block size r and parallelism p.
+    static let blockSize = 8
+    static let parallelism = 1
+    /// The length of the derived hash, in bytes.
+    static let length = 32
+
+    /// The shortest password accepted.
+    public static let minimumPasswordLength = 10
+
+    /// The hash of `password` with a new random salt.
+    public static func make(_ password: String) throws -> String {
+        let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
+        let hash = try derive(password, salt: salt, costExponent: costExponent, blockSize: blockSize, parallelism: parallelism)
+        return "scrypt$\(costExponent)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(hash).base64EncodedString())"
+    }
+
+    /// Whether `password` matches `stored` (compared in constant time); `false` for a hash in
+    /// an unknown format.
+    public static func verify(_ password: String, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "scrypt", let exponent = Int(parts[1]), (10...20).contains(exponent),
+            let blockSize = Int(parts[2]), (1...32).contains(blockSize), let parallelism = Int(parts[3]), (1...16).contains(parallelism),
+            let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])), !expected.isEmpty,
+            let actual = try? derive(password, salt: [UInt8](salt), costExponent: exponent, blockSize: blockSize, parallelism: parallelism, length: expected.count)
+        else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(actual, expected) { difference |= left ^ right }
+        return difference == 0
+    }
+
+    /// A hash that matches no password, checked for unknown account names so that a login's
+    /// time does not tell whether the name exists.
+    static let decoy: String = (try? make(UUID().uuidString)) ?? ""
+
+    static func derive(_ password: String, salt: [UInt8], costExponent: Int, blockSize: Int, parallelism: Int, length: Int = length) throws -> [UInt8] {
+        let key = try KDF.Scrypt.deriveKey(
+            from: Array(password.utf8), salt: salt, outputByteCount: length, rounds: 1 << costExponent, blockSize: blockSize,
+            parallelism: parallelism, maxMemory: 256 * 1024 * 1024)
+        return key.withUnsafeBytes { [UInt8]($0) }
+    }
+}
