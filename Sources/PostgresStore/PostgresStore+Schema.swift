@@ -36,6 +36,8 @@ extension PostgresStore {
     ///   serves the time filters; triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`.
     /// - `destination_pause`, `account`, `account_session` (v4): operators' pauses, dashboard
     ///   accounts and sessions; `message_received_at`, `attempt_started_at` serve `activity`.
+    /// - `message_key`, `entry_key`, `attempt_key` (5): rows still under an old key, for
+    ///   re-encryption after a rotation and for `keyUsage`.
     static let migrations: [Migration] = [
         Migration(version: 1, name: "messages, entries, attempts, queue depths", statements: [
             """
@@ -295,6 +297,24 @@ extension PostgresStore {
             // `activity` reads an hour of a month's partition.
             "CREATE INDEX message_received_at ON message (received_at)",
             "CREATE INDEX attempt_started_at ON attempt (started_at)",
+        ]),
+        // Encryption at rest (see `Store.KeyRing`): the key each row's bodies are sealed with (NULL:
+        // stored before encryption or without keys), indexed for re-encryption after a rotation and
+        // for `keyUsage`; `store_key` remembers each key id's fingerprint.
+        Migration(version: 5, name: "encryption at rest: key id per row", statements: [
+            "ALTER TABLE message ADD COLUMN key_id text",
+            "ALTER TABLE entry ADD COLUMN key_id text",
+            "ALTER TABLE attempt ADD COLUMN key_id text",
+            "CREATE INDEX message_key ON message (key_id, id)",
+            "CREATE INDEX entry_key ON entry (key_id, id)",
+            "CREATE INDEX attempt_key ON attempt (key_id, entry_id, number)",
+            """
+            CREATE TABLE store_key (
+                key_id text PRIMARY KEY,
+                fingerprint text NOT NULL,
+                first_used_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
         ]),
     ]
 

@@ -36,6 +36,8 @@ public final class PostgresStore: MessageStore, Service {
     /// The configuration the store was created with.
     public let configuration: Configuration
     let logger: Logger
+    /// Seals and opens bodies (see ``Store/KeyRing``); passes them through without keys.
+    let cipher: BodyCipher
     let gate = StartupGate()
     let hub = WakeUpHub()
 
@@ -45,11 +47,16 @@ public final class PostgresStore: MessageStore, Service {
 
     /// Creates a store; nothing connects until ``run()``.
     ///
+    /// With `keys`, every body that can hold patient data is sealed with the current key (see
+    /// ``Store/KeyRing``); without, bodies are stored as they are, and a database whose newest
+    /// message is encrypted refuses to open (``run()`` fails with ``Store/StoreError/Code/keyUnavailable``).
+    ///
     /// - Throws: ``ConfigurationError`` for a setting that cannot be used.
-    public init(configuration: Configuration, logger: Logger) throws(ConfigurationError) {
+    public init(configuration: Configuration, keys: KeyRing? = nil, logger: Logger) throws(ConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        self.cipher = BodyCipher(keys)
         var client = PostgresClient.Configuration(
             host: configuration.host,
             port: configuration.port,
@@ -87,6 +94,7 @@ public final class PostgresStore: MessageStore, Service {
             group.addTask { await self.client.run() }
             do {
                 try await migrate()
+                try await checkKeys()
                 let range = Self.partitionRange(around: Date())
                 await createPartitions(from: range.from, through: range.through)
                 gate.open()
@@ -122,12 +130,16 @@ public final class PostgresStore: MessageStore, Service {
         let header = message.header
         let receivedAt = Timestamp(message.receivedAt)
         let state: MessageState = message.rejection == nil ? .received : .rejected
+        let sealed = try cipher.sealMessage(
+            raw: message.raw, patientID: header.patientID,
+            binding: BodyCipher.message(channel: message.channel, receivedAt: receivedAt.microseconds, controlID: header.controlID))
         let insert: PostgresQuery = """
             INSERT INTO message (channel, state, rejection, received_at, message_type, trigger_event, control_id,
-                                 sending_application, sending_facility, patient_id, raw, format)
+                                 sending_application, sending_facility, patient_id, raw, format, key_id)
             VALUES (\(message.channel), \(state.rawValue), \(message.rejection?.rawValue), \(receivedAt),
                     \(header.messageType), \(header.triggerEvent), \(header.controlID), \(header.sendingApplication),
-                    \(header.sendingFacility), \(header.patientID), \(ByteBuffer(bytes: message.raw)), \(message.format.rawValue))
+                    \(header.sendingFacility), \(sealed.patientID), \(ByteBuffer(bytes: sealed.raw)), \(message.format.rawValue),
+                    \(cipher.currentKeyID))
             RETURNING id
             """
         guard message.rejection == nil, let controlID = header.controlID, !controlID.isEmpty, deduplicationWindow > .zero
@@ -164,7 +176,7 @@ public final class PostgresStore: MessageStore, Service {
     /// See ``Store/MessageStore/message(_:)``.
     public func message(_ id: MessageID) async throws -> StoredMessage? {
         try await rows("SELECT \(unescaped: Self.messageColumns) FROM message WHERE id = \(id.rawValue)")
-            .first.map(Self.message)
+            .first.map { try Self.message($0, cipher) }
     }
 
     /// See ``Store/MessageStore/messages(matching:after:limit:)``.
@@ -184,7 +196,7 @@ public final class PostgresStore: MessageStore, Service {
         if let value = query.controlID { condition("control_id = ?", value) }
         if let value = query.sendingApplication { condition("sending_application = ?", value) }
         if let value = query.sendingFacility { condition("sending_facility = ?", value) }
-        if let value = query.patientID { condition("patient_id = ?", value) }
+        if let value = query.patientID { condition("patient_id = ANY(?)", cipher.searchValues(value)) }
         if let value = query.receivedFrom { condition("received_at >= ?", Timestamp(value)) }
         if let value = query.receivedBefore { condition("received_at < ?", Timestamp(value)) }
         bindings.append(limit)
@@ -192,7 +204,7 @@ public final class PostgresStore: MessageStore, Service {
             SELECT \(Self.messageColumns) FROM message
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT $\(bindings.count)
             """
-        return try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).map(Self.message)
+        return try await rows(PostgresQuery(unsafeSQL: sql, binds: bindings)).map { try Self.message($0, cipher) }
     }
 
     // MARK: Routing
@@ -202,7 +214,7 @@ public final class PostgresStore: MessageStore, Service {
         try Self.check(limit: limit)
         return try await rows(
             "SELECT \(unescaped: Self.messageColumns) FROM message WHERE state = 'received' ORDER BY id LIMIT \(limit)"
-        ).map(Self.message)
+        ).map { try Self.message($0, cipher) }
     }
 
     /// See ``Store/MessageStore/route(_:entries:now:)``.
@@ -215,16 +227,19 @@ public final class PostgresStore: MessageStore, Service {
     @discardableResult
     public func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]] {
         guard !batch.isEmpty else { return [] }
+        let cipher = self.cipher
         return try await transaction { connection in
             var results: [[EntryID]] = []
             for decision in batch {
-                results.append(try await Self.route(connection, decision.message, entries: decision.entries, now: now))
+                results.append(try await Self.route(connection, cipher, decision.message, entries: decision.entries, now: now))
             }
             return results
         }
     }
 
-    static func route(_ connection: PostgresConnection, _ id: MessageID, entries: [RouteEntry], now: Date) async throws -> [EntryID] {
+    static func route(
+        _ connection: PostgresConnection, _ cipher: BodyCipher, _ id: MessageID, entries: [RouteEntry], now: Date
+    ) async throws -> [EntryID] {
         let rows = try await connection.query(
             "SELECT state FROM message WHERE id = \(id.rawValue) FOR UPDATE", logger: quiet
         ).collect()
@@ -234,7 +249,7 @@ public final class PostgresStore: MessageStore, Service {
         }
         var ids: [EntryID] = []
         for entry in entries {
-            ids.append(try await enqueue(connection, message: id, entry, now: now, isReplay: false, replayOf: nil))
+            ids.append(try await enqueue(connection, cipher, message: id, entry, now: now, isReplay: false, replayOf: nil))
         }
         let state: MessageState = entries.isEmpty ? .filtered : .routed
         try await connection.query("UPDATE message SET state = \(state.rawValue) WHERE id = \(id.rawValue)", logger: quiet)
@@ -243,17 +258,19 @@ public final class PostgresStore: MessageStore, Service {
 
     /// Inserts one entry: pending, or dead-lettered when it carries a dead-letter reason.
     static func enqueue(
-        _ connection: PostgresConnection, message: MessageID, _ entry: RouteEntry, now: Date, isReplay: Bool, replayOf: EntryID?
+        _ connection: PostgresConnection, _ cipher: BodyCipher, message: MessageID, _ entry: RouteEntry, now: Date, isReplay: Bool,
+        replayOf: EntryID?
     ) async throws -> EntryID {
         let time = Timestamp(now)
         let state: EntryState = entry.deadLetterReason == nil ? .pending : .deadLettered
+        let payload = try cipher.seal(entry.payload, binding: BodyCipher.entry(message: message.rawValue, destination: entry.destination))
         let rows = try await connection.query(
             """
             INSERT INTO entry (message_id, destination, ordering_key, payload, payload_format, mapping, state,
-                               enqueued_at, available_at, last_error, is_replay, replay_of, updated_at)
-            VALUES (\(message.rawValue), \(entry.destination), \(entry.orderingKey), \(entry.payload.map { ByteBuffer(bytes: $0) }),
+                               enqueued_at, available_at, last_error, is_replay, replay_of, updated_at, key_id)
+            VALUES (\(message.rawValue), \(entry.destination), \(entry.orderingKey), \(payload.map { ByteBuffer(bytes: $0) }),
                     \(entry.payloadFormat?.rawValue), \(entry.mapping), \(state.rawValue), \(time), \(time),
-                    \(entry.deadLetterReason), \(isReplay), \(replayOf?.rawValue), \(time))
+                    \(entry.deadLetterReason), \(isReplay), \(replayOf?.rawValue), \(time), \(cipher.currentKeyID))
             RETURNING id
             """,
             logger: quiet
@@ -291,16 +308,18 @@ public final class PostgresStore: MessageStore, Service {
                 FOR UPDATE SKIP LOCKED
             ) due, message m
             WHERE e.id = due.id AND m.id = e.message_id
-            RETURNING \(unescaped: Self.entryColumns), e.lease_count, e.payload, e.payload_format, m.raw, m.format,
-                      m.message_type, m.trigger_event, m.control_id, m.sending_application, m.sending_facility, m.patient_id
+            RETURNING \(unescaped: Self.entryColumns), e.lease_count, e.payload, e.payload_format, e.key_id, m.raw, m.format,
+                      m.message_type, m.trigger_event, m.control_id, m.sending_application, m.sending_facility, m.patient_id,
+                      m.channel, m.received_at, m.key_id AS message_key_id
             """
         )
-        return try rows.map(Self.lease).sorted { $0.entry.id < $1.entry.id }
+        return try rows.map { try Self.lease($0, cipher) }.sorted { $0.entry.id < $1.entry.id }
     }
 
     /// See ``Store/MessageStore/recordAttempt(_:for:outcome:now:)``.
     public func recordAttempt(_ attempt: AttemptReport?, for lease: Lease, outcome: AttemptOutcome, now: Date) async throws {
         let id = lease.entry.id
+        let cipher = self.cipher
         try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT state, lease_count, attempt_count, last_error FROM entry WHERE id = \(id.rawValue) FOR UPDATE",
@@ -315,12 +334,13 @@ public final class PostgresStore: MessageStore, Service {
             var lastError = error
             if let attempt {
                 attemptCount += 1
+                let response = try cipher.seal(attempt.response, binding: BodyCipher.attempt(entry: id.rawValue, number: attemptCount))
                 try await connection.query(
                     """
-                    INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error)
+                    INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error, key_id)
                     VALUES (\(id.rawValue), \(attemptCount), \(outcome.kind), \(Timestamp(attempt.startedAt)),
                             \(attempt.duration.microseconds), \(attempt.responseCode),
-                            \(attempt.response.map { ByteBuffer(bytes: $0) }), \(attempt.error))
+                            \(response.map { ByteBuffer(bytes: $0) }), \(attempt.error), \(cipher.currentKeyID))
                     """,
                     logger: Self.quiet
                 )
@@ -362,12 +382,16 @@ public final class PostgresStore: MessageStore, Service {
     public func output(of entry: EntryID) async throws -> (payload: [UInt8], format: MessageFormat)? {
         let found = try await rows(
             """
-            SELECT e.payload, COALESCE(e.payload_format, m.format) AS format FROM entry e JOIN message m ON m.id = e.message_id
+            SELECT e.payload, e.key_id, e.message_id, e.destination, COALESCE(e.payload_format, m.format) AS format
+            FROM entry e JOIN message m ON m.id = e.message_id
             WHERE e.id = \(entry.rawValue)
             """
         ).first?.makeRandomAccess()
         guard let found, let payload = try found["payload"].decode(ByteBuffer?.self) else { return nil }
-        return (Self.bytes(payload), MessageFormat(rawValue: try found["format"].decode(String.self)))
+        let opened = try cipher.open(
+            Self.bytes(payload), keyID: try found["key_id"].decode(String?.self),
+            binding: BodyCipher.entry(message: try found["message_id"].decode(Int64.self), destination: try found["destination"].decode(String.self)))
+        return (opened, MessageFormat(rawValue: try found["format"].decode(String.self)))
     }
 
     /// See ``Store/MessageStore/entries(destination:state:after:limit:)``.
@@ -401,10 +425,10 @@ public final class PostgresStore: MessageStore, Service {
     public func attempts(of entry: EntryID) async throws -> [DeliveryAttempt] {
         try await rows(
             """
-            SELECT entry_id, number, outcome, started_at, duration_us, response_code, response, error
+            SELECT entry_id, number, outcome, started_at, duration_us, response_code, response, error, key_id
             FROM attempt WHERE entry_id = \(entry.rawValue) ORDER BY number
             """
-        ).map(Self.attempt)
+        ).map { try Self.attempt($0, cipher) }
     }
 
     /// See ``Store/MessageStore/deadLetters(destination:includingReplayed:after:limit:)``.
@@ -462,7 +486,8 @@ public final class PostgresStore: MessageStore, Service {
     /// See ``Store/MessageStore/replay(message:to:now:)``.
     @discardableResult
     public func replay(message: MessageID, to target: ReplayTarget, now: Date) async throws -> [EntryID] {
-        try await transaction { connection in
+        let cipher = self.cipher
+        return try await transaction { connection in
             let rows = try await connection.query(
                 "SELECT state FROM message WHERE id = \(message.rawValue) FOR SHARE", logger: Self.quiet
             ).collect()
@@ -472,19 +497,19 @@ public final class PostgresStore: MessageStore, Service {
             switch target {
             case .destination(let destination, let orderingKey):
                 let entry = RouteEntry(destination: destination, orderingKey: orderingKey)
-                return [try await Self.enqueue(connection, message: message, entry, now: now, isReplay: true, replayOf: nil)]
+                return [try await Self.enqueue(connection, cipher, message: message, entry, now: now, isReplay: true, replayOf: nil)]
             case .originalDestinations:
                 let originals = try await connection.query(
                     """
-                    SELECT destination, ordering_key, payload, payload_format, mapping FROM entry
+                    SELECT message_id, destination, ordering_key, payload, payload_format, mapping, key_id FROM entry
                     WHERE message_id = \(message.rawValue) AND NOT is_replay ORDER BY id
                     """,
                     logger: Self.quiet
                 ).collect()
                 var ids: [EntryID] = []
                 for original in originals {
-                    let entry = try Self.replayEntry(original)
-                    ids.append(try await Self.enqueue(connection, message: message, entry, now: now, isReplay: true, replayOf: nil))
+                    let entry = try Self.replayEntry(original, cipher)
+                    ids.append(try await Self.enqueue(connection, cipher, message: message, entry, now: now, isReplay: true, replayOf: nil))
                 }
                 return ids
             }
@@ -494,10 +519,11 @@ public final class PostgresStore: MessageStore, Service {
     /// See ``Store/MessageStore/replay(entry:now:)``.
     @discardableResult
     public func replay(entry: EntryID, now: Date) async throws -> EntryID {
-        try await transaction { connection in
+        let cipher = self.cipher
+        return try await transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT destination, ordering_key, payload, payload_format, mapping, message_id, state
+                SELECT destination, ordering_key, payload, payload_format, mapping, message_id, state, key_id
                 FROM entry WHERE id = \(entry.rawValue) FOR UPDATE
                 """,
                 logger: Self.quiet
@@ -508,7 +534,8 @@ public final class PostgresStore: MessageStore, Service {
             let state = try columns["state"].decode(String.self)
             guard !EntryState(rawValue: state).isActive else { throw StoreError(code: .invalidState, entryID: entry) }
             let id = try await Self.enqueue(
-                connection, message: MessageID(rawValue: message), try Self.replayEntry(row), now: now, isReplay: true, replayOf: entry
+                connection, cipher, message: MessageID(rawValue: message), try Self.replayEntry(row, cipher), now: now, isReplay: true,
+                replayOf: entry
             )
             try await connection.query(
                 "UPDATE entry SET replaced_by = \(id.rawValue), updated_at = \(Timestamp(now)) WHERE id = \(entry.rawValue)",

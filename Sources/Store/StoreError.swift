@@ -24,6 +24,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let invalidArgument = Code(rawValue: "invalidArgument")
         /// The database failed (I/O, corruption, a closed store).
         public static let database = Code(rawValue: "database")
+        /// A row is encrypted under a key the store was not given (``StoreError/keyID`` names it),
+        /// or a configured key is not the one the store knows under its identifier.
+        public static let keyUnavailable = Code(rawValue: "keyUnavailable")
+        /// An encrypted body failed authentication: tampered with, moved from another row, or
+        /// sealed with another key under the same identifier.
+        public static let undecryptable = Code(rawValue: "undecryptable")
 
         /// The code's name.
         public var description: String { rawValue }
@@ -37,12 +43,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
     public var entryID: EntryID?
     /// The audit record concerned, if any (its sequence number).
     public var auditSequence: Int64?
+    /// The encryption key concerned, if any (its identifier).
+    public var keyID: String?
     /// The underlying error, if any (only in ``debugDescription``).
     public var underlying: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, messageID: MessageID? = nil, entryID: EntryID? = nil, auditSequence: Int64? = nil, underlying: (any Error)? = nil) {
+    public init(code: Code, messageID: MessageID? = nil, entryID: EntryID? = nil, auditSequence: Int64? = nil, keyID: String? = nil,
+                underlying: (any Error)? = nil) {
         self.code = code
+        self.keyID = keyID
         self.messageID = messageID
         self.entryID = entryID
         self.auditSequence = auditSequence
@@ -55,6 +65,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         if let messageID { text += ", message: \(messageID)" }
         if let entryID { text += ", entry: \(entryID)" }
         if let auditSequence { text += ", audit record: \(auditSequence)" }
+        if let keyID { text += ", key: \(keyID)" }
         return text + ")"
     }
 

@@ -7,7 +7,7 @@ struct LienThong: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lienthong",
         abstract: "LienThong — an HL7 v2 / FHIR R4 integration bus.",
-        subcommands: [ServeCommand.self, SendCommand.self, QueueCommand.self, HL7Command.self, FHIRCommand.self, MapCommand.self, ClaimsCommand.self, ConfigCommand.self, AdminCommand.self, SimCommand.self, ConformanceCommand.self, AuditCommand.self]
+        subcommands: [ServeCommand.self, SendCommand.self, QueueCommand.self, HL7Command.self, FHIRCommand.self, MapCommand.self, ClaimsCommand.self, ConfigCommand.self, AdminCommand.self, SimCommand.self, ConformanceCommand.self, AuditCommand.self, StoreCommand.self]
     )
 
     static func main() async {

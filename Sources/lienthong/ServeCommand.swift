@@ -86,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The store's own service (PostgreSQL's pool) first, so that it stops last.
         if let service = opened.service { services.insert(service, at: 0) }
+        // Rows under a previous key are re-encrypted in the background (docs/SECURITY.md).
+        if let rotation = opened.rotationService(logger: logger) { services.append(rotation) }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -8,10 +8,44 @@ import Testing
 /// fresh schema per check.
 @Suite("PostgresStore conformance", .enabled(if: TestServer.isEnabled))
 struct PostgresStoreConformanceTests {
+    /// Encrypted at rest, as the bus runs it.
     @Test(arguments: StoreConformance.checks)
     func conformance(_ check: StoreConformance.Check) async throws {
-        try await withTemporaryPostgresStore { store in
+        try await withTemporaryPostgresStore(keys: StoreConformance.testRing(StoreConformance.testKey("k1", byte: 1))) { store in
             try await check.run(store)
+        }
+    }
+}
+
+/// The shared encryption checks (``StoreConformance/encryptionChecks``) against ``PostgresStore``:
+/// each store of a check runs on the same schema; the stored bytes are the body and patient
+/// identifier columns as the server returns them.
+@Suite("PostgresStore encryption at rest", .enabled(if: TestServer.isEnabled))
+struct PostgresStoreEncryptionTests {
+    @Test(arguments: StoreConformance.encryptionChecks)
+    func encryption(_ check: StoreConformance.EncryptionCheck) async throws {
+        let configuration = try TestServer.configuration()
+        // The first store creates the schema and drops it at the end; the check's stores share it.
+        try await withTemporaryPostgresStore(configuration: configuration) { owner in
+            try await check.run(
+                StoreConformance.EncryptionHarness(
+                    withStore: { keys, body in
+                        try await withTemporaryPostgresStore(configuration: configuration, keys: keys, dropsSchema: false) { store in
+                            try await body(store)
+                        }
+                    },
+                    storedBytes: {
+                        let rows = try await owner.client.query(
+                            PostgresQuery(unsafeSQL: """
+                                SELECT raw FROM message
+                                UNION ALL SELECT convert_to(patient_id, 'UTF8') FROM message WHERE patient_id IS NOT NULL
+                                UNION ALL SELECT payload FROM entry WHERE payload IS NOT NULL
+                                UNION ALL SELECT response FROM attempt WHERE response IS NOT NULL
+                                """)
+                        ).collect()
+                        return try rows.flatMap { row in Array(try row.decode(ByteBuffer.self).readableBytesView) }
+                    },
+                    execute: { sql in _ = try await owner.client.query(PostgresQuery(unsafeSQL: sql)).collect() }))
         }
     }
 }

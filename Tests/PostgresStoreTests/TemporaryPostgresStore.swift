@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import PostgresStore
+import Store
 import Testing
 
 /// The PostgreSQL server the tests use: `LIENTHONG_TEST_POSTGRES_URL` (set by `scripts/test`,
@@ -39,11 +40,12 @@ struct TestServerMissing: Error, CustomStringConvertible {
 /// (unless `dropsSchema` is false: another store of the test shares it and drops it).
 func withTemporaryPostgresStore<T: Sendable>(
     configuration: PostgresStore.Configuration? = nil,
+    keys: KeyRing? = nil,
     dropsSchema: Bool = true,
     _ body: @Sendable (PostgresStore) async throws -> T
 ) async throws -> T {
     let configuration = try configuration ?? TestServer.configuration()
-    let store = try PostgresStore(configuration: configuration, logger: TestServer.logger)
+    let store = try PostgresStore(configuration: configuration, keys: keys, logger: TestServer.logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await store.run() }
         defer { group.cancelAll() }

@@ -5,9 +5,10 @@ import Testing
 /// The shared store suite (``StoreConformance``) against ``SQLiteStore`` on real files.
 @Suite("SQLiteStore conformance")
 struct SQLiteStoreConformanceTests {
+    /// Encrypted at rest, as the bus runs it (the test below runs unencrypted).
     @Test(arguments: StoreConformance.checks)
     func conformance(_ check: StoreConformance.Check) async throws {
-        try await withTemporarySQLiteStore { store, _ in
+        try await withTemporarySQLiteStore(keys: StoreConformance.testRing(StoreConformance.testKey("k1", byte: 1))) { store, _ in
             try await check.run(store)
         }
     }

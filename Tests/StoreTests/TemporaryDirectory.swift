@@ -30,11 +30,12 @@ extension Logger {
 /// Runs `body` with a new SQLite store in a fresh temporary directory, then closes and removes it.
 func withTemporarySQLiteStore<T>(
     configuration: (String) -> SQLiteStore.Configuration = { SQLiteStore.Configuration(path: $0) },
+    keys: KeyRing? = nil,
     _ body: (SQLiteStore, TemporaryDirectory) async throws -> T
 ) async throws -> T {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let store = try SQLiteStore(configuration: configuration(directory.path("data/lienthong.sqlite")), logger: .silent)
+    let store = try SQLiteStore(configuration: configuration(directory.path("data/lienthong.sqlite")), keys: keys, logger: .silent)
     defer { try? store.close() }
     return try await body(store, directory)
 }

@@ -104,7 +104,7 @@ import FoundationNetworking
         let transaction = try #require(fromV2.transactionID)
 
         // The store: every message is accounted for; queue show tells the attempts.
-        let store = try SQLiteStore(configuration: .init(path: folder.appendingPathComponent("bus.sqlite").path), logger: Self.quiet)
+        let store = try SQLiteStore.openedAsTheBus(path: folder.appendingPathComponent("bus.sqlite").path, logger: Self.quiet)
         defer { try? store.close() }
         let stored = try await store.messages(matching: MessageQuery(channel: "his"), after: nil, limit: 20)
         #expect(stored.count == Self.visit.count + 1)

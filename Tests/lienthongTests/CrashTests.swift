@@ -187,7 +187,7 @@ final class BusProcess: Sendable {
 
             // The store: every acknowledged message once (resends of a message stored before the
             // kill were recognised as retransmissions), each routed.
-            let store = try SQLiteStore(configuration: .init(path: folder.appendingPathComponent("bus.sqlite").path), logger: logger)
+            let store = try SQLiteStore.openedAsTheBus(path: folder.appendingPathComponent("bus.sqlite").path, logger: logger)
             defer { try? store.close() }
             var stored: [String: Int] = [:]
             var after: MessageID?

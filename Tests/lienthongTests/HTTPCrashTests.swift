@@ -63,7 +63,7 @@ import FoundationNetworking
         let ids = answered.ids.withLock { $0 }
         #expect(ids.count == total, "every message is answered 200 in the end (clients resend until then)")
 
-        let store = try SQLiteStore(configuration: .init(path: folder.appendingPathComponent("bus.sqlite").path), logger: logger)
+        let store = try SQLiteStore.openedAsTheBus(path: folder.appendingPathComponent("bus.sqlite").path, logger: logger)
         defer { try? store.close() }
         var stored: [String: Int] = [:]
         var after: MessageID?

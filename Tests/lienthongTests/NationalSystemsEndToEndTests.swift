@@ -110,7 +110,7 @@ import Testing
         }
 
         // The bus: every message stored and acknowledged, every entry delivered, none dead.
-        let store = try SQLiteStore(configuration: .init(path: folder.appendingPathComponent("bus.sqlite").path), logger: Self.quiet)
+        let store = try SQLiteStore.openedAsTheBus(path: folder.appendingPathComponent("bus.sqlite").path, logger: Self.quiet)
         defer { try? store.close() }
         let stored = try await store.messages(matching: MessageQuery(channel: "his"), after: nil, limit: 50)
         #expect(stored.count == sent.count)

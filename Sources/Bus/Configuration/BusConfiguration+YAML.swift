@@ -87,8 +87,9 @@ private struct YAMLReader {
 
     /// `security: {tokens: [{name, role, sha256}]}`.
     func security(_ node: ConfigurationNode) throws(ConfigurationError) -> SecurityConfiguration {
-        let fields = try node.mapping(allowing: ["tokens"])
+        let fields = try node.mapping(allowing: ["tokens", "encryption"])
         var security = SecurityConfiguration()
+        if let encryption = fields["encryption"] { security.encryption = try self.encryption(encryption) }
         for item in fields["tokens"]?.sequence() ?? [] {
             let token = try item.mapping(allowing: ["name", "role", "sha256"])
             guard let nameNode = token["name"] else { throw item.error("a token needs a name") }
@@ -107,6 +108,33 @@ private struct YAMLReader {
             security.tokens.append(APIToken(name: name, role: role, digest: digest))
         }
         return security
+    }
+
+    /// `security.encryption: {key-id, key-file | key-env, previous-keys: [{key-id, key-file | key-env}]}`.
+    func encryption(_ node: ConfigurationNode) throws(ConfigurationError) -> EncryptionConfiguration {
+        let fields = try node.mapping(allowing: ["key-id", "key-file", "key-env", "previous-keys"])
+        var configuration = EncryptionConfiguration(current: try keySource(node, fields))
+        for item in fields["previous-keys"]?.sequence() ?? [] {
+            let source = try keySource(item, try item.mapping(allowing: ["key-id", "key-file", "key-env"]))
+            guard source.id != configuration.current.id, !configuration.previous.contains(where: { $0.id == source.id }) else {
+                throw item.error("expected a key-id no other key has")
+            }
+            configuration.previous.append(source)
+        }
+        return configuration
+    }
+
+    /// One key's `key-id` and `key-file` or `key-env`.
+    func keySource(_ node: ConfigurationNode, _ fields: ConfigurationMapping) throws(ConfigurationError) -> EncryptionConfiguration.KeySource {
+        guard let idNode = fields["key-id"] else { throw node.error("a key needs a key-id (stored beside each row it encrypts)") }
+        let id = try idNode.string()
+        guard EncryptionKey.isValid(id: id) else { throw idNode.error("expected 1–64 letters, digits, '-', '_' or '.'") }
+        let file = try filePath(fields["key-file"])
+        let environment = try fields["key-env"]?.string()
+        guard (file == nil) != (environment == nil) else {
+            throw node.error("a key needs exactly one of key-file (a file holding the key) and key-env (an environment variable)")
+        }
+        return EncryptionConfiguration.KeySource(id: id, file: file, environment: environment)
     }
 
     func configuration(_ root: ConfigurationNode) throws(ConfigurationError) -> BusConfiguration {

@@ -2,6 +2,9 @@
 public struct SecurityConfiguration: Sendable, Hashable {
     /// The configured tokens, in file order.
     public var tokens: [APIToken]
+    /// The keys that encrypt message bodies at rest (`security.encryption`); `nil`: the default
+    /// (SQLite: a key file generated beside the database; PostgreSQL: no encryption, with a warning).
+    public var encryption: EncryptionConfiguration?
 
     /// Creates a configuration; without tokens the admin API answers nobody (401).
     public init(tokens: [APIToken] = []) {

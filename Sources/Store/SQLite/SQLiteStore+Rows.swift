@@ -23,7 +23,7 @@ extension Duration {
 extension SQLiteStore {
     static let messageColumns = """
         id, channel, state, rejection, received_at, message_type, trigger_event, control_id,
-        sending_application, sending_facility, patient_id, raw, format, retransmissions
+        sending_application, sending_facility, patient_id, raw, format, retransmissions, key_id
         """
 
     static let entryColumns = """
@@ -42,15 +42,30 @@ extension SQLiteStore {
         )
     }
 
-    static func message(_ row: Row) -> StoredMessage {
+    /// A message row's raw bytes and patient identifier, opened (`rawNeeded` false: the raw bytes
+    /// are not returned, but the row is still opened and authenticated).
+    static func openedMessage(_ row: Row, _ cipher: BodyCipher, keyColumn: String = "key_id", rawNeeded: Bool = true) throws
+        -> (raw: [UInt8], patientID: String?)
+    {
         let raw: Data = row["raw"]
+        let keyID: String? = row[keyColumn]
+        let opened = try cipher.openMessage(
+            raw: [UInt8](raw), patientID: row["patient_id"], keyID: keyID,
+            binding: BodyCipher.message(channel: row["channel"], receivedAt: row["received_at"], controlID: row["control_id"]))
+        return rawNeeded ? opened : ([], opened.patientID)
+    }
+
+    static func message(_ row: Row, _ cipher: BodyCipher) throws -> StoredMessage {
         let rejection: String? = row["rejection"]
+        let opened = try openedMessage(row, cipher)
+        var header = header(row)
+        header.patientID = opened.patientID
         return StoredMessage(
             id: MessageID(rawValue: row["id"]),
             channel: row["channel"],
-            raw: [UInt8](raw),
+            raw: opened.raw,
             format: MessageFormat(rawValue: row["format"]),
-            header: header(row),
+            header: header,
             receivedAt: Date(storeMicroseconds: row["received_at"]),
             state: MessageState(rawValue: row["state"]),
             rejection: rejection.map(RejectionReason.init(rawValue:)),
@@ -78,13 +93,15 @@ extension SQLiteStore {
         )
     }
 
-    static func attempt(_ row: Row) -> DeliveryAttempt {
-        let response: Data? = row["response"]
+    static func attempt(_ row: Row, _ cipher: BodyCipher) throws -> DeliveryAttempt {
+        let stored: Data? = row["response"]
+        let response = try cipher.open(
+            stored.map { [UInt8]($0) }, keyID: row["key_id"], binding: BodyCipher.attempt(entry: row["entry_id"], number: row["number"]))
         let report = AttemptReport(
             startedAt: Date(storeMicroseconds: row["started_at"]),
             duration: .microseconds(row["duration_us"] as Int64),
             responseCode: row["response_code"],
-            response: response.map { [UInt8]($0) },
+            response: response,
             error: row["error"]
         )
         return DeliveryAttempt(

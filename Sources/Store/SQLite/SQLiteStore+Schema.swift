@@ -25,6 +25,8 @@ extension SQLiteStore {
     ///   serves the time filters of `auditRecords`; triggers refuse `UPDATE` and `DELETE`.
     /// - `destination_pause`, `account`, `account_session` (v7): operators' pauses, dashboard
     ///   accounts and sessions; `message_received_at` and `attempt_started_at` serve `activity`.
+    /// - `message_key`, `entry_key`, `attempt_key` (v8): the rows still under an old key, for
+    ///   re-encryption after a rotation and for `keyUsage`.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -187,6 +189,25 @@ extension SQLiteStore {
                 CREATE INDEX account_session_account ON account_session(account);
                 CREATE INDEX message_received_at ON message(received_at);
                 CREATE INDEX attempt_started_at ON attempt(started_at);
+                """)
+        }
+        migrator.registerMigration("v8") { db in
+            // Encryption at rest (see `KeyRing`): the key each row's bodies are sealed with (NULL:
+            // stored before encryption, or without keys), indexed for the re-encryption after a
+            // rotation and for `keyUsage`; `store_key` remembers each key id's fingerprint, so a
+            // different key under a known id is refused at open instead of failing row by row.
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN key_id TEXT;
+                ALTER TABLE entry ADD COLUMN key_id TEXT;
+                ALTER TABLE attempt ADD COLUMN key_id TEXT;
+                CREATE INDEX message_key ON message(key_id);
+                CREATE INDEX entry_key ON entry(key_id);
+                CREATE INDEX attempt_key ON attempt(key_id);
+                CREATE TABLE store_key (
+                    key_id TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    first_used_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

@@ -43,17 +43,25 @@ public final class SQLiteStore: MessageStore {
     /// The group commit every write operation goes through.
     let writes: GroupCommit<Write, Result<any Sendable, any Error>>
     let logger: Logger
+    /// Seals and opens bodies (see ``KeyRing``); passes them through without keys.
+    let cipher: BodyCipher
 
     /// The configuration the store was opened with.
     public let configuration: Configuration
 
     /// Opens (creating if needed) the database file and brings its schema up to date.
     ///
+    /// With `keys`, every body that can hold patient data is sealed with the current key (see
+    /// ``KeyRing``) and read back with the key its row names; without, bodies are stored as they
+    /// are (a file whose rows are encrypted then refuses to open).
+    ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` if the file cannot be
-    ///   opened or migrated.
-    public init(configuration: Configuration = Configuration(), logger: Logger) throws {
+    ///   opened or migrated, ``StoreError/Code/keyUnavailable`` (naming the key id) if the file
+    ///   was encrypted with a key `keys` lacks or has under another identity.
+    public init(configuration: Configuration = Configuration(), keys: KeyRing? = nil, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        self.cipher = BodyCipher(keys)
         do {
             let url = URL(fileURLWithPath: configuration.path)
             try FileManager.default.createDirectory(
@@ -82,9 +90,12 @@ public final class SQLiteStore: MessageStore {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.backstopPages)")
             }
             try Self.migrator.migrate(pool)
+            try Self.checkKeys(BodyCipher(keys), pool)
             if configuration.retention != nil { try Self.enableIncrementalVacuum(pool, logger: logger) }
             self.pool = pool
             self.checkpointer = try SQLiteCheckpointer(path: configuration.path, logger: logger)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(code: .database, underlying: error)
         }
@@ -120,10 +131,11 @@ public final class SQLiteStore: MessageStore {
     /// See ``MessageStore/receive(_:deduplicationWindow:)``; committed by group commit.
     public func receive(_ message: IncomingMessage, deduplicationWindow: Duration) async throws -> ReceiveResult {
         let incoming = Incoming(message: message, window: deduplicationWindow)
-        return try await writing { db in try Self.insert(incoming, db) }
+        let cipher = self.cipher
+        return try await writing { db in try Self.insert(incoming, cipher, db) }
     }
 
-    static func insert(_ incoming: Incoming, _ db: Database) throws -> ReceiveResult {
+    static func insert(_ incoming: Incoming, _ cipher: BodyCipher, _ db: Database) throws -> ReceiveResult {
         let message = incoming.message
         let header = message.header
         let receivedAt = message.receivedAt.storeMicroseconds
@@ -149,24 +161,28 @@ public final class SQLiteStore: MessageStore {
             }
         }
         let state: MessageState = message.rejection == nil ? .received : .rejected
+        let sealed = try cipher.sealMessage(
+            raw: message.raw, patientID: header.patientID,
+            binding: BodyCipher.message(channel: message.channel, receivedAt: receivedAt, controlID: header.controlID))
         try db.cachedStatement(sql: """
             INSERT INTO message (channel, state, rejection, received_at, message_type, trigger_event, control_id,
-                                 sending_application, sending_facility, patient_id, raw, format)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 sending_application, sending_facility, patient_id, raw, format, key_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 message.channel, state.rawValue, message.rejection?.rawValue, receivedAt,
                 header.messageType, header.triggerEvent, header.controlID,
-                header.sendingApplication, header.sendingFacility, header.patientID, Data(message.raw),
-                message.format.rawValue,
+                header.sendingApplication, header.sendingFacility, sealed.patientID, Data(sealed.raw),
+                message.format.rawValue, cipher.currentKeyID,
             ])
         return .stored(MessageID(rawValue: db.lastInsertedRowID))
     }
 
     /// See ``MessageStore/message(_:)``.
     public func message(_ id: MessageID) async throws -> StoredMessage? {
-        try await reading { db in
+        let cipher = self.cipher
+        return try await reading { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM message WHERE id = ?", arguments: [id.rawValue])
-                .map(Self.message)
+                .map { try Self.message($0, cipher) }
         }
     }
 
@@ -187,7 +203,12 @@ public final class SQLiteStore: MessageStore {
         match("control_id", query.controlID)
         match("sending_application", query.sendingApplication)
         match("sending_facility", query.sendingFacility)
-        match("patient_id", query.patientID)
+        if let patientID = query.patientID {
+            // The stored value is a keyed token (see `BodyCipher.searchValues`).
+            let values = cipher.searchValues(patientID)
+            conditions.append("patient_id IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+            arguments.append(contentsOf: values as [(any DatabaseValueConvertible)?])
+        }
         if let from = query.receivedFrom {
             conditions.append("received_at >= ?")
             arguments.append(from.storeMicroseconds)
@@ -202,8 +223,9 @@ public final class SQLiteStore: MessageStore {
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?
             """
         let statementArguments = StatementArguments(arguments)
+        let cipher = self.cipher
         return try await reading { db in
-            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.message)
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { try Self.message($0, cipher) }
         }
     }
 
@@ -212,20 +234,22 @@ public final class SQLiteStore: MessageStore {
     /// See ``MessageStore/pendingRouting(limit:)``.
     public func pendingRouting(limit: Int) async throws -> [StoredMessage] {
         try Self.check(limit: limit)
+        let cipher = self.cipher
         return try await reading { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT \(Self.messageColumns) FROM message WHERE state = 'received' ORDER BY id LIMIT ?",
                 arguments: [limit]
-            ).map(Self.message)
+            ).map { try Self.message($0, cipher) }
         }
     }
 
     /// See ``MessageStore/route(_:entries:now:)``.
     @discardableResult
     public func route(_ id: MessageID, entries: [RouteEntry], now: Date) async throws -> [EntryID] {
-        try await writing { db in
-            try Self.route(db, id, entries: entries, now: now)
+        let cipher = self.cipher
+        return try await writing { db in
+            try Self.route(db, cipher, id, entries: entries, now: now)
         }
     }
 
@@ -234,19 +258,20 @@ public final class SQLiteStore: MessageStore {
     @discardableResult
     public func route(_ batch: [RoutingDecision], now: Date) async throws -> [[EntryID]] {
         guard !batch.isEmpty else { return [] }
+        let cipher = self.cipher
         return try await writing { db in
-            try batch.map { try Self.route(db, $0.message, entries: $0.entries, now: now) }
+            try batch.map { try Self.route(db, cipher, $0.message, entries: $0.entries, now: now) }
         }
     }
 
-    static func route(_ db: Database, _ id: MessageID, entries: [RouteEntry], now: Date) throws -> [EntryID] {
+    static func route(_ db: Database, _ cipher: BodyCipher, _ id: MessageID, entries: [RouteEntry], now: Date) throws -> [EntryID] {
         guard let state = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM message WHERE id = ?"), arguments: [id.rawValue])
         else { throw StoreError(code: .notFound, messageID: id) }
         guard MessageState(rawValue: state) == .received else {
             throw StoreError(code: .invalidState, messageID: id)
         }
         let ids = try entries.map { entry in
-            try Self.enqueue(db, message: id, entry, now: now, isReplay: false, replayOf: nil)
+            try Self.enqueue(db, cipher, message: id, entry, now: now, isReplay: false, replayOf: nil)
         }
         let newState: MessageState = entries.isEmpty ? .filtered : .routed
         try db.cachedStatement(sql: "UPDATE message SET state = ? WHERE id = ?").execute(arguments: [newState.rawValue, id.rawValue])
@@ -254,28 +279,35 @@ public final class SQLiteStore: MessageStore {
     }
 
     /// Inserts one entry: pending, or dead-lettered when it carries a dead-letter reason.
-    static func enqueue(_ db: Database, message: MessageID, _ entry: RouteEntry, now: Date, isReplay: Bool, replayOf: EntryID?) throws -> EntryID {
+    static func enqueue(
+        _ db: Database, _ cipher: BodyCipher, message: MessageID, _ entry: RouteEntry, now: Date, isReplay: Bool, replayOf: EntryID?
+    ) throws -> EntryID {
         let time = now.storeMicroseconds
         let state: EntryState = entry.deadLetterReason == nil ? .pending : .deadLettered
+        let payload = try cipher.seal(entry.payload, binding: BodyCipher.entry(message: message.rawValue, destination: entry.destination))
         try db.cachedStatement(sql: """
             INSERT INTO entry (message_id, destination, ordering_key, payload, payload_format, mapping, state,
-                               enqueued_at, available_at, last_error, is_replay, replay_of, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               enqueued_at, available_at, last_error, is_replay, replay_of, updated_at, key_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                message.rawValue, entry.destination, entry.orderingKey, entry.payload.map { Data($0) },
+                message.rawValue, entry.destination, entry.orderingKey, payload.map { Data($0) },
                 entry.payloadFormat?.rawValue, entry.mapping, state.rawValue, time, time, entry.deadLetterReason,
-                isReplay, replayOf?.rawValue, time,
+                isReplay, replayOf?.rawValue, time, cipher.currentKeyID,
             ])
         return EntryID(rawValue: db.lastInsertedRowID)
     }
 
-    /// The entry a replay enqueues for a stored entry row (`destination`, `ordering_key`,
-    /// `payload`, `payload_format`, `mapping`): same destination, key, payload and mapping.
-    static func replayEntry(_ row: Row) -> RouteEntry {
-        let payload: Data? = row["payload"]
+    /// The entry a replay enqueues for a stored entry row (`message_id`, `destination`, `ordering_key`,
+    /// `payload`, `payload_format`, `mapping`, `key_id`): same destination, key, payload (opened) and mapping.
+    static func replayEntry(_ row: Row, _ cipher: BodyCipher) throws -> RouteEntry {
+        let stored: Data? = row["payload"]
+        let destination: String = row["destination"]
+        let payload = try cipher.open(
+            stored.map { [UInt8]($0) }, keyID: row["key_id"],
+            binding: BodyCipher.entry(message: row["message_id"], destination: destination))
         let format: String? = row["payload_format"]
         return RouteEntry(
-            destination: row["destination"], orderingKey: row["ordering_key"], payload: payload.map { [UInt8]($0) },
+            destination: destination, orderingKey: row["ordering_key"], payload: payload,
             payloadFormat: format.map(MessageFormat.init(rawValue:)), mapping: row["mapping"]
         )
     }
@@ -287,8 +319,9 @@ public final class SQLiteStore: MessageStore {
     /// `entry_active_key` partial indexes (`INDEXED BY`: with both indexes on `(destination, id)`
     /// the planner may otherwise pick `entry_destination` and walk a destination's whole history).
     static let leaseQuery = """
-        SELECT \(entryColumns), e.lease_count, e.payload, e.payload_format, m.raw, m.format, m.message_type, m.trigger_event, m.control_id,
-               m.sending_application, m.sending_facility, m.patient_id
+        SELECT \(entryColumns), e.lease_count, e.payload, e.payload_format, e.key_id, m.raw, m.format, m.message_type,
+               m.trigger_event, m.control_id, m.sending_application, m.sending_facility, m.patient_id,
+               m.channel, m.received_at, m.key_id AS message_key_id
         FROM entry e INDEXED BY entry_active JOIN message m ON m.id = e.message_id
         WHERE e.destination = ? AND e.state IN ('pending', 'leased') AND e.available_at <= ?
           AND NOT EXISTS (SELECT 1 FROM destination_pause dp WHERE dp.destination = e.destination)
@@ -304,6 +337,7 @@ public final class SQLiteStore: MessageStore {
     public func lease(destination: String, limit: Int, duration: Duration, now: Date) async throws -> [Lease] {
         try Self.check(limit: limit)
         let expiresAt = now.storeMicroseconds + duration.storeMicroseconds
+        let cipher = self.cipher
         return try await writing { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: Self.leaseQuery),
@@ -320,15 +354,26 @@ public final class SQLiteStore: MessageStore {
                 entry.availableAt = Date(storeMicroseconds: expiresAt)
                 let payload: Data? = row["payload"]
                 let payloadFormat: String? = row["payload_format"]
-                let raw: Data = row["raw"]
+                var header = Self.header(row)
+                let body: [UInt8]
+                if let payload {
+                    body = try cipher.open(
+                        [UInt8](payload), keyID: row["key_id"],
+                        binding: BodyCipher.entry(message: entry.messageID.rawValue, destination: entry.destination))
+                    header.patientID = try Self.openedMessage(row, cipher, keyColumn: "message_key_id", rawNeeded: false).patientID
+                } else {
+                    let opened = try Self.openedMessage(row, cipher, keyColumn: "message_key_id", rawNeeded: true)
+                    body = opened.raw
+                    header.patientID = opened.patientID
+                }
                 return Lease(
                     entry: entry,
                     token: token,
                     expiresAt: entry.availableAt,
-                    payload: [UInt8](payload ?? raw),
+                    payload: body,
                     format: MessageFormat(rawValue: payload == nil ? row["format"] : payloadFormat ?? row["format"]),
                     mapping: payload == nil ? entry.mapping : nil,
-                    header: Self.header(row)
+                    header: header
                 )
             }
         }
@@ -338,11 +383,12 @@ public final class SQLiteStore: MessageStore {
     /// (by several workers, or by one worker that does not wait) are committed together.
     public func recordAttempt(_ attempt: AttemptReport?, for lease: Lease, outcome: AttemptOutcome, now: Date) async throws {
         let item = Attempt(report: attempt, lease: lease, outcome: outcome, now: now)
-        try await writing { db in try Self.record(item, db) }
+        let cipher = self.cipher
+        try await writing { db in try Self.record(item, cipher, db) }
     }
 
     /// Records one attempt; throws ``StoreError`` (not found, lease lost) before writing anything.
-    static func record(_ item: Attempt, _ db: Database) throws {
+    static func record(_ item: Attempt, _ cipher: BodyCipher, _ db: Database) throws {
         let attempt = item.report
         let lease = item.lease
         let outcome = item.outcome
@@ -361,13 +407,14 @@ public final class SQLiteStore: MessageStore {
         var lastError: String? = row["last_error"]
         if let attempt {
             attemptCount += 1
+            let response = try cipher.seal(attempt.response, binding: BodyCipher.attempt(entry: id.rawValue, number: attemptCount))
             try db.cachedStatement(sql: """
-                INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO attempt (entry_id, number, outcome, started_at, duration_us, response_code, response, error, key_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     id.rawValue, attemptCount, outcome.kind, attempt.startedAt.storeMicroseconds,
-                    attempt.duration.storeMicroseconds, attempt.responseCode, attempt.response.map { Data($0) },
-                    attempt.error,
+                    attempt.duration.storeMicroseconds, attempt.responseCode, response.map { Data($0) },
+                    attempt.error, cipher.currentKeyID,
                 ])
         }
         let state: EntryState
@@ -406,13 +453,19 @@ public final class SQLiteStore: MessageStore {
 
     /// See ``MessageStore/output(of:)``.
     public func output(of entry: EntryID) async throws -> (payload: [UInt8], format: MessageFormat)? {
-        try await reading { db in
+        let cipher = self.cipher
+        return try await reading { db in
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT e.payload, COALESCE(e.payload_format, m.format) AS format FROM entry e JOIN message m ON m.id = e.message_id WHERE e.id = ?",
+                sql: """
+                    SELECT e.payload, e.key_id, e.message_id, e.destination, COALESCE(e.payload_format, m.format) AS format
+                    FROM entry e JOIN message m ON m.id = e.message_id WHERE e.id = ?
+                    """,
                 arguments: [entry.rawValue])
             guard let row, let payload = row["payload"] as Data? else { return nil }
-            return ([UInt8](payload), MessageFormat(rawValue: row["format"]))
+            let opened = try cipher.open(
+                [UInt8](payload), keyID: row["key_id"], binding: BodyCipher.entry(message: row["message_id"], destination: row["destination"]))
+            return (opened, MessageFormat(rawValue: row["format"]))
         }
     }
 
@@ -455,12 +508,13 @@ public final class SQLiteStore: MessageStore {
 
     /// See ``MessageStore/attempts(of:)``.
     public func attempts(of entry: EntryID) async throws -> [DeliveryAttempt] {
-        try await reading { db in
+        let cipher = self.cipher
+        return try await reading { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM attempt WHERE entry_id = ? ORDER BY number",
                 arguments: [entry.rawValue]
-            ).map(Self.attempt)
+            ).map { try Self.attempt($0, cipher) }
         }
     }
 
@@ -504,7 +558,8 @@ public final class SQLiteStore: MessageStore {
     /// See ``MessageStore/replay(message:to:now:)``.
     @discardableResult
     public func replay(message: MessageID, to target: ReplayTarget, now: Date) async throws -> [EntryID] {
-        try await writing { db in
+        let cipher = self.cipher
+        return try await writing { db in
             guard
                 let state = try String.fetchOne(
                     db,
@@ -519,7 +574,7 @@ public final class SQLiteStore: MessageStore {
             switch target {
             case .destination(let destination, let orderingKey):
                 let id = try Self.enqueue(
-                    db, message: message, RouteEntry(destination: destination, orderingKey: orderingKey), now: now,
+                    db, cipher, message: message, RouteEntry(destination: destination, orderingKey: orderingKey), now: now,
                     isReplay: true, replayOf: nil
                 )
                 return [id]
@@ -527,13 +582,13 @@ public final class SQLiteStore: MessageStore {
                 let originals = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT destination, ordering_key, payload, payload_format, mapping FROM entry
+                        SELECT message_id, destination, ordering_key, payload, payload_format, mapping, key_id FROM entry
                         WHERE message_id = ? AND is_replay = 0 ORDER BY id
                         """,
                     arguments: [message.rawValue]
                 )
                 return try originals.map { row in
-                    try Self.enqueue(db, message: message, Self.replayEntry(row), now: now, isReplay: true, replayOf: nil)
+                    try Self.enqueue(db, cipher, message: message, Self.replayEntry(row, cipher), now: now, isReplay: true, replayOf: nil)
                 }
             }
         }
@@ -542,12 +597,13 @@ public final class SQLiteStore: MessageStore {
     /// See ``MessageStore/replay(entry:now:)``.
     @discardableResult
     public func replay(entry: EntryID, now: Date) async throws -> EntryID {
-        try await writing { db in
+        let cipher = self.cipher
+        return try await writing { db in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT message_id, destination, ordering_key, payload, payload_format, mapping, state
+                        SELECT message_id, destination, ordering_key, payload, payload_format, mapping, state, key_id
                         FROM entry WHERE id = ?
                         """,
                     arguments: [entry.rawValue]
@@ -557,7 +613,8 @@ public final class SQLiteStore: MessageStore {
                 throw StoreError(code: .invalidState, entryID: entry)
             }
             let id = try Self.enqueue(
-                db, message: MessageID(rawValue: row["message_id"]), Self.replayEntry(row), now: now, isReplay: true, replayOf: entry
+                db, cipher, message: MessageID(rawValue: row["message_id"]), Self.replayEntry(row, cipher), now: now, isReplay: true,
+                replayOf: entry
             )
             try db.execute(
                 sql: "UPDATE entry SET replaced_by = ?, updated_at = ? WHERE id = ?",
