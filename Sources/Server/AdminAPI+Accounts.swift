@@ -54,7 +54,7 @@ extension AdminAPI {
             }
             let account = try await accounts.account(named: login.username)
             // An unknown name costs the same scrypt check as a wrong password.
-            let matches = PasswordHash.verify(login.password, against: account?.passwordHash ?? PasswordHash.decoy)
+            let matches = await PasswordHash.verified(login.password, against: account?.passwordHash ?? PasswordHash.decoy)
             guard let account, matches, let role = AdminRole(rawValue: account.role) else {
                 throttle.fail(login.username, now: time)
                 try await auditor?.record(.loginFailed, by: .user(login.username), target: "dashboard", client: Self.client(context))
@@ -133,7 +133,8 @@ extension AdminAPI {
                 if let problem = Self.problem(name: name) ?? Self.problem(role: roleName) ?? Self.problem(password: password) {
                     return Self.error(.badRequest, problem)
                 }
-                let account = Account(name: name, role: roleName, passwordHash: try PasswordHash.make(password), createdAt: now())
+                let hash = try await PasswordHash.hashed(password, costExponent: passwordCost)
+                let account = Account(name: name, role: roleName, passwordHash: hash, createdAt: now())
                 do {
                     try await accounts.createAccount(account)
                 } catch let error as StoreError where error.code == .invalidState {
@@ -154,7 +155,8 @@ extension AdminAPI {
                 if let problem = change.role.flatMap(Self.problem(role:)) ?? change.password.flatMap(Self.problem(password:)) {
                     return Self.error(.badRequest, problem)
                 }
-                let hash = try change.password.map(PasswordHash.make)
+                var hash: String?
+                if let password = change.password { hash = try await PasswordHash.hashed(password, costExponent: passwordCost) }
                 return try await storeAction {
                     try await accounts.updateAccount(named: name, role: change.role, passwordHash: hash, now: now())
                     let what = [change.role.map { "role \($0)" }, hash.map { _ in "password" }].compactMap { $0 }.joined(separator: ", ")

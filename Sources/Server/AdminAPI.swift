@@ -55,6 +55,8 @@ public struct AdminAPI: Sendable {
     let auditor: Auditor?
     /// Failed logins, per account name.
     let throttle = LoginThrottle()
+    /// log2 of the scrypt cost of the passwords the API sets (``PasswordHash``).
+    let passwordCost: Int
 
     /// How long a dashboard login lasts.
     public static let sessionLifetime: TimeInterval = 8 * 3600
@@ -69,10 +71,13 @@ public struct AdminAPI: Sendable {
     ///   - configuration: the configuration in use, read on every request (tokens and
     ///     destinations follow reloads).
     ///   - reload: runs for `POST /api/config/reload`, with who asked and from where.
+    ///   - passwordCost: log2 of the scrypt cost of new passwords (tests lower it).
     public init(
         store: any MessageStore, configuration: @escaping @Sendable () -> BusConfiguration,
-        reload: @escaping @Sendable (AuditActor, String?) async -> ConfigurationReload, now: @escaping @Sendable () -> Date = { Date() }
+        reload: @escaping @Sendable (AuditActor, String?) async -> ConfigurationReload, now: @escaping @Sendable () -> Date = { Date() },
+        passwordCost: Int = PasswordHash.defaultCostExponent
     ) {
+        self.passwordCost = passwordCost
         self.store = store
         self.configuration = configuration
         self.reload = reload

@@ -29,7 +29,7 @@ extension AdminAPITests {
     @Test func loginLogoutAndTheCSRFHeader() async throws {
         try await withAPI { client, fixture in
             try await fixture.store.createAccount(
-                Account(name: "lan", role: "operator", passwordHash: try PasswordHash.make(Self.password), createdAt: Self.epoch))
+                Account(name: "lan", role: "operator", passwordHash: try PasswordHash.make(Self.password, costExponent: 10), createdAt: Self.epoch))
             #expect(try await Self.login(client, "lan", "wrong password").0 == .unauthorized)
             #expect(try await Self.login(client, "nobody", Self.password).0 == .unauthorized)
             let (status, cookie) = try await Self.login(client, "lan", Self.password)
@@ -89,13 +89,13 @@ extension AdminAPITests {
     @Test func failedLoginsAreThrottledPerAccount() async throws {
         try await withAPI { client, fixture in
             try await fixture.store.createAccount(
-                Account(name: "lan", role: "viewer", passwordHash: try PasswordHash.make(Self.password), createdAt: Self.epoch))
+                Account(name: "lan", role: "viewer", passwordHash: try PasswordHash.make(Self.password, costExponent: 10), createdAt: Self.epoch))
             for _ in 0..<LoginThrottle.limit {
                 #expect(try await Self.login(client, "lan", "guess guess").0 == .unauthorized)
             }
             #expect(try await Self.login(client, "lan", Self.password).0 == .tooManyRequests, "even the right password, for a while")
             try await fixture.store.createAccount(
-                Account(name: "an", role: "viewer", passwordHash: try PasswordHash.make(Self.password), createdAt: Self.epoch))
+                Account(name: "an", role: "viewer", passwordHash: try PasswordHash.make(Self.password, costExponent: 10), createdAt: Self.epoch))
             #expect(try await Self.login(client, "an", Self.password).0 == .ok, "other accounts are not affected")
         }
     }
@@ -149,7 +149,7 @@ extension AdminAPITests {
     @Test func anAdminCannotDeleteTheirOwnLogin() async throws {
         try await withAPI { client, fixture in
             try await fixture.store.createAccount(
-                Account(name: "root", role: "admin", passwordHash: try PasswordHash.make(Self.password), createdAt: Self.epoch))
+                Account(name: "root", role: "admin", passwordHash: try PasswordHash.make(Self.password, costExponent: 10), createdAt: Self.epoch))
             let session = try #require(try await Self.login(client, "root", Self.password).1)
             try await client.execute(uri: "/api/users/root", method: .delete, headers: [.cookie: session, AdminAPI.csrfHeader: "1"]) { response in
                 #expect(response.status == .conflict)

@@ -77,7 +77,8 @@ import Testing
         let other = try await store.receive(incoming("C2", patient: "P2"), deduplicationWindow: .zero).messageID
         try await store.route(other, entries: [], now: Self.epoch)
 
-        let api = AdminAPI(store: store, configuration: { configuration }, reload: { _, _ in await reload() }, now: { Self.epoch.addingTimeInterval(90) })
+        let api = AdminAPI(store: store, configuration: { configuration }, reload: { _, _ in await reload() }, now: { Self.epoch.addingTimeInterval(90) },
+            passwordCost: 10)
         let router = Router()
         api.add(to: router)
         let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Self.logger)

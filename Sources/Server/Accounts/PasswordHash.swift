@@ -1,13 +1,15 @@
 import Crypto
 import _CryptoExtras
+import Dispatch
 public import Foundation
 
 /// Password hashes for dashboard accounts: scrypt (memory-hard, from swift-crypto), a random
 /// 16-byte salt per password, stored as `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (base64), so
 /// the cost can rise later without invalidating stored hashes.
 public enum PasswordHash {
-    /// log2 of scrypt's cost N (2^15: 32 MiB and about a tenth of a second per check).
-    static let costExponent = 15
+    /// log2 of scrypt's cost N by default (2^15: 32 MiB and about a tenth of a second per check
+    /// in a release build).
+    public static let defaultCostExponent = 15
     /// scrypt's block size r and parallelism p.
     static let blockSize = 8
     static let parallelism = 1
@@ -17,11 +19,30 @@ public enum PasswordHash {
     /// The shortest password accepted.
     public static let minimumPasswordLength = 10
 
-    /// The hash of `password` with a new random salt.
-    public static func make(_ password: String) throws -> String {
+    /// The hash of `password` with a new random salt, at cost 2^`costExponent` (10–20; the
+    /// stored hash names its cost, so hashes of different costs verify alike).
+    public static func make(_ password: String, costExponent: Int = defaultCostExponent) throws -> String {
         let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
         let hash = try derive(password, salt: salt, costExponent: costExponent, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(costExponent)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(Data(hash).base64EncodedString())"
+    }
+
+    /// ``make(_:costExponent:)`` on a thread of its own: scrypt's work would otherwise hold one
+    /// of the few threads every task of the process shares.
+    public static func hashed(_ password: String, costExponent: Int = defaultCostExponent) async throws -> String {
+        try await offThePool { try make(password, costExponent: costExponent) }
+    }
+
+    /// ``verify(_:against:)`` on a thread of its own (see ``hashed(_:costExponent:)``).
+    public static func verified(_ password: String, against stored: String) async -> Bool {
+        (try? await offThePool { verify(password, against: stored) }) ?? false
+    }
+
+    /// Runs `work` on a global dispatch queue and waits for it without blocking the caller's thread.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// Whether `password` matches `stored` (compared in constant time); `false` for a hash in
