@@ -54,7 +54,7 @@ extension AdminAPI {
             }
             let account = try await accounts.account(named: login.username)
             // An unknown name costs the same scrypt check as a wrong password.
-            let matches = await PasswordHash.verified(login.password, against: account?.passwordHash ?? PasswordHash.decoy)
+            let matches = await PasswordHash.verified(login.password, against: account?.passwordHash)
             guard let account, matches, let role = AdminRole(rawValue: account.role) else {
                 throttle.fail(login.username, now: time)
                 try await auditor?.record(.loginFailed, by: .user(login.username), target: "dashboard", client: Self.client(context))

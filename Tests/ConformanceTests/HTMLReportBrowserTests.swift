@@ -11,32 +11,17 @@ import Testing
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Whether Chromium is installed and starts here (it can lack display libraries, or be
-    /// refused by a sandbox): one blank page, dumped.
-    static let chromiumRuns: Bool = ((try? runChromium(["--dump-dom", "about:blank"])) ?? nil)?.status == 0
+    /// Whether Chromium is installed. (Not started to probe it: a blocking start while the
+    /// tests are planned holds one of the run's two cooperative threads for as long as Chromium
+    /// takes under load; a Chromium that cannot start fails the test instead.)
+    static let chromiumRuns: Bool = chromium != nil
 
     /// Headless, without a sandbox (tests often run as root, where Chromium's sandbox refuses to start).
     static let headless = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 
-    /// Runs Chromium headless with `arguments`, blocking (only for `chromiumRuns`, decided before
-    /// the tests run); its standard output, or `nil` when it cannot run.
-    static func runChromium(_ arguments: [String]) throws -> (status: Int32, output: String)? {
-        guard let chromium else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = headless + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     @Test(
         "headless Chromium renders the report and shows the failing case",
-        .enabled(if: chromiumRuns, "Chromium is not installed (apt-get install chromium) or cannot start here; the report is not checked in a browser"))
+        .enabled(if: chromiumRuns, "Chromium is not installed (apt-get install chromium); the report is not checked in a browser"))
     func rendersInChromium() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conformance-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

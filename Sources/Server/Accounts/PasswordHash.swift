@@ -33,9 +33,10 @@ public enum PasswordHash {
         try await offThePool { try make(password, costExponent: costExponent) }
     }
 
-    /// ``verify(_:against:)`` on a thread of its own (see ``hashed(_:costExponent:)``).
-    public static func verified(_ password: String, against stored: String) async -> Bool {
-        (try? await offThePool { verify(password, against: stored) }) ?? false
+    /// ``verify(_:against:)`` on a thread of its own (see ``hashed(_:costExponent:)``); against
+    /// ``decoy`` when `stored` is `nil` (an unknown account: the same work, always `false`).
+    public static func verified(_ password: String, against stored: String?) async -> Bool {
+        (try? await offThePool { verify(password, against: stored ?? decoy) && stored != nil }) ?? false
     }
 
     /// Runs `work` on a global dispatch queue and waits for it without blocking the caller's thread.
