@@ -1,5 +1,4 @@
 import Bus
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -41,7 +40,7 @@ extension AdminAPI {
 
     func addSessionRoutes<Context: RequestContext>(to router: Hummingbird.Router<Context>) {
         router.post("/api/session") { request, context in
-            guard let accounts = store as? any AccountStore else { return Self.error(.notFound, "this store keeps no accounts") }
+            guard let accounts = store as? any AccountStore else { return Self.noAccounts }
             let body = try await request.body.collect(upTo: 16 * 1024)
             guard let login = try? JSONDecoder().decode(Login.self, from: Data(body.readableBytesView)), !login.username.isEmpty else {
                 return Self.error(.badRequest, #"expected {"username": "…", "password": "…"}"#)
@@ -61,7 +60,7 @@ extension AdminAPI {
                 return Self.error(.unauthorized, "unknown user name or wrong password")
             }
             throttle.succeed(login.username)
-            let token = Self.newSessionToken()
+            let token = APIToken.randomSecret()
             let expiresAt = time.addingTimeInterval(Self.sessionLifetime)
             try await accounts.createSession(AccountSession(tokenHash: Self.hash(token), account: account.name, createdAt: time, expiresAt: expiresAt))
             try await auditor?.record(.login, by: .user(account.name), target: "dashboard", client: Self.client(context))
@@ -102,16 +101,9 @@ extension AdminAPI {
         return nil
     }
 
-    /// A new session token: 32 random bytes, base64url.
-    static func newSessionToken() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// What the store keeps of a session token: its SHA-256, hex.
+    /// What the store keeps of a session token: its SHA-256, hex (as of an API token).
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        APIToken.hexDigest(of: token)
     }
 
     // MARK: Accounts
@@ -119,13 +111,13 @@ extension AdminAPI {
     func addAccountRoutes<Context: RequestContext>(to router: Hummingbird.Router<Context>) {
         router.get("/api/users") { request, context in
             try await authorized(request, context, .admin) { _ in
-                guard let accounts = store as? any AccountStore else { return Self.error(.notFound, "this store keeps no accounts") }
+                guard let accounts = store as? any AccountStore else { return Self.noAccounts }
                 return Self.json(try await accounts.accounts().map(Self.body))
             }
         }
         router.post("/api/users") { request, context in
             try await authorized(request, context, .admin) { caller in
-                guard let accounts = store as? any AccountStore else { return Self.error(.notFound, "this store keeps no accounts") }
+                guard let accounts = store as? any AccountStore else { return Self.noAccounts }
                 let body = try await request.body.collect(upTo: 16 * 1024)
                 guard let change = try? JSONDecoder().decode(AccountRequest.self, from: Data(body.readableBytesView)),
                     let name = change.name, let roleName = change.role, let password = change.password
@@ -146,7 +138,7 @@ extension AdminAPI {
         }
         router.put("/api/users/{name}") { request, context in
             try await authorized(request, context, .admin) { caller in
-                guard let accounts = store as? any AccountStore else { return Self.error(.notFound, "this store keeps no accounts") }
+                guard let accounts = store as? any AccountStore else { return Self.noAccounts }
                 guard let name = context.parameters.get("name") else { return Self.error(.badRequest, "expected a user name") }
                 let body = try await request.body.collect(upTo: 16 * 1024)
                 guard let change = try? JSONDecoder().decode(AccountRequest.self, from: Data(body.readableBytesView)),
@@ -168,7 +160,7 @@ extension AdminAPI {
         }
         router.delete("/api/users/{name}") { request, context in
             try await authorized(request, context, .admin) { caller in
-                guard let accounts = store as? any AccountStore else { return Self.error(.notFound, "this store keeps no accounts") }
+                guard let accounts = store as? any AccountStore else { return Self.noAccounts }
                 guard let name = context.parameters.get("name") else { return Self.error(.badRequest, "expected a user name") }
                 if caller.kind == .session, caller.name == name {
                     return Self.error(.conflict, "an admin cannot delete the account they are logged in with")
@@ -181,6 +173,9 @@ extension AdminAPI {
             }
         }
     }
+
+    /// The answer of the account routes on a store that keeps no accounts.
+    static var noAccounts: Response { error(.notFound, "this store keeps no accounts") }
 
     static func body(_ account: Account) -> AccountBody {
         AccountBody(name: account.name, role: account.role, createdAt: account.createdAt, updatedAt: account.updatedAt)

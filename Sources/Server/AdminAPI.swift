@@ -164,9 +164,7 @@ public struct AdminAPI: Sendable {
         }
         router.post("/api/destinations/{name}/dead-letters/retry") { request, context in
             try await authorized(request, context, .operator) { caller in
-                guard let name = context.parameters.get("name"), configuration().destinations.contains(where: { $0.name == name }) else {
-                    return Self.error(.notFound, "no such destination")
-                }
+                guard let name = configuredDestination(context) else { return Self.error(.notFound, "no such destination") }
                 return try await storeAction {
                     var replayed: [Int64] = []
                     for entry in try await store.unreplayedDeadLetters(destination: name) {
@@ -181,9 +179,7 @@ public struct AdminAPI: Sendable {
         for (action, pausing) in [("pause", true), ("resume", false)] {
             router.post("/api/destinations/{name}/\(action)") { request, context in
                 try await authorized(request, context, .operator) { caller in
-                    guard let name = context.parameters.get("name"), configuration().destinations.contains(where: { $0.name == name }) else {
-                        return Self.error(.notFound, "no such destination")
-                    }
+                    guard let name = configuredDestination(context) else { return Self.error(.notFound, "no such destination") }
                     if pausing {
                         try await store.pause(destination: name, by: caller.actor.rawValue, now: now())
                     } else {
@@ -239,6 +235,12 @@ public struct AdminAPI: Sendable {
             let role = AdminRole(rawValue: account.role)
         else { return nil }
         return AdminCaller(name: account.name, role: role, kind: .session, expiresAt: session.expiresAt, sessionHash: session.tokenHash)
+    }
+
+    /// The `{name}` of the route when it names a configured destination.
+    func configuredDestination(_ context: some RequestContext) -> String? {
+        guard let name = context.parameters.get("name"), configuration().destinations.contains(where: { $0.name == name }) else { return nil }
+        return name
     }
 
     /// Runs a store action; the store's refusals (unknown id, wrong state) become 404 and 409.

@@ -23,7 +23,16 @@ public struct APIToken: Sendable, Hashable {
     }
 
     /// The digest as 64 lowercase hexadecimal digits (how the configuration file holds it).
-    public var hexDigest: String { digest.map { String(format: "%02x", $0) }.joined() }
+    public var hexDigest: String { Self.hex(digest) }
+
+    /// The SHA-256 of `token` in lower-case hex: what a file or a store keeps of a secret.
+    public static func hexDigest(of token: String) -> String {
+        hex(digest(of: token))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
 
     /// Reads 64 hexadecimal digits; `nil` for anything else.
     public static func digest(hex: String) -> [UInt8]? {
@@ -53,11 +62,16 @@ public struct APIToken: Sendable, Hashable {
 
     /// A new token: `lt_` and 43 base64url characters (256 random bits).
     public static func generate() -> String {
+        "lt_" + randomSecret()
+    }
+
+    /// 256 random bits as base64url without padding (43 characters): the secret part of a token,
+    /// also a dashboard session's cookie value.
+    public static func randomSecret() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let text = Data(bytes).base64EncodedString()
+        return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "lt_" + text
     }
 
     /// Whether `token` is this one: its digest compared in constant time.
