@@ -50,7 +50,7 @@ func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -
     func configuration(destinationPort: Int, folder: URL, retry: RetryPolicy = .fixed(.milliseconds(50), maximumAttempts: nil)) -> BusConfiguration {
         var destination = DestinationConfiguration(
             name: "lis",
-            endpoint: .mllp(.init(host: "127.0.0.1", port: destinationPort, connectTimeout: .seconds(1), responseTimeout: .seconds(2))))
+            endpoint: .mllp(.init(host: "127.0.0.1", port: destinationPort, connectTimeout: .seconds(10), responseTimeout: .seconds(30))))
         destination.worker.retry = retry
         destination.concurrency = 2
         return BusConfiguration(
@@ -98,9 +98,10 @@ func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -
                 try await temporary.store.entries(destination: "lis", state: nil, after: nil, limit: 100).count == 60
             }
             #expect(queued)
-            try await Task.sleep(for: .milliseconds(300))
-            let failed = try await temporary.store.entries(destination: "lis", state: nil, after: nil, limit: 100).filter { $0.attemptCount > 0 }
-            #expect(!failed.isEmpty, "the down destination was not tried")
+            let tried = try await eventually {
+                try await temporary.store.entries(destination: "lis", state: nil, after: nil, limit: 100).contains { $0.attemptCount > 0 }
+            }
+            #expect(tried, "the down destination was not tried")
 
             // It comes back on the same port; the queue drains.
             let received = Received()
