@@ -32,27 +32,13 @@ extension SQLiteStore: AuditLog {
     /// See ``AuditLog/auditRecords(matching:after:limit:)``.
     public func auditRecords(matching query: AuditQuery, after: Int64?, limit: Int) async throws -> [AuditRecord] {
         try Self.check(limit: limit)
-        var conditions = ["sequence > ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [after ?? 0]
-        if let from = query.from {
-            conditions.append("recorded_at >= ?")
-            arguments.append(from.storeMicroseconds)
-        }
-        if let before = query.before {
-            conditions.append("recorded_at < ?")
-            arguments.append(before.storeMicroseconds)
-        }
-        if let action = query.action {
-            conditions.append("action = ?")
-            arguments.append(action.rawValue)
-        }
-        if let actor = query.actor {
-            conditions.append("actor = ?")
-            arguments.append(actor.rawValue)
-        }
-        arguments.append(limit)
-        let sql = "SELECT * FROM audit_log WHERE \(conditions.joined(separator: " AND ")) ORDER BY sequence LIMIT ?"
-        let statementArguments = StatementArguments(arguments)
+        var conditions = SQLiteConditions("sequence > ?", after ?? 0)
+        conditions.add("recorded_at >= ?", query.from?.storeMicroseconds)
+        conditions.add("recorded_at < ?", query.before?.storeMicroseconds)
+        conditions.add("action = ?", query.action?.rawValue)
+        conditions.add("actor = ?", query.actor?.rawValue)
+        let sql = "SELECT * FROM audit_log WHERE \(conditions.sql) ORDER BY sequence LIMIT ?"
+        let statementArguments = conditions.statementArguments(then: limit)
         return try await reading { db in
             try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.auditRecord)
         }

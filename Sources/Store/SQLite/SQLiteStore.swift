@@ -189,40 +189,23 @@ public final class SQLiteStore: MessageStore {
     /// See ``MessageStore/messages(matching:after:limit:)``.
     public func messages(matching query: MessageQuery, after: MessageID?, limit: Int) async throws -> [StoredMessage] {
         try Self.check(limit: limit)
-        var conditions = ["id > ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [after?.rawValue ?? 0]
-        func match(_ column: String, _ value: String?) {
-            guard let value else { return }
-            conditions.append("\(column) = ?")
-            arguments.append(value)
-        }
-        match("channel", query.channel)
-        match("state", query.state?.rawValue)
-        match("message_type", query.messageType)
-        match("trigger_event", query.triggerEvent)
-        match("control_id", query.controlID)
-        match("sending_application", query.sendingApplication)
-        match("sending_facility", query.sendingFacility)
-        if let patientID = query.patientID {
-            // The stored value is a keyed token (see `BodyCipher.searchValues`).
-            let values = cipher.searchValues(patientID)
-            conditions.append("patient_id IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
-            arguments.append(contentsOf: values as [(any DatabaseValueConvertible)?])
-        }
-        if let from = query.receivedFrom {
-            conditions.append("received_at >= ?")
-            arguments.append(from.storeMicroseconds)
-        }
-        if let before = query.receivedBefore {
-            conditions.append("received_at < ?")
-            arguments.append(before.storeMicroseconds)
-        }
-        arguments.append(limit)
+        var conditions = SQLiteConditions("id > ?", after?.rawValue ?? 0)
+        conditions.add("channel = ?", query.channel)
+        conditions.add("state = ?", query.state?.rawValue)
+        conditions.add("message_type = ?", query.messageType)
+        conditions.add("trigger_event = ?", query.triggerEvent)
+        conditions.add("control_id = ?", query.controlID)
+        conditions.add("sending_application = ?", query.sendingApplication)
+        conditions.add("sending_facility = ?", query.sendingFacility)
+        // The stored value is a keyed token (see `BodyCipher.searchValues`).
+        conditions.add("patient_id", in: query.patientID.map(cipher.searchValues))
+        conditions.add("received_at >= ?", query.receivedFrom?.storeMicroseconds)
+        conditions.add("received_at < ?", query.receivedBefore?.storeMicroseconds)
         let sql = """
             SELECT \(Self.messageColumns) FROM message
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?
+            WHERE \(conditions.sql) ORDER BY id LIMIT ?
             """
-        let statementArguments = StatementArguments(arguments)
+        let statementArguments = conditions.statementArguments(then: limit)
         let cipher = self.cipher
         return try await reading { db in
             try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { try Self.message($0, cipher) }
