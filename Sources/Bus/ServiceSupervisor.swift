@@ -1,5 +1,5 @@
 import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// Runs named children — an MLLP listener, a destination's workers — each in its own

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What the national system made of one prescription: delivered (with its checksum), rejected
 /// (with its error list mapped to FHIR elements), or worth another try later.

@@ -1,4 +1,4 @@
-public import EPrescription
+import EPrescription
 public import Foundation
 public import Hummingbird
 import HTTPTypes

@@ -1,7 +1,7 @@
 import Bus
 import Foundation
 import HL7v2
-public import Hummingbird
+import Hummingbird
 import Store
 
 extension AdminAPI {

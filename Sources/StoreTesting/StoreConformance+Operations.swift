@@ -1,5 +1,5 @@
-public import Foundation
-public import Store
+import Foundation
+import Store
 
 extension StoreConformance {
     /// The operations checks: discard, pause/resume, activity, accounts and sessions.

@@ -1,5 +1,5 @@
-public import Crypto
-public import Foundation
+import Crypto
+import Foundation
 
 /// An API token of the admin API, as configured: its name (who uses it, shown in the audit
 /// trail), its role, and the SHA-256 of the token (the token itself is never stored).

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension Definitions {
     /// The conformance resources of a folder (an implementation guide such as VN Core): every

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// The definitions FHIR content is read and validated against: StructureDefinitions (types,

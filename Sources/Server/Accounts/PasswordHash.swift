@@ -1,7 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Dispatch
-public import Foundation
+import Foundation
 
 /// Password hashes for dashboard accounts: scrypt (memory-hard, from swift-crypto), a random
 /// 16-byte salt per password, stored as `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (base64), so
