@@ -22,8 +22,12 @@ extension PostgresStore {
                 do {
                     value = try await body(connection)
                 } catch {
+                    // Not on a closed connection (the pool closed it, on shutdown or cancellation):
+                    // postgres-nio 1.33 never answers a query written after its handler is gone.
                     // A failed rollback leaves a broken connection, which the pool closes.
-                    _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                    if !connection.isClosed {
+                        _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                    }
                     throw error
                 }
                 try await connection.query("COMMIT", logger: Self.quiet)

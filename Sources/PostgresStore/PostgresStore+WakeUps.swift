@@ -36,7 +36,7 @@ extension PostgresStore: WakeUpSource {
                     }
                 }
             } catch {
-                // On shutdown the pool closes the connection: not worth a warning.
+                // Cancelled (the store is stopping): not worth a warning.
                 guard !Task.isCancelled, !Task.isShuttingDownGracefully else { break }
                 logger.warning("Lost the store's wake-up connection; listening again in 1 s", metadata: ["store.error": "\(Self.storeError(error))"])
             }

@@ -86,33 +86,61 @@ public final class PostgresStore: MessageStore, Service {
     /// monthly partitions (and the retention); returns on graceful shutdown or cancellation,
     /// once the pool has closed.
     ///
+    /// The pool runs in a task of its own and closes last, after the store's own work (the
+    /// migration, the listener, the partitions) has stopped using it: postgres-nio 1.33 never
+    /// answers a query written to a connection the pool has just closed, so a pool closed under a
+    /// running migration could hang it. A migration that cannot reach the server still stops:
+    /// the pool closes ``shutdownGrace`` after cancellation whatever the migration is doing.
+    ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` when the schema cannot be
     ///   migrated (operations waiting for it fail with the same error).
     public func run() async throws {
         defer { hub.finish() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
-            do {
-                try await migrate()
-                try await checkKeys()
-                let range = Self.partitionRange(around: Date())
-                await createPartitions(from: range.from, through: range.through)
-                gate.open()
-                logger.info("Opened PostgreSQL store", metadata: ["store.postgres": "\(configuration)"])
-            } catch {
-                let failure = Self.storeError(error)
-                logger.error("Cannot migrate the PostgreSQL store", metadata: ["store.error": "\(failure)"])
-                gate.fail(failure)
-                group.cancelAll()
-                throw failure
+        let client = self.client
+        // Detached: neither this task's cancellation nor its graceful shutdown reach the pool.
+        let pool = Task.detached { await client.run() }
+        let result: Result<Void, any Error>
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withTaskCancellationHandler {
+                    try await self.work()
+                } onCancel: {
+                    Task.detached {
+                        try? await Task.sleep(for: Self.shutdownGrace)
+                        pool.cancel()
+                    }
+                }
             }
-            // The listener holds a pooled connection: it stops first, then the pool can close.
-            group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
-            group.addTask { await cancelWhenGracefulShutdown { await self.maintainPartitions() } }
-            // The pool ends on graceful shutdown or cancellation; the listener with it.
-            try await group.next()
-            group.cancelAll()
-            try await group.waitForAll()
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        pool.cancel()
+        await pool.value
+        try result.get()
+    }
+
+    /// How long a cancelled store's own work may still use the pool before it closes.
+    static let shutdownGrace = Duration.seconds(5)
+
+    /// The migration, then the listener and the partitions until cancelled.
+    private func work() async throws {
+        do {
+            try await migrate()
+            try await checkKeys()
+            let range = Self.partitionRange(around: Date())
+            await createPartitions(from: range.from, through: range.through)
+            gate.open()
+            logger.info("Opened PostgreSQL store", metadata: ["store.postgres": "\(configuration)"])
+        } catch {
+            let failure = Self.storeError(error)
+            logger.error("Cannot migrate the PostgreSQL store", metadata: ["store.error": "\(failure)"])
+            gate.fail(failure)
+            throw failure
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.listen() }
+            group.addTask { await self.maintainPartitions() }
         }
     }
 
