@@ -81,11 +81,33 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Runs `executable` to its end.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Ended {
+    /// Runs `executable` to its end, for at most `timeout`.
+    ///
+    /// - Throws: ``TimedOut`` (after killing it) when it has not ended within `timeout`.
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
+    ) async throws -> Ended {
         let child = try ChildProcess(executable, arguments, environment: environment)
-        let status = await child.exit()
+        guard let status = await child.exit(within: timeout) else {
+            child.signal(SIGKILL)
+            _ = await child.exit()
+            throw TimedOut(arguments: arguments, timeout: timeout, errors: String(child.errors.suffix(2000)))
+        }
         return Ended(status: status, output: child.output, errors: child.errors)
+    }
+
+    /// A child that did not end in time, and the end of what it wrote to standard error.
+    public struct TimedOut: Error, CustomStringConvertible {
+        /// Its arguments.
+        public var arguments: [String]
+        /// How long it was given.
+        public var timeout: Duration
+        /// The last 2,000 characters of its standard error.
+        public var errors: String
+
+        public var description: String {
+            "\(arguments.joined(separator: " ")) did not end within \(timeout) (killed); its last errors: \(errors)"
+        }
     }
 
     /// What it has written to standard output so far.
@@ -118,6 +140,12 @@ public final class ChildProcess: Sendable {
             }
             if let status { continuation.resume(returning: status) }
         }
+    }
+
+    /// Waits up to `timeout` for it to end; its exit status, or `nil` if it is still running.
+    public func exit(within timeout: Duration) async -> Int32? {
+        _ = try? await ProcessTesting.eventually(timeout: timeout) { !isRunning }
+        return isRunning ? nil : await exit()
     }
 
     /// Waits, checking every 100 ms for up to `seconds`, until `condition` holds; whether it did.

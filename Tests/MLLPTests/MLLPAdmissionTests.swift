@@ -42,7 +42,11 @@ struct MLLPAdmissionTests {
             await client.close()
         }
         #expect(seen.all.isEmpty)
-        #expect(refusals.all == ["address", "address"])
+        // At least our two connections, each refused for its address. (Not exactly two: the port
+        // was free a moment ago, and a connection left retrying by an earlier test of the run
+        // can reach this server too, and is refused as well.)
+        let refused = refusals.all
+        #expect(refused.count >= 2 && refused.allSatisfy { $0 == "address" }, "refusals: \(refused)")
     }
 
     @Test("a connection from an allowed address is served")

@@ -60,11 +60,16 @@ final class BusProcess: Sendable {
         _ = await current.exit()
     }
 
-    /// SIGTERM: graceful shutdown.
-    func stop() async {
+    /// SIGTERM: graceful shutdown. A bus that has not stopped within `timeout` is a failure of
+    /// the test (and is killed), not a test that never ends.
+    func stop(timeout: Duration = .seconds(60), sourceLocation: SourceLocation = #_sourceLocation) async {
         guard let current = child.withLock({ $0 }) else { return }
         current.signal(SIGTERM)
-        _ = await current.exit()
+        if await current.exit(within: timeout) == nil {
+            current.signal(SIGKILL)
+            _ = await current.exit()
+            Issue.record("the bus did not stop within \(timeout) of SIGTERM; its last errors: \(current.errors.suffix(2000))", sourceLocation: sourceLocation)
+        }
     }
 
     /// SIGKILL without waiting: for `defer`, when a test ends early.
