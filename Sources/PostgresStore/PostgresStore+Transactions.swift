@@ -16,22 +16,24 @@ extension PostgresStore {
     /// ``transaction(_:)`` without waiting for the migration (which runs in such transactions).
     func unlockedTransaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: Self.quiet)
-                let value: T
-                do {
-                    value = try await body(connection)
-                } catch {
-                    // Not on a closed connection (the pool closed it, on shutdown or cancellation):
-                    // postgres-nio 1.33 never answers a query written after its handler is gone.
-                    // A failed rollback leaves a broken connection, which the pool closes.
-                    if !connection.isClosed {
-                        _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+            return try await inFlight.track {
+                try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: Self.quiet)
+                    let value: T
+                    do {
+                        value = try await body(connection)
+                    } catch {
+                        // Not on a closed connection (the pool closed it, on shutdown or cancellation):
+                        // postgres-nio 1.33 never answers a query written after its handler is gone.
+                        // A failed rollback leaves a broken connection, which the pool closes.
+                        if !connection.isClosed {
+                            _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                        }
+                        throw error
                     }
-                    throw error
+                    try await connection.query("COMMIT", logger: Self.quiet)
+                    return value
                 }
-                try await connection.query("COMMIT", logger: Self.quiet)
-                return value
             }
         } catch {
             throw Self.storeError(error)
@@ -42,7 +44,9 @@ extension PostgresStore {
     func statement<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await gate.wait()
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await inFlight.track {
+                try await client.withConnection { connection in try await body(connection) }
+            }
         } catch {
             throw Self.storeError(error)
         }

@@ -39,6 +39,7 @@ public final class PostgresStore: MessageStore, Service {
     /// Seals and opens bodies (see ``Store/KeyRing``); passes them through without keys.
     let cipher: BodyCipher
     let gate = StartupGate()
+    let inFlight = InFlightOperations()
     let hub = WakeUpHub()
 
     /// A logger for postgres-nio's per-query logging, which is off: the store logs what it does
@@ -87,10 +88,11 @@ public final class PostgresStore: MessageStore, Service {
     /// once the pool has closed.
     ///
     /// The pool runs in a task of its own and closes last, after the store's own work (the
-    /// migration, the listener, the partitions) has stopped using it: postgres-nio 1.33 never
-    /// answers a query written to a connection the pool has just closed, so a pool closed under a
-    /// running migration could hang it. A migration that cannot reach the server still stops:
-    /// the pool closes ``shutdownGrace`` after cancellation whatever the migration is doing.
+    /// migration, the listener, the partitions) and the operations running on it have ended:
+    /// postgres-nio 1.33 never answers a query written to a connection the pool has just closed,
+    /// so a pool closed under a running migration or transaction could hang it. A store that
+    /// cannot reach its server still stops: the pool closes ``shutdownGrace`` after cancellation
+    /// whatever is running.
     ///
     /// - Throws: ``StoreError`` with code ``StoreError/Code/database`` when the schema cannot be
     ///   migrated (operations waiting for it fail with the same error).
@@ -115,6 +117,9 @@ public final class PostgresStore: MessageStore, Service {
         } catch {
             result = .failure(error)
         }
+        // Operations of the store's users still running (cancelled with it, or not yet told to
+        // stop) end before the pool closes their connections.
+        await inFlight.drained(within: Self.shutdownGrace)
         pool.cancel()
         await pool.value
         try result.get()

@@ -8,8 +8,8 @@ import Synchronization
 import Testing
 
 /// A store stops whenever it is cancelled: before, during or after its migration, with
-/// operations running. (The pool closing under a running migration used to hang it: postgres-nio
-/// 1.33 never answers a query written to a connection it has just closed.)
+/// operations running. (The pool closing under a running migration or transaction used to hang
+/// it: postgres-nio 1.33 never answers a query written to a connection it has just closed.)
 @Suite("PostgresStore shutdown", .enabled(if: TestServer.isEnabled))
 struct PostgresStoreShutdownTests {
     /// Starts a store in a new schema with a writer and a wake-up reader beside it, cancels them
@@ -46,8 +46,9 @@ struct PostgresStoreShutdownTests {
 
     @Test("a store cancelled at any moment of its start stops", arguments: [1, 3])
     func cancelledAtAnyMomentStops(poolSize: Int) async throws {
-        // The migration takes a few hundred milliseconds: these moments fall before, in and after it.
-        for milliseconds in [0, 20, 40, 60, 80, 100, 130, 160, 200, 300, 500, 1000] {
+        // The migration takes a few hundred milliseconds: these moments fall before, in and after
+        // it (after it, the writer's transactions are running when the store is cancelled).
+        for milliseconds in [0, 20, 40, 60, 80, 100, 130, 160, 200, 300] + Array(stride(from: 500, through: 1500, by: 125)) {
             let ended = try await Self.endsWhenCancelled(after: .milliseconds(milliseconds), poolSize: poolSize)
             #expect(ended, "pool of \(poolSize): cancelled \(milliseconds) ms after it started, the store did not stop within 30 s")
             guard ended else { return }
