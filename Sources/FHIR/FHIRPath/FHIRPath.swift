@@ -17,7 +17,7 @@
 public struct FHIRPath: Sendable, CustomStringConvertible {
     /// The expression's text.
     public let expression: String
-    let root: FHIRPathNode
+    var root: FHIRPathNode
     /// How many values one evaluation keeps (``FHIRPathNode/memoSlot``).
     let memoSlots: Int
     /// What the value reads besides the environment's variables.

@@ -28,8 +28,13 @@ final class FHIRPathEvaluator {
         init(slots: Int) { values = Array(repeating: nil, count: slots) }
     }
 
-    init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0) {
+    /// The values of subexpressions shared with other expressions evaluated on the same input
+    /// (``FHIRPathNode/sharedSlot``).
+    let shared: FHIRPathSharedValues?
+
+    init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0, shared: FHIRPathSharedValues? = nil) {
         self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
+        self.shared = shared
         self.environment = environment
         self.definitions = environment.definitions
         let resource = environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil)
@@ -40,6 +45,12 @@ final class FHIRPathEvaluator {
 
     /// The value of `node` evaluated with `focus` as its input.
     func evaluate(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
+        if let slot = node.sharedSlot, let shared {
+            if let known = shared.values[slot] { return known }
+            let values = try compute(node, focus, scope)
+            shared.values[slot] = values
+            return values
+        }
         guard let slot = node.memoSlot, let memo else { return try compute(node, focus, scope) }
         if let known = memo.values[slot] { return known }
         let values = try compute(node, focus, scope)

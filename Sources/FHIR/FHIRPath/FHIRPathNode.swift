@@ -68,6 +68,11 @@ struct FHIRPathNode: Sendable {
     /// `%resource.descendants()` in `contained.where('#' + id in %resource.descendants()…)`):
     /// where the evaluation keeps its value, so it is computed once, not once per item.
     var memoSlot: Int? = nil
+    /// For a subexpression evaluated on the expression's input (the root, and the targets and
+    /// operands below it outside function arguments) that several expressions of a set share:
+    /// where ``FHIRPathSharedValues`` keeps its value, so expressions evaluated on the same
+    /// input compute it once (``FHIRPath/sharingSubexpressions(_:)``).
+    var sharedSlot: Int? = nil
 }
 
 extension FHIRPathNode {

@@ -8,13 +8,21 @@ import Mapping
 extension ClaimBuilder.Run {
     // MARK: FHIRPath
 
+    /// The values of an expression on an input; `sharing` keeps the values of the subexpressions
+    /// the expressions of one record share (``ClaimMap/sharingSubexpressions()``).
     mutating func evaluate(
-        _ expression: ClaimMap.Expression, on input: FHIRPathValue, place: @autoclosure () -> String, line: Int, file: String
+        _ expression: ClaimMap.Expression, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil, place: @autoclosure () -> String,
+        line: Int, file: String
     ) -> [FHIRPathValue] {
         let isIndependent = expression.path.isIndependentOfInput(in: environment)
         if isIndependent, let values = independentValues[expression.path.expression] { return values }
         do throws(FHIRPathError) {
-            let values = try expression.path.evaluate([input], environment: environment)
+            let values =
+                if let sharing {
+                    try expression.path.evaluate([input], environment: environment, sharing: sharing)
+                } else {
+                    try expression.path.evaluate([input], environment: environment)
+                }
             if isIndependent { independentValues[expression.path.expression] = values }
             return values
         } catch {
@@ -24,9 +32,10 @@ extension ClaimBuilder.Run {
     }
 
     mutating func holds(
-        _ condition: ClaimMap.Expression, on input: FHIRPathValue, place: @autoclosure () -> String, line: Int, file: String
+        _ condition: ClaimMap.Expression, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil, place: @autoclosure () -> String,
+        line: Int, file: String
     ) -> Bool {
-        let values = evaluate(condition, on: input, place: "\(place()) (if \(condition))", line: line, file: file)
+        let values = evaluate(condition, on: input, sharing: sharing, place: "\(place()) (if \(condition))", line: line, file: file)
         switch values.count {
         case 0: return false
         case 1:

@@ -146,7 +146,8 @@ extension ClaimBuilder {
         mutating func records(of map: ClaimMap) -> [ClaimRecord] {
             if map.table.isFlat {
                 var record = ClaimRecord(table: map.table, number: 1)
-                apply(map.rules, of: map, on: .element(bundle), place: "Bundle", into: &record)
+                let sharing = map.sharedSlots > 0 ? FHIRPathSharedValues(slots: map.sharedSlots) : nil
+                apply(map.rules, of: map, on: .element(bundle), sharing: sharing, place: "Bundle", into: &record)
                 return [record]
             }
             var records: [ClaimRecord] = []
@@ -154,14 +155,18 @@ extension ClaimBuilder {
                 let items = evaluate(block.source, on: .element(bundle), place: "Bundle", line: block.line, file: map.file)
                 let entries = self.entries
                 for item in items {
+                    // The values the block's condition and rules share, for this item.
+                    let sharing = block.sharedSlots > 0 ? FHIRPathSharedValues(slots: block.sharedSlots) : nil
                     // Places are written only into issues: made when one is.
                     if let condition = block.condition,
-                        !holds(condition, on: item, place: Self.place(of: item, in: entries), line: block.line, file: map.file)
+                        !holds(
+                            condition, on: item, sharing: sharing, place: Self.place(of: item, in: entries), line: block.line,
+                            file: map.file)
                     {
                         continue
                     }
                     var record = ClaimRecord(table: map.table, number: records.count + 1)
-                    apply(block.rules, of: map, on: item, place: Self.place(of: item, in: entries), into: &record)
+                    apply(block.rules, of: map, on: item, sharing: sharing, place: Self.place(of: item, in: entries), into: &record)
                     records.append(record)
                 }
             }
@@ -170,18 +175,21 @@ extension ClaimBuilder {
 
         /// Applies rules in order; a later rule that gives a value replaces an earlier one's.
         mutating func apply(
-            _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, place: @autoclosure () -> String,
-            into record: inout ClaimRecord
+            _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, sharing: FHIRPathSharedValues?,
+            place: @autoclosure () -> String, into record: inout ClaimRecord
         ) {
             for rule in rules {
-                if let condition = rule.condition, !holds(condition, on: input, place: place(), line: rule.line, file: map.file) { continue }
+                if let condition = rule.condition, !holds(condition, on: input, sharing: sharing, place: place(), line: rule.line, file: map.file) {
+                    continue
+                }
                 let definition = map.table.fields[rule.fieldIndex]
                 let texts: [String]
                 switch rule.source {
                 case .constant(let text):
                     texts = [text]
                 case .expression(let expression):
-                    let items = evaluate(expression, on: input, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
+                    let items = evaluate(
+                        expression, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
                     var formatted: [String] = []
                     for (index, item) in items.enumerated() {
                         if let text = format(

@@ -25,6 +25,8 @@ public struct ClaimMap: Sendable {
     public var rules: [Rule]
     /// A line table's blocks: one record per resource each gives.
     public var blocks: [Block]
+    /// How many subexpressions the flat rules share (evaluated once per record).
+    var sharedSlots = 0
 
     /// A FHIRPath expression of a rule, compiled, with its text (as in the FHIR → HL7 v2 maps).
     public typealias Expression = FHIRPathRuleExpression
@@ -69,5 +71,7 @@ public struct ClaimMap: Sendable {
         public var condition: Expression?
         /// The rules, evaluated on each item.
         public var rules: [Rule]
+        /// How many subexpressions the condition and rules share (evaluated once per item).
+        var sharedSlots = 0
     }
 }

@@ -91,7 +91,7 @@ public struct ClaimMapLibrary: Sendable {
         }
         guard errors.isEmpty else { throw MappingErrors(errors: errors) }
         let order = Dictionary(uniqueKeysWithValues: definitions.tables.enumerated().map { ($1.name, $0) })
-        self.maps = maps.sorted { (order[$0.table.name] ?? .max) < (order[$1.table.name] ?? .max) }
+        self.maps = maps.sorted { (order[$0.table.name] ?? .max) < (order[$1.table.name] ?? .max) }.map { $0.sharingSubexpressions() }
         self.vocabularies = vocabularies
         self.definitions = definitions
         self.fhirDefinitions = fhirDefinitions

@@ -1,0 +1,57 @@
+import FHIR
+import Mapping
+
+// The rules of one record (XML1's, or a block's for one line) begin with the same paths many
+// times: XML2's drug line resolves `service.resolve().select(request |
+// authorizingPrescription).resolve()` for four fields. They are numbered once, when the map is
+// loaded, and evaluated once per record.
+
+extension ClaimMap {
+    /// This map with the subexpressions its rules (and conditions) share on one record numbered
+    /// (``FHIR/FHIRPath/sharingSubexpressions(_:)``): the flat rules among themselves, each
+    /// block's condition and rules among themselves. Values do not change.
+    func sharingSubexpressions() -> ClaimMap {
+        var map = self
+        let flat = Self.sharing(rules, condition: nil)
+        map.rules = flat.rules
+        map.sharedSlots = flat.slots
+        map.blocks = blocks.map { block in
+            var block = block
+            let shared = Self.sharing(block.rules, condition: block.condition)
+            block.rules = shared.rules
+            block.condition = shared.condition
+            block.sharedSlots = shared.slots
+            return block
+        }
+        return map
+    }
+
+    /// The rules and the condition with the subexpressions they share numbered.
+    private static func sharing(
+        _ rules: [Rule], condition: Expression?
+    ) -> (rules: [Rule], condition: Expression?, slots: Int) {
+        // Every expression evaluated on the record, in order: the condition, then each rule's
+        // condition and source.
+        var paths: [FHIRPath] = []
+        if let condition { paths.append(condition.path) }
+        for rule in rules {
+            if let condition = rule.condition { paths.append(condition.path) }
+            if case .expression(let expression) = rule.source { paths.append(expression.path) }
+        }
+        let (shared, slots) = FHIRPath.sharingSubexpressions(paths)
+        guard slots > 0 else { return (rules, condition, 0) }
+        var next = shared.makeIterator()
+        var newCondition = condition
+        if newCondition != nil { newCondition!.path = next.next()! }
+        let newRules = rules.map { rule in
+            var rule = rule
+            if rule.condition != nil { rule.condition!.path = next.next()! }
+            if case .expression(var expression) = rule.source {
+                expression.path = next.next()!
+                rule.source = .expression(expression)
+            }
+            return rule
+        }
+        return (newRules, newCondition, slots)
+    }
+}

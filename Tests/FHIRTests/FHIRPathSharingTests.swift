@@ -1,0 +1,74 @@
+@testable import FHIR
+import Foundation
+import Testing
+
+@Suite("FHIRPath: subexpressions shared by the expressions evaluated on one input")
+struct FHIRPathSharingTests {
+    typealias T = FHIRPathTesting
+
+    /// Expressions that share prefixes on their input, inside operators, indexers and type
+    /// operators, with the same names inside function arguments (not shared) and `trace()`.
+    static let expressions = [
+        "name.where(use = 'official').given", "name.where(use = 'official').family", "name.where(use = 'official').given.first()",
+        "name.given | name.family", "name.given.count() + name.family.count()", "(name).given", "name[0].given", "name[1].given",
+        "name.select(given)", "name.select(given.first())", "(name as HumanName).family", "name.first() is HumanName",
+        "telecom.where(system = 'phone').value", "telecom.where(system = 'phone').use", "contact.name.family",
+        "contact.name.given.first()", "contact.relationship.coding.code", "iif(name.exists(), name.family, 'none')",
+        "name.trace('n').given", "name.trace('n').family", "-(name.given.count())", "name.given.count() > 1",
+        "birthDate", "birthDate > @1970-01-01", "%resource.name.family", "%resource.name.given",
+    ]
+
+    @Test("expressions evaluated with shared subexpressions give the values they give alone, in any order")
+    func sameValues() throws {
+        let paths = try Self.expressions.map { try FHIRPath($0) }
+        let (shared, slots) = FHIRPath.sharingSubexpressions(paths)
+        #expect(shared.count == paths.count)
+        #expect(slots >= 8)
+        let environment = FHIRPathEnvironment(resource: T.patient)
+        let alone = try paths.map { try $0.evaluate([.element(T.patient)], environment: environment) }
+        for order in [Array(shared.indices), shared.indices.reversed(), shared.indices.sorted { $0 % 3 < $1 % 3 }] {
+            let values = FHIRPathSharedValues(slots: slots)
+            for index in order {
+                let value = try shared[index].evaluate([.element(T.patient)], environment: environment, sharing: values)
+                #expect(value == alone[index], "\(Self.expressions[index])")
+            }
+        }
+        // Every expression gives something on the example, so the comparison says something.
+        #expect(alone.allSatisfy { !$0.isEmpty })
+    }
+
+    @Test("a shared subexpression is taken from the store, not computed again")
+    func takenFromTheStore() throws {
+        let paths = try ["name.where(use = 'official').given", "name.where(use = 'official').family"].map { try FHIRPath($0) }
+        let (shared, slots) = FHIRPath.sharingSubexpressions(paths)
+        #expect(slots == 2)  // `name` and `name.where(use = 'official')`
+        let values = FHIRPathSharedValues(slots: slots)
+        let environment = FHIRPathEnvironment()
+        #expect(try shared[0].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["Peter", "James"])
+        #expect(values.values.allSatisfy { $0 != nil })
+        // Put another name in the store: the second expression reads it.
+        let contactName = try #require(T.patient.child(named: "contact")?.child(named: "name"))
+        for slot in values.values.indices { values.values[slot] = [.element(contactName)] }
+        #expect(try shared[1].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["du Marché"])
+        values.reset()
+        #expect(values.values.allSatisfy { $0 == nil })
+        #expect(try shared[1].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["Chalmers"])
+    }
+
+    @Test("only what is evaluated on the input is shared: not function arguments, literals, variables or trace()")
+    func whatIsShared() throws {
+        func slots(_ expressions: [String]) throws -> Int {
+            try FHIRPath.sharingSubexpressions(expressions.map { try FHIRPath($0) }).slots
+        }
+        #expect(try slots(["name.where(given.exists())", "telecom.where(given.exists())"]) == 0)
+        #expect(try slots(["'a'", "'a'", "%resource", "%resource", "$this", "$this"]) == 0)
+        #expect(try slots(["name.given", "name.family"]) == 1)
+        #expect(try slots(["name.trace('x').given", "name.trace('x').family"]) == 1)  // `name`, not the trace
+        #expect(try slots(["name.given", "telecom.value"]) == 0)
+        #expect(try slots(["name.given | name.family"]) == 1)  // within one expression too
+        // Written differently, the same: spaces and parentheses do not count, literals do.
+        #expect(try slots(["(name.given).first()", "name.given.last()"]) == 2)
+        #expect(try slots(["name.where(use = 'a').given", "name.where(use = 'b').given"]) == 1)
+        #expect(try slots(["name.where(use = 'a').given", "name.where(use = 'a' ).given"]) == 3)
+    }
+}
