@@ -60,8 +60,15 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     }
 
     /// Evaluates the expression on a collection.
-    public func evaluate(_ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment()) throws(FHIRPathError) -> [FHIRPathValue] {
-        let evaluator = FHIRPathEvaluator(environment: environment, input: input, memoSlots: memoSlots)
+    ///
+    /// - Parameter sharing: for an expression of a set numbered by ``sharingSubexpressions(_:)``:
+    ///   the values of the subexpressions the set shares on this input, taken when another
+    ///   expression of the set computed them, kept when this one does. Made (or reset) for each
+    ///   input.
+    public func evaluate(
+        _ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment(), sharing: FHIRPathSharedValues? = nil
+    ) throws(FHIRPathError) -> [FHIRPathValue] {
+        let evaluator = FHIRPathEvaluator(environment: environment, input: input, memoSlots: memoSlots, shared: sharing)
         return try evaluator.evaluate(root, input, FHIRPathEvaluator.Scope(this: input))
     }
 

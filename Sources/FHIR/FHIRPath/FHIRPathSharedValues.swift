@@ -52,16 +52,4 @@ extension FHIRPath {
         }
         return (shared, slots.count)
     }
-
-    /// Evaluates the expression on a collection, taking the values of its shared subexpressions
-    /// from `sharing` when another expression of its set computed them on this input, and
-    /// keeping those it computes.
-    ///
-    /// - Parameter sharing: the values of one input: made (or reset) for each input.
-    public func evaluate(
-        _ input: [FHIRPathValue], environment: FHIRPathEnvironment, sharing: FHIRPathSharedValues
-    ) throws(FHIRPathError) -> [FHIRPathValue] {
-        let evaluator = FHIRPathEvaluator(environment: environment, input: input, memoSlots: memoSlots, shared: sharing)
-        return try evaluator.evaluate(root, input, FHIRPathEvaluator.Scope(this: input))
-    }
 }

@@ -17,12 +17,7 @@ extension ClaimBuilder.Run {
         let isIndependent = expression.path.isIndependentOfInput(in: environment)
         if isIndependent, let values = independentValues[expression.path.expression] { return values }
         do throws(FHIRPathError) {
-            let values =
-                if let sharing {
-                    try expression.path.evaluate([input], environment: environment, sharing: sharing)
-                } else {
-                    try expression.path.evaluate([input], environment: environment)
-                }
+            let values = try expression.path.evaluate([input], environment: environment, sharing: sharing)
             if isIndependent { independentValues[expression.path.expression] = values }
             return values
         } catch {
