@@ -89,8 +89,6 @@ public final class ChildProcess: Sendable {
     ) async throws -> Ended {
         let child = try ChildProcess(executable, arguments, environment: environment)
         guard let status = await child.exit(within: timeout) else {
-            child.signal(SIGKILL)
-            _ = await child.exit()
             throw TimedOut(arguments: arguments, timeout: timeout, errors: String(child.errors.suffix(2000)))
         }
         return Ended(status: status, output: child.output, errors: child.errors)
@@ -142,10 +140,15 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Waits up to `timeout` for it to end; its exit status, or `nil` if it is still running.
+    /// Waits up to `timeout` for it to end; its exit status, or `nil` when it was still running
+    /// and has been killed (SIGKILL) — a bound against a child that hangs, so no caller waits
+    /// for ever.
     public func exit(within timeout: Duration) async -> Int32? {
-        _ = try? await ProcessTesting.eventually(timeout: timeout) { !isRunning }
-        return isRunning ? nil : await exit()
+        _ = await ProcessTesting.eventually(timeout: timeout) { !isRunning }
+        guard isRunning else { return await exit() }
+        signal(SIGKILL)
+        _ = await exit()
+        return nil
     }
 
     /// Waits, checking every 100 ms for up to `seconds`, until `condition` holds; whether it did.

@@ -66,8 +66,6 @@ final class BusProcess: Sendable {
         guard let current = child.withLock({ $0 }) else { return }
         current.signal(SIGTERM)
         if await current.exit(within: timeout) == nil {
-            current.signal(SIGKILL)
-            _ = await current.exit()
             Issue.record("the bus did not stop within \(timeout) of SIGTERM; its last errors: \(current.errors.suffix(2000))", sourceLocation: sourceLocation)
         }
     }
