@@ -14,6 +14,10 @@ public import Foundation
 /// values.first?.systemValue   // .date(1974-12-25)
 /// ```
 public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
+    // The large payloads (a date is eight optional parts) are boxed: most values are elements
+    // and strings, and collections of them are copied all the time, so a value is kept to the
+    // size of a string (24 bytes; 128 without the boxes).
+
     /// An element (or resource) of the tree.
     case element(Element)
     /// `System.Boolean`.
@@ -23,15 +27,15 @@ public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
     /// `System.Integer`.
     case integer(Int)
     /// `System.Decimal`, exact (never through `Double`).
-    case decimal(Decimal)
+    indirect case decimal(Decimal)
     /// `System.Date`, to its precision.
-    case date(FHIRPathTemporal)
+    indirect case date(FHIRPathTemporal)
     /// `System.DateTime`, to its precision.
-    case dateTime(FHIRPathTemporal)
+    indirect case dateTime(FHIRPathTemporal)
     /// `System.Time`, to its precision.
-    case time(FHIRPathTemporal)
+    indirect case time(FHIRPathTemporal)
     /// `System.Quantity`.
-    case quantity(FHIRPathQuantity)
+    indirect case quantity(FHIRPathQuantity)
 
     /// This value as a system value: a FHIR primitive converted to its system type, a system
     /// value itself; `nil` for other elements and primitives without a value.
