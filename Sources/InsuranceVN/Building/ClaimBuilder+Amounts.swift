@@ -12,16 +12,10 @@ extension ClaimBuilder {
         let key = summaryIndex.flatMap { documents[$0].records.first?.filled("MA_LK") }
         for index in documents.indices {
             let name = documents[index].table.name
+            let isFlat = documents[index].table.isFlat
+            // Each record completed in place: a copy taken out and put back would copy its texts.
             for recordIndex in documents[index].records.indices {
-                var record = documents[index].records[recordIndex]
-                fill(&record, "STT", documents[index].table.isFlat ? "1" : String(record.number))
-                if name != "XML1", let key { fill(&record, "MA_LK", key) }
-                switch name {
-                case "XML2": drugAmounts(&record)
-                case "XML3": serviceAmounts(&record)
-                default: break
-                }
-                documents[index].records[recordIndex] = record
+                completeRecord(&documents[index].records[recordIndex], table: name, isFlat: isFlat, key: key)
             }
         }
         guard let summaryIndex, var summary = documents[summaryIndex].records.first else { return }
@@ -44,6 +38,17 @@ extension ClaimBuilder {
             fill(&summary, "THANG_QT", String(settled.month))
         }
         documents[summaryIndex].records[0] = summary
+    }
+
+    /// The numbers, key and line amounts of one record of table `table`.
+    private static func completeRecord(_ record: inout ClaimRecord, table: String, isFlat: Bool, key: String?) {
+        fill(&record, "STT", isFlat ? "1" : String(record.number))
+        if table != "XML1", let key { fill(&record, "MA_LK", key) }
+        switch table {
+        case "XML2": drugAmounts(&record)
+        case "XML3": serviceAmounts(&record)
+        default: break
+        }
     }
 
     /// Sets a field when the table has it and it is empty.

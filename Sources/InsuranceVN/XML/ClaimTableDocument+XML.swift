@@ -77,10 +77,13 @@ extension ClaimTableDocument {
                     "the record belongs to table \(record.table.name)")
             }
             writer.start(recordName)
-            for (definition, text) in record.fields where !definition.isRemoved {
-                try writer.leaf(definition.name, text ?? "") {
+            // The definitions read in place: `record.fields` would copy each one (a dozen fields
+            // of its own) for every record written.
+            let definitions = record.table.fields
+            for (index, text) in record.texts.enumerated() where !definitions[index].isRemoved {
+                try writer.leaf(definitions[index].name, text ?? "") {
                     ClaimError(
-                        .invalidCharacter, table: table.name, record: record.number, path: definition.name,
+                        .invalidCharacter, table: table.name, record: record.number, path: definitions[index].name,
                         "the text holds a control character XML cannot carry")
                 }
             }
