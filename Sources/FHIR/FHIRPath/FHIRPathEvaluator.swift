@@ -133,7 +133,9 @@ final class FHIRPathEvaluator {
                 result.append(.element(children[index]))
                 found = true
             }
-            if !found, isFirst, let first = name.unicodeScalars.first, first.properties.isUppercase,
+            // Type names are ASCII: an upper-case first byte, not the Unicode properties of the
+            // first scalar (a table lookup per name).
+            if !found, isFirst, let first = name.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first),
                 element.type == name || definitions.lineage(of: element.type).contains(name)
             {
                 result.append(item)

@@ -4,23 +4,25 @@ extension Validator.Walk {
     /// An extension with an absolute URL whose definition is not known is an error (as the
     /// reference validator reports it: "could not be found so is not allowed here"), except in
     /// the namespaces whose definitions exist but are not shipped here (``isUncheckedExtensionURL(_:)``).
-    mutating func checkExtension(_ element: Element, path: String, resource: Element) {
+    mutating func checkExtension(_ element: Element, path elementPath: ElementPath, resource: Element) {
         guard let url = element.childText(named: "url") else { return }
-        if !Self.isAbsoluteURL(url), !url.isEmpty, !Self.isSubExtension(path) {
-            report(.error, .value, path, "Extension.url must be an absolute URL (only the extensions inside an extension have relative ones)", element)
+        // The path is written out only when it is needed: most extensions are not defined here.
+        if !Self.isAbsoluteURL(url), !url.isEmpty, !Self.isSubExtension(elementPath.description) {
+            report(.error, .value, elementPath, "Extension.url must be an absolute URL (only the extensions inside an extension have relative ones)", element)
             return
         }
         guard let definition = definitions.structure(url: url) else {
             if Self.isAbsoluteURL(url), !Self.isUncheckedExtensionURL(url) || (!validator.options.allowsExampleURLs && Self.isExampleURL(url)) {
                 if validator.options.allowsUnknownExtensions {
-                    report(.warning, .structure, path, "the extension \(url) is not known here, so it is not checked", element)
+                    report(.warning, .structure, elementPath, "the extension \(url) is not known here, so it is not checked", element)
                 } else {
-                    report(.error, .structure, path, "the extension \(url) could not be found so is not allowed here", element)
+                    report(.error, .structure, elementPath, "the extension \(url) could not be found so is not allowed here", element)
                 }
             }
             return
         }
         guard definition.type == "Extension" else { return }
+        let path = elementPath.description
         checkContext(ofExtension: url, path: path, resource: resource)
         let valueDefinition = definition.element(at: "Extension.value[x]")
         if let value = element.child(named: "value"), let valueDefinition {

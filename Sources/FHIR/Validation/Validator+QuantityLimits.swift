@@ -5,7 +5,7 @@ extension Validator.Walk {
     /// UCUM only): a UCUM quantity in the same unit is compared by its value, one in another unit
     /// of the same dimension after conversion (``UCUMUnit``). Quantities in other systems, in
     /// units not known here or of another dimension are not compared.
-    mutating func checkQuantityLimits(_ element: Element, definition: ElementDefinition, path: String) {
+    mutating func checkQuantityLimits(_ element: Element, definition: ElementDefinition, path: ElementPath) {
         guard element.childText(named: "system") == "http://unitsofmeasure.org",
             let code = element.childText(named: "code"),
             let number = element.child(named: "value")?.value.flatMap({ Decimal(string: $0.text) })

@@ -366,13 +366,13 @@ extension Validator {
                     checkCodeSystem(element, path: path)
                 }
                 if checks.contains(.extension) {
-                    checkExtension(element, path: path.description, resource: resource)
+                    checkExtension(element, path: path, resource: resource)
                 }
                 if checks.contains(.attachment) {
                     checkAttachment(element, path: path)
                 }
                 if checks.contains(.quantity), definition.minValue != nil || definition.maxValue != nil {
-                    checkQuantityLimits(element, definition: definition, path: path.description)
+                    checkQuantityLimits(element, definition: definition, path: path)
                 }
             }
             if !isPrimitive, !checks.contains(.extension), !checks.contains(.reference), !plan.profiles.isEmpty {
