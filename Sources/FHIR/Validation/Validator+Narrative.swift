@@ -43,9 +43,16 @@ struct NarrativeScan {
         "select", "option", "textarea", "frame", "frameset", "iframe", "object", "embed", "applet", "param",
     ].map { Array($0.utf8) }
     static let xmlEntities: Set<String> = ["lt", "gt", "amp", "quot", "apos"]
+    private static let image: [UInt8] = Array("img".utf8)
+    private static let anchor: [UInt8] = [UInt8(ascii: "a")]
 
+    /// Scans `text` on its UTF-8 bytes in place (no copy of the narrative).
     mutating func read(_ text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        text.withUTF8 { read($0) }
+    }
+
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
@@ -71,7 +78,7 @@ struct NarrativeScan {
 
     /// Reads the tag at `start` (element, end tag, comment, declaration) and returns the index
     /// after it.
-    private mutating func readTag(_ bytes: [UInt8], from start: Int) -> Int {
+    private mutating func readTag(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start + 1
         guard index < bytes.count else { return index }
         if bytes[index] == UInt8(ascii: "!") || bytes[index] == UInt8(ascii: "?") || bytes[index] == UInt8(ascii: "/") {
@@ -89,8 +96,8 @@ struct NarrativeScan {
             candidate.count == name.count && zip(candidate, name).allSatisfy { $0 == $1 | 0x20 }
         }
         if let forbidden = Self.forbidden.first(where: isName) { forbiddenElements.append(String(decoding: forbidden, as: UTF8.self)) }
-        if isName(Array("img".utf8)) { hasContent = true }
-        let isLink = isName([UInt8(ascii: "a")])
+        if isName(Self.image) { hasContent = true }
+        let isLink = isName(Self.anchor)
         // The attributes: name="value" or name='value' (a value may hold '>').
         var quote: UInt8?
         var valueStart = index
