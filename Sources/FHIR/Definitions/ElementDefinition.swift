@@ -123,121 +123,107 @@ public struct ElementDefinition: Sendable {
         var maxValue: String? = nil
     }
 
-    private final class Storage: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
+    private var storage: CopyOnWriteBox<Fields>
 
     /// Creates a definition from its fields.
     init(_ fields: Fields) {
-        storage = Storage(fields)
-    }
-
-    /// The fields, to change: this value's own box, copied first when shared.
-    private var fields: Fields {
-        get { storage.fields }
-        _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            yield &storage.fields
-        }
+        storage = CopyOnWriteBox(fields)
     }
 
     /// `Patient.name`, `Observation.value[x]`.
     public var path: String {
-        get { storage.fields.path }
-        set { fields.path = newValue }
+        get { storage.value.path }
+        set { storage.value.path = newValue }
     }
     /// The element id (`Observation.component:systolic.value[x]` in profiles).
     public var id: String {
-        get { storage.fields.id }
-        set { fields.id = newValue }
+        get { storage.value.id }
+        set { storage.value.id = newValue }
     }
     /// The slice this element starts, if any.
     public var sliceName: String? {
-        get { storage.fields.sliceName }
-        set { fields.sliceName = newValue }
+        get { storage.value.sliceName }
+        set { storage.value.sliceName = newValue }
     }
     /// The last part of the path without `[x]`: `name`, `value`.
     public var name: String {
-        get { storage.fields.name }
-        set { fields.name = newValue }
+        get { storage.value.name }
+        set { storage.value.name = newValue }
     }
     /// Whether the path ends in `[x]`.
     public var isChoice: Bool {
-        get { storage.fields.isChoice }
-        set { fields.isChoice = newValue }
+        get { storage.value.isChoice }
+        set { storage.value.isChoice = newValue }
     }
     /// Minimum count.
     public var min: Int {
-        get { storage.fields.min }
-        set { fields.min = newValue }
+        get { storage.value.min }
+        set { storage.value.min = newValue }
     }
     /// Maximum count; `nil` for `*`.
     public var max: Int? {
-        get { storage.fields.max }
-        set { fields.max = newValue }
+        get { storage.value.max }
+        set { storage.value.max = newValue }
     }
     /// The allowed types (empty for an element defined by `contentReference`).
     public var types: [TypeReference] {
-        get { storage.fields.types }
-        set { fields.types = newValue }
+        get { storage.value.types }
+        set { storage.value.types = newValue }
     }
     /// `#Questionnaire.item`: the element whose definition this one reuses.
     public var contentReference: String? {
-        get { storage.fields.contentReference }
-        set { fields.contentReference = newValue }
+        get { storage.value.contentReference }
+        set { storage.value.contentReference = newValue }
     }
     /// The value set binding.
     public var binding: Binding? {
-        get { storage.fields.binding }
-        set { fields.binding = newValue }
+        get { storage.value.binding }
+        set { storage.value.binding = newValue }
     }
     /// Invariants on the element.
     public var constraints: [Constraint] {
-        get { storage.fields.constraints }
-        set { fields.constraints = newValue }
+        get { storage.value.constraints }
+        set { storage.value.constraints = newValue }
     }
     /// `xmlAttr`, `xhtml`, … for XML.
     public var representation: [String] {
-        get { storage.fields.representation }
-        set { fields.representation = newValue }
+        get { storage.value.representation }
+        set { storage.value.representation = newValue }
     }
     /// The longest string allowed.
     public var maxLength: Int? {
-        get { storage.fields.maxLength }
-        set { fields.maxLength = newValue }
+        get { storage.value.maxLength }
+        set { storage.value.maxLength = newValue }
     }
     /// Whether the element is a modifier.
     public var isModifier: Bool {
-        get { storage.fields.isModifier }
-        set { fields.isModifier = newValue }
+        get { storage.value.isModifier }
+        set { storage.value.isModifier = newValue }
     }
     /// The slicing, on the element that is sliced.
     public var slicing: Slicing? {
-        get { storage.fields.slicing }
-        set { fields.slicing = newValue }
+        get { storage.value.slicing }
+        set { storage.value.slicing = newValue }
     }
     /// `fixed[x]`: the type and the value (an untyped element tree).
     public var fixed: (type: String, value: Element)? {
-        get { storage.fields.fixed }
-        set { fields.fixed = newValue }
+        get { storage.value.fixed }
+        set { storage.value.fixed = newValue }
     }
     /// `pattern[x]`: the type and the value.
     public var pattern: (type: String, value: Element)? {
-        get { storage.fields.pattern }
-        set { fields.pattern = newValue }
+        get { storage.value.pattern }
+        set { storage.value.pattern = newValue }
     }
     /// `minValue[x]` and `maxValue[x]`, as written (numbers, dates); a UCUM Quantity as a
     /// FHIRPath quantity literal (`0 'kg'`).
     public var minValue: String? {
-        get { storage.fields.minValue }
-        set { fields.minValue = newValue }
+        get { storage.value.minValue }
+        set { storage.value.minValue = newValue }
     }
     public var maxValue: String? {
-        get { storage.fields.maxValue }
-        set { fields.maxValue = newValue }
+        get { storage.value.maxValue }
+        set { storage.value.maxValue = newValue }
     }
 
     /// Whether the element may repeat (its maximum is over 1).

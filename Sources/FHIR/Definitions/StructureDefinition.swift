@@ -34,67 +34,53 @@ public struct StructureDefinition: Sendable {
         var sliceIndexes: [String: [Int]] = [:]
     }
 
-    private final class Storage: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
-
-    /// The fields, to change: this value's own box, copied first when shared.
-    private var fields: Fields {
-        get { storage.fields }
-        _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            yield &storage.fields
-        }
-    }
+    private var storage: CopyOnWriteBox<Fields>
 
     /// The canonical URL.
     public var url: String {
-        get { storage.fields.url }
-        set { fields.url = newValue }
+        get { storage.value.url }
+        set { storage.value.url = newValue }
     }
     /// The computer name (`Patient`, `VNCorePatient`).
     public var name: String {
-        get { storage.fields.name }
-        set { fields.name = newValue }
+        get { storage.value.name }
+        set { storage.value.name = newValue }
     }
     /// The type defined or constrained (`Patient`).
     public var type: String {
-        get { storage.fields.type }
-        set { fields.type = newValue }
+        get { storage.value.type }
+        set { storage.value.type = newValue }
     }
     /// What kind of type.
     public var kind: Kind {
-        get { storage.fields.kind }
-        set { fields.kind = newValue }
+        get { storage.value.kind }
+        set { storage.value.kind = newValue }
     }
     /// Whether the type is abstract (`Resource`, `DomainResource`, `Element`).
     public var isAbstract: Bool {
-        get { storage.fields.isAbstract }
-        set { fields.isAbstract = newValue }
+        get { storage.value.isAbstract }
+        set { storage.value.isAbstract = newValue }
     }
     /// The definition this one specializes or constrains.
     public var baseDefinition: String? {
-        get { storage.fields.baseDefinition }
-        set { fields.baseDefinition = newValue }
+        get { storage.value.baseDefinition }
+        set { storage.value.baseDefinition = newValue }
     }
     /// `specialization` (a type) or `constraint` (a profile).
     public var derivation: String? {
-        get { storage.fields.derivation }
-        set { fields.derivation = newValue }
+        get { storage.value.derivation }
+        set { storage.value.derivation = newValue }
     }
     /// The snapshot's elements, in order.
     public var elements: [ElementDefinition] {
-        get { storage.fields.elements }
-        set { fields.elements = newValue }
+        get { storage.value.elements }
+        set { storage.value.elements = newValue }
     }
     /// When the snapshot was generated against the core type because the base profile (this
     /// URL) is not among the definitions: the rules of that base are not checked.
     public var missingBase: String? {
-        get { storage.fields.missingBase }
-        set { fields.missingBase = newValue }
+        get { storage.value.missingBase }
+        set { storage.value.missingBase = newValue }
     }
 
     /// Creates a definition from its parts.
@@ -117,23 +103,23 @@ public struct StructureDefinition: Sendable {
                 fields.childIndexes[String(id[..<dot]), default: []].append(index)
             }
         }
-        storage = Storage(fields)
+        storage = CopyOnWriteBox(fields)
     }
 
     /// The element with this id; for an element outside slices its id is its path
     /// (`Patient.name`), inside a slice it names the slice (`Patient.identifier:nhs.system`).
     public func element(at id: String) -> ElementDefinition? {
-        storage.fields.elementIndexes[id].map { elements[$0] }
+        storage.value.elementIndexes[id].map { elements[$0] }
     }
 
     /// The direct children of the element with this id (slices not included), in order.
     public func children(of id: String) -> [ElementDefinition] {
-        (storage.fields.childIndexes[id] ?? []).map { elements[$0] }
+        (storage.value.childIndexes[id] ?? []).map { elements[$0] }
     }
 
     /// The slices of the element with this id, in order.
     public func slices(of id: String) -> [ElementDefinition] {
-        (storage.fields.sliceIndexes[id] ?? []).map { elements[$0] }
+        (storage.value.sliceIndexes[id] ?? []).map { elements[$0] }
     }
 
     /// The root element (the type itself).

@@ -18,40 +18,40 @@ public struct Element: Sendable, Hashable {
     /// The element's name in its parent (`birthDate`, `value`, `contained`), or the resource type
     /// at the root.
     public var name: String {
-        get { storage.fields.name }
-        set { fields.name = newValue }
+        get { storage.value.name }
+        set { storage.value.name = newValue }
     }
     /// The FHIR type code: a primitive (`date`), a complex type (`HumanName`), a resource type
     /// (`Patient`), `BackboneElement` or `Element` for inline groups.
     public var type: String {
-        get { storage.fields.type }
-        set { fields.type = newValue }
+        get { storage.value.type }
+        set { storage.value.type = newValue }
     }
     /// The value of a primitive; `nil` for other elements and for a primitive that only has an id
     /// or extensions.
     public var value: Primitive? {
-        get { storage.fields.value }
-        set { fields.value = newValue }
+        get { storage.value.value }
+        set { storage.value.value = newValue }
     }
     /// The child elements, in order.
     public var children: [Element] {
-        get { storage.fields.children }
-        _modify { yield &fields.children }
+        get { storage.value.children }
+        _modify { yield &storage.value.children }
     }
     /// Where the element starts in the text it was read from, for messages; `nil` when built in
     /// code.
     public var position: TextPosition? {
-        get { storage.fields.position }
-        set { fields.position = newValue }
+        get { storage.value.position }
+        set { storage.value.position = newValue }
     }
 
     /// Creates an element.
     public init(name: String, type: String, value: Primitive? = nil, children: [Element] = [], position: TextPosition? = nil) {
-        storage = Storage(Fields(name: name, type: type, value: value, children: children, position: position))
+        storage = CopyOnWriteBox(Fields(name: name, type: type, value: value, children: children, position: position))
     }
 
     /// The fields of an element.
-    private struct Fields {
+    private struct Fields: Sendable {
         var name: String
         var type: String
         var value: Primitive?
@@ -61,25 +61,8 @@ public struct Element: Sendable, Hashable {
 
     /// The fields, in one box: FHIRPath, the validator and the mappings copy elements all the
     /// time (into collections, out of their parents' children), and a copy of an element is then
-    /// one reference count, not one per string and array; an array of elements is an array of
-    /// references. Copied on write, so an `Element` stays a value: a box is changed only by the
-    /// one value holding it, so its accesses need no run-time exclusivity checks (which cost more
-    /// than the reading itself).
-    private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
-
-    /// The fields, to change: this value's own box, copied first when shared.
-    private var fields: Fields {
-        get { storage.fields }
-        _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            yield &storage.fields
-        }
-    }
+    /// one reference count; an array of elements is an array of references.
+    private var storage: CopyOnWriteBox<Fields>
 
     /// The children with a given name, in order.
     public func children(named name: String) -> [Element] {
@@ -107,7 +90,7 @@ public struct Element: Sendable, Hashable {
 
     /// Equality ignores ``position``: two elements read from differently laid out text are equal.
     public static func == (lhs: Element, rhs: Element) -> Bool {
-        lhs.storage === rhs.storage
+        lhs.storage.sharesBox(with: rhs.storage)
             || lhs.name == rhs.name && lhs.type == rhs.type && lhs.value == rhs.value && lhs.children == rhs.children
     }
 
