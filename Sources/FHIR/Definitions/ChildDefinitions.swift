@@ -35,24 +35,49 @@ final class ChildDefinitions: Sendable {
     /// reference is resolved).
     let own: ElementDefinition?
 
-    /// The type each child has most often: its first type (`BackboneElement` for a group
-    /// defined by reference).
-    private let primaryTypes: [String]
-    /// ``plan(ofChild:type:definitions:)`` for each child's primary type, once found: read
-    /// without a lock, as every element looks its plan up.
-    private let primaryPlans: LazyObjectSlots<ChildPlan>
-    /// ``plan(ofChild:type:definitions:)`` for the other types found so far, by child.
-    private let plans: Mutex<[[ChildPlan]]>
+    /// The plans of the types each child can hold, found once and read without a lock or a
+    /// reference count: child `number`'s types have the slots from `slotStarts[number]` to
+    /// `slotStarts[number + 1]`, in definition order (a group defined by reference, which has no
+    /// type, has two: `BackboneElement`, as the validator sees it, and the empty type the readers
+    /// give it).
+    private let slotStarts: [Int]
+    /// The type of each slot.
+    private let slotTypes: [String]
+    /// The slot of each type of a choice child (`value[x]` of an extension has fifty), by child.
+    private let choiceSlots: [Int: [String: Int]]
+    /// The plan of each slot, once found.
+    private let slotPlans: LazyObjectSlots<ChildPlan>
+    /// The plans of types that are not a child's own (a resource type where the child holds
+    /// `Resource`), found so far, by child.
+    private let otherPlans: Mutex<[[ChildPlan]]>
 
-    /// What reading and validating child `number` holding a `type` needs. Found once, then kept.
-    func plan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
-        if type == primaryTypes[number] {
-            return primaryPlans.value(at: number) { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }
+    /// Calls `body` with what reading and validating child `number` holding a `type` needs,
+    /// found once, then kept. The plan is lent, not retained: every element read or validated
+    /// looks one up.
+    @inline(__always)
+    func withPlan<Result>(
+        ofChild number: Int, type: String, definitions: Definitions, _ body: (ChildPlan) throws -> Result
+    ) rethrows -> Result {
+        let start = slotStarts[number]
+        let end = slotStarts[number + 1]
+        var found: Int?
+        if slotTypes[start] == type {
+            found = start
+        } else if end - start > 2 {
+            found = choiceSlots[number]?[type]
+        } else if end - start == 2, slotTypes[start + 1] == type {
+            found = start + 1
         }
-        let known = plans.withLock { plans in plans[number].first { $0.type == type } }
+        guard let slot = found else { return try body(otherPlan(ofChild: number, type: type, definitions: definitions)) }
+        return try slotPlans.withValue(at: slot, { ChildPlan(ofChild: number, in: self, type: type, definitions: definitions) }, body)
+    }
+
+    /// The plan of a type that is not one of the child's own.
+    private func otherPlan(ofChild number: Int, type: String, definitions: Definitions) -> ChildPlan {
+        let known = otherPlans.withLock { plans in plans[number].first { $0.type == type } }
         if let known { return known }
         let plan = ChildPlan(ofChild: number, in: self, type: type, definitions: definitions)
-        plans.withLock { $0[number].append(plan) }
+        otherPlans.withLock { $0[number].append(plan) }
         return plan
     }
 
@@ -119,9 +144,25 @@ final class ChildDefinitions: Sendable {
         self.countIndexes = elements.map { byElementName[$0.name] ?? 0 }
         self.cardinalities = elements.map { ($0.min, $0.max) }
         self.sliced = elements.indices.filter { !structure.slices(of: elements[$0].id).isEmpty }
-        self.primaryTypes = elements.map { $0.types.first?.code ?? "BackboneElement" }
-        self.primaryPlans = LazyObjectSlots(count: elements.count)
-        self.plans = Mutex(Array(repeating: [], count: elements.count))
+        var slotStarts: [Int] = []
+        var slotTypes: [String] = []
+        var choiceSlots: [Int: [String: Int]] = [:]
+        for (number, definition) in elements.enumerated() {
+            slotStarts.append(slotTypes.count)
+            let types = definition.types.isEmpty ? ["BackboneElement", ""] : definition.types.map(\.code)
+            if types.count > 2 {
+                var slots: [String: Int] = [:]
+                for (offset, type) in types.enumerated() where slots[type] == nil { slots[type] = slotTypes.count + offset }
+                choiceSlots[number] = slots
+            }
+            slotTypes += types
+        }
+        slotStarts.append(slotTypes.count)
+        self.slotStarts = slotStarts
+        self.slotTypes = slotTypes
+        self.choiceSlots = choiceSlots
+        self.slotPlans = LazyObjectSlots(count: slotTypes.count)
+        self.otherPlans = Mutex(Array(repeating: [], count: elements.count))
     }
 
     /// ``byName`` for the name with these UTF-8 bytes.

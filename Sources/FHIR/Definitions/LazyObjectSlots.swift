@@ -38,6 +38,17 @@ final class LazyObjectSlots<Value: AnyObject & Sendable>: @unchecked Sendable {
         return Unmanaged<Value>.fromOpaque(UnsafeRawPointer(bitPattern: current)!).takeUnretainedValue()
     }
 
+    /// Calls `body` with the object in slot `index`, found with `find` the first time, lent
+    /// without a reference count (the slots keep it until they are freed).
+    @inline(__always)
+    func withValue<Result>(at index: Int, _ find: () -> Value, _ body: (Value) throws -> Result) rethrows -> Result {
+        precondition(index >= 0 && index < count, "slot index out of range")
+        if let pointer = UnsafeRawPointer(bitPattern: slots[index].load(ordering: .acquiring)) {
+            return try Unmanaged<Value>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+        }
+        return try body(value(at: index, find))
+    }
+
     deinit {
         for index in 0..<count {
             if let pointer = UnsafeRawPointer(bitPattern: slots[index].load(ordering: .acquiring)) {

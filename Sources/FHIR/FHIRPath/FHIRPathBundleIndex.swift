@@ -29,7 +29,9 @@ struct FHIRPathBundleIndex: Sendable {
                     if fullUrls[fullUrl] == nil { fullUrls[fullUrl] = position }
                     if let end = Self.typeAndIDKey(endOf: fullUrl), fullUrlEnds[end] == nil { fullUrlEnds[end] = position }
                 }
-                if let id = resource.child(named: "id")?.value?.text, !id.contains("/"), !resource.type.contains("/") {
+                if let id = resource.child(named: "id")?.value?.text, !id.utf8.contains(UInt8(ascii: "/")),
+                    !resource.type.utf8.contains(UInt8(ascii: "/"))
+                {
                     let key = resource.type + "/" + id
                     if typesAndIDs[key] == nil { typesAndIDs[key] = position }
                 }
@@ -42,16 +44,17 @@ struct FHIRPathBundleIndex: Sendable {
     /// `id` without `/`, exactly when this is `Type/id`. `nil` when there are not two such parts.
     private static func typeAndIDKey(endOf url: String) -> String? {
         // ASCII: by bytes, where a `/` is always a character of its own.
-        if url.utf8.allSatisfy({ $0 < 0x80 }) {
-            let bytes = url.utf8
-            guard let last = bytes.lastIndex(of: UInt8(ascii: "/")),
-                let before = bytes[..<last].lastIndex(of: UInt8(ascii: "/"))
-            else { return nil }
-            let type = bytes[bytes.index(after: before)..<last]
-            let id = bytes[bytes.index(after: last)...]
-            guard !type.isEmpty, !id.isEmpty else { return nil }
-            return String(Substring(type)) + "/" + String(Substring(id))
+        let ascii: String?? = ByteScan.withBytes(of: url) { bytes in
+            guard ByteScan.isASCII(bytes) else { return .none }
+            var last = bytes.count - 1
+            while last >= 0, bytes[last] != UInt8(ascii: "/") { last -= 1 }
+            guard last > 0 else { return .some(nil) }
+            var before = last - 1
+            while before >= 0, bytes[before] != UInt8(ascii: "/") { before -= 1 }
+            guard before >= 0, before + 1 < last, last + 1 < bytes.count else { return .some(nil) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(before + 1)...]), as: UTF8.self)
         }
+        if let ascii { return ascii }
         guard let last = url.lastIndex(of: "/") else { return nil }
         let head = url[..<last]
         guard let before = head.lastIndex(of: "/") else { return nil }
@@ -66,7 +69,7 @@ struct FHIRPathBundleIndex: Sendable {
     /// ends with `/Type/id` or its resource is of that type with that id.
     func resolve(_ target: String, typeAndID: (String, String)?) -> Element? {
         var found = fullUrls[target]
-        if let typeAndID, !target.contains("://") {
+        if let typeAndID, !ByteScan.contains(target, "://") {
             let key = typeAndID.0 + "/" + typeAndID.1
             for candidate in [fullUrlEnds[key], typesAndIDs[key]] {
                 if let candidate, found.map({ candidate < $0 }) ?? true { found = candidate }

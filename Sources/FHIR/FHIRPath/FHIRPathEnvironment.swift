@@ -18,36 +18,80 @@ public import Foundation
 /// ```
 public struct FHIRPathEnvironment: Sendable {
     /// `%resource`; the input when `nil`.
-    public var resource: Element? { didSet { bundleIndex = nil } }
+    public var resource: Element? {
+        get { storage.value.resource }
+        set {
+            storage.value.resource = newValue
+            storage.value.bundleIndex = nil
+        }
+    }
     /// `%rootResource`; `%resource` when `nil`.
-    public var rootResource: Element? { didSet { bundleIndex = nil } }
+    public var rootResource: Element? {
+        get { storage.value.rootResource }
+        set {
+            storage.value.rootResource = newValue
+            storage.value.bundleIndex = nil
+        }
+    }
     /// `%context`; the input when `nil`.
-    public var context: Element?
+    public var context: Element? {
+        get { storage.value.context }
+        _modify { yield &storage.value.context }
+    }
     /// More variables, by name without `%`.
-    public var variables: [String: [FHIRPathValue]]
+    public var variables: [String: [FHIRPathValue]] {
+        get { storage.value.variables }
+        _modify { yield &storage.value.variables }
+    }
     /// The definitions for `is`, `as`, `ofType` (type lineage) and `memberOf` (value sets).
-    public var definitions: Definitions
+    public var definitions: Definitions {
+        get { storage.value.definitions }
+        _modify { yield &storage.value.definitions }
+    }
     /// The moment `now()`, `today()` and `timeOfDay()` return; the current time when `nil`.
-    public var now: Date?
+    public var now: Date? {
+        get { storage.value.now }
+        _modify { yield &storage.value.now }
+    }
     /// The offset from UTC of `now()`, in seconds; the current time zone's when `nil`.
-    public var timeZoneOffset: Int?
+    public var timeZoneOffset: Int? {
+        get { storage.value.timeZoneOffset }
+        _modify { yield &storage.value.timeZoneOffset }
+    }
     /// Receives what `trace(name)` logs: the name and the traced values. Nothing is logged when
     /// `nil`.
-    public var trace: (@Sendable (_ name: String, _ values: [FHIRPathValue]) -> Void)?
+    public var trace: (@Sendable (_ name: String, _ values: [FHIRPathValue]) -> Void)? {
+        get { storage.value.trace }
+        _modify { yield &storage.value.trace }
+    }
     /// The entries of the Bundles `resolve()` searches, indexed (``indexBundles()``); dropped
     /// when ``resource`` or ``rootResource`` changes.
-    private(set) var bundleIndex: FHIRPathBundleIndex?
+    var bundleIndex: FHIRPathBundleIndex? { storage.value.bundleIndex }
+
+    /// The fields of an environment.
+    private struct Fields: Sendable {
+        var resource: Element?
+        var rootResource: Element?
+        var context: Element?
+        var variables: [String: [FHIRPathValue]]
+        var definitions: Definitions
+        var now: Date?
+        var timeZoneOffset: Int?
+        var trace: (@Sendable (_ name: String, _ values: [FHIRPathValue]) -> Void)?
+        var bundleIndex: FHIRPathBundleIndex?
+    }
+
+    /// The fields, in one box: every evaluation copies its environment (a copy is then one
+    /// reference count, not one per variable, resource and index).
+    private var storage: CopyOnWriteBox<Fields>
 
     /// Creates an environment.
     public init(
         resource: Element? = nil, rootResource: Element? = nil, context: Element? = nil,
         variables: [String: [FHIRPathValue]] = [:], definitions: Definitions = .r4
     ) {
-        self.resource = resource
-        self.rootResource = rootResource
-        self.context = context
-        self.variables = variables
-        self.definitions = definitions
+        storage = CopyOnWriteBox(
+            Fields(resource: resource, rootResource: rootResource, context: context, variables: variables, definitions: definitions))
     }
 
     /// Indexes the entries of the Bundle that is ``rootResource`` or ``resource`` (by `fullUrl` and
@@ -62,9 +106,9 @@ public struct FHIRPathEnvironment: Sendable {
     /// ```
     public mutating func indexBundles() {
         guard let resource else {
-            bundleIndex = nil
+            storage.value.bundleIndex = nil
             return
         }
-        bundleIndex = FHIRPathBundleIndex(bundles: [rootResource ?? resource, resource])
+        storage.value.bundleIndex = FHIRPathBundleIndex(bundles: [rootResource ?? resource, resource])
     }
 }

@@ -260,7 +260,9 @@ final class FHIRPathEvaluator {
             if !isLowercase || Self.startsLowercase(element.type), definitions.lineage(of: element.type).contains(type.name) {
                 return true
             }
-            if type.namespace == nil, !isLowercase, Self.systemTypeNames.contains(type.name), let system = Value.system(of: element),
+            // (Only a primitive with a value has a system value: the set is not asked for others.)
+            if type.namespace == nil, !isLowercase, element.value != nil, Self.systemTypeNames.contains(type.name),
+                let system = Value.system(of: element),
                 Self.systemTypeName(system) == type.name
             {
                 return true

@@ -219,9 +219,17 @@ struct JSONResourceReader {
 
     /// One value of type `type`, for child `number` of `children`.
     private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+        children.withPlan(ofChild: number, type: type, definitions: definitions) { plan in
+            readValue(index, children: children, number: number, type: type, plan: plan, path: path)
+        }
+    }
+
+    /// ``readValue(_:children:number:type:path:)`` with the child's plan for the type.
+    private mutating func readValue(
+        _ index: Int, children: ChildDefinitions, number: Int, type: String, plan: ChildPlan, path: ElementPath
+    ) -> Element? {
         let definition = children.elements[number]
         let position = position(index)
-        let plan = children.plan(ofChild: number, type: type, definitions: definitions)
         if plan.isPrimitive {
             guard let value = primitive(index, type: type, kind: plan.valueKind, path: path) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)

@@ -123,4 +123,23 @@ enum ByteScan {
     static func firstOffset(of byte: UInt8, in text: String) -> Int? {
         withBytes(of: text) { firstOffset(of: byte, in: $0) }
     }
+
+    /// Whether the UTF-8 of `text` holds the bytes of the ASCII `needle` (`"://"`): a byte
+    /// search, where `String.contains` compares characters through a generic searcher.
+    static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0 else { return true }
+        let first = needle.utf8Start.pointee
+        return withBytes(of: text) { bytes in
+            guard bytes.count >= count else { return false }
+            var start = 0
+            while start + count <= bytes.count, let offset = firstOffset(of: first, in: UnsafeBufferPointer(rebasing: bytes[start...])) {
+                let at = start + offset
+                guard at + count <= bytes.count else { return false }
+                if memcmp(bytes.baseAddress! + at, needle.utf8Start, count) == 0 { return true }
+                start = at + 1
+            }
+            return false
+        }
+    }
 }

@@ -318,7 +318,17 @@ extension Validator {
             _ element: Element, definition: ElementDefinition, structure: StructureDefinition, path: ElementPath, resource: Element,
             parent: (children: ChildDefinitions, number: Int)
         ) {
-            let plan = parent.children.plan(ofChild: parent.number, type: element.type, definitions: definitions)
+            parent.children.withPlan(ofChild: parent.number, type: element.type, definitions: definitions) { plan in
+                validateElement(element, definition: definition, plan: plan, structure: structure, path: path, resource: resource)
+            }
+        }
+
+        /// ``validateElement(_:definition:structure:path:resource:parent:)`` with the plan of the
+        /// element's definition for its type.
+        mutating func validateElement(
+            _ element: Element, definition: ElementDefinition, plan: ChildPlan, structure: StructureDefinition, path: ElementPath,
+            resource: Element
+        ) {
             guard plan.isAllowed else {
                 let allowed = definition.types.map(\.code)
                 report(.error, .structure, path, "type \(element.type) is not allowed for \(definition.name) (allowed: \(allowed.joined(separator: ", ")))", element)
