@@ -80,12 +80,13 @@ extension ClaimBuilder.Run {
             }
             return target.code
         }
-        let format: ClaimValidator.DateFormat? = switch conversion {
-        case .date: .date
-        case .dateTime: .dateTime
-        default: ClaimValidator.dateFormat(of: field)
-        }
-        if let format, Self.isFHIRTemporal(text) {
+        // (The date format of the field is looked up only for a text that may be a date.)
+        if Self.isFHIRTemporal(text), let format: ClaimValidator.DateFormat = switch conversion {
+            case .date: .date
+            case .dateTime: .dateTime
+            default: ClaimValidator.dateFormat(of: field)
+            }
+        {
             guard let converted = Self.claimText(ofFHIR: text, format: format, offset: builder.options.timeZoneOffset) else {
                 issue(.warning, place(), "\(file):\(line)", "not a FHIR date or dateTime")
                 return nil
@@ -123,9 +124,14 @@ extension ClaimBuilder.Run {
 
     /// Whether a text is a FHIR date or dateTime (`2024`, `2024-03`, `2024-03-10T09:15:00+07:00`).
     static func isFHIRTemporal(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 4, bytes[0..<4].allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
-        return bytes.count == 4 || bytes[4] == UInt8(ascii: "-")
+        // The first five bytes, read in place.
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        for _ in 0..<4 {
+            guard index != utf8.endIndex, (0x30...0x39).contains(utf8[index]) else { return false }
+            utf8.formIndex(after: &index)
+        }
+        return index == utf8.endIndex || utf8[index] == UInt8(ascii: "-")
     }
 
     /// A FHIR date or dateTime as claims write it. A dateTime with an offset is moved to

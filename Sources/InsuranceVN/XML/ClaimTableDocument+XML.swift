@@ -81,8 +81,8 @@ extension ClaimTableDocument {
             // of its own) for every record written.
             let definitions = record.table.fields
             for (index, text) in record.texts.enumerated() where !definitions[index].isRemoved {
-                try writer.leaf(definitions[index].name, text ?? "") {
-                    ClaimError(
+                guard writer.leaf(definitions[index].name, escaping: text ?? "") else {
+                    throw ClaimError(
                         .invalidCharacter, table: table.name, record: record.number, path: definitions[index].name,
                         "the text holds a control character XML cannot carry")
                 }

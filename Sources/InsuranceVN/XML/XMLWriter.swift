@@ -15,36 +15,44 @@ struct XMLWriter {
     mutating func start(_ name: String) {
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(contentsOf: ">\n".utf8)
+        append(name)
+        append(">\n" as StaticString)
         open.append(name)
     }
 
     mutating func end() {
         let name = open.removeLast()
         indent()
-        bytes.append(contentsOf: "</".utf8)
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(contentsOf: ">\n".utf8)
+        append("</" as StaticString)
+        append(name)
+        append(">\n" as StaticString)
     }
 
     /// An element holding text; empty text gives `<NAME/>`.
     /// - Throws: the error `invalid` makes when the text holds a character XML 1.0 cannot carry.
     mutating func leaf(_ name: String, _ value: String, invalid: () -> ClaimError) throws {
+        guard leaf(name, escaping: value) else { throw invalid() }
+    }
+
+    /// An element holding text; empty text gives `<NAME/>`. `false`, with nothing written, when
+    /// the text holds a character XML 1.0 cannot carry. (No closure: a table document writes
+    /// one element per field, and a closure's captures were copied for each.)
+    mutating func leaf(_ name: String, escaping value: String) -> Bool {
         if value.isEmpty {
             empty(name)
-            return
+            return true
         }
         let mark = bytes.count
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: name.utf8)
+        append(name)
         bytes.append(UInt8(ascii: ">"))
         guard XMLWriter.appendEscaped(value, to: &bytes) else {
             bytes.removeSubrange(mark...)
-            throw invalid()
+            return false
         }
         closing(name)
+        return true
     }
 
     /// An element holding text the module made itself (digits, base64, a table name), which
@@ -56,9 +64,9 @@ struct XMLWriter {
         }
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: name.utf8)
+        append(name)
         bytes.append(UInt8(ascii: ">"))
-        bytes.append(contentsOf: value.utf8)
+        append(value)
         closing(name)
     }
 
@@ -67,18 +75,33 @@ struct XMLWriter {
     private mutating func empty(_ name: String) {
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(contentsOf: "/>\n".utf8)
+        append(name)
+        append("/>\n" as StaticString)
     }
 
     private mutating func closing(_ name: String) {
-        bytes.append(contentsOf: "</".utf8)
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(contentsOf: ">\n".utf8)
+        append("</" as StaticString)
+        append(name)
+        append(">\n" as StaticString)
     }
 
     private mutating func indent() {
-        for _ in 0..<open.count { bytes.append(contentsOf: "  ".utf8) }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * open.count))
+    }
+
+    /// Appends a literal's UTF-8 (a copy of its bytes; the generic `append(contentsOf:)` of a
+    /// `UTF8View` costs more than the copy, and an envelope appends some ten thousand texts).
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends a text's UTF-8, copied from its storage.
+    @inline(__always)
+    private mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
     }
 
     /// Appends the text's UTF-8 with `&`, `<`, `>` and CR escaped; `false` when it holds a
