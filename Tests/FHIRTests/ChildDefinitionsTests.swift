@@ -17,4 +17,36 @@ struct ChildDefinitionsTests {
             #expect(Array(name.utf8).withUnsafeBufferPointer { children.entry(named: $0) } == nil, "\(name)")
         }
     }
+
+    @Test("each type of a child has one plan, found again on every lookup; other types have their own", arguments: ["Observation", "Extension", "Bundle.entry", "Questionnaire.item"])
+    func plansBySlot(path: String) throws {
+        let definitions = Definitions.r4
+        let type = String(path.split(separator: ".")[0])
+        let structure = try #require(definitions.structure(forType: type))
+        let children = definitions.children(of: path, in: structure)
+        for (number, definition) in children.elements.enumerated() {
+            // A group defined by reference has no type: the validator asks for BackboneElement,
+            // the readers for the empty type.
+            let types = definition.types.isEmpty ? ["BackboneElement", ""] : definition.types.map(\.code)
+            for type in types + ["Patient", "HumanName"] {
+                let first = children.withPlan(ofChild: number, type: type, definitions: definitions) { ObjectIdentifier($0) }
+                let again = children.withPlan(ofChild: number, type: type, definitions: definitions) { plan in
+                    #expect(plan.type == type, "\(definition.path) \(type)")
+                    return ObjectIdentifier(plan)
+                }
+                #expect(first == again, "\(definition.path) \(type)")
+            }
+            let plans = Set(types.map { type in children.withPlan(ofChild: number, type: type, definitions: definitions) { ObjectIdentifier($0) } })
+            #expect(plans.count == types.count, "\(definition.path)")
+        }
+    }
+
+    @Test("a byte search finds an ASCII needle anywhere, and only whole", arguments: [
+        ("http://x/Patient/1", true), ("urn:uuid:1", false), ("a:/b://", true), (":/:/", false), ("://", true), ("", false),
+        ("Nguyễn://", true), (":", false),
+    ])
+    func byteSearch(text: String, expected: Bool) {
+        #expect(ByteScan.contains(text, "://") == expected)
+        #expect(ByteScan.contains(text, "://") == text.contains("://"))
+    }
 }

@@ -26,6 +26,9 @@ import Testing
         #expect(ClaimDate("20230229") == nil)
         #expect(ClaimDate("21000229") == nil)
         #expect(ClaimDate(year: 2000, month: 2, day: 29)?.description == "20000229")
+        // Every part zero-padded to its width.
+        #expect(ClaimDate(year: 958, month: 0, day: 0)?.description == "09580000")
+        #expect(ClaimDateTime(year: 7, month: 10, day: 1, hour: 0, minute: 59)?.description == "000710010059")
         #expect(ClaimDate("2024031") == nil)
     }
 
