@@ -19,6 +19,12 @@ struct FHIRPathBundleIndex: Sendable {
     /// the scan skips it.
     init(bundles: [Element]) {
         var indexed: [Element] = []
+        // Room for every entry: the keys are URLs, rehashed at each growth otherwise.
+        let entries = bundles.reduce(0) { count, bundle in count + (bundle.type == "Bundle" ? bundle.children.count : 0) }
+        resources.reserveCapacity(entries)
+        fullUrls.reserveCapacity(entries)
+        fullUrlEnds.reserveCapacity(entries)
+        typesAndIDs.reserveCapacity(entries)
         for bundle in bundles where bundle.type == "Bundle" && !indexed.contains(bundle) {
             indexed.append(bundle)
             for entry in bundle.children where entry.name == "entry" {

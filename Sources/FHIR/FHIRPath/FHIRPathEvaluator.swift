@@ -32,6 +32,19 @@ final class FHIRPathEvaluator {
     /// (``FHIRPathNode/sharedSlot``).
     let shared: FHIRPathSharedValues?
 
+    /// The type whose lineage was asked for last, and its lineage: `ofType(Condition)` over a
+    /// Bundle's entries asks for the same few types again and again, and the definitions'
+    /// lookup takes a lock and hashes the name.
+    private var lastLineage: (type: String, names: [String])?
+
+    /// ``Definitions/lineage(of:)``, the last answer kept.
+    func lineage(of type: String) -> [String] {
+        if let last = lastLineage, last.type == type { return last.names }
+        let names = definitions.lineage(of: type)
+        lastLineage = (type, names)
+        return names
+    }
+
     init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0, shared: FHIRPathSharedValues? = nil) {
         self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
         self.shared = shared
@@ -136,7 +149,7 @@ final class FHIRPathEvaluator {
             // Type names are ASCII: an upper-case first byte, not the Unicode properties of the
             // first scalar (a table lookup per name).
             if !found, isFirst, let first = name.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first),
-                element.type == name || definitions.lineage(of: element.type).contains(name)
+                element.type == name || lineage(of: element.type).contains(name)
             {
                 result.append(item)
             }
@@ -257,7 +270,7 @@ final class FHIRPathEvaluator {
             // from `string`), and no system type is: `ofType(canonical)` over every descendant
             // looks nothing up for the complex ones.
             let isLowercase = Self.startsLowercase(type.name)
-            if !isLowercase || Self.startsLowercase(element.type), definitions.lineage(of: element.type).contains(type.name) {
+            if !isLowercase || Self.startsLowercase(element.type), lineage(of: element.type).contains(type.name) {
                 return true
             }
             // (Only a primitive with a value has a system value: the set is not asked for others.)

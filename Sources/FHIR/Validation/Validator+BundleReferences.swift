@@ -51,8 +51,7 @@ extension Validator.Walk {
         if Self.isAbsoluteURL(target) {
             absolute = target
         } else {
-            let parts = target.split(separator: "/")
-            guard parts.count == 2 else { return }
+            guard Self.segmentCount(target) == 2 else { return }
             guard let base = entry.restfulBase else {
                 // Not resolvable by the rules; an entry with that type and id would have been meant.
                 if let fullUrl = entry.fullUrl, Self.isAbsoluteURL(fullUrl), let sameID = byTypeAndID[target], !sameID.isEmpty {
@@ -101,9 +100,44 @@ extension Validator.Walk {
     /// `base` and `type` of a RESTful URL `base/Type/id` (`http://…/fhir/Patient/1`).
     static func restfulParts(_ url: String) -> (base: String, type: String, id: String)? {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
+        // ASCII (nearly every URL): on the bytes, without an array of parts.
+        let ascii: (base: String, type: String, id: String)?? = ByteScan.withBytes(of: url) { bytes in
+            guard ByteScan.isASCII(bytes) else { return .none }
+            var slashes = 0
+            var last = -1
+            var beforeLast = -1
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "/") {
+                slashes += 1
+                beforeLast = last
+                last = index
+            }
+            // At least five parts; the type starts with an upper-case letter; the id is not empty.
+            guard slashes >= 4, beforeLast + 1 < last, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[beforeLast + 1]),
+                last + 1 < bytes.count
+            else { return .some(nil) }
+            let text = { (range: Range<Int>) in String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+            return (text(0..<beforeLast), text(beforeLast + 1..<last), text(last + 1..<bytes.count))
+        }
+        if let ascii { return ascii }
         let parts = url.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count >= 5, let first = parts[parts.count - 2].first, first.isUppercase, !parts[parts.count - 1].isEmpty else { return nil }
         return (parts.dropLast(2).joined(separator: "/"), String(parts[parts.count - 2]), String(parts[parts.count - 1]))
+    }
+
+    /// The number of non-empty `/`-separated parts of a text (`Patient/1`: 2), as
+    /// `split(separator: "/").count` counts them; counted on the bytes of an ASCII text.
+    static func segmentCount(_ text: String) -> Int {
+        let count: Int? = ByteScan.withBytes(of: text) { bytes in
+            guard ByteScan.isASCII(bytes) else { return nil }
+            var count = 0
+            var previous = UInt8(ascii: "/")
+            for byte in bytes {
+                if byte != UInt8(ascii: "/"), previous == UInt8(ascii: "/") { count += 1 }
+                previous = byte
+            }
+            return count
+        }
+        return count ?? text.split(separator: "/").count
     }
 
     /// What the reference rules need of an entry.

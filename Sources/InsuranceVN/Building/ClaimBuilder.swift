@@ -140,6 +140,12 @@ extension ClaimBuilder {
             // Every line resolves its references in the Bundle.
             environment.indexBundles()
             self.environment = environment
+            // Room for a value of every rule and condition: the keys are the expressions' texts,
+            // rehashed at each growth otherwise.
+            independentValues.reserveCapacity(
+                builder.maps.maps.reduce(0) { count, map in
+                    count + 2 * map.rules.count + map.blocks.reduce(0) { $0 + 2 + 2 * $1.rules.count }
+                })
         }
 
         /// The records a map makes.
@@ -182,27 +188,32 @@ extension ClaimBuilder {
                 if let condition = rule.condition, !holds(condition, on: input, sharing: sharing, place: place(), line: rule.line, file: map.file) {
                     continue
                 }
-                let definition = map.table.fields[rule.fieldIndex]
-                let texts: [String]
+                let value: String
                 switch rule.source {
                 case .constant(let text):
-                    texts = [text]
+                    value = text
                 case .expression(let expression):
                     let items = evaluate(
                         expression, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
+                    // One value (most fields): written without an array of texts.
+                    if items.count == 1 {
+                        value = format(
+                            items[0], for: map.table.fields[rule.fieldIndex], conversion: rule.conversion,
+                            place: "\(place()).\(expression.text)", line: rule.line, file: map.file) ?? ""
+                        break
+                    }
                     var formatted: [String] = []
                     for (index, item) in items.enumerated() {
                         if let text = format(
-                            item, for: definition, conversion: rule.conversion,
+                            item, for: map.table.fields[rule.fieldIndex], conversion: rule.conversion,
                             place: "\(place()).\(expression.text)" + (items.count > 1 ? "[\(index)]" : ""), line: rule.line,
-                            file: map.file)
+                            file: map.file), !text.isEmpty
                         {
                             formatted.append(text)
                         }
                     }
-                    texts = formatted
+                    value = formatted.joined(separator: ";")
                 }
-                let value = texts.filter { !$0.isEmpty }.joined(separator: ";")
                 guard !value.isEmpty else { continue }
                 record.setText(value, at: rule.fieldIndex)
             }
