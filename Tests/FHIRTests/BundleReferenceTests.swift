@@ -73,4 +73,20 @@ struct BundleReferenceTests {
         let bundle = #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://a.org/Observation/o","resource":"# + observation + "}]}"
         #expect(Validator.standard().validate(json: Array(bundle.utf8)).errors.isEmpty)
     }
+
+    @Test("RESTful parts and relative references are split on bytes as split(separator:) splits them", arguments: [
+        "http://a.org/fhir/Patient/1", "https://a.org/Patient/1", "http://a.org/Patient/", "http://a.org/patient/1", "http://a/b/Patient/1/",
+        "http://Patient/1", "http://a.org//Patient/1", "http://a.org/fhir/Patient/1/_history/2", "http://ví.dụ/fhir/Patient/1", "urn:uuid:1",
+        "Patient/1", "/Patient/1", "Patient//1", "Patient/1/", "Patient", "", "/", "a/b/c", "Bệnh/nhân",
+    ])
+    func bytesSplitAsCharacters(text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        let expected: (String, String, String)? =
+            (text.hasPrefix("http://") || text.hasPrefix("https://")) && parts.count >= 5 && parts[parts.count - 2].first?.isUppercase == true
+                && !parts[parts.count - 1].isEmpty
+            ? (parts.dropLast(2).joined(separator: "/"), String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
+        let found = Validator.Walk.restfulParts(text)
+        #expect(found?.base == expected?.0 && found?.type == expected?.1 && found?.id == expected?.2)
+        #expect(Validator.Walk.segmentCount(text) == text.split(separator: "/").count)
+    }
 }

@@ -3,9 +3,10 @@ import Synchronization
 /// A fixed number of objects, each found once and then read without a lock: ``LazySlot`` for
 /// many values at once, with the objects' addresses side by side in one buffer.
 ///
-/// ``ChildDefinitions`` keeps the plan of each child's primary type here: every element read
-/// or validated looks one up, and an array of ``LazySlot``s cost a reference count and a cache
-/// miss on the slot, then one on its box, before the plan itself.
+/// ``ChildDefinitions`` keeps the plan of each type of each child here: every element read or
+/// validated looks one up (``withValue(at:_:_:)`` lends it without a reference count), and an
+/// array of ``LazySlot``s cost a reference count and a cache miss on the slot, then one on its
+/// box, before the plan itself.
 final class LazyObjectSlots<Value: AnyObject & Sendable>: @unchecked Sendable {
     // @unchecked: the buffer is written only through its atomics (each slot once, from 0 to a
     // retained object's address) and freed in deinit.
