@@ -64,7 +64,8 @@ extension ClaimBuilder.Run {
     /// The text of one item for a field, or `nil` (with an issue when the item had a value that
     /// could not be written).
     mutating func format(
-        _ item: FHIRPathValue, for field: ClaimFieldDefinition, conversion: ClaimMap.Conversion?, place: @autoclosure () -> String, line: Int,
+        _ item: FHIRPathValue, for fieldIndex: Int, of table: ClaimTableDefinition, conversion: ClaimMap.Conversion?,
+        place: @autoclosure () -> String, line: Int,
         file: String
     ) -> String? {
         guard let text = Self.text(of: item), !text.isEmpty else {
@@ -84,7 +85,7 @@ extension ClaimBuilder.Run {
         if Self.isFHIRTemporal(text), let format: ClaimValidator.DateFormat = switch conversion {
             case .date: .date
             case .dateTime: .dateTime
-            default: ClaimValidator.dateFormat(of: field)
+            default: ClaimValidator.dateFormat(of: table.fields[fieldIndex])
             }
         {
             guard let converted = Self.claimText(ofFHIR: text, format: format, offset: builder.options.timeZoneOffset) else {
@@ -93,7 +94,9 @@ extension ClaimBuilder.Run {
             }
             return converted
         }
-        if field.type == .number {
+        // The definition read in place (a copy is a dozen strings), for every value.
+        if table.fields[fieldIndex].type == .number {
+            let field = table.fields[fieldIndex]
             if let number = ClaimDecimal(text) { return ClaimBuilder.text(of: ClaimAmount(number), scale: ClaimBuilder.scale(of: field.name)) }
             // With an exponent (`1.5e3`): through Decimal.
             guard let value = Self.decimal(text) else {

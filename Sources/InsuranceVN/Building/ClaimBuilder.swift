@@ -184,38 +184,44 @@ extension ClaimBuilder {
             _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, sharing: FHIRPathSharedValues?,
             place: @autoclosure () -> String, into record: inout ClaimRecord
         ) {
-            for rule in rules {
-                if let condition = rule.condition, !holds(condition, on: input, sharing: sharing, place: place(), line: rule.line, file: map.file) {
-                    continue
-                }
-                let value: String
-                switch rule.source {
-                case .constant(let text):
-                    value = text
-                case .expression(let expression):
-                    let items = evaluate(
-                        expression, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
-                    // One value (most fields): written without an array of texts.
-                    if items.count == 1 {
-                        value = format(
-                            items[0], for: map.table.fields[rule.fieldIndex], conversion: rule.conversion,
-                            place: "\(place()).\(expression.text)", line: rule.line, file: map.file) ?? ""
-                        break
+            // The rules read in place: a copy of each counts references to its texts and expressions.
+            rules.withUnsafeBufferPointer { rules in
+                for number in rules.indices {
+                    if let condition = rules[number].condition,
+                        !holds(condition, on: input, sharing: sharing, place: place(), line: rules[number].line, file: map.file)
+                    {
+                        continue
                     }
-                    var formatted: [String] = []
-                    for (index, item) in items.enumerated() {
-                        if let text = format(
-                            item, for: map.table.fields[rule.fieldIndex], conversion: rule.conversion,
-                            place: "\(place()).\(expression.text)" + (items.count > 1 ? "[\(index)]" : ""), line: rule.line,
-                            file: map.file), !text.isEmpty
-                        {
-                            formatted.append(text)
+                    let rule = (line: rules[number].line, fieldIndex: rules[number].fieldIndex, conversion: rules[number].conversion)
+                    let value: String
+                    switch rules[number].source {
+                    case .constant(let text):
+                        value = text
+                    case .expression(let expression):
+                        let items = evaluate(
+                            expression, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
+                        // One value (most fields): written without an array of texts.
+                        if items.count == 1 {
+                            value = format(
+                                items[0], for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
+                                place: "\(place()).\(expression.text)", line: rule.line, file: map.file) ?? ""
+                            break
                         }
+                        var formatted: [String] = []
+                        for (index, item) in items.enumerated() {
+                            if let text = format(
+                                item, for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
+                                place: "\(place()).\(expression.text)" + (items.count > 1 ? "[\(index)]" : ""), line: rule.line,
+                                file: map.file), !text.isEmpty
+                            {
+                                formatted.append(text)
+                            }
+                        }
+                        value = formatted.joined(separator: ";")
                     }
-                    value = formatted.joined(separator: ";")
+                    guard !value.isEmpty else { continue }
+                    record.setText(value, at: rule.fieldIndex)
                 }
-                guard !value.isEmpty else { continue }
-                record.setText(value, at: rule.fieldIndex)
             }
         }
     }
