@@ -58,7 +58,7 @@ struct FHIRPathBundleIndexTests {
             let split = parts.count >= 2 ? [String(parts[parts.count - 2]), String(parts[parts.count - 1])] : []
             let found = FHIRPathEvaluator.lastTwoParts(of: text).map { [$0.0, $0.1] } ?? []
             #expect(found == split, "\(text)")
-            #expect(FHIRPathEvaluator.containsHistory(text.utf8) == (text.range(of: "/_history/") != nil), "\(text)")
+            #expect(ByteScan.contains(text, "/_history/") == (text.range(of: "/_history/") != nil), "\(text)")
         }
     }
 

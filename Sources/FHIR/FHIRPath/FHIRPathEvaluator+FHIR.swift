@@ -80,7 +80,7 @@ extension FHIRPathEvaluator {
         var target = reference
         // Foundation's search only when the bytes hold the text (an ASCII text without
         // decompositions is found by its bytes only).
-        if Self.containsHistory(target.utf8), let history = target.range(of: "/_history/") {
+        if ByteScan.contains(target, "/_history/"), let history = target.range(of: "/_history/") {
             target = String(target[..<history.lowerBound])
         }
         let typeAndID = Self.lastTwoParts(of: target)
@@ -130,23 +130,6 @@ extension FHIRPathEvaluator {
         if parts.count < 2, index < end { parts.append(bytes[index..<end]) }
         guard parts.count == 2 else { return nil }
         return (String(Substring(parts[1])), String(Substring(parts[0])))
-    }
-
-    private static let historyBytes = Array("/_history/".utf8)
-
-    /// Whether UTF-8 bytes contain `/_history/`.
-    static func containsHistory(_ bytes: String.UTF8View) -> Bool {
-        let needle = historyBytes
-        var matched = 0
-        for byte in bytes {
-            if byte == needle[matched] {
-                matched += 1
-                if matched == needle.count { return true }
-            } else {
-                matched = byte == needle[0] ? 1 : 0
-            }
-        }
-        return false
     }
 
     /// Whether a code, `Coding` or `CodeableConcept` is in a value set; `nil` when unknown.

@@ -42,7 +42,7 @@ extension Validator.Walk {
         // `…/_history/version`: the version picks among entries with the same fullUrl.
         var target = reference
         var version: String?
-        if Self.contains(reference, "/_history/"), let range = reference.range(of: "/_history/") {
+        if ByteScan.contains(reference, "/_history/"), let range = reference.range(of: "/_history/") {
             target = String(reference[..<range.lowerBound])
             version = String(reference[range.upperBound...])
         }

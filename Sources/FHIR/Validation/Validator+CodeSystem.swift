@@ -8,7 +8,7 @@ extension Validator.Walk {
         guard let code = coding.childText(named: "code") else { return }
         guard let codeSystem = definitions.resource(url: system) else {
             // The lookup first: it is cheaper than the substring search, and rarely succeeds.
-            if definitions.valueSet(url: system) != nil, Self.contains(system, "/ValueSet/") {
+            if definitions.valueSet(url: system) != nil, ByteScan.contains(system, "/ValueSet/") {
                 report(.error, .codeInvalid, path.child("system"), "the Coding's system \(system) is a value set, not a code system", coding)
             }
             return
@@ -26,19 +26,6 @@ extension Validator.Walk {
         if !contains(codeSystem.children(named: "concept")) {
             report(.error, .codeInvalid, path.child("code"), "unknown code '\(code)' in the code system \(system)", coding)
         }
-    }
-
-    /// Whether `text` contains `part` (ASCII), compared on bytes.
-    static func contains(_ text: String, _ part: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount)
-        guard let first = needle.first else { return true }
-        var bytes = text.utf8[...]
-        while let start = bytes.firstIndex(of: first) {
-            let rest = bytes[start...]
-            if rest.count >= needle.count, rest.prefix(needle.count).elementsEqual(needle) { return true }
-            bytes = bytes[bytes.index(after: start)...]
-        }
-        return false
     }
 
     /// The system of a Coding or an Identifier is an absolute URI (`http://…`, `urn:oid:…`), not
