@@ -94,7 +94,7 @@ extension ClaimBuilder.Run {
             }
             return converted
         }
-        // The definition read in place (a copy is a dozen strings), for every value.
+        // The definition is read in place (a copy is a dozen strings) and copied only for a number.
         if table.fields[fieldIndex].type == .number {
             let field = table.fields[fieldIndex]
             if let number = ClaimDecimal(text) { return ClaimBuilder.text(of: ClaimAmount(number), scale: ClaimBuilder.scale(of: field.name)) }

@@ -36,7 +36,6 @@ extension ClaimRecord {
     public func value(for field: String) throws -> String? {
         let index = try position(of: field)
         guard let text = texts[index] else { return nil }
-        // The definition read in place, not copied: validation asks this of every field.
         guard table.fields[index].isFormerFixedWidthNumber, let width = table.fields[index].maxSize,
             !text.isEmpty, text.count < width, text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
         else { return text }

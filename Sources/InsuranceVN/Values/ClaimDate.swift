@@ -36,7 +36,7 @@ public struct ClaimDate: Hashable, Sendable, CustomStringConvertible {
 
     /// The date as claims write it, `yyyyMMdd`.
     public var description: String {
-        ClaimDate.digits((year, 4), (month, 2), (day, 2), (0, 0), (0, 0))
+        ClaimDate.digits([(year, 4), (month, 2), (day, 2)])
     }
 
     static func days(inMonth month: Int, year: Int) -> Int {
@@ -78,22 +78,18 @@ public struct ClaimDate: Hashable, Sendable, CustomStringConvertible {
         func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + self[$1] } }
     }
 
-    /// The values written one after the other, each zero-padded to its width (a width of 0 is
-    /// left out): `yyyyMMdd` and `yyyyMMddHHmm` made in one string, without a string per part
-    /// (a claim writes a hundred dates). A value that does not fit its width is written whole,
-    /// as ``pad(_:_:)`` writes it.
-    static func digits(_ a: (Int, Int), _ b: (Int, Int), _ c: (Int, Int), _ d: (Int, Int), _ e: (Int, Int)) -> String {
-        let parts = [a, b, c, d, e]
+    /// The values written one after the other, each zero-padded to its width: `yyyyMMdd` and
+    /// `yyyyMMddHHmm` made in one string, without a string per part (a claim writes a hundred
+    /// dates). A value that does not fit its width is written whole, as ``pad(_:_:)`` writes it.
+    static func digits(_ parts: [(value: Int, width: Int)]) -> String {
         var capacity = 0
         for (value, width) in parts {
-            guard value >= 0, width == 0 || value < power(width) else {
-                return parts.filter { $0.1 > 0 }.map { pad($0.0, $0.1) }.joined()
-            }
+            guard value >= 0, value < power(width) else { return parts.map { pad($0.value, $0.width) }.joined() }
             capacity += width
         }
         return String(unsafeUninitializedCapacity: capacity) { buffer in
             var end = 0
-            for (value, width) in parts where width > 0 {
+            for (value, width) in parts {
                 var rest = value
                 for position in stride(from: end + width - 1, through: end, by: -1) {
                     buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)

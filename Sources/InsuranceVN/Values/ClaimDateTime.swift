@@ -45,6 +45,6 @@ public struct ClaimDateTime: Hashable, Sendable, CustomStringConvertible {
 
     /// The date and time as claims write it, `yyyyMMddHHmm`.
     public var description: String {
-        ClaimDate.digits((date.year, 4), (date.month, 2), (date.day, 2), (hour, 2), (minute, 2))
+        ClaimDate.digits([(date.year, 4), (date.month, 2), (date.day, 2), (hour, 2), (minute, 2)])
     }
 }

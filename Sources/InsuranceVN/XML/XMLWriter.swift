@@ -23,9 +23,7 @@ struct XMLWriter {
     mutating func end() {
         let name = open.removeLast()
         indent()
-        append("</" as StaticString)
-        append(name)
-        append(">\n" as StaticString)
+        closing(name)
     }
 
     /// An element holding text; empty text gives `<NAME/>`.
