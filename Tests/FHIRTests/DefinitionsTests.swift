@@ -32,6 +32,20 @@ struct DefinitionsTests {
         #expect(r4.structure(forType: "Questionnaire")?.element(at: "Questionnaire.item.item")?.contentReference == "#Questionnaire.item")
     }
 
+    @Test("a type no other type derives from is never another's ancestor; profiles and unknown types count as possible ones")
+    func ancestors() {
+        let ancestors = Set(r4.typeNames.flatMap { r4.lineage(of: $0).dropFirst() })
+        #expect(ancestors == ["Resource", "DomainResource", "Element", "BackboneElement", "Quantity", "string", "uri", "integer"])
+        for type in r4.typeNames {
+            #expect(r4.mayBeAncestor(type) == ancestors.contains(type), "\(type)")
+        }
+        #expect(r4.mayBeAncestor("NotAType"))
+        // A profile on Patient makes Patient a possible ancestor (the answer may err that way only).
+        let profile = #"{"resourceType":"StructureDefinition","url":"http://example.org/sd/p","type":"Patient","kind":"resource","derivation":"constraint","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Patient|4.0.1"}"#
+        let extended = r4.adding(resources: [Element(untyped: try! JSONDocument(parsing: Array(profile.utf8)), at: 0, name: "resource")])
+        #expect(extended.mayBeAncestor("Patient") && !r4.mayBeAncestor("Patient"))
+    }
+
     @Test("value sets of required bindings are expanded; the others say why not")
     func valueSets() throws {
         let gender = try #require(r4.valueSet(url: "http://hl7.org/fhir/ValueSet/administrative-gender"))

@@ -100,6 +100,12 @@ struct FHIRPathFHIRTests {
         try FHIRPathFunctionTests.check([
             ("entry.resource.ofType(Observation).subject.resolve().gender", ["female"]),
             ("entry.resource.ofType(Observation).performer.resolve().id", ["d", "1"]),
+            // Types of resources side by side: the leaf types (nothing derives from them) by name
+            // alone, the base types by the lineage, in one filter each and alternating.
+            ("entry.resource.ofType(Practitioner).id", ["d"]), ("entry.resource.ofType(DomainResource).count()", ["3"]),
+            ("entry.resource.ofType(Resource).count()", ["3"]), ("entry.resource.ofType(Patient).id", ["1"]),
+            ("entry.resource.ofType(Bundle).count()", ["0"]), ("entry.resource.where($this is Observation or $this is Patient).count()", ["2"]),
+            ("entry.resource.ofType(Observation).code.ofType(Element).count()", ["1"]), ("entry.resource.ofType(Quantity).count()", ["0"]),
         ], on: bundle)
         // From inside the entry, with the Bundle as %rootResource.
         let observation = try #require(bundle.children(named: "entry").last?.child(named: "resource"))

@@ -75,4 +75,29 @@ struct JSONDocumentTests {
         let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(throws: Never.self) { _ = try parse(fine) }
     }
+
+    @Test("every value's line and column, on lines of many lengths, CR LF and LF")
+    func positions() throws {
+        // Lines of 0 to 19 spaces of indent (CR LF on every third), a value on each line; the
+        // reader asks with a hint (the last line found), messages without.
+        var text = "[\n"
+        for number in 0..<60 {
+            text += String(repeating: " ", count: number % 20) + "\"v\(number)\"" + (number < 59 ? "," : "") + (number % 3 == 0 ? "\r\n" : "\n")
+        }
+        text += "]"
+        let bytes = Array(text.utf8)
+        let document = try JSONDocument(parsing: bytes)
+        var hint = 0
+        for item in document.items(0) {
+            // The opening quote's line and column, counted byte by byte.
+            let offset = bytes[..<(Int(document.values[item].start) - 1)]
+            let line = offset.count { $0 == 0x0A } + 1
+            let column = offset.count - (offset.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            #expect(document.position(item) == TextPosition(line: line, column: column), "\(document.string(item))")
+            #expect(document.position(item, lineHint: &hint) == TextPosition(line: line, column: column), "\(document.string(item))")
+        }
+        // A text ending in a line feed, and one without any.
+        #expect(try JSONDocument(parsing: Array("\n\n  \"x\"\n".utf8)).position(0) == TextPosition(line: 3, column: 3))
+        #expect(try JSONDocument(parsing: Array("   1".utf8)).position(0) == TextPosition(line: 1, column: 4))
+    }
 }

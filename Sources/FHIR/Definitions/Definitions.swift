@@ -65,6 +65,9 @@ public final class Definitions: Sendable {
         var typeURLs: [String: String] = [:]
         /// The names of the resource types (abstract ones included).
         var resourceTypes: Set<String> = []
+        /// The `baseDefinition` of every StructureDefinition: a type whose URL is not among them
+        /// is no other type's ancestor.
+        var baseURLs: Set<String> = []
         /// Other conformance resources (Questionnaires, CodeSystems, …) by canonical URL.
         var others: [String: Source] = [:]
     }
@@ -126,17 +129,20 @@ public final class Definitions: Sendable {
             guard let url = text(resource, "url") else { continue }
             Self.register(
                 .json(document, resource), url: url, resourceType: text(resource, "resourceType"), type: text(resource, "type"),
-                kind: text(resource, "kind"), derivation: text(resource, "derivation"), in: &sources)
+                kind: text(resource, "kind"), derivation: text(resource, "derivation"), baseDefinition: text(resource, "baseDefinition"),
+                in: &sources)
         }
         self.sources = sources
     }
 
     private static func register(
-        _ source: Source, url: String, resourceType: String?, type: String?, kind: String?, derivation: String?, in sources: inout Sources
+        _ source: Source, url: String, resourceType: String?, type: String?, kind: String?, derivation: String?, baseDefinition: String?,
+        in sources: inout Sources
     ) {
         switch resourceType {
         case "StructureDefinition":
             sources.structures[url] = source
+            if let baseDefinition { sources.baseURLs.insert(unversioned(baseDefinition)) }
             if derivation != "constraint", let type, url == "http://hl7.org/fhir/StructureDefinition/\(type)" {
                 sources.typeURLs[type] = url
                 if kind == "resource" { sources.resourceTypes.insert(type) }
@@ -155,7 +161,7 @@ public final class Definitions: Sendable {
             guard let url = text("url") else { continue }
             Self.register(
                 .element(resource), url: url, resourceType: text("resourceType") ?? resource.type, type: text("type"),
-                kind: text("kind"), derivation: text("derivation"), in: &sources)
+                kind: text("kind"), derivation: text("derivation"), baseDefinition: text("baseDefinition"), in: &sources)
         }
         self.sources = sources
     }
@@ -242,6 +248,16 @@ public final class Definitions: Sendable {
         let names = computeLineage(of: type)
         compiled.withLock { $0.lineages[type] = names }
         return names
+    }
+
+    /// Whether `type` may be in the lineage of another type: `false` for a type no
+    /// StructureDefinition is based on (`Patient`, `Period`), so `lineage(of: other).contains(type)`
+    /// is `false` for every other type. `true` for a type not defined here (it is not known what
+    /// may be based on it), and for a type some profile constrains (`Observation`, `Extension`):
+    /// the answer only spares lookups, so it may err that way.
+    public func mayBeAncestor(_ type: String) -> Bool {
+        guard let url = sources.typeURLs[type] else { return true }
+        return sources.baseURLs.contains(url)
     }
 
     /// Where the children of an element of `type`, defined by `definition` in `structure`, are

@@ -55,7 +55,7 @@ extension FHIRPathEvaluator {
             let type = String(url.dropFirst(prefix.count))
             // A core type decides; a profile would need validation.
             guard definitions.structure(url: url)?.derivation != "constraint", definitions.structure(forType: type) != nil else { return [] }
-            return [.boolean(lineage(of: element.type).contains(type))]
+            return [.boolean(derives(element.type, from: type))]
         case .checkModifiers:
             return input
         default:

@@ -45,6 +45,26 @@ final class FHIRPathEvaluator {
         return names
     }
 
+    /// The type asked last whether it may be another's ancestor, and the answer: a filter such
+    /// as `ofType(ChargeItem)` asks it once per item, always of the same name.
+    private var lastAncestorQuery: (type: String, answer: Bool)?
+
+    /// Whether an element of type `type` is of type `name` (`name` is the type or one of its
+    /// ancestors). The lineage is looked up only when `name` may be an ancestor
+    /// (``Definitions/mayBeAncestor(_:)``): resource types, most data types and the primitives
+    /// nothing derives from are not, and most elements an `ofType` sees are of another type.
+    func derives(_ type: String, from name: String) -> Bool {
+        if type == name { return true }
+        let mayBeAncestor: Bool
+        if let last = lastAncestorQuery, last.type == name {
+            mayBeAncestor = last.answer
+        } else {
+            mayBeAncestor = definitions.mayBeAncestor(name)
+            lastAncestorQuery = (name, mayBeAncestor)
+        }
+        return mayBeAncestor && lineage(of: type).contains(name)
+    }
+
     init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0, shared: FHIRPathSharedValues? = nil) {
         self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
         self.shared = shared
@@ -149,7 +169,7 @@ final class FHIRPathEvaluator {
             // Type names are ASCII: an upper-case first byte, not the Unicode properties of the
             // first scalar (a table lookup per name).
             if !found, isFirst, let first = name.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first),
-                element.type == name || lineage(of: element.type).contains(name)
+                derives(element.type, from: name)
             {
                 result.append(item)
             }
@@ -270,7 +290,7 @@ final class FHIRPathEvaluator {
             // from `string`), and no system type is: `ofType(canonical)` over every descendant
             // looks nothing up for the complex ones.
             let isLowercase = Self.startsLowercase(type.name)
-            if !isLowercase || Self.startsLowercase(element.type), lineage(of: element.type).contains(type.name) {
+            if !isLowercase || Self.startsLowercase(element.type), derives(element.type, from: type.name) {
                 return true
             }
             // (Only a primitive with a value has a system value: the set is not asked for others.)
