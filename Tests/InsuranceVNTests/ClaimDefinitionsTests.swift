@@ -25,6 +25,35 @@ import Testing
         #expect(definitions.tables.reduce(0) { $0 + $1.fields.count } == total)
     }
 
+    /// Fields are found by name through a hash table of their own (not a `Dictionary`): every
+    /// name and former name of every table gives the first field that has it, as a search of the
+    /// list does, and other names give nothing.
+    @Test func fieldsAreFoundByNameAndFormerName() {
+        for table in definitions.tables {
+            var names = Set<String>()
+            for field in table.fields {
+                for name in [field.name] + field.formerNames {
+                    names.insert(name)
+                    let first = table.fields.firstIndex { $0.name == name || $0.formerNames.contains(name) }
+                    #expect(table.index(of: name) == first, "\(table.name).\(name)")
+                    #expect(table.field(named: name)?.name == first.map { table.fields[$0].name })
+                }
+            }
+            for other in ["", "MA_LK ", "ma_lk", "MA_LK_", "MA", "Họ tên", String(repeating: "X", count: 40)] where !names.contains(other) {
+                #expect(table.index(of: other) == nil, "\(table.name) \(other)")
+            }
+        }
+        // A table of many names, two of them equal: the first is kept.
+        let many = (0..<300).map { ClaimFieldDefinition(name: "F\($0)", number: $0 + 1, type: .string, maxSize: 10) }
+        let table = ClaimTableDefinition(
+            name: "T", title: "t", rootElement: "R", listElement: nil, recordElement: "R",
+            fields: many + [ClaimFieldDefinition(name: "F7", number: 301, type: .string, maxSize: 1)])
+        for number in 0..<300 {
+            #expect(table.index(of: "F" + String(number)) == number)
+        }
+        #expect(table.index(of: "F300") == nil)
+    }
+
     @Test func fieldCountsPerTable() {
         let counts = definitions.tables.map(\.fields.count)
         #expect(counts == [26, 66, 39, 47, 12, 9, 47, 26, 22, 35, 13, 23, 35, 39, 22, 20])

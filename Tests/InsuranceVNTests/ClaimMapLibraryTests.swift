@@ -1,6 +1,6 @@
 import FHIR
 import Foundation
-import InsuranceVN
+@testable import InsuranceVN
 import Mapping
 import Testing
 
@@ -22,6 +22,45 @@ import Testing
         let maps = try ClaimMapLibrary(folder: TestFiles.mappingsFolder)
         #expect(maps.maps.map(\.table.name) == ["XML1", "XML2", "XML3", "XML4", "XML5"])
         #expect(maps["XML2"]?.blocks.count == 2)  // ChargeItems, Claim items
+    }
+
+    /// Each expression has the slot a build keeps its input-independent value in: one per
+    /// distinct text, the same for equal texts, none for a constant.
+    @Test func expressionsAreNumberedByText() throws {
+        let maps = try ClaimMapLibrary(folder: TestFiles.mappingsFolder)
+        var slotOfText: [String: Int] = [:]
+        var textOfSlot: [Int: String] = [:]
+        func record(_ expression: ClaimMap.Expression?, _ slot: Int) {
+            guard let expression else {
+                #expect(slot == -1)
+                return
+            }
+            #expect((0..<maps.expressionSlots).contains(slot), "\(expression.text)")
+            #expect(slotOfText.updateValue(slot, forKey: expression.text) ?? slot == slot, "\(expression.text)")
+            #expect(textOfSlot.updateValue(expression.text, forKey: slot) ?? expression.text == expression.text, "\(slot)")
+        }
+        func record(_ rules: [ClaimMap.Rule]) {
+            for rule in rules {
+                switch rule.source {
+                case .expression(let expression): record(expression, rule.sourceSlot)
+                case .constant: #expect(rule.sourceSlot == -1)
+                }
+                record(rule.condition, rule.conditionSlot)
+            }
+        }
+        for map in maps.maps {
+            record(map.rules)
+            for block in map.blocks {
+                record(block.source, block.sourceSlot)
+                record(block.condition, block.conditionSlot)
+                record(block.rules)
+            }
+        }
+        #expect(slotOfText.count == maps.expressionSlots)
+        #expect(maps.expressionSlots > 100)
+        // XML2's two blocks share `%coverages.first()…` for MUC_HUONG.
+        let muchuong = maps["XML2"]!.blocks.map { $0.rules.first { $0.field == "MUC_HUONG" }!.sourceSlot }
+        #expect(muchuong.count == 2 && muchuong[0] == muchuong[1] && muchuong[0] >= 0)
     }
 
     /// Every mistake is reported at once, each with file, line and column.

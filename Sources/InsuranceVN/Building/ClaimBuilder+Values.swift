@@ -9,16 +9,18 @@ extension ClaimBuilder.Run {
     // MARK: FHIRPath
 
     /// The values of an expression on an input; `sharing` keeps the values of the subexpressions
-    /// the expressions of one record share (``ClaimMap/sharingSubexpressions()``).
+    /// the expressions of one record share (``ClaimMap/sharingSubexpressions()``), `slot` (the
+    /// expression's, from ``ClaimMapLibrary/numberingExpressions(_:)``) the value of an
+    /// expression that does not depend on the input, for the whole build.
     mutating func evaluate(
-        _ expression: ClaimMap.Expression, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil, place: @autoclosure () -> String,
-        line: Int, file: String
+        _ expression: ClaimMap.Expression, slot: Int, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil,
+        place: @autoclosure () -> String, line: Int, file: String
     ) -> [FHIRPathValue] {
-        let isIndependent = expression.path.isIndependentOfInput(in: environment)
-        if isIndependent, let values = independentValues[expression.path.expression] { return values }
+        let isKept = slot >= 0 && expression.path.isIndependentOfInput(in: environment)
+        if isKept, let values = independentValues[slot] { return values }
         do throws(FHIRPathError) {
             let values = try expression.path.evaluate([input], environment: environment, sharing: sharing)
-            if isIndependent { independentValues[expression.path.expression] = values }
+            if isKept { independentValues[slot] = values }
             return values
         } catch {
             issue(.warning, place(), "\(file):\(line)", "the FHIRPath expression cannot be evaluated here: \(error.message)")
@@ -27,10 +29,11 @@ extension ClaimBuilder.Run {
     }
 
     mutating func holds(
-        _ condition: ClaimMap.Expression, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil, place: @autoclosure () -> String,
-        line: Int, file: String
+        _ condition: ClaimMap.Expression, slot: Int, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil,
+        place: @autoclosure () -> String, line: Int, file: String
     ) -> Bool {
-        let values = evaluate(condition, on: input, sharing: sharing, place: "\(place()) (if \(condition))", line: line, file: file)
+        let values = evaluate(
+            condition, slot: slot, on: input, sharing: sharing, place: "\(place()) (if \(condition))", line: line, file: file)
         switch values.count {
         case 0: return false
         case 1:

@@ -115,9 +115,10 @@ extension ClaimBuilder {
         let environment: FHIRPathEnvironment
         var issues: [ClaimBuildIssue] = []
         /// The values of the expressions that depend only on the environment (`%coverages.first()…`,
-        /// `%bundle.entry.resource.ofType(Condition)…`), by text: evaluated once per build, not
-        /// once per line. An expression that fails is not kept (each evaluation reports it).
-        var independentValues: [String: [FHIRPathValue]] = [:]
+        /// `%bundle.entry.resource.ofType(Condition)…`), by slot (one per distinct text, see
+        /// ``ClaimMapLibrary/numberingExpressions(_:)``): evaluated once per build, not once per
+        /// line. An expression that fails is not kept (each evaluation reports it).
+        var independentValues: [[FHIRPathValue]?]
 
         init(builder: ClaimBuilder, bundle: FHIR.Element) {
             self.builder = builder
@@ -140,12 +141,7 @@ extension ClaimBuilder {
             // Every line resolves its references in the Bundle.
             environment.indexBundles()
             self.environment = environment
-            // Room for a value of every rule and condition: the keys are the expressions' texts,
-            // rehashed at each growth otherwise.
-            independentValues.reserveCapacity(
-                builder.maps.maps.reduce(0) { count, map in
-                    count + 2 * map.rules.count + map.blocks.reduce(0) { $0 + 2 + 2 * $1.rules.count }
-                })
+            independentValues = Array(repeating: nil, count: builder.maps.expressionSlots)
         }
 
         /// The records a map makes.
@@ -158,7 +154,7 @@ extension ClaimBuilder {
             }
             var records: [ClaimRecord] = []
             for block in map.blocks {
-                let items = evaluate(block.source, on: .element(bundle), place: "Bundle", line: block.line, file: map.file)
+                let items = evaluate(block.source, slot: block.sourceSlot, on: .element(bundle), place: "Bundle", line: block.line, file: map.file)
                 let entries = self.entries
                 for item in items {
                     // The values the block's condition and rules share, for this item.
@@ -166,8 +162,8 @@ extension ClaimBuilder {
                     // Places are written only into issues: made when one is.
                     if let condition = block.condition,
                         !holds(
-                            condition, on: item, sharing: sharing, place: Self.place(of: item, in: entries), line: block.line,
-                            file: map.file)
+                            condition, slot: block.conditionSlot, on: item, sharing: sharing, place: Self.place(of: item, in: entries),
+                            line: block.line, file: map.file)
                     {
                         continue
                     }
@@ -188,7 +184,9 @@ extension ClaimBuilder {
             rules.withUnsafeBufferPointer { rules in
                 for number in rules.indices {
                     if let condition = rules[number].condition,
-                        !holds(condition, on: input, sharing: sharing, place: place(), line: rules[number].line, file: map.file)
+                        !holds(
+                            condition, slot: rules[number].conditionSlot, on: input, sharing: sharing, place: place(), line: rules[number].line,
+                            file: map.file)
                     {
                         continue
                     }
@@ -199,7 +197,7 @@ extension ClaimBuilder {
                         value = text
                     case .expression(let expression):
                         let items = evaluate(
-                            expression, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
+                            expression, slot: rules[number].sourceSlot, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
                         // One value (most fields): written without an array of texts.
                         if items.count == 1 {
                             value = format(

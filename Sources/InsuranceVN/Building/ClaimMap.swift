@@ -59,6 +59,10 @@ public struct ClaimMap: Sendable {
         public var conversion: Conversion?
         /// A FHIRPath condition on the same input as the source.
         public var condition: Expression?
+        /// Where a build keeps the value of the source and of the condition when they do not
+        /// depend on the input (``ClaimMapLibrary/numberingExpressions(_:)``); -1 when not numbered.
+        var sourceSlot = -1
+        var conditionSlot = -1
     }
 
     /// `each SOURCE [if CONDITION]` and the rules under it.
@@ -73,5 +77,8 @@ public struct ClaimMap: Sendable {
         public var rules: [Rule]
         /// How many subexpressions the condition and rules share (evaluated once per item).
         var sharedSlots = 0
+        /// As ``Rule/sourceSlot`` and ``Rule/conditionSlot``.
+        var sourceSlot = -1
+        var conditionSlot = -1
     }
 }

@@ -91,10 +91,48 @@ public struct ClaimMapLibrary: Sendable {
         }
         guard errors.isEmpty else { throw MappingErrors(errors: errors) }
         let order = Dictionary(uniqueKeysWithValues: definitions.tables.enumerated().map { ($1.name, $0) })
-        self.maps = maps.sorted { (order[$0.table.name] ?? .max) < (order[$1.table.name] ?? .max) }.map { $0.sharingSubexpressions() }
+        (self.maps, self.expressionSlots) = Self.numberingExpressions(
+            maps.sorted { (order[$0.table.name] ?? .max) < (order[$1.table.name] ?? .max) }.map { $0.sharingSubexpressions() })
         self.vocabularies = vocabularies
         self.definitions = definitions
         self.fhirDefinitions = fhirDefinitions
+    }
+
+    /// How many slots ``numberingExpressions(_:)`` gave.
+    let expressionSlots: Int
+
+    /// The maps with each expression (source or condition, of a block or a rule) given a slot,
+    /// one per distinct text, where a build keeps its value when it does not depend on the input
+    /// (`%coverages.first()…` in every drug line): found by number, not by hashing its text.
+    static func numberingExpressions(_ maps: [ClaimMap]) -> (maps: [ClaimMap], slots: Int) {
+        var slots: [String: Int] = [:]
+        func slot(_ expression: ClaimMap.Expression?) -> Int {
+            guard let expression else { return -1 }
+            if let known = slots[expression.text] { return known }
+            slots[expression.text] = slots.count
+            return slots.count - 1
+        }
+        func numbered(_ rules: [ClaimMap.Rule]) -> [ClaimMap.Rule] {
+            rules.map { rule in
+                var rule = rule
+                if case .expression(let expression) = rule.source { rule.sourceSlot = slot(expression) }
+                rule.conditionSlot = slot(rule.condition)
+                return rule
+            }
+        }
+        let numberedMaps = maps.map { map in
+            var map = map
+            map.rules = numbered(map.rules)
+            map.blocks = map.blocks.map { block in
+                var block = block
+                block.sourceSlot = slot(block.source)
+                block.conditionSlot = slot(block.condition)
+                block.rules = numbered(block.rules)
+                return block
+            }
+            return map
+        }
+        return (numberedMaps, slots.count)
     }
 
     /// The map of a table, if any.

@@ -19,7 +19,7 @@ public struct ClaimTableDefinition: Hashable, Sendable {
     /// The fields, in the order the spec lists them and documents write them.
     public var fields: [ClaimFieldDefinition]
 
-    private var indexByName: [String: Int]
+    private var indexByName: ClaimFieldIndex
 
     /// Creates a table definition.
     public init(
@@ -38,13 +38,12 @@ public struct ClaimTableDefinition: Hashable, Sendable {
         self.recordElement = recordElement
         self.isLayoutUncertain = isLayoutUncertain
         self.fields = fields
-        var index: [String: Int] = [:]
+        var names: [(name: String, position: Int)] = []
         for (position, field) in fields.enumerated() {
-            for name in [field.name] + field.formerNames where index[name] == nil {
-                index[name] = position
-            }
+            names.append((field.name, position))
+            for name in field.formerNames { names.append((name, position)) }
         }
-        self.indexByName = index
+        self.indexByName = ClaimFieldIndex(names)
     }
 
     /// Whether a document holds exactly one record, written as its root element.
