@@ -156,6 +156,17 @@ import Testing
         #expect {
             try ClaimTableDocument(table: drugs, records: [ClaimRecord(table: summary)]).xml()
         } throws: { ($0 as? ClaimError)?.code == .mismatchedRecord }
+        // U+FFFE and U+FFFF are not XML characters; other texts ending in the bytes BE and BF are
+        // (¾ C2 BE, ¿ C2 BF, U+FFBE EF BE BE, U+FFFD EF BF BD).
+        for text in ["a\u{FFFE}", "\u{FFFF}b", "ổn \u{FFFF}"] {
+            try record.setText(text, for: "GHI_CHU")
+            #expect {
+                try ClaimTableDocument(table: summary, records: [record]).xml()
+            } throws: { ($0 as? ClaimError)?.code == .invalidCharacter }
+        }
+        try record.setText("¾ ¿ \u{FFBE} \u{FFFD} đủ", for: "GHI_CHU")
+        let document = ClaimTableDocument(table: summary, records: [record])
+        #expect(try ClaimTableDocument(xml: try document.xml(), table: summary) == document)
     }
 
     @Test func carriageReturnsTabsAndMarkupSurviveARoundTrip() throws {

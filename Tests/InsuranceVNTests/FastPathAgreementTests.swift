@@ -106,6 +106,42 @@ import Testing
         }
     }
 
+    /// The envelope's encoder writes what `base64EncodedString()` writes, whatever the length
+    /// (0, 1 or 2 bytes left over) and the bytes.
+    @Test func base64EncodingAgreesWithFoundation() throws {
+        var generator = SystemRandomNumberGenerator()
+        var inputs = (0..<200).map { length in Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+        inputs.append(Data([0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFB, 0xEF]))
+        for fixture in Self.fixtures { inputs.append(try TestFiles.fixture(fixture)) }
+        for input in inputs {
+            var output = [UInt8](repeating: 0, count: (input.count + 2) / 3 * 4)
+            output.withUnsafeMutableBufferPointer { target in
+                input.withUnsafeBytes { Base64.encode($0, into: target.baseAddress!) }
+            }
+            #expect(String(decoding: output, as: UTF8.self) == input.base64EncodedString(), "\(input.count) bytes")
+        }
+    }
+
+    /// The date order the validator checks on the texts' bytes is the order it checked on the
+    /// texts as strings: by day when either is a date, nothing when either is not a date.
+    @Test func dateOrderAgreesWithTextOrder() {
+        func reference(_ later: String, _ earlier: String) -> Bool? {
+            let isDate = { (text: String) in text.count == 8 ? ClaimDate(text) != nil : ClaimDateTime(text) != nil }
+            guard isDate(later), isDate(earlier) else { return nil }
+            let length = min(later.count, earlier.count)
+            return later.prefix(length) < earlier.prefix(length)
+        }
+        let texts = [
+            "20240315", "20240314", "20240316", "202403150800", "202403142359", "202403151200", "202403160000", "20231231",
+            "2024031", "20240230", "2024031508", "２０２４０３１５", "2024031５", "", "abcdefgh", "202403150860", "202413150800",
+        ]
+        for later in texts {
+            for earlier in texts {
+                #expect(ClaimValidator.isBefore(later, earlier) == reference(later, earlier), "\(later) \(earlier)")
+            }
+        }
+    }
+
     /// Decimal's rounding, the validator's rule before ClaimAmount.
     static func rounded(_ value: Decimal) -> Decimal {
         var value = value

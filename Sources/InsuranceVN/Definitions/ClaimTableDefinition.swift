@@ -20,6 +20,8 @@ public struct ClaimTableDefinition: Hashable, Sendable {
     public var fields: [ClaimFieldDefinition]
 
     private var indexByName: ClaimFieldIndex
+    /// The fields' element tags, for writing documents.
+    private(set) var elementTags: ClaimElementTags
 
     /// Creates a table definition.
     public init(
@@ -44,6 +46,7 @@ public struct ClaimTableDefinition: Hashable, Sendable {
             for name in field.formerNames { names.append((name, position)) }
         }
         self.indexByName = ClaimFieldIndex(names)
+        self.elementTags = ClaimElementTags(names: fields.map(\.name))
     }
 
     /// Whether a document holds exactly one record, written as its root element.

@@ -1,6 +1,9 @@
 import Foundation
 
-/// Decodes the base64 of an envelope's `NOIDUNGFILE` on its bytes.
+/// Encodes and decodes the base64 of an envelope's `NOIDUNGFILE` on its bytes.
+///
+/// Encoding writes what `Data.base64EncodedString()` writes (standard alphabet, `=` padding, no
+/// line breaks) straight into the envelope being written.
 ///
 /// White space (space, tab, CR, LF) is skipped, as a line-wrapped file needs. The fast path
 /// takes the canonical form only: the standard alphabet, whole 4-character groups, `=` padding
@@ -14,6 +17,37 @@ enum Base64 {
         if let decoded { return decoded }
         let compact = String(text.unicodeScalars.filter { !" \t\r\n".unicodeScalars.contains($0) })
         return Data(base64Encoded: compact)
+    }
+
+    /// The two characters of each 12-bit value, the first in the low byte: a group of three
+    /// bytes is two lookups.
+    private static let pairs: [UInt16] = {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        return (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 0x3F]) << 8 }
+    }()
+
+    /// Writes the base64 of `bytes` at `target`: `(bytes.count + 2) / 3 * 4` bytes.
+    static func encode(_ bytes: UnsafeRawBufferPointer, into target: UnsafeMutablePointer<UInt8>) {
+        pairs.withUnsafeBufferPointer { pairs in
+            let whole = bytes.count / 3 * 3
+            var input = 0
+            var output = UnsafeMutableRawPointer(target)
+            while input < whole {
+                let group = Int(bytes[input]) << 16 | Int(bytes[input + 1]) << 8 | Int(bytes[input + 2])
+                let characters = UInt32(pairs[group >> 12]) | UInt32(pairs[group & 0xFFF]) << 16
+                output.storeBytes(of: UInt32(littleEndian: characters), as: UInt32.self)
+                input += 3
+                output += 4
+            }
+            let rest = bytes.count - whole
+            guard rest > 0 else { return }
+            let group = Int(bytes[input]) << 16 | (rest == 2 ? Int(bytes[input + 1]) << 8 : 0)
+            let first = pairs[group >> 12]
+            output.storeBytes(of: UInt8(truncatingIfNeeded: first), as: UInt8.self)
+            output.storeBytes(of: UInt8(truncatingIfNeeded: first >> 8), toByteOffset: 1, as: UInt8.self)
+            output.storeBytes(of: rest == 2 ? UInt8(truncatingIfNeeded: pairs[group & 0xFFF]) : UInt8(ascii: "="), toByteOffset: 2, as: UInt8.self)
+            output.storeBytes(of: UInt8(ascii: "="), toByteOffset: 3, as: UInt8.self)
+        }
     }
 
     /// The value of each byte in the alphabet; 0x40 for white space, 0xFF for anything else.

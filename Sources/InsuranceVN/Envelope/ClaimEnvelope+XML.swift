@@ -14,7 +14,8 @@ extension ClaimEnvelope {
     /// - Throws: ``ClaimError`` ``ClaimError/Code/invalidCharacter`` for a facility code XML
     ///   cannot carry.
     public func xml() throws -> Data {
-        var writer = XMLWriter()
+        // Room for the files' base64 and the envelope's own elements.
+        var writer = XMLWriter(capacity: files.reduce(1024) { $0 + ($1.content.count + 2) / 3 * 4 + 128 })
         writer.start("GIAMDINHHS")
         writer.start("THONGTINDONVI")
         try writer.leaf("MACSKCB", facilityCode) {
@@ -33,7 +34,7 @@ extension ClaimEnvelope {
             try writer.leaf("LOAIHOSO", file.table) {
                 ClaimError(.invalidCharacter, path: "LOAIHOSO", "the text holds a control character XML cannot carry")
             }
-            writer.leaf("NOIDUNGFILE", plain: file.content.base64EncodedString())
+            writer.leaf("NOIDUNGFILE", base64: file.content)
             writer.end()
         }
         writer.end()

@@ -65,7 +65,7 @@ extension ClaimTableDocument {
                 .recordCount, table: table.name,
                 "a flat table holds exactly one record, this document has \(records.count)")
         }
-        var writer = XMLWriter()
+        var writer = XMLWriter(capacity: 512 + 48 * records.count * table.fields.count)
         if let listName = table.listElement {
             writer.start(rootName)
             writer.start(listName)
@@ -80,11 +80,13 @@ extension ClaimTableDocument {
             // The definitions read in place: `record.fields` would copy each one (a dozen fields
             // of its own) for every record written.
             let definitions = record.table.fields
-            for (index, text) in record.texts.enumerated() where !definitions[index].isRemoved {
-                guard writer.leaf(definitions[index].name, escaping: text ?? "") else {
-                    throw ClaimError(
-                        .invalidCharacter, table: table.name, record: record.number, path: definitions[index].name,
-                        "the text holds a control character XML cannot carry")
+            try record.table.elementTags.withTags { tags in
+                for (index, text) in record.texts.enumerated() where !definitions[index].isRemoved {
+                    guard writer.leaf(tags(index), escaping: text ?? "") else {
+                        throw ClaimError(
+                            .invalidCharacter, table: table.name, record: record.number, path: definitions[index].name,
+                            "the text holds a control character XML cannot carry")
+                    }
                 }
             }
             writer.end()

@@ -3,18 +3,22 @@ import Foundation
 /// Writes a small XML document as UTF-8: a declaration, one element per line, two-space indent.
 /// Texts are escaped (`&`, `<`, `>`, and carriage return as `&#13;` so it survives reading).
 ///
-/// The document is built as bytes; texts are escaped on their UTF-8 bytes.
+/// The document is built as bytes in a buffer of its own: an envelope writes some ten thousand
+/// pieces (a tag, a name, a value), most of them a few bytes long, and `Array.append(contentsOf:)`
+/// cost some forty instructions each before copying a byte.
 struct XMLWriter {
-    private var bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".utf8)
+    private var output: Output
     private var open: [String] = []
 
-    init() {
-        bytes.reserveCapacity(4096)
+    /// A writer whose buffer starts with room for `capacity` bytes.
+    init(capacity: Int = 4096) {
+        output = Output(capacity: capacity)
+        append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" as StaticString)
     }
 
     mutating func start(_ name: String) {
         indent()
-        bytes.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "<"))
         append(name)
         append(">\n" as StaticString)
         open.append(name)
@@ -40,39 +44,74 @@ struct XMLWriter {
             empty(name)
             return true
         }
-        let mark = bytes.count
+        let mark = output.count
         indent()
-        bytes.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "<"))
         append(name)
-        bytes.append(UInt8(ascii: ">"))
-        guard XMLWriter.appendEscaped(value, to: &bytes) else {
-            bytes.removeSubrange(mark...)
+        output.append(UInt8(ascii: ">"))
+        var value = value
+        guard value.withUTF8({ output.appendEscaped($0) }) else {
+            output.count = mark
             return false
         }
         closing(name)
         return true
     }
 
-    /// An element holding text the module made itself (digits, base64, a table name), which
-    /// needs no escaping.
+    /// ``leaf(_:escaping:)`` with the element's tags made beforehand (a table's fields,
+    /// ``ClaimElementTags``).
+    mutating func leaf(_ tags: ClaimElementTags.Tags, escaping value: String) -> Bool {
+        indent()
+        if value.isEmpty {
+            output.append(tags.empty)
+            return true
+        }
+        let mark = output.count
+        output.append(tags.open)
+        var value = value
+        guard value.withUTF8({ output.appendEscaped($0) }) else {
+            output.count = mark
+            return false
+        }
+        output.append(tags.close)
+        return true
+    }
+
+    /// An element holding text the module made itself (digits, a table name), which needs no
+    /// escaping.
     mutating func leaf(_ name: String, plain value: String) {
         if value.isEmpty {
             empty(name)
             return
         }
         indent()
-        bytes.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "<"))
         append(name)
-        bytes.append(UInt8(ascii: ">"))
+        output.append(UInt8(ascii: ">"))
         append(value)
         closing(name)
     }
 
-    var data: Data { Data(bytes) }
+    /// An element holding the base64 of `content` (standard alphabet, `=` padding, no line
+    /// breaks, as `Data.base64EncodedString()` writes it), encoded straight into the document.
+    mutating func leaf(_ name: String, base64 content: Data) {
+        if content.isEmpty {
+            empty(name)
+            return
+        }
+        indent()
+        output.append(UInt8(ascii: "<"))
+        append(name)
+        output.append(UInt8(ascii: ">"))
+        content.withUnsafeBytes { output.appendBase64($0) }
+        closing(name)
+    }
+
+    var data: Data { output.data }
 
     private mutating func empty(_ name: String) {
         indent()
-        bytes.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "<"))
         append(name)
         append("/>\n" as StaticString)
     }
@@ -84,32 +123,108 @@ struct XMLWriter {
     }
 
     private mutating func indent() {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * open.count))
+        output.appendSpaces(2 * open.count)
     }
 
-    /// Appends a literal's UTF-8 (a copy of its bytes; the generic `append(contentsOf:)` of a
-    /// `UTF8View` costs more than the copy, and an envelope appends some ten thousand texts).
     @inline(__always)
     private mutating func append(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        output.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Appends a text's UTF-8, copied from its storage.
+    /// Appends a text's UTF-8 (a small string's from a copy on the stack).
     @inline(__always)
     private mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: text.utf8)
-        }
+        var text = text
+        text.withUTF8 { output.append(UnsafeRawBufferPointer($0)) }
     }
+}
 
-    /// Appends the text's UTF-8 with `&`, `<`, `>` and CR escaped; `false` when it holds a
-    /// character XML 1.0 cannot carry (a control other than tab and LF, U+FFFE, U+FFFF).
-    private static func appendEscaped(_ value: String, to bytes: inout [UInt8]) -> Bool {
-        var value = value
-        return value.withUTF8 { utf8 in
+extension XMLWriter {
+    /// The bytes written, in memory this writer owns (copied on write, as a value would be).
+    struct Output {
+        private final class Storage {
+            var start: UnsafeMutablePointer<UInt8>
+            var capacity: Int
+
+            init(capacity: Int) {
+                self.capacity = Swift.max(capacity, 16)
+                start = .allocate(capacity: self.capacity)
+            }
+
+            deinit { start.deallocate() }
+        }
+
+        private var storage: Storage
+        /// The number of bytes written; setting it lower drops the bytes after.
+        var count = 0
+
+        init(capacity: Int) {
+            storage = Storage(capacity: capacity)
+        }
+
+        var data: Data { Data(bytes: storage.start, count: count) }
+
+        /// Room for `more` bytes after `count`, in a buffer not shared with a copy.
+        @inline(__always)
+        private mutating func reserve(_ more: Int) -> UnsafeMutablePointer<UInt8> {
+            if count + more > storage.capacity || !isKnownUniquelyReferenced(&storage) {
+                let grown = Storage(capacity: Swift.max(2 * storage.capacity, count + more))
+                grown.start.initialize(from: storage.start, count: count)
+                storage = grown
+            }
+            return storage.start + count
+        }
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            reserve(1).pointee = byte
+            count += 1
+        }
+
+        /// Appends bytes; the few bytes of a tag or a code are copied as two words that may
+        /// overlap, not by `memcpy`.
+        @inline(__always)
+        mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            guard let source = bytes.baseAddress else { return }
+            let length = bytes.count
+            let target = UnsafeMutableRawPointer(reserve(length))
+            if length >= 8 && length <= 16 {
+                let head = source.loadUnaligned(as: UInt64.self)
+                let tail = source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+                target.storeBytes(of: head, as: UInt64.self)
+                target.storeBytes(of: tail, toByteOffset: length - 8, as: UInt64.self)
+            } else if length >= 4 && length < 8 {
+                let head = source.loadUnaligned(as: UInt32.self)
+                let tail = source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+                target.storeBytes(of: head, as: UInt32.self)
+                target.storeBytes(of: tail, toByteOffset: length - 4, as: UInt32.self)
+            } else if length < 4 {
+                for offset in 0..<length {
+                    target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset, as: UInt8.self)
+                }
+            } else {
+                target.copyMemory(from: source, byteCount: length)
+            }
+            count += length
+        }
+
+        mutating func appendSpaces(_ number: Int) {
+            reserve(number).initialize(repeating: UInt8(ascii: " "), count: number)
+            count += number
+        }
+
+        /// Appends UTF-8 with `&`, `<`, `>` and CR escaped; `false` (and what was appended is
+        /// to be dropped) when it holds a character XML 1.0 cannot carry (a control other than
+        /// tab and LF, U+FFFE, U+FFFF).
+        mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
             var start = 0
             for index in utf8.indices {
                 let byte = utf8[index]
+                // Most bytes need nothing: printable ASCII but `&`, `<`, `>`, and non-ASCII but the
+                // last bytes of U+FFFE and U+FFFF.
+                if byte >= 0xC0 || (byte >= 0x20 && byte < 0xBE && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")) {
+                    continue
+                }
                 let replacement: StaticString
                 switch byte {
                 case UInt8(ascii: "&"): replacement = "&amp;"
@@ -124,12 +239,20 @@ struct XMLWriter {
                     continue
                 default: continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start..<index]))
+                append(UnsafeRawBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
                 start = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(utf8)[start...]))
             return true
+        }
+
+        /// Appends the base64 of `bytes` (standard alphabet, `=` padding).
+        mutating func appendBase64(_ bytes: UnsafeRawBufferPointer) {
+            let length = (bytes.count + 2) / 3 * 4
+            let target = reserve(length)
+            Base64.encode(bytes, into: target)
+            count += length
         }
     }
 }
