@@ -49,4 +49,19 @@ struct ChildDefinitionsTests {
         #expect(ByteScan.contains(text, "://") == expected)
         #expect(ByteScan.contains(text, "://") == text.contains("://"))
     }
+
+    @Test("a byte search of ASCII texts gives Foundation's contains; other texts are left to Foundation")
+    func asciiSearch() {
+        let texts = ["", "a", "ab", "abc", "aab", "http://x/Patient/1", "urn:uuid:1", "AbC", " x ", "Nguyễn", "e\u{301}", "é", "ab\u{0}c"]
+        for text in texts {
+            for part in texts + ["b", "bc", "ac", "Patient/", "/1", "tp:", "B", "\u{0}c"] {
+                let found = ByteScan.asciiContains(text, part)
+                if text.utf8.allSatisfy({ $0 < 0x80 }) && part.utf8.allSatisfy({ $0 < 0x80 }) {
+                    #expect(found == (part.isEmpty || text.contains(part)), "\(text) \(part)")
+                } else {
+                    #expect(found == nil, "\(text) \(part)")
+                }
+            }
+        }
+    }
 }

@@ -109,27 +109,37 @@ extension FHIRPathEvaluator {
     /// The last two non-empty `/`-separated parts of a reference (`Patient/1` of
     /// `http://x/Patient/1/`), as `split(separator: "/")` gives them; `nil` when there are fewer.
     static func lastTwoParts(of text: String) -> (String, String)? {
-        // ASCII: by bytes, where a `/` is always a character of its own.
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            let parts = text.split(separator: "/")
-            return parts.count >= 2 ? (String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
-        }
-        let slash = UInt8(ascii: "/")
-        let bytes = text.utf8
-        var parts: [Substring.UTF8View] = []
-        var end = bytes.endIndex
-        var index = end
-        while index > bytes.startIndex, parts.count < 2 {
-            let before = bytes.index(before: index)
-            if bytes[before] == slash {
-                if index < end { parts.append(bytes[index..<end]) }
-                end = before
+        // ASCII: by bytes, where a `/` is always a character of its own (iterating the UTF-8
+        // view cost some ten instructions a byte).
+        let ascii: (String, String)?? = ByteScan.withBytes(of: text) { bytes in
+            guard ByteScan.isASCII(bytes) else { return .none }
+            let slash = UInt8(ascii: "/")
+            // The last part found, then the one before it.
+            var last: Range<Int>?
+            var previous: Range<Int>?
+            var end = bytes.count
+            var index = end
+            while index > 0, previous == nil {
+                let before = index - 1
+                if bytes[before] == slash {
+                    if index < end {
+                        if last == nil { last = index..<end } else { previous = index..<end }
+                    }
+                    end = before
+                }
+                index = before
             }
-            index = before
+            if previous == nil, index < end {
+                if last == nil { last = index..<end } else { previous = index..<end }
+            }
+            guard let last, let previous else { return .some(nil) }
+            return .some((
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[previous]), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[last]), as: UTF8.self)))
         }
-        if parts.count < 2, index < end { parts.append(bytes[index..<end]) }
-        guard parts.count == 2 else { return nil }
-        return (String(Substring(parts[1])), String(Substring(parts[0])))
+        if let ascii { return ascii }
+        let parts = text.split(separator: "/")
+        return parts.count >= 2 ? (String(parts[parts.count - 2]), String(parts[parts.count - 1])) : nil
     }
 
     /// Whether a code, `Coding` or `CodeableConcept` is in a value set; `nil` when unknown.

@@ -384,7 +384,7 @@ extension FHIRPathEvaluator {
             return [.boolean(text.hasSuffix(part))]
         case .contains:
             guard let part = try argument(0) else { return [] }
-            return [.boolean(part.isEmpty || text.contains(part))]
+            return [.boolean(part.isEmpty || (ByteScan.asciiContains(text, part) ?? text.contains(part)))]
         case .upper:
             return [.string(text.uppercased())]
         case .lower:

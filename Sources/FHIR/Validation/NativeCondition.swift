@@ -128,7 +128,7 @@ indirect enum NativeCondition: Sendable {
             return text.map { Verdict($0.hasPrefix(prefix)) } ?? .unknown
         case .contains(let path, let part):
             guard let text = Self.singleText(path, in: element) else { return .empty }
-            return text.map { Verdict(part.isEmpty || $0.contains(part)) } ?? .unknown
+            return text.map { Verdict(part.isEmpty || (ByteScan.asciiContains($0, part) ?? $0.contains(part))) } ?? .unknown
         case .not(let operand):
             switch operand.verdict(on: element) {
             case .true: return .false
