@@ -52,6 +52,13 @@ import Testing
             #expect(table.index(of: "F" + String(number)) == number)
         }
         #expect(table.index(of: "F300") == nil)
+        // Changing the fields of a copy finds the new ones there, and leaves the original as it was.
+        var copy = table
+        copy.fields = [ClaimFieldDefinition(name: "G", number: 1, type: .string, maxSize: 2)]
+        #expect(copy.index(of: "G") == 0 && copy.index(of: "F1") == nil && copy != table)
+        #expect(table.index(of: "G") == nil && table.index(of: "F1") == 1 && table.fields.count == 301)
+        copy.fields = table.fields
+        #expect(copy == table && copy.hashValue == table.hashValue)
     }
 
     @Test func fieldCountsPerTable() {

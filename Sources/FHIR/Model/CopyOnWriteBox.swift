@@ -1,7 +1,8 @@
 /// A value kept in one shared box, copied on write: a struct with many reference-counted fields
 /// (``Element``, ``ElementDefinition``, ``StructureDefinition``) keeps them in one of these, so a
 /// copy of it is one reference count, not one per string and array, and it stays a value.
-struct CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
+/// (`package`: the claims module keeps its table definitions in one too.)
+package struct CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
     // @unchecked: the box is changed only through `value`'s modify accessor, and only while this
     // value alone holds it (it is copied first otherwise), so a box that two threads can see
     // never changes.
@@ -16,12 +17,12 @@ struct CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
 
     private var box: Box
 
-    init(_ value: Value) {
+    package init(_ value: Value) {
         box = Box(value)
     }
 
     /// The value; changing it copies the box first when another value shares it.
-    var value: Value {
+    package var value: Value {
         _read { yield box.value }
         _modify {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
@@ -30,7 +31,7 @@ struct CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Whether `other` holds the same box, so the same value.
-    func sharesBox(with other: CopyOnWriteBox) -> Bool {
+    package func sharesBox(with other: CopyOnWriteBox) -> Bool {
         box === other.box
     }
 }

@@ -6,7 +6,7 @@
 /// SipHash (seeding, mixing and finalizing: some 200 instructions for `MA_LK`), this a few
 /// dozen. Field names are short ASCII (`T_BHTT`), so most are small strings compared by their
 /// bits.
-struct ClaimFieldIndex: Hashable, Sendable {
+struct ClaimFieldIndex: Sendable {
     /// The names, each with its field's position.
     private var entries: [(name: String, position: Int)] = []
     /// Index into `entries` plus one for each slot; 0 for an empty slot. The count is a power
@@ -48,17 +48,5 @@ struct ClaimFieldIndex: Hashable, Sendable {
             }
         }
         return Int(truncatingIfNeeded: hash ^ (hash >> 29))
-    }
-
-    static func == (lhs: ClaimFieldIndex, rhs: ClaimFieldIndex) -> Bool {
-        lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.position == $1.position }
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(entries.count)
-        for entry in entries {
-            hasher.combine(entry.name)
-            hasher.combine(entry.position)
-        }
     }
 }

@@ -36,8 +36,10 @@ extension ClaimRecord {
     public func value(for field: String) throws -> String? {
         let index = try position(of: field)
         guard let text = texts[index] else { return nil }
-        guard table.fields[index].isFormerFixedWidthNumber, let width = table.fields[index].maxSize,
-            !text.isEmpty, text.count < width, text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+        // (The width from a list made with the definition: reading it from the field's
+        // definition copied the definition, a dozen fields.)
+        let width = table.formerNumberWidth(at: index)
+        guard width > 0, !text.isEmpty, text.count < width, text.utf8.allSatisfy({ (0x30...0x39).contains($0) })
         else { return text }
         return String(repeating: "0", count: width - text.count) + text
     }

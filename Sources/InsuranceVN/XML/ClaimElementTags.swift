@@ -2,7 +2,7 @@
 /// `<MA_LK/>` and a line feed), made once with the table definition: a document writes one
 /// element per field of every record, and appending the tags piece by piece (a bracket, the
 /// name, a bracket) cost more than the values.
-struct ClaimElementTags: Hashable, Sendable {
+struct ClaimElementTags: Sendable {
     /// The three tags of every field, one field after another.
     private var bytes: [UInt8] = []
     /// Where each field's tags start in `bytes`.
