@@ -42,8 +42,11 @@ import Testing
         func record(_ rules: [ClaimMap.Rule]) {
             for rule in rules {
                 switch rule.source {
-                case .expression(let expression): record(expression, rule.sourceSlot)
-                case .constant: #expect(rule.sourceSlot == -1)
+                case .expression(let expression):
+                    record(expression, rule.sourceSlot)
+                    #expect(rule.sourceExpression?.text == expression.text)
+                case .constant:
+                    #expect(rule.sourceSlot == -1 && rule.sourceExpression == nil)
                 }
                 record(rule.condition, rule.conditionSlot)
             }

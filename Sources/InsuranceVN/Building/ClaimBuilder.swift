@@ -183,10 +183,13 @@ extension ClaimBuilder {
             // The rules read in place: a copy of each counts references to its texts and expressions.
             rules.withUnsafeBufferPointer { rules in
                 for number in rules.indices {
-                    if let condition = rules[number].condition,
+                    // Conditions and expressions passed where they are (`x!` of the element, not a
+                    // binding): a binding copied each, counting the references of its text and
+                    // compiled expression.
+                    if rules[number].condition != nil,
                         !holds(
-                            condition, slot: rules[number].conditionSlot, on: input, sharing: sharing, place: place(), line: rules[number].line,
-                            file: map.file)
+                            rules[number].condition!, slot: rules[number].conditionSlot, on: input, sharing: sharing, place: place(),
+                            line: rules[number].line, file: map.file)
                     {
                         continue
                     }
@@ -195,21 +198,23 @@ extension ClaimBuilder {
                     switch rules[number].source {
                     case .constant(let text):
                         value = text
-                    case .expression(let expression):
+                    case .expression:
                         let items = evaluate(
-                            expression, slot: rules[number].sourceSlot, on: input, sharing: sharing, place: "\(place()).\(expression.text)", line: rule.line, file: map.file)
+                            rules[number].sourceExpression!, slot: rules[number].sourceSlot, on: input, sharing: sharing,
+                            place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file)
                         // One value (most fields): written without an array of texts.
                         if items.count == 1 {
                             value = format(
                                 items[0], for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
-                                place: "\(place()).\(expression.text)", line: rule.line, file: map.file) ?? ""
+                                place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file) ?? ""
                             break
                         }
                         var formatted: [String] = []
                         for (index, item) in items.enumerated() {
                             if let text = format(
                                 item, for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
-                                place: "\(place()).\(expression.text)" + (items.count > 1 ? "[\(index)]" : ""), line: rule.line,
+                                place: "\(place()).\(rules[number].sourceExpression!.text)" + (items.count > 1 ? "[\(index)]" : ""),
+                                line: rule.line,
                                 file: map.file), !text.isEmpty
                             {
                                 formatted.append(text)

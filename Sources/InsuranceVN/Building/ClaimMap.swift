@@ -63,6 +63,9 @@ public struct ClaimMap: Sendable {
         /// depend on the input (``ClaimMapLibrary/numberingExpressions(_:)``); -1 when not numbered.
         var sourceSlot = -1
         var conditionSlot = -1
+        /// The source's expression, `nil` for a constant: read in place by the builder. Set with
+        /// the slots, which every library sets when its maps load.
+        var sourceExpression: Expression?
     }
 
     /// `each SOURCE [if CONDITION]` and the rules under it.

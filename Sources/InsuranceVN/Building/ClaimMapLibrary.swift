@@ -115,7 +115,10 @@ public struct ClaimMapLibrary: Sendable {
         func numbered(_ rules: [ClaimMap.Rule]) -> [ClaimMap.Rule] {
             rules.map { rule in
                 var rule = rule
-                if case .expression(let expression) = rule.source { rule.sourceSlot = slot(expression) }
+                if case .expression(let expression) = rule.source {
+                    rule.sourceSlot = slot(expression)
+                    rule.sourceExpression = expression
+                }
                 rule.conditionSlot = slot(rule.condition)
                 return rule
             }
