@@ -16,9 +16,13 @@ final class FHIRPathEvaluator {
 
     let environment: FHIRPathEnvironment
     let definitions: Definitions
-    let resource: Value?
-    let rootResource: Value?
-    let context: [Value]
+    /// The collection the evaluation started on.
+    let input: [Value]
+    // `%resource`, `%rootResource` and `%context`, made when asked for: most evaluations ask
+    // none of them (a claim build evaluates hundreds of rules, each its own evaluation).
+    var resource: Value? { environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil) }
+    var rootResource: Value? { environment.rootResource.map { Value.element($0) } ?? resource }
+    var context: [Value] { environment.context.map { [Value.element($0)] } ?? input }
     /// The values of constant subexpressions computed so far (``FHIRPathNode/memoSlot``).
     let memo: Memo?
 
@@ -70,10 +74,7 @@ final class FHIRPathEvaluator {
         self.shared = shared
         self.environment = environment
         self.definitions = environment.definitions
-        let resource = environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil)
-        self.resource = resource
-        self.rootResource = environment.rootResource.map { Value.element($0) } ?? resource
-        self.context = environment.context.map { [Value.element($0)] } ?? input
+        self.input = input
     }
 
     /// The value of `node` evaluated with `focus` as its input.
