@@ -253,9 +253,9 @@ public final class Definitions: Sendable {
     /// Whether `type` may be in the lineage of another type: `false` for a type no
     /// StructureDefinition is based on (`Patient`, `Period`), so `lineage(of: other).contains(type)`
     /// is `false` for every other type. `true` for a type not defined here (it is not known what
-    /// may be based on it), and for a type some profile constrains (`Observation`, `Extension`):
+    /// may be based on it), and for a type a profile here constrains (`Extension` in an IG):
     /// the answer only spares lookups, so it may err that way.
-    public func mayBeAncestor(_ type: String) -> Bool {
+    func mayBeAncestor(_ type: String) -> Bool {
         guard let url = sources.typeURLs[type] else { return true }
         return sources.baseURLs.contains(url)
     }

@@ -84,12 +84,10 @@ struct XMLWriter {
             empty(name)
             return
         }
-        indent()
-        output.append(UInt8(ascii: "<"))
-        append(name)
-        output.append(UInt8(ascii: ">"))
-        append(value)
-        closing(name)
+        element(name) { output in
+            var value = value
+            value.withUTF8 { output.append(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// An element holding the base64 of `content` (standard alphabet, `=` padding, no line
@@ -99,11 +97,16 @@ struct XMLWriter {
             empty(name)
             return
         }
+        element(name) { output in content.withUnsafeBytes { output.appendBase64($0) } }
+    }
+
+    /// `<NAME>`, what `content` appends, `</NAME>`, on a line of its own.
+    private mutating func element(_ name: String, _ content: (inout Output) -> Void) {
         indent()
         output.append(UInt8(ascii: "<"))
         append(name)
         output.append(UInt8(ascii: ">"))
-        content.withUnsafeBytes { output.appendBase64($0) }
+        content(&output)
         closing(name)
     }
 
