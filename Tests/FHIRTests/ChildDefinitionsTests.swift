@@ -64,4 +64,16 @@ struct ChildDefinitionsTests {
             }
         }
     }
+
+    @Test("the last two offsets of a byte and its count, as a scan of every byte finds them")
+    func lastTwoOffsets() {
+        for text in ["", "/", "//", "a", "a/b", "/a/", "http://x/fhir/Patient/1", "urn:uuid:1", "Patient/1/_history/2", "é/Patient/1"] {
+            let bytes = Array(text.utf8)
+            let offsets = bytes.indices.filter { bytes[$0] == UInt8(ascii: "/") }
+            let found = bytes.withUnsafeBufferPointer { ByteScan.lastTwoOffsets(of: UInt8(ascii: "/"), in: $0) }
+            #expect(found.count == offsets.count, "\(text)")
+            #expect(found.last == (offsets.last ?? -1), "\(text)")
+            #expect(found.beforeLast == (offsets.count >= 2 ? offsets[offsets.count - 2] : -1), "\(text)")
+        }
+    }
 }

@@ -58,11 +58,7 @@ struct FHIRPathBundleIndex: Sendable {
         // ASCII: by bytes, where a `/` is always a character of its own.
         let ascii: String?? = ByteScan.withBytes(of: url) { bytes in
             guard ByteScan.isASCII(bytes) else { return .none }
-            var last = bytes.count - 1
-            while last >= 0, bytes[last] != UInt8(ascii: "/") { last -= 1 }
-            guard last > 0 else { return .some(nil) }
-            var before = last - 1
-            while before >= 0, bytes[before] != UInt8(ascii: "/") { before -= 1 }
+            let (_, before, last) = ByteScan.lastTwoOffsets(of: UInt8(ascii: "/"), in: bytes)
             guard before >= 0, before + 1 < last, last + 1 < bytes.count else { return .some(nil) }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[(before + 1)...]), as: UTF8.self)
         }

@@ -88,15 +88,18 @@ extension FHIRPathEvaluator {
         var searched: [Element] = []
         for case .element(let candidate)? in [rootResource, resource] where candidate.type == "Bundle" && !searched.contains(candidate) {
             searched.append(candidate)
+            // A relative reference (`Type/id`) may also match an entry by its fullUrl's end or its
+            // resource's type and id: decided once per Bundle, not for every entry.
+            let relative = typeAndID.flatMap { target.contains("://") ? nil : $0 }
             for entry in candidate.children where entry.name == "entry" {
                 guard let resource = entry.child(named: "resource") else { continue }
                 if let fullUrl = entry.child(named: "fullUrl")?.value?.text {
                     if fullUrl == target { return .element(resource) }
-                    if let typeAndID, fullUrl.hasSuffix("/\(typeAndID.0)/\(typeAndID.1)"), !target.contains("://") {
+                    if let typeAndID = relative, fullUrl.hasSuffix("/\(typeAndID.0)/\(typeAndID.1)") {
                         return .element(resource)
                     }
                 }
-                if let typeAndID, !target.contains("://"), resource.type == typeAndID.0,
+                if let typeAndID = relative, resource.type == typeAndID.0,
                     resource.child(named: "id")?.value?.text == typeAndID.1
                 {
                     return .element(resource)

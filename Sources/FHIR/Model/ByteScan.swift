@@ -119,6 +119,22 @@ enum ByteScan {
         return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
+    /// How many `byte`s `bytes` holds, and the offsets of the last two (-1 where there are
+    /// fewer): the `/`s around the `Type/id` at the end of a URL.
+    static func lastTwoOffsets(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> (count: Int, beforeLast: Int, last: Int) {
+        var count = 0
+        var beforeLast = -1
+        var last = -1
+        var start = 0
+        while let offset = firstOffset(of: byte, in: UnsafeBufferPointer(rebasing: bytes[start...])) {
+            count += 1
+            beforeLast = last
+            last = start + offset
+            start = last + 1
+        }
+        return (count, beforeLast, last)
+    }
+
     /// The offset of the first `byte` in the UTF-8 of `text`.
     static func firstOffset(of byte: UInt8, in text: String) -> Int? {
         withBytes(of: text) { firstOffset(of: byte, in: $0) }

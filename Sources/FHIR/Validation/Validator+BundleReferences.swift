@@ -103,14 +103,7 @@ extension Validator.Walk {
         // ASCII (nearly every URL): on the bytes, without an array of parts.
         let ascii: (base: String, type: String, id: String)?? = ByteScan.withBytes(of: url) { bytes in
             guard ByteScan.isASCII(bytes) else { return .none }
-            var slashes = 0
-            var last = -1
-            var beforeLast = -1
-            for index in bytes.indices where bytes[index] == UInt8(ascii: "/") {
-                slashes += 1
-                beforeLast = last
-                last = index
-            }
+            let (slashes, beforeLast, last) = ByteScan.lastTwoOffsets(of: UInt8(ascii: "/"), in: bytes)
             // At least five parts; the type starts with an upper-case letter; the id is not empty.
             guard slashes >= 4, beforeLast + 1 < last, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[beforeLast + 1]),
                 last + 1 < bytes.count

@@ -5,7 +5,7 @@ extension Validator.Walk {
     /// warning (it may be a server's URL the validator cannot judge).
     mutating func checkReferenceFormat(_ element: Element, path: ElementPath) {
         guard let reference = element.childText(named: "reference"), !reference.hasPrefix("#"),
-            !Self.isAbsoluteURL(reference), !reference.utf8.contains(UInt8(ascii: "?"))
+            !Self.isAbsoluteURL(reference), ByteScan.firstOffset(of: UInt8(ascii: "?"), in: reference) == nil
         else { return }
         if let type = Self.simpleReferenceType(reference), type.utf8.allSatisfy({ $0 < 0x80 }) {
             // `Type/id` in ASCII: well formed when the type starts with an upper-case letter.
