@@ -27,9 +27,9 @@ struct FHIRPathSharingTests {
         let environment = FHIRPathEnvironment(resource: T.patient)
         let alone = try paths.map { try $0.evaluate([.element(T.patient)], environment: environment) }
         for order in [Array(shared.indices), shared.indices.reversed(), shared.indices.sorted { $0 % 3 < $1 % 3 }] {
-            let values = FHIRPathSharedValues(slots: slots)
+            let input = FHIRPathInput([.element(T.patient)], environment: environment, sharedSlots: slots)
             for index in order {
-                let value = try shared[index].evaluate([.element(T.patient)], environment: environment, sharing: values)
+                let value = try shared[index].evaluate(input)
                 #expect(value == alone[index], "\(Self.expressions[index])")
             }
         }
@@ -42,17 +42,31 @@ struct FHIRPathSharingTests {
         let paths = try ["name.where(use = 'official').given", "name.where(use = 'official').family"].map { try FHIRPath($0) }
         let (shared, slots) = FHIRPath.sharingSubexpressions(paths)
         #expect(slots == 2)  // `name` and `name.where(use = 'official')`
-        let values = FHIRPathSharedValues(slots: slots)
-        let environment = FHIRPathEnvironment()
-        #expect(try shared[0].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["Peter", "James"])
+        let input = FHIRPathInput([.element(T.patient)], sharedSlots: slots)
+        let values = try #require(input.evaluator.shared)
+        #expect(try shared[0].evaluate(input).map(\.description) == ["Peter", "James"])
         #expect(values.values.allSatisfy { $0 != nil })
         // Put another name in the store: the second expression reads it.
         let contactName = try #require(T.patient.child(named: "contact")?.child(named: "name"))
         for slot in values.values.indices { values.values[slot] = [.element(contactName)] }
-        #expect(try shared[1].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["du Marché"])
-        values.reset()
-        #expect(values.values.allSatisfy { $0 == nil })
-        #expect(try shared[1].evaluate([.element(T.patient)], environment: environment, sharing: values).map(\.description) == ["Chalmers"])
+        #expect(try shared[1].evaluate(input).map(\.description) == ["du Marché"])
+        // Another input computes its own.
+        let next = FHIRPathInput([.element(T.patient)], sharedSlots: slots)
+        #expect(try shared[1].evaluate(next).map(\.description) == ["Chalmers"])
+    }
+
+    @Test("expressions with constant subexpressions in arguments, one after another on one input, each keep their own")
+    func memoPerExpression() throws {
+        // Both keep a value in memo slot 0 (`%resource.name.family` and `%resource.telecom.value`).
+        let paths = try ["name.where(family in %resource.name.family).use", "telecom.where(value in %resource.telecom.value).system"]
+            .map { try FHIRPath($0) }
+        #expect(paths.allSatisfy { $0.memoSlots == 1 })
+        let input = FHIRPathInput([.element(T.patient)], environment: FHIRPathEnvironment(resource: T.patient))
+        let alone = try paths.map { try $0.evaluate([.element(T.patient)], environment: FHIRPathEnvironment(resource: T.patient)) }
+        #expect(alone.allSatisfy { !$0.isEmpty })
+        for _ in 0..<2 {
+            for (index, path) in paths.enumerated() { #expect(try path.evaluate(input) == alone[index]) }
+        }
     }
 
     @Test("only what is evaluated on the input is shared: not function arguments, literals, variables or trace()")

@@ -17,11 +17,31 @@
 public struct FHIRPath: Sendable, CustomStringConvertible {
     /// The expression's text.
     public let expression: String
-    var root: FHIRPathNode
-    /// How many values one evaluation keeps (``FHIRPathNode/memoSlot``).
-    let memoSlots: Int
-    /// What the value reads besides the environment's variables.
-    let reads: FHIRPathNode.Reads
+    /// What was compiled, in one box: rules and conditions are copied where they are evaluated,
+    /// and a copy is then one reference count, not a walk over the nodes' fields.
+    private(set) var compiled: Compiled
+
+    /// A compiled expression's nodes and what is known of them.
+    final class Compiled: Sendable {
+        let root: FHIRPathNode
+        /// How many values one evaluation keeps (``FHIRPathNode/memoSlot``).
+        let memoSlots: Int
+        /// What the value reads besides the environment's variables.
+        let reads: FHIRPathNode.Reads
+
+        init(root: FHIRPathNode, memoSlots: Int, reads: FHIRPathNode.Reads) {
+            self.root = root
+            self.memoSlots = memoSlots
+            self.reads = reads
+        }
+    }
+
+    var root: FHIRPathNode {
+        get { compiled.root }
+        set { compiled = Compiled(root: newValue, memoSlots: memoSlots, reads: reads) }
+    }
+    var memoSlots: Int { compiled.memoSlots }
+    var reads: FHIRPathNode.Reads { compiled.reads }
 
     /// Compiles an expression.
     ///
@@ -31,9 +51,8 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     public init(_ expression: String) throws(FHIRPathError) {
         self.expression = expression
         var slots = 0
-        self.root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots)
-        self.memoSlots = slots
-        self.reads = root.reads
+        let root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots)
+        self.compiled = Compiled(root: root, memoSlots: slots, reads: root.reads)
     }
 
     /// Whether the value depends only on the environment, not on the input: two evaluations
@@ -60,16 +79,22 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     }
 
     /// Evaluates the expression on a collection.
-    ///
-    /// - Parameter sharing: for an expression of a set numbered by ``sharingSubexpressions(_:)``:
-    ///   the values of the subexpressions the set shares on this input, taken when another
-    ///   expression of the set computed them, kept when this one does. Made (or reset) for each
-    ///   input.
-    public func evaluate(
-        _ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment(), sharing: FHIRPathSharedValues? = nil
-    ) throws(FHIRPathError) -> [FHIRPathValue] {
-        let evaluator = FHIRPathEvaluator(environment: environment, input: input, memoSlots: memoSlots, shared: sharing)
-        return try evaluator.evaluate(root, input, FHIRPathEvaluator.Scope(this: input))
+    public func evaluate(_ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment()) throws(FHIRPathError) -> [FHIRPathValue] {
+        try evaluate(with: FHIRPathEvaluator(environment: environment, input: input))
+    }
+
+    /// Evaluates the expression on an input several expressions are evaluated on; for an
+    /// expression of a set numbered by ``sharingSubexpressions(_:)``, the values of the
+    /// subexpressions the set shares are taken when another expression of the set computed
+    /// them on this input, kept when this one does.
+    public func evaluate(_ input: FHIRPathInput) throws(FHIRPathError) -> [FHIRPathValue] {
+        try evaluate(with: input.evaluator)
+    }
+
+    private func evaluate(with evaluator: FHIRPathEvaluator) throws(FHIRPathError) -> [FHIRPathValue] {
+        let compiled = compiled
+        evaluator.memo = compiled.memoSlots > 0 ? FHIRPathEvaluator.Memo(slots: compiled.memoSlots) : nil
+        return try evaluator.evaluate(compiled.root, evaluator.input, FHIRPathEvaluator.Scope(this: evaluator.input))
     }
 
     /// Evaluates the expression as a condition: `true` or `false` for a single boolean (or a

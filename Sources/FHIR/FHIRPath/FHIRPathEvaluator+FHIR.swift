@@ -16,8 +16,8 @@ extension FHIRPathEvaluator {
             }
             return result
         case .hasValue:
-            guard input.count == 1, case .element(let element) = input[0] else { return [.boolean(false)] }
-            return [.boolean(element.value != nil)]
+            guard input.count == 1, case .element(let element) = input[0] else { return Self.collection(false) }
+            return Self.collection(element.value != nil)
         case .getValue:
             guard input.count == 1, case .element(let element) = input[0], let value = Value.system(of: element) else { return [] }
             return [value]
@@ -43,9 +43,9 @@ extension FHIRPathEvaluator {
                 let item = try Self.single(input, at: offset),
                 let valueSet = definitions.valueSet(url: url)
             else { return [] }
-            return Self.isMember(item, of: valueSet).map { [.boolean($0)] } ?? []
+            return Self.isMember(item, of: valueSet).map(Self.collection) ?? []
         case .htmlChecks:
-            return [.boolean(true)]
+            return Self.collection(true)
         case .conformsTo:
             guard let url = try string(try argument(0), at: call.arguments[0].offset),
                 let item = try Self.single(input, at: offset), case .element(let element) = item
@@ -55,7 +55,7 @@ extension FHIRPathEvaluator {
             let type = String(url.dropFirst(prefix.count))
             // A core type decides; a profile would need validation.
             guard definitions.structure(url: url)?.derivation != "constraint", definitions.structure(forType: type) != nil else { return [] }
-            return [.boolean(derives(element.type, from: type))]
+            return Self.collection(derives(element.type, from: type))
         case .checkModifiers:
             return input
         default:

@@ -10,7 +10,9 @@ extension FHIRPathEvaluator {
             try evaluate(arguments[number], focus, scope)
         }
         func each(_ number: Int, _ item: Value, _ index: Int) throws(FHIRPathError) -> [Value] {
-            try evaluate(arguments[number], [item], Scope(this: [item], index: index, total: scope.total))
+            // One array is the focus and `$this`.
+            let items = [item]
+            return try evaluate(arguments[number], items, Scope(this: items, index: index, total: scope.total))
         }
         func criterion(_ item: Value, _ index: Int) throws(FHIRPathError) -> Bool? {
             try Self.boolean(try each(0, item, index), at: arguments[0].offset)
@@ -22,14 +24,14 @@ extension FHIRPathEvaluator {
         switch call.function {
         // MARK: Existence
         case .empty:
-            return [.boolean(input.isEmpty)]
+            return Self.collection(input.isEmpty)
         case .exists:
-            guard !arguments.isEmpty else { return [.boolean(!input.isEmpty)] }
-            for (index, item) in input.enumerated() where try criterion(item, index) == true { return [.boolean(true)] }
-            return [.boolean(false)]
+            guard !arguments.isEmpty else { return Self.collection(!input.isEmpty) }
+            for (index, item) in input.enumerated() where try criterion(item, index) == true { return Self.collection(true) }
+            return Self.collection(false)
         case .all:
-            for (index, item) in input.enumerated() where try criterion(item, index) != true { return [.boolean(false)] }
-            return [.boolean(true)]
+            for (index, item) in input.enumerated() where try criterion(item, index) != true { return Self.collection(false) }
+            return Self.collection(true)
         case .allTrue, .anyTrue, .allFalse, .anyFalse:
             var booleans: [Bool] = []
             for item in input {
@@ -39,21 +41,21 @@ extension FHIRPathEvaluator {
                 booleans.append(boolean)
             }
             switch call.function {
-            case .allTrue: return [.boolean(booleans.allSatisfy { $0 })]
-            case .anyTrue: return [.boolean(booleans.contains(true))]
-            case .allFalse: return [.boolean(booleans.allSatisfy { !$0 })]
-            default: return [.boolean(booleans.contains(false))]
+            case .allTrue: return Self.collection(booleans.allSatisfy { $0 })
+            case .anyTrue: return Self.collection(booleans.contains(true))
+            case .allFalse: return Self.collection(booleans.allSatisfy { !$0 })
+            default: return Self.collection(booleans.contains(false))
             }
         case .subsetOf, .supersetOf:
             let other = try argument(0)
             let (subset, superset) = call.function == .subsetOf ? (input, other) : (other, input)
-            return [.boolean(subset.allSatisfy { item in superset.contains { Self.equal(item, $0) == true } })]
+            return Self.collection(subset.allSatisfy { item in superset.contains { Self.equal(item, $0) == true } })
         case .count:
             return [.integer(input.count)]
         case .distinct:
             return Self.union(input, [])
         case .isDistinct:
-            return [.boolean(Self.union(input, []).count == input.count)]
+            return Self.collection(Self.union(input, []).count == input.count)
 
         // MARK: Filtering and projection
         case .where:
@@ -128,7 +130,7 @@ extension FHIRPathEvaluator {
             switch call.function {
             case .convertsToBoolean, .convertsToInteger, .convertsToDecimal, .convertsToString, .convertsToDate,
                 .convertsToDateTime, .convertsToTime, .convertsToQuantity:
-                return [.boolean(converted != nil)]
+                return Self.collection(converted != nil)
             default:
                 return converted.map { [$0] } ?? []
             }
@@ -220,10 +222,10 @@ extension FHIRPathEvaluator {
 
         // MARK: Boolean logic and types
         case .not:
-            return try Self.boolean(input, at: offset).map { [.boolean(!$0)] } ?? []
+            return try Self.boolean(input, at: offset).map { Self.collection(!$0) } ?? []
         case .is:
             guard let item = try Self.single(input, at: offset) else { return [] }
-            return [.boolean(isType(item, call.type!))]
+            return Self.collection(isType(item, call.type!))
         case .as:
             return input.filter { isType($0, call.type!) }
 
@@ -378,13 +380,13 @@ extension FHIRPathEvaluator {
             return [.string(String(characters[start..<end]))]
         case .startsWith:
             guard let part = try argument(0) else { return [] }
-            return [.boolean(text.hasPrefix(part))]
+            return Self.collection(text.hasPrefix(part))
         case .endsWith:
             guard let part = try argument(0) else { return [] }
-            return [.boolean(text.hasSuffix(part))]
+            return Self.collection(text.hasSuffix(part))
         case .contains:
             guard let part = try argument(0) else { return [] }
-            return [.boolean(part.isEmpty || (ByteScan.asciiContains(text, part) ?? text.contains(part)))]
+            return Self.collection(part.isEmpty || (ByteScan.asciiContains(text, part) ?? text.contains(part)))
         case .upper:
             return [.string(text.uppercased())]
         case .lower:
@@ -405,7 +407,7 @@ extension FHIRPathEvaluator {
             }
             let range = NSRange(text.startIndex..<text.endIndex, in: text)
             if call.function == .matches {
-                return [.boolean(regex.firstMatch(in: text, options: [], range: range) != nil)]
+                return Self.collection(regex.firstMatch(in: text, options: [], range: range) != nil)
             }
             guard let substitution = try argument(1) else { return [] }
             // An empty pattern changes nothing.

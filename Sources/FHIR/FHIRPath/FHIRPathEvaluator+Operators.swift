@@ -6,29 +6,29 @@ extension FHIRPathEvaluator {
         switch op {
         case .and:
             let left = try Self.boolean(try evaluate(leftNode, focus, scope), at: leftNode.offset)
-            if left == false { return [.boolean(false)] }
+            if left == false { return Self.collection(false) }
             let right = try Self.boolean(try evaluate(rightNode, focus, scope), at: rightNode.offset)
-            if right == false { return [.boolean(false)] }
-            if left == true, right == true { return [.boolean(true)] }
+            if right == false { return Self.collection(false) }
+            if left == true, right == true { return Self.collection(true) }
             return []
         case .or:
             let left = try Self.boolean(try evaluate(leftNode, focus, scope), at: leftNode.offset)
-            if left == true { return [.boolean(true)] }
+            if left == true { return Self.collection(true) }
             let right = try Self.boolean(try evaluate(rightNode, focus, scope), at: rightNode.offset)
-            if right == true { return [.boolean(true)] }
-            if left == false, right == false { return [.boolean(false)] }
+            if right == true { return Self.collection(true) }
+            if left == false, right == false { return Self.collection(false) }
             return []
         case .xor:
             let left = try Self.boolean(try evaluate(leftNode, focus, scope), at: leftNode.offset)
             let right = try Self.boolean(try evaluate(rightNode, focus, scope), at: rightNode.offset)
             guard let left, let right else { return [] }
-            return [.boolean(left != right)]
+            return Self.collection(left != right)
         case .implies:
             let left = try Self.boolean(try evaluate(leftNode, focus, scope), at: leftNode.offset)
-            if left == false { return [.boolean(true)] }
+            if left == false { return Self.collection(true) }
             let right = try Self.boolean(try evaluate(rightNode, focus, scope), at: rightNode.offset)
-            if right == true { return [.boolean(true)] }
-            if left == true { return right.map { [.boolean($0)] } ?? [] }
+            if right == true { return Self.collection(true) }
+            if left == true { return right.map(Self.collection) ?? [] }
             return []
         default:
             break
@@ -39,25 +39,25 @@ extension FHIRPathEvaluator {
         case .union:
             return Self.union(left, right)
         case .equal:
-            return Self.equals(left, right).map { [.boolean($0)] } ?? []
+            return Self.equals(left, right).map(Self.collection) ?? []
         case .notEqual:
-            return Self.equals(left, right).map { [.boolean(!$0)] } ?? []
+            return Self.equals(left, right).map { Self.collection(!$0) } ?? []
         case .equivalent:
-            return [.boolean(Self.equivalent(left, right))]
+            return Self.collection(Self.equivalent(left, right))
         case .notEquivalent:
-            return [.boolean(!Self.equivalent(left, right))]
+            return Self.collection(!Self.equivalent(left, right))
         case .in, .contains:
             let (item, collection) = op == .in ? (left, right) : (right, left)
             guard let single = try Self.single(item, at: offset) else { return [] }
-            return [.boolean(collection.contains { Self.equal(single, $0) == true })]
+            return Self.collection(collection.contains { Self.equal(single, $0) == true })
         case .less, .greater, .lessOrEqual, .greaterOrEqual:
             guard let a = try Self.single(left, at: leftNode.offset), let b = try Self.single(right, at: rightNode.offset) else { return [] }
             guard let order = try Self.compare(a, b, at: offset) else { return [] }
             switch op {
-            case .less: return [.boolean(order == .orderedAscending)]
-            case .greater: return [.boolean(order == .orderedDescending)]
-            case .lessOrEqual: return [.boolean(order != .orderedDescending)]
-            default: return [.boolean(order != .orderedAscending)]
+            case .less: return Self.collection(order == .orderedAscending)
+            case .greater: return Self.collection(order == .orderedDescending)
+            case .lessOrEqual: return Self.collection(order != .orderedDescending)
+            default: return Self.collection(order != .orderedAscending)
             }
         case .concatenate:
             let a = try Self.single(left, at: leftNode.offset).map { value throws(FHIRPathError) in try Self.concatenationText(value, at: leftNode.offset) } ?? ""

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Evaluates compiled FHIRPath nodes on collections, for one evaluation (one input and
-/// environment). A class: the evaluation's functions capture it, and a copy is then one
-/// reference count instead of one per field of the environment.
+/// Evaluates compiled FHIRPath nodes on collections, for one input and environment: one
+/// expression, or several one after another (``FHIRPathInput``). A class: the evaluation's
+/// functions capture it, and a copy is then one reference count instead of one per field of the
+/// environment.
 final class FHIRPathEvaluator {
     typealias Value = FHIRPathValue
     typealias Node = FHIRPathNode
@@ -23,8 +24,9 @@ final class FHIRPathEvaluator {
     var resource: Value? { environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil) }
     var rootResource: Value? { environment.rootResource.map { Value.element($0) } ?? resource }
     var context: [Value] { environment.context.map { [Value.element($0)] } ?? input }
-    /// The values of constant subexpressions computed so far (``FHIRPathNode/memoSlot``).
-    let memo: Memo?
+    /// The values of constant subexpressions computed so far (``FHIRPathNode/memoSlot``), for
+    /// the expression being evaluated.
+    var memo: Memo?
 
     /// Values kept for one evaluation, by slot.
     final class Memo {
@@ -69,8 +71,7 @@ final class FHIRPathEvaluator {
         return mayBeAncestor && lineage(of: type).contains(name)
     }
 
-    init(environment: FHIRPathEnvironment, input: [Value], memoSlots: Int = 0, shared: FHIRPathSharedValues? = nil) {
-        self.memo = memoSlots > 0 ? Memo(slots: memoSlots) : nil
+    init(environment: FHIRPathEnvironment, input: [Value], shared: FHIRPathSharedValues? = nil) {
         self.shared = shared
         self.environment = environment
         self.definitions = environment.definitions
@@ -98,7 +99,7 @@ final class FHIRPathEvaluator {
         case .empty:
             return []
         case .literal(let value):
-            return [value]
+            return node.literalCollection ?? [value]
         case .member(let target, let name):
             if let target {
                 return navigate(try evaluate(target, focus, scope), name, isFirst: false)
@@ -137,7 +138,7 @@ final class FHIRPathEvaluator {
             let items = try evaluate(operand, focus, scope)
             if isOperator {
                 guard let item = try Self.single(items, at: node.offset) else { return [] }
-                return [.boolean(isType(item, type))]
+                return Self.collection(isType(item, type))
             }
             // `as` on several items keeps those of the type, as `ofType` does.
             return items.filter { isType($0, type) }
@@ -195,6 +196,17 @@ final class FHIRPathEvaluator {
     }
 
     // MARK: Singletons
+
+    /// `[.boolean(true)]` and `[.boolean(false)]`, made once: operators and functions answer
+    /// with them all the time (each `where` criterion on each item), and a new one-item array
+    /// is a heap allocation.
+    private static let trueCollection: [Value] = [.boolean(true)]
+    private static let falseCollection: [Value] = [.boolean(false)]
+
+    /// The collection of one boolean.
+    static func collection(_ boolean: Bool) -> [Value] {
+        boolean ? trueCollection : falseCollection
+    }
 
     /// The one item of a collection; `nil` when empty.
     static func single(_ values: [Value], at offset: Int) throws(FHIRPathError) -> Value? {

@@ -61,8 +61,13 @@ struct FHIRPathNode: Sendable {
         var description: String { namespace.map { "\($0).\(name)" } ?? name }
     }
 
-    var kind: Kind
+    var kind: Kind {
+        didSet { literalCollection = Self.collection(of: kind) }
+    }
     var offset: Int
+    /// The collection of a literal's one value, made once: a literal in a `where` criterion is
+    /// evaluated once per item, and a new one-item array is a heap allocation.
+    private(set) var literalCollection: [FHIRPathValue]?
     /// For a subexpression inside a function argument whose value is the same wherever it is
     /// evaluated in one evaluation (it depends on no focus, `$this`, `$index` or `$total`, as
     /// `%resource.descendants()` in `contained.where('#' + id in %resource.descendants()…)`):
@@ -73,6 +78,17 @@ struct FHIRPathNode: Sendable {
     /// where ``FHIRPathSharedValues`` keeps its value, so expressions evaluated on the same
     /// input compute it once (``FHIRPath/sharingSubexpressions(_:)``).
     var sharedSlot: Int? = nil
+
+    init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+        literalCollection = Self.collection(of: kind)
+    }
+
+    private static func collection(of kind: Kind) -> [FHIRPathValue]? {
+        guard case .literal(let value) = kind else { return nil }
+        return [value]
+    }
 }
 
 extension FHIRPathNode {

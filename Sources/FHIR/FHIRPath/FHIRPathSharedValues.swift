@@ -1,37 +1,22 @@
-/// The values of subexpressions that several expressions share, kept while they are evaluated
-/// on one input (``FHIRPath/sharingSubexpressions(_:)``, ``FHIRPath/evaluate(_:environment:sharing:)``).
-///
-/// Make one per input (or ``reset()`` it before the next input): a value kept is the value on
-/// the input it was computed on, with the environment it was computed with.
-///
-/// ```swift
-/// let (paths, slots) = FHIRPath.sharingSubexpressions(compiled)
-/// for item in items {
-///     let shared = FHIRPathSharedValues(slots: slots)
-///     for path in paths { let values = try path.evaluate([item], environment: environment, sharing: shared) }
-/// }
-/// ```
-public final class FHIRPathSharedValues {
+/// The values of subexpressions that several expressions evaluated on one ``FHIRPathInput``
+/// share (``FHIRPath/sharingSubexpressions(_:)``), by slot: a value kept is the value on that
+/// input, with its environment.
+final class FHIRPathSharedValues {
     /// The values computed so far, by slot.
     var values: [[FHIRPathValue]?]
 
     /// Creates an empty store with room for `slots` values.
-    public init(slots: Int) {
+    init(slots: Int) {
         values = Array(repeating: nil, count: slots)
-    }
-
-    /// Forgets every value, for the next input.
-    public func reset() {
-        for index in values.indices { values[index] = nil }
     }
 }
 
 extension FHIRPath {
     /// The expressions with the subexpressions that more than one of them computes on the input
     /// (`code.coding.where(system = 'x')` in `code.coding.where(system = 'x').code` and
-    /// `code.coding.where(system = 'x').display`) numbered, and how many there are: evaluated with
-    /// one ``FHIRPathSharedValues`` on the same input and environment, such a subexpression is
-    /// computed once. The expressions' values do not change.
+    /// `code.coding.where(system = 'x').display`) numbered, and how many there are: evaluated on
+    /// one ``FHIRPathInput`` made with that many slots, such a subexpression is computed once.
+    /// The expressions' values do not change.
     public static func sharingSubexpressions(_ paths: [FHIRPath]) -> (paths: [FHIRPath], slots: Int) {
         // Every occurrence counts: a subexpression repeated within one expression on the input
         // (`a.b.c | a.b.d`) is shared too.

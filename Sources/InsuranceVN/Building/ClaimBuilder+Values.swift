@@ -8,18 +8,18 @@ import Mapping
 extension ClaimBuilder.Run {
     // MARK: FHIRPath
 
-    /// The values of an expression on an input; `sharing` keeps the values of the subexpressions
-    /// the expressions of one record share (``ClaimMap/sharingSubexpressions()``), `slot` (the
-    /// expression's, from ``ClaimMapLibrary/numberingExpressions(_:)``) the value of an
+    /// The values of an expression on an input (which keeps the values of the subexpressions
+    /// the expressions of one record share, ``ClaimMap/sharingSubexpressions()``); `slot` (the
+    /// expression's, from ``ClaimMapLibrary/numberingExpressions(_:)``) keeps the value of an
     /// expression that does not depend on the input, for the whole build.
     mutating func evaluate(
-        _ expression: ClaimMap.Expression, slot: Int, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil,
+        _ expression: ClaimMap.Expression, slot: Int, on input: FHIRPathInput,
         place: @autoclosure () -> String, line: Int, file: String
     ) -> [FHIRPathValue] {
         let isKept = slot >= 0 && expression.path.isIndependentOfInput(in: environment)
         if isKept, let values = independentValues[slot] { return values }
         do throws(FHIRPathError) {
-            let values = try expression.path.evaluate([input], environment: environment, sharing: sharing)
+            let values = try expression.path.evaluate(input)
             if isKept { independentValues[slot] = values }
             return values
         } catch {
@@ -29,11 +29,11 @@ extension ClaimBuilder.Run {
     }
 
     mutating func holds(
-        _ condition: ClaimMap.Expression, slot: Int, on input: FHIRPathValue, sharing: FHIRPathSharedValues? = nil,
+        _ condition: ClaimMap.Expression, slot: Int, on input: FHIRPathInput,
         place: @autoclosure () -> String, line: Int, file: String
     ) -> Bool {
         let values = evaluate(
-            condition, slot: slot, on: input, sharing: sharing, place: "\(place()) (if \(condition))", line: line, file: file)
+            condition, slot: slot, on: input, place: "\(place()) (if \(condition))", line: line, file: file)
         switch values.count {
         case 0: return false
         case 1:

@@ -148,27 +148,28 @@ extension ClaimBuilder {
         mutating func records(of map: ClaimMap) -> [ClaimRecord] {
             if map.table.isFlat {
                 var record = ClaimRecord(table: map.table, number: 1)
-                let sharing = map.sharedSlots > 0 ? FHIRPathSharedValues(slots: map.sharedSlots) : nil
-                apply(map.rules, of: map, on: .element(bundle), sharing: sharing, place: "Bundle", into: &record)
+                let input = FHIRPathInput([.element(bundle)], environment: environment, sharedSlots: map.sharedSlots)
+                apply(map.rules, of: map, on: input, place: "Bundle", into: &record)
                 return [record]
             }
             var records: [ClaimRecord] = []
+            let bundleInput = FHIRPathInput([.element(bundle)], environment: environment)
             for block in map.blocks {
-                let items = evaluate(block.source, slot: block.sourceSlot, on: .element(bundle), place: "Bundle", line: block.line, file: map.file)
+                let items = evaluate(block.source, slot: block.sourceSlot, on: bundleInput, place: "Bundle", line: block.line, file: map.file)
                 let entries = self.entries
                 for item in items {
-                    // The values the block's condition and rules share, for this item.
-                    let sharing = block.sharedSlots > 0 ? FHIRPathSharedValues(slots: block.sharedSlots) : nil
+                    // The item, with the values the block's condition and rules share.
+                    let input = FHIRPathInput([item], environment: environment, sharedSlots: block.sharedSlots)
                     // Places are written only into issues: made when one is.
                     if let condition = block.condition,
                         !holds(
-                            condition, slot: block.conditionSlot, on: item, sharing: sharing, place: Self.place(of: item, in: entries),
+                            condition, slot: block.conditionSlot, on: input, place: Self.place(of: item, in: entries),
                             line: block.line, file: map.file)
                     {
                         continue
                     }
                     var record = ClaimRecord(table: map.table, number: records.count + 1)
-                    apply(block.rules, of: map, on: item, sharing: sharing, place: Self.place(of: item, in: entries), into: &record)
+                    apply(block.rules, of: map, on: input, place: Self.place(of: item, in: entries), into: &record)
                     records.append(record)
                 }
             }
@@ -177,50 +178,51 @@ extension ClaimBuilder {
 
         /// Applies rules in order; a later rule that gives a value replaces an earlier one's.
         mutating func apply(
-            _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathValue, sharing: FHIRPathSharedValues?,
+            _ rules: [ClaimMap.Rule], of map: ClaimMap, on input: FHIRPathInput,
             place: @autoclosure () -> String, into record: inout ClaimRecord
         ) {
             // The rules read in place: a copy of each counts references to its texts and expressions.
             rules.withUnsafeBufferPointer { rules in
                 for number in rules.indices {
                     // Conditions and expressions passed where they are (`x!` of the element, not a
-                    // binding): a binding copied each, counting the references of its text and
-                    // compiled expression.
-                    if rules[number].condition != nil,
+                    // binding), and told apart by their slots (numbered ones, -1 for none): a
+                    // binding, or `!= nil`, copies the expression, counting the references of its
+                    // text and compiled expression.
+                    if rules[number].conditionSlot >= 0,
                         !holds(
-                            rules[number].condition!, slot: rules[number].conditionSlot, on: input, sharing: sharing, place: place(),
+                            rules[number].condition!, slot: rules[number].conditionSlot, on: input, place: place(),
                             line: rules[number].line, file: map.file)
                     {
                         continue
                     }
                     let rule = (line: rules[number].line, fieldIndex: rules[number].fieldIndex, conversion: rules[number].conversion)
                     let value: String
-                    switch rules[number].source {
-                    case .constant(let text):
+                    if rules[number].sourceSlot < 0 {
+                        guard case .constant(let text) = rules[number].source else { continue }
                         value = text
-                    case .expression:
+                    } else {
                         let items = evaluate(
-                            rules[number].sourceExpression!, slot: rules[number].sourceSlot, on: input, sharing: sharing,
+                            rules[number].sourceExpression!, slot: rules[number].sourceSlot, on: input,
                             place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file)
-                        // One value (most fields): written without an array of texts.
                         if items.count == 1 {
+                            // One value (most fields): written without an array of texts.
                             value = format(
                                 items[0], for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
                                 place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file) ?? ""
-                            break
-                        }
-                        var formatted: [String] = []
-                        for (index, item) in items.enumerated() {
-                            if let text = format(
-                                item, for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
-                                place: "\(place()).\(rules[number].sourceExpression!.text)" + (items.count > 1 ? "[\(index)]" : ""),
-                                line: rule.line,
-                                file: map.file), !text.isEmpty
-                            {
-                                formatted.append(text)
+                        } else {
+                            var formatted: [String] = []
+                            for (index, item) in items.enumerated() {
+                                if let text = format(
+                                    item, for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
+                                    place: "\(place()).\(rules[number].sourceExpression!.text)" + (items.count > 1 ? "[\(index)]" : ""),
+                                    line: rule.line,
+                                    file: map.file), !text.isEmpty
+                                {
+                                    formatted.append(text)
+                                }
                             }
+                            value = formatted.joined(separator: ";")
                         }
-                        value = formatted.joined(separator: ";")
                     }
                     guard !value.isEmpty else { continue }
                     record.setText(value, at: rule.fieldIndex)
