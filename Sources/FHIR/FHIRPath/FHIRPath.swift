@@ -38,7 +38,7 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
 
     var root: FHIRPathNode {
         get { compiled.root }
-        set { compiled = Compiled(root: newValue, memoSlots: memoSlots, reads: reads) }
+        set { compiled = Compiled(root: newValue.fusingNames(), memoSlots: memoSlots, reads: reads) }
     }
     var memoSlots: Int { compiled.memoSlots }
     var reads: FHIRPathNode.Reads { compiled.reads }
@@ -51,7 +51,7 @@ public struct FHIRPath: Sendable, CustomStringConvertible {
     public init(_ expression: String) throws(FHIRPathError) {
         self.expression = expression
         var slots = 0
-        let root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots)
+        let root = try FHIRPathParser.parse(expression).numberingConstants(slots: &slots).fusingNames()
         self.compiled = Compiled(root: root, memoSlots: slots, reads: root.reads)
     }
 

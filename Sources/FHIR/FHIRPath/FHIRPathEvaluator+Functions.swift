@@ -60,7 +60,14 @@ extension FHIRPathEvaluator {
         // MARK: Filtering and projection
         case .where:
             var result: [Value] = []
-            for (index, item) in input.enumerated() where try criterion(item, index) == true { result.append(item) }
+            let comparison = Self.childComparison(arguments[0])
+            for (index, item) in input.enumerated() {
+                if let comparison, case .element(let element) = item, let verdict = Self.compare(element, comparison) {
+                    if verdict == true { result.append(item) }
+                } else if try criterion(item, index) == true {
+                    result.append(item)
+                }
+            }
             return result
         case .select:
             var result: [Value] = []

@@ -110,6 +110,41 @@ extension FHIRPathEvaluator {
         }
     }
 
+    /// A criterion that compares a name of the item with a literal (`system = 'http://loinc.org'`,
+    /// `use != 'old'`): `where` decides it on the item's children in place, without the
+    /// collections of the name and the answer.
+    struct ChildComparison {
+        var name: String
+        var literal: Value
+        var isEqual: Bool
+    }
+
+    /// The comparison a criterion is, if it is one; not for a name that may be a type name.
+    static func childComparison(_ node: Node) -> ChildComparison? {
+        guard case .binary(let op, let left, let right) = node.kind, op == .equal || op == .notEqual,
+            case .member(nil, let name) = left.kind, left.memoSlot == nil, left.sharedSlot == nil,
+            case .literal(let literal) = right.kind,
+            let first = name.utf8.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first)
+        else { return nil }
+        return ChildComparison(name: name, literal: literal, isEqual: op == .equal)
+    }
+
+    /// The criterion's value on `element` as ``binary(_:_:_:_:_:at:)`` gives it (`nil` for
+    /// the empty collection), as `.some(nil)` when it is empty; `nil` when the element has more
+    /// than one child of the name (the general case decides).
+    static func compare(_ element: Element, _ comparison: ChildComparison) -> Bool?? {
+        let length = comparison.name.utf8.count
+        let children = element.children
+        var found: Int?
+        for index in children.indices where children[index].name.utf8.count == length && children[index].name == comparison.name {
+            guard found == nil else { return nil }
+            found = index
+        }
+        guard let found else { return .some(nil) }
+        let equal = Self.equal(.element(children[found]), comparison.literal)
+        return .some(comparison.isEqual ? equal : equal.map { !$0 })
+    }
+
     /// `=` on collections: `nil` when either is empty or an item comparison is unknown.
     static func equals(_ left: [Value], _ right: [Value]) -> Bool? {
         if left.isEmpty || right.isEmpty { return nil }

@@ -101,6 +101,10 @@ final class FHIRPathEvaluator {
         case .literal(let value):
             return node.literalCollection ?? [value]
         case .member(let target, let name):
+            if let path = node.names {
+                guard let base = path.base else { return navigate(focus, path.names, isFirst: true) }
+                return navigate(try evaluate(base, focus, scope), path.names, isFirst: false)
+            }
             if let target {
                 return navigate(try evaluate(target, focus, scope), name, isFirst: false)
             }
@@ -177,6 +181,44 @@ final class FHIRPathEvaluator {
             }
         }
         return result
+    }
+
+    /// ``navigate(_:_:isFirst:)`` with each name in turn (two or more), in one walk down from
+    /// each item: the same items in the same order, without the collections between.
+    func navigate(_ items: [Value], _ names: [String], isFirst: Bool) -> [Value] {
+        var result: [Value] = []
+        let first = names[0]
+        let length = first.utf8.count
+        for item in items {
+            // (A system quantity's `value` and `unit` have no children: nothing comes of them.)
+            guard case .element(let element) = item else { continue }
+            var found = false
+            let children = element.children
+            for index in children.indices where children[index].name.utf8.count == length && children[index].name == first {
+                Self.descend(children[index], names, from: 1, into: &result)
+                found = true
+            }
+            if !found, isFirst, let byte = first.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte),
+                derives(element.type, from: first)
+            {
+                Self.descend(element, names, from: 1, into: &result)
+            }
+        }
+        return result
+    }
+
+    /// Appends the elements reached from `element` by `names` from `depth` on.
+    private static func descend(_ element: Element, _ names: [String], from depth: Int, into result: inout [Value]) {
+        guard depth < names.count else {
+            result.append(.element(element))
+            return
+        }
+        let name = names[depth]
+        let length = name.utf8.count
+        let children = element.children
+        for index in children.indices where children[index].name.utf8.count == length && children[index].name == name {
+            descend(children[index], names, from: depth + 1, into: &result)
+        }
     }
 
     func variable(_ name: String, at offset: Int) throws(FHIRPathError) -> [Value] {

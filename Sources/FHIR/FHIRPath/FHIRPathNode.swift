@@ -78,6 +78,23 @@ struct FHIRPathNode: Sendable {
     /// where ``FHIRPathSharedValues`` keeps its value, so expressions evaluated on the same
     /// input compute it once (``FHIRPath/sharingSubexpressions(_:)``).
     var sharedSlot: Int? = nil
+    /// For a name after other names (`coding.code` in `code.coding.code`), set by
+    /// ``fusingNames()``: all of them, navigated at once.
+    var names: Names? = nil
+
+    /// Names navigated one after another from a base, without a collection for each step.
+    final class Names: Sendable {
+        /// What the first name is navigated from: the focus when `nil` (and the first name may
+        /// then be a type name).
+        let base: FHIRPathNode?
+        /// The names, first to last (two or more).
+        let names: [String]
+
+        init(base: FHIRPathNode?, names: [String]) {
+            self.base = base
+            self.names = names
+        }
+    }
 
     init(kind: Kind, offset: Int) {
         self.kind = kind

@@ -79,6 +79,12 @@ public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
     /// The system value of a FHIR primitive element.
     static func system(of element: Element) -> FHIRPathValue? {
         guard let value = element.value else { return nil }
+        // Most primitives are strings (`code`, `uri`, `string`, …), told by their first byte
+        // before any name is compared.
+        switch element.type.utf8.first {
+        case UInt8(ascii: "b"), UInt8(ascii: "i"), UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "d"), UInt8(ascii: "t"): break
+        default: return Self.system(of: value)
+        }
         switch element.type {
         case "boolean":
             return .boolean(value.text == "true")
@@ -94,11 +100,17 @@ public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
         case "time":
             return FHIRPathTemporal.time(value.text).map { .time($0) } ?? .string(value.text)
         default:
-            switch value.kind {
-            case .boolean: return .boolean(value.text == "true")
-            case .number: return Self.decimal(value.text).map { .decimal($0) } ?? .string(value.text)
-            case .string: return .string(value.text)
-            }
+            return Self.system(of: value)
+        }
+    }
+
+    /// The system value of a primitive of a type with no conversion of its own, by how it is
+    /// written.
+    private static func system(of value: Primitive) -> FHIRPathValue {
+        switch value.kind {
+        case .boolean: .boolean(value.text == "true")
+        case .number: Self.decimal(value.text).map { .decimal($0) } ?? .string(value.text)
+        case .string: .string(value.text)
         }
     }
 

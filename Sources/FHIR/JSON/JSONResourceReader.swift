@@ -49,7 +49,7 @@ struct JSONResourceReader {
         let lookup = children.byName
         // The elements read, each with its definition's index (its place in definition order).
         var read = ReadChildren(base: orderStack.count)
-        defer { orderStack.removeSubrange(read.base...) }
+        defer { orderStack.removeLast(orderStack.count - read.base) }
         // The key and type of the first property of each choice element.
         var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
