@@ -45,6 +45,22 @@ struct ElementJSONTests {
         #expect(lonely.map(\.path) == ["Patient.name[0].given"])
     }
 
+    @Test("each format error names its element: in a nested resource, an item of a repeating element, a '_' object")
+    func errorPaths() throws {
+        let text = #"""
+            {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient",\#
+            "name":[{"given":["a","b"],"_given":[null,5]},{"family":["x"]}],"contact":[{"name":{"_family":[{}]}}]}},\#
+            {"resource":{"resourceType":"Observation","code":{"text":""},"component":{}}},{"resource":{"resourceType":"Nope"}}]}
+            """#
+        #expect(try errors(text).map(\.path) == [
+            "Bundle.entry[0].resource.name[0].given[1]", "Bundle.entry[0].resource.name[1].family",
+            "Bundle.entry[0].resource.contact[0].name.family", "Bundle.entry[1].resource.code.text",
+            "Bundle.entry[1].resource.component", "Bundle.entry[1].resource.component", "Bundle.entry[2].resource",
+        ])
+        // Before the root's type is known there is no path.
+        #expect(try errors(#"{"resourceType":7}"#).map(\.path) == [nil])
+    }
+
     @Test("contained resources and Bundle entries are resources of their own type")
     func nestedResources() throws {
         let text = #"""

@@ -17,7 +17,7 @@ extension Element {
     public static func read(json bytes: [UInt8], definitions: Definitions = .r4) throws(FormatError) -> (Element?, [FormatError]) {
         let document = try JSONDocument(parsing: bytes)
         var reader = JSONResourceReader(document: document, definitions: definitions)
-        let element = reader.readResource(at: 0, name: nil, path: nil)
+        let element = reader.readResource(at: 0, name: nil)
         return (element, reader.errors)
     }
 

@@ -12,6 +12,10 @@ struct JSONResourceReader {
     /// The definition order of each element read, for all the objects being read (each
     /// object's from where it started): one buffer instead of an array per object.
     private var orderStack: [Int] = []
+    /// Where the element being read is: the name (and index, when it repeats) of it and of each
+    /// element above it, the root's resource type first. Entered and left as the reader goes
+    /// down and up; written out (`Bundle.entry[0].resource.id`) only for an error.
+    private var path: [(name: String, index: Int?)] = []
 
     init(document: JSONDocument, definitions: Definitions) {
         self.document = document
@@ -19,32 +23,36 @@ struct JSONResourceReader {
     }
 
     /// Reads the resource at `index`, named `name` in its parent (the resource type at the root).
-    mutating func readResource(at index: Int, name: String?, path: ElementPath?) -> Element? {
+    mutating func readResource(at index: Int, name: String?) -> Element? {
         guard document.kind(index) == .object else {
-            fail(.wrongType, path, index, "a resource must be a JSON object")
+            fail(.wrongType, index, "a resource must be a JSON object")
             return nil
         }
         guard let typeIndex = document.members(index).first(where: { document.string($0.key, equals: "resourceType") })?.value,
             document.kind(typeIndex) == .string
         else {
-            fail(.unknownResourceType, path, index, "the resource has no resourceType")
+            fail(.unknownResourceType, index, "the resource has no resourceType")
             return nil
         }
         let type = document.string(typeIndex)
         guard let structure = definitions.structure(forType: type), structure.kind == .resource else {
-            fail(.unknownResourceType, path, typeIndex, "'\(type)' is not a FHIR R4 resource type")
+            fail(.unknownResourceType, typeIndex, "'\(type)' is not a FHIR R4 resource type")
             return nil
         }
         if structure.isAbstract {
-            fail(.unknownResourceType, path, typeIndex, "'\(type)' is an abstract resource type")
+            fail(.unknownResourceType, typeIndex, "'\(type)' is an abstract resource type")
         }
+        // The root's path starts with its type; a resource inside another is on its element's path.
+        let isRoot = path.isEmpty
+        if isRoot { path.append((type, nil)) }
+        defer { if isRoot { path.removeLast() } }
         var element = Element(name: name ?? type, type: type, position: position(index))
-        element.children = readChildren(of: index, children: definitions.children(of: type, in: structure), path: path ?? ElementPath(type), isResource: true)
+        element.children = readChildren(of: index, children: definitions.children(of: type, in: structure), isResource: true)
         return element
     }
 
     /// The children of the object at `index`, defined by `children`; sorted in definition order.
-    private mutating func readChildren(of index: Int, children: ChildDefinitions, path: ElementPath, isResource: Bool) -> [Element] {
+    private mutating func readChildren(of index: Int, children: ChildDefinitions, isResource: Bool) -> [Element] {
         let childDefinitions = children.elements
         let lookup = children.byName
         // The elements read, each with its definition's index (its place in definition order).
@@ -53,8 +61,6 @@ struct JSONResourceReader {
         // The key and type of the first property of each choice element.
         var seenChoice: [Int: (key: Int, type: String)] = [:]
         var primitiveExtensions: [(name: String, value: Int, key: Int)] = []
-        // One link to this path for all the children's paths.
-        let link = path.link
         // The members are visited in place on the tape (a key, then its value's subtree).
         let memberCount = Int(document.values[index].count)
         // Room for every value and array item, so the arrays are not grown item by item.
@@ -80,7 +86,7 @@ struct JSONResourceReader {
             } else {
                 let name = document.string(key)
                 if name == "resourceType" {
-                    if !isResource { fail(.unknownElement, path, key, "resourceType is allowed only on a resource") }
+                    if !isResource { fail(.unknownElement, key, "resourceType is allowed only on a resource") }
                     continue
                 }
                 if name.hasPrefix("_") {
@@ -88,7 +94,7 @@ struct JSONResourceReader {
                     continue
                 }
                 guard let found = lookup[name] else {
-                    fail(.unknownElement, path, key, "unknown element '\(name)'")
+                    fail(.unknownElement, key, "unknown element '\(name)'")
                     continue
                 }
                 entry = found
@@ -98,48 +104,50 @@ struct JSONResourceReader {
                 let definition = childDefinitions[number]
                 // Two names of one choice have two types.
                 if let other = seenChoice[number], other.type != type {
-                    fail(.duplicateElement, path, key, "'\(document.string(key))' and '\(document.string(other.key))' are two types of one choice element \(definition.name)[x]")
+                    fail(.duplicateElement, key, "'\(document.string(key))' and '\(document.string(other.key))' are two types of one choice element \(definition.name)[x]")
                     continue
                 }
                 seenChoice[number] = (key, type)
             }
-            readValues(value, key: key, children: children, number: number, type: type, parent: link, into: &read.elements)
+            readValues(value, key: key, children: children, number: number, type: type, into: &read.elements)
         }
         // `_name`: id and extensions of primitives, merged into the values read (or standing
         // alone when the primitive has no value).
         for (name, value, key) in primitiveExtensions {
             guard let (number, type) = lookup[name], definitions.isPrimitiveType(type) else {
-                fail(.unknownElement, path, key, "unknown element '_\(name)'")
+                fail(.unknownElement, key, "unknown element '_\(name)'")
                 continue
             }
             let definition = childDefinitions[number]
-            let childPath = path.child(definition.name)
+            // On the element's path (and its items').
+            path.append((definition.name, nil))
+            defer { path.removeLast() }
             let objects: [Int?]
             if definition.isRepeating {
                 guard document.kind(value) == .array else {
-                    fail(.wrongCardinality, childPath, value, "'_\(name)' must be an array, as \(definition.name) repeats")
+                    fail(.wrongCardinality, value, "'_\(name)' must be an array, as \(definition.name) repeats")
                     continue
                 }
                 objects = document.items(value).map { document.kind($0) == .null ? nil : $0 }
             } else {
                 guard document.kind(value) == .object else {
-                    fail(.wrongType, childPath, value, "'_\(name)' must be an object")
+                    fail(.wrongType, value, "'_\(name)' must be an object")
                     continue
                 }
                 objects = [value]
             }
             let existing = read.elements.indices.filter { orderStack[read.base + $0] == number }
             if definition.isRepeating, !existing.isEmpty, existing.count != objects.count {
-                fail(.wrongCardinality, childPath, value, "'_\(name)' must have as many items as '\(name)'")
+                fail(.wrongCardinality, value, "'_\(name)' must have as many items as '\(name)'")
             }
             for (offset, object) in objects.enumerated() {
                 guard let object else { continue }
-                let itemPath = definition.isRepeating ? path.child(definition.name, index: offset) : childPath
+                path[path.count - 1].index = definition.isRepeating ? offset : nil
                 guard document.kind(object) == .object else {
-                    fail(.wrongType, itemPath, object, "items of '_\(name)' must be objects or null")
+                    fail(.wrongType, object, "items of '_\(name)' must be objects or null")
                     continue
                 }
-                let extras = readPrimitiveExtras(object, path: itemPath)
+                let extras = readPrimitiveExtras(object)
                 if offset < existing.count {
                     read.elements[existing[offset]].children += extras
                 } else {
@@ -158,7 +166,9 @@ struct JSONResourceReader {
                 continue
             }
             let element = read.elements[position]
-            errors.append(FormatError(.emptyValue, path: path.child(element.name).description, at: element.position, "null in an array needs an id or extensions in the '_' array"))
+            path.append((element.name, nil))
+            errors.append(FormatError(.emptyValue, path: pathText, at: element.position, "null in an array needs an id or extensions in the '_' array"))
+            path.removeLast()
             read.elements.remove(at: position)
             orderStack.remove(at: read.base + position)
         }
@@ -170,30 +180,31 @@ struct JSONResourceReader {
     /// value, or the items of an array; appended to `read`, with their order (`number`) on
     /// ``orderStack``.
     private mutating func readValues(
-        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, parent: ElementPath.Link, into read: inout [Element]
+        _ index: Int, key: Int, children: ChildDefinitions, number: Int, type: String, into read: inout [Element]
     ) {
         let definition = children.elements[number]
-        let path = ElementPath(parent: parent, name: definition.name)
+        path.append((definition.name, nil))
+        defer { path.removeLast() }
         guard document.kind(index) == .array else {
             if definition.isRepeating {
-                fail(.wrongCardinality, path, index, "'\(document.string(key))' must be an array, as it repeats")
+                fail(.wrongCardinality, index, "'\(document.string(key))' must be an array, as it repeats")
             }
-            if let element = readItem(index, children: children, number: number, type: type, path: path) {
+            if let element = readItem(index, children: children, number: number, type: type) {
                 read.append(element)
                 orderStack.append(number)
             }
             return
         }
         if !definition.isRepeating {
-            fail(.wrongCardinality, path, index, "'\(document.string(key))' must be a single value, not an array")
+            fail(.wrongCardinality, index, "'\(document.string(key))' must be a single value, not an array")
         }
         let count = Int(document.values[index].count)
-        if count == 0 { fail(.emptyValue, path, index, "'\(document.string(key))' is an empty array") }
+        if count == 0 { fail(.emptyValue, index, "'\(document.string(key))' is an empty array") }
         // The items visited in place on the tape.
         var item = index + 1
         for offset in 0..<count {
-            let itemPath = definition.isRepeating ? ElementPath(parent: parent, name: definition.name, index: offset) : path
-            if let element = readItem(item, children: children, number: number, type: type, path: itemPath) {
+            if definition.isRepeating { path[path.count - 1].index = offset }
+            if let element = readItem(item, children: children, number: number, type: type) {
                 read.append(element)
                 orderStack.append(number)
             }
@@ -203,9 +214,9 @@ struct JSONResourceReader {
 
     /// One value or array item: a null only keeps the place of a primitive whose `_name`
     /// extensions may come.
-    private mutating func readItem(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+    private mutating func readItem(_ index: Int, children: ChildDefinitions, number: Int, type: String) -> Element? {
         guard document.kind(index) == .null else {
-            return readValue(index, children: children, number: number, type: type, path: path)
+            return readValue(index, children: children, number: number, type: type)
         }
         let definition = children.elements[number]
         // Only a primitive with `_name` extensions may be null in an array: keep its place for
@@ -213,76 +224,76 @@ struct JSONResourceReader {
         if definitions.isPrimitiveType(type) && definition.isRepeating {
             return Element(name: definition.name, type: type, position: position(index))
         }
-        fail(.emptyValue, path, index, "null is not a value")
+        fail(.emptyValue, index, "null is not a value")
         return nil
     }
 
     /// One value of type `type`, for child `number` of `children`.
-    private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String, path: ElementPath) -> Element? {
+    private mutating func readValue(_ index: Int, children: ChildDefinitions, number: Int, type: String) -> Element? {
         children.withPlan(ofChild: number, type: type, definitions: definitions) { plan in
-            readValue(index, children: children, number: number, type: type, plan: plan, path: path)
+            readValue(index, children: children, number: number, type: type, plan: plan)
         }
     }
 
-    /// ``readValue(_:children:number:type:path:)`` with the child's plan for the type.
+    /// ``readValue(_:children:number:type:)`` with the child's plan for the type.
     private mutating func readValue(
-        _ index: Int, children: ChildDefinitions, number: Int, type: String, plan: ChildPlan, path: ElementPath
+        _ index: Int, children: ChildDefinitions, number: Int, type: String, plan: ChildPlan
     ) -> Element? {
         let definition = children.elements[number]
         let position = position(index)
         if plan.isPrimitive {
-            guard let value = primitive(index, type: type, kind: plan.valueKind, path: path) else { return nil }
+            guard let value = primitive(index, type: type, kind: plan.valueKind) else { return nil }
             return Element(name: definition.name, type: type, value: value, position: position)
         }
         if type == "Resource" || type == "DomainResource" || plan.isResource {
-            return readResource(at: index, name: definition.name, path: path)
+            return readResource(at: index, name: definition.name)
         }
         guard document.kind(index) == .object else {
-            fail(.wrongType, path, index, "\(definition.name) must be a JSON object (\(type))")
+            fail(.wrongType, index, "\(definition.name) must be a JSON object (\(type))")
             return nil
         }
         if document.values[index].count == 0 {
-            fail(.emptyValue, path, index, "\(definition.name) is an empty object")
+            fail(.emptyValue, index, "\(definition.name) is an empty object")
         }
         // An element defined by reference to another (no type of its own) is a group.
         var element = Element(name: definition.name, type: definition.types.isEmpty ? "BackboneElement" : type, position: position)
         guard let content = plan.content else {
-            fail(.unknownElement, path, index, "the type '\(type)' is not defined")
+            fail(.unknownElement, index, "the type '\(type)' is not defined")
             return element
         }
-        element.children = readChildren(of: index, children: content, path: path, isResource: false)
+        element.children = readChildren(of: index, children: content, isResource: false)
         return element
     }
 
     /// The id and extensions of a primitive, from its `_name` object.
-    private mutating func readPrimitiveExtras(_ index: Int, path: ElementPath) -> [Element] {
+    private mutating func readPrimitiveExtras(_ index: Int) -> [Element] {
         guard let element = definitions.structure(forType: "Element") else { return [] }
-        return readChildren(of: index, children: definitions.children(of: "Element", in: element), path: path, isResource: false)
+        return readChildren(of: index, children: definitions.children(of: "Element", in: element), isResource: false)
     }
 
     /// A primitive value, checked for its JSON kind; `valueKind` is how a `type` is written.
-    private mutating func primitive(_ index: Int, type: String, kind valueKind: Primitive.Kind, path: ElementPath) -> Primitive? {
+    private mutating func primitive(_ index: Int, type: String, kind valueKind: Primitive.Kind) -> Primitive? {
         let kind = document.kind(index)
         switch valueKind {
         case .boolean:
             guard kind == .true || kind == .false else {
-                fail(.wrongType, path, index, "a boolean must be JSON true or false")
+                fail(.wrongType, index, "a boolean must be JSON true or false")
                 return nil
             }
             return .boolean(kind == .true)
         case .number:
             guard kind == .number else {
-                fail(.wrongType, path, index, "a \(type) must be a JSON number")
+                fail(.wrongType, index, "a \(type) must be a JSON number")
                 return nil
             }
             return .number(document.text(index))
         case .string:
             guard kind == .string else {
-                fail(.wrongType, path, index, "a \(type) must be a JSON string")
+                fail(.wrongType, index, "a \(type) must be a JSON string")
                 return nil
             }
             let text = document.string(index)
-            if text.isEmpty { fail(.emptyValue, path, index, "a \(type) must not be an empty string") }
+            if text.isEmpty { fail(.emptyValue, index, "a \(type) must not be an empty string") }
             return .string(text)
         }
     }
@@ -305,7 +316,20 @@ struct JSONResourceReader {
         document.position(index, lineHint: &lineHint)
     }
 
-    private mutating func fail(_ code: FormatError.Code, _ path: ElementPath?, _ index: Int, _ message: String) {
-        errors.append(FormatError(code, path: path?.description, at: position(index), message))
+    /// An error at value `index`, on the path of the element being read.
+    private mutating func fail(_ code: FormatError.Code, _ index: Int, _ message: String) {
+        errors.append(FormatError(code, path: pathText, at: position(index), message))
+    }
+
+    /// The FHIRPath text of ``path``; `nil` before the root's type is known.
+    private var pathText: String? {
+        guard !path.isEmpty else { return nil }
+        var text = ""
+        for (offset, step) in path.enumerated() {
+            if offset > 0 { text += "." }
+            text += step.name
+            if let index = step.index { text += "[\(index)]" }
+        }
+        return text
     }
 }
