@@ -85,4 +85,43 @@ struct FHIRPathSharingTests {
         #expect(try slots(["name.where(use = 'a').given", "name.where(use = 'b').given"]) == 1)
         #expect(try slots(["name.where(use = 'a').given", "name.where(use = 'a' ).given"]) == 3)
     }
+
+    @Test("subexpressions of the environment alone are computed once for a set, on any input, with the same values")
+    func constants() throws {
+        let expressions = [
+            "%res.name.given", "%res.name.family", "name.where(family in %res.name.family).use", "%res.name.where(use = 'official').given",
+            "%res.telecom.value", "telecom.value", "%res.name.given.first()",
+        ]
+        let paths = try expressions.map { try FHIRPath($0) }
+        let (shared, slots) = FHIRPath.sharingConstants(paths)
+        #expect(slots == 3)  // `%res.name`, `%res.name.given` and `%res.name.family`
+        let environment = FHIRPathEnvironment(variables: ["res": [.element(T.patient)]])
+        let store = FHIRPathSharedValues(slots: slots)
+        let contact = try #require(T.patient.child(named: "contact"))
+        for input in [T.patient, contact] {
+            for (index, path) in shared.enumerated() {
+                let alone = try paths[index].evaluate([.element(input)], environment: environment)
+                #expect(try path.evaluate(FHIRPathInput([.element(input)], environment: environment, constants: store)) == alone, "\(expressions[index])")
+            }
+        }
+        #expect(store.values.allSatisfy { $0 != nil })
+        // Kept, not computed again: another value in the store is read.
+        for slot in store.values.indices { store.values[slot] = [.string("kept")] }
+        #expect(try shared[0].evaluate(FHIRPathInput([.element(T.patient)], environment: environment, constants: store)) == [.string("kept")])
+    }
+
+    @Test("only what depends on the environment alone is a shared constant: not the input, %resource, literals, variables or trace()")
+    func whatIsConstant() throws {
+        func slots(_ expressions: [String]) throws -> Int {
+            try FHIRPath.sharingConstants(expressions.map { try FHIRPath($0) }).slots
+        }
+        #expect(try slots(["%res.name", "%res.name"]) == 1)
+        #expect(try slots(["name.given", "name.given"]) == 0)
+        #expect(try slots(["%resource.name", "%resource.name"]) == 0)
+        #expect(try slots(["%res", "%res", "'a'", "'a'"]) == 0)
+        #expect(try slots(["%res.name.trace('x')", "%res.name.trace('x')"]) == 1)  // `%res.name`, not the trace
+        #expect(try slots(["%res.name.given", "%res.telecom"]) == 0)
+        // Inside arguments too.
+        #expect(try slots(["name.where(family in %res.name.family)", "%res.name.family"]) == 2)
+    }
 }

@@ -88,7 +88,13 @@ extension FHIRPathEvaluator {
             }
             return result
         case .ofType:
-            return input.filter { isType($0, call.type!) }
+            let type = call.type!
+            guard isExactType(type) else { return input.filter { isType($0, type) } }
+            let name = type.name
+            return input.filter { item in
+                guard case .element(let element) = item else { return false }
+                return element.type == name
+            }
 
         // MARK: Subsetting
         case .single:

@@ -33,6 +33,13 @@ extension FHIRPathEvaluator {
         default:
             break
         }
+        // `name = 'literal'` on one element (in a criterion that is more than the comparison:
+        // `system = 'x' and code = 'y'`), decided on its children in place.
+        if op == .equal || op == .notEqual, focus.count == 1, case .element(let element) = focus[0],
+            let comparison = Self.childComparison(op, leftNode, rightNode), let verdict = Self.compare(element, comparison)
+        {
+            return verdict.map(Self.collection) ?? []
+        }
         let left = try evaluate(leftNode, focus, scope)
         let right = try evaluate(rightNode, focus, scope)
         switch op {
@@ -121,7 +128,13 @@ extension FHIRPathEvaluator {
 
     /// The comparison a criterion is, if it is one; not for a name that may be a type name.
     static func childComparison(_ node: Node) -> ChildComparison? {
-        guard case .binary(let op, let left, let right) = node.kind, op == .equal || op == .notEqual,
+        guard case .binary(let op, let left, let right) = node.kind else { return nil }
+        return childComparison(op, left, right)
+    }
+
+    /// The comparison `left op right` is, if it is one.
+    static func childComparison(_ op: Node.BinaryOperator, _ left: Node, _ right: Node) -> ChildComparison? {
+        guard op == .equal || op == .notEqual,
             case .member(nil, let name) = left.kind, left.memoSlot == nil, left.sharedSlot == nil,
             case .literal(let literal) = right.kind,
             let first = name.utf8.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first)

@@ -37,6 +37,9 @@ final class FHIRPathEvaluator {
     /// The values of subexpressions shared with other expressions evaluated on the same input
     /// (``FHIRPathNode/sharedSlot``).
     let shared: FHIRPathSharedValues?
+    /// The values of subexpressions that depend only on the environment, shared by a set of
+    /// expressions (``FHIRPathNode/constantSlot``).
+    let constants: FHIRPathSharedValues?
 
     /// The type whose lineage was asked for last, and its lineage: `ofType(Condition)` over a
     /// Bundle's entries asks for the same few types again and again, and the definitions'
@@ -61,18 +64,29 @@ final class FHIRPathEvaluator {
     /// nothing derives from are not, and most elements an `ofType` sees are of another type.
     func derives(_ type: String, from name: String) -> Bool {
         if type == name { return true }
-        let mayBeAncestor: Bool
-        if let last = lastAncestorQuery, last.type == name {
-            mayBeAncestor = last.answer
-        } else {
-            mayBeAncestor = definitions.mayBeAncestor(name)
-            lastAncestorQuery = (name, mayBeAncestor)
-        }
-        return mayBeAncestor && lineage(of: type).contains(name)
+        return mayBeAncestor(name) && lineage(of: type).contains(name)
     }
 
-    init(environment: FHIRPathEnvironment, input: [Value], shared: FHIRPathSharedValues? = nil) {
+    /// ``Definitions/mayBeAncestor(_:)``, the last answer kept.
+    private func mayBeAncestor(_ name: String) -> Bool {
+        if let last = lastAncestorQuery, last.type == name { return last.answer }
+        let answer = definitions.mayBeAncestor(name)
+        lastAncestorQuery = (name, answer)
+        return answer
+    }
+
+    /// Whether ``isType(_:_:)`` holds exactly for the elements whose type is `type`'s name: a
+    /// FHIR type that is not a primitive or a system type's name and that no type derives from
+    /// (`Observation`, `Period`). `ofType(Observation)` over a Bundle's resources then compares
+    /// one name per item.
+    func isExactType(_ type: Node.TypeSpecifier) -> Bool {
+        (type.namespace == nil || type.namespace == "FHIR") && !Self.startsLowercase(type.name)
+            && !Self.systemTypeNames.contains(type.name) && !mayBeAncestor(type.name)
+    }
+
+    init(environment: FHIRPathEnvironment, input: [Value], shared: FHIRPathSharedValues? = nil, constants: FHIRPathSharedValues? = nil) {
         self.shared = shared
+        self.constants = constants
         self.environment = environment
         self.definitions = environment.definitions
         self.input = input
@@ -80,6 +94,12 @@ final class FHIRPathEvaluator {
 
     /// The value of `node` evaluated with `focus` as its input.
     func evaluate(_ node: Node, _ focus: [Value], _ scope: Scope) throws(FHIRPathError) -> [Value] {
+        if let slot = node.constantSlot, let constants {
+            if let known = constants.values[slot] { return known }
+            let values = try compute(node, focus, scope)
+            constants.values[slot] = values
+            return values
+        }
         if let slot = node.sharedSlot, let shared {
             if let known = shared.values[slot] { return known }
             let values = try compute(node, focus, scope)

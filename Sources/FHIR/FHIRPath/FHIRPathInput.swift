@@ -18,10 +18,17 @@ public final class FHIRPathInput {
 
     /// Creates an input.
     ///
-    /// - Parameter sharedSlots: the `slots` of ``FHIRPath/sharingSubexpressions(_:)`` for
-    ///   expressions it numbered; 0 for others.
-    public init(_ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment(), sharedSlots: Int = 0) {
+    /// - Parameters:
+    ///   - sharedSlots: the `slots` of ``FHIRPath/sharingSubexpressions(_:)`` for expressions it
+    ///     numbered; 0 for others.
+    ///   - constants: for expressions numbered by ``FHIRPath/sharingConstants(_:)``, the store
+    ///     of their constant subexpressions for `environment` (with as many slots as it gave).
+    public init(
+        _ input: [FHIRPathValue], environment: FHIRPathEnvironment = FHIRPathEnvironment(), sharedSlots: Int = 0,
+        constants: FHIRPathSharedValues? = nil
+    ) {
         evaluator = FHIRPathEvaluator(
-            environment: environment, input: input, shared: sharedSlots > 0 ? FHIRPathSharedValues(slots: sharedSlots) : nil)
+            environment: environment, input: input, shared: sharedSlots > 0 ? FHIRPathSharedValues(slots: sharedSlots) : nil,
+            constants: constants)
     }
 }

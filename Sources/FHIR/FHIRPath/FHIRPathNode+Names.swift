@@ -4,7 +4,8 @@
 
 extension FHIRPathNode {
     /// This expression with ``names`` set on each name that follows other names, everywhere
-    /// (function arguments too). A name whose value is kept (``memoSlot``, ``sharedSlot``) is
+    /// (function arguments too). A name whose value is kept (``memoSlot``, ``sharedSlot``,
+    /// ``constantSlot``) is
     /// evaluated on its own, so the walk starts after it. Made again after the slots change.
     func fusingNames() -> FHIRPathNode {
         var node = self
@@ -15,7 +16,9 @@ extension FHIRPathNode {
         case .member(let target, let name):
             let target = target?.fusingNames()
             node.kind = .member(target, name)
-            if let target, case .member(let inner, let innerName) = target.kind, target.memoSlot == nil, target.sharedSlot == nil {
+            if let target, case .member(let inner, let innerName) = target.kind, target.memoSlot == nil, target.sharedSlot == nil,
+                target.constantSlot == nil
+            {
                 node.names = target.names.map { Names(base: $0.base, names: $0.names + [name]) }
                     ?? Names(base: inner, names: [innerName, name])
             }

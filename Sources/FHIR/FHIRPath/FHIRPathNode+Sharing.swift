@@ -83,6 +83,57 @@ extension FHIRPathNode {
         return node
     }
 
+    /// Calls `body` with this node and every node below it, function arguments included.
+    func forEachNode(_ body: (FHIRPathNode) -> Void) {
+        body(self)
+        switch kind {
+        case .empty, .literal, .this, .index, .total, .variable:
+            break
+        case .member(let target, _):
+            target?.forEachNode(body)
+        case .call(let target, let call):
+            target?.forEachNode(body)
+            for argument in call.arguments { argument.forEachNode(body) }
+        case .indexer(let target, let index):
+            target.forEachNode(body)
+            index.forEachNode(body)
+        case .negate(let operand), .type(_, let operand, _):
+            operand.forEachNode(body)
+        case .binary(_, let left, let right):
+            left.forEachNode(body)
+            right.forEachNode(body)
+        }
+    }
+
+    /// Whether the value depends on the environment's variables and definitions alone, and is
+    /// worth keeping (`%bundle.entry.resource`, not `%bundle` or `name`).
+    var isSharedConstant: Bool { isWorthSharing && reads.isEmpty }
+
+    /// This node with ``constantSlot`` set on every node below it (function arguments
+    /// included) that depends only on the environment and whose key has a slot in `slots`.
+    func sharingConstants(_ slots: [String: Int]) -> FHIRPathNode {
+        var node = self
+        node.constantSlot = node.isSharedConstant ? slots[key] : nil
+        switch kind {
+        case .empty, .literal, .this, .index, .total, .variable:
+            break
+        case .member(let target, let name):
+            node.kind = .member(target?.sharingConstants(slots), name)
+        case .call(let target, var call):
+            call.arguments = call.arguments.map { $0.sharingConstants(slots) }
+            node.kind = .call(target?.sharingConstants(slots), call)
+        case .indexer(let target, let index):
+            node.kind = .indexer(target.sharingConstants(slots), index.sharingConstants(slots))
+        case .negate(let operand):
+            node.kind = .negate(operand.sharingConstants(slots))
+        case .type(let isOperator, let operand, let type):
+            node.kind = .type(isOperator: isOperator, operand.sharingConstants(slots), type)
+        case .binary(let op, let left, let right):
+            node.kind = .binary(op, left.sharingConstants(slots), right.sharingConstants(slots))
+        }
+        return node
+    }
+
     /// Whether a node's value is worth keeping for other expressions: not a literal or a
     /// variable (they cost nothing), and nothing that calls `trace()` (which logs each time).
     var isWorthSharing: Bool {

@@ -62,25 +62,67 @@ struct FHIRPathNode: Sendable {
     }
 
     var kind: Kind {
-        didSet { literalCollection = Self.collection(of: kind) }
+        didSet { made = Self.collection(of: kind).map { .collection($0) } }
     }
-    var offset: Int
+    /// The character offset in the expression.
+    var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = Int32(clamping: newValue) }
+    }
+    // Offset and slots in 32 bits (a slot -1 when none): nodes are copied all the time as
+    // they are evaluated, and a smaller node is less to copy.
+    private var storedOffset: Int32
+    private var memo: Int32 = -1
+    private var shared: Int32 = -1
+    private var constant: Int32 = -1
     /// The collection of a literal's one value, made once: a literal in a `where` criterion is
     /// evaluated once per item, and a new one-item array is a heap allocation.
-    private(set) var literalCollection: [FHIRPathValue]?
+    var literalCollection: [FHIRPathValue]? {
+        if case .collection(let collection)? = made { collection } else { nil }
+    }
+    /// What is made once for a node of some kinds (one field for both: a smaller node).
+    private var made: Made?
+
+    private enum Made: Sendable {
+        case collection([FHIRPathValue])
+        case names(Names)
+    }
     /// For a subexpression inside a function argument whose value is the same wherever it is
     /// evaluated in one evaluation (it depends on no focus, `$this`, `$index` or `$total`, as
     /// `%resource.descendants()` in `contained.where('#' + id in %resource.descendants()…)`):
     /// where the evaluation keeps its value, so it is computed once, not once per item.
-    var memoSlot: Int? = nil
+    var memoSlot: Int? {
+        get { memo < 0 ? nil : Int(memo) }
+        set { memo = newValue.map { Int32($0) } ?? -1 }
+    }
     /// For a subexpression evaluated on the expression's input (the root, and the targets and
     /// operands below it outside function arguments) that several expressions of a set share:
     /// where ``FHIRPathSharedValues`` keeps its value, so expressions evaluated on the same
     /// input compute it once (``FHIRPath/sharingSubexpressions(_:)``).
-    var sharedSlot: Int? = nil
+    var sharedSlot: Int? {
+        get { shared < 0 ? nil : Int(shared) }
+        set { shared = newValue.map { Int32($0) } ?? -1 }
+    }
+    /// For a subexpression that depends only on the environment's variables
+    /// (`%bundle.entry.resource`) that several expressions of a set compute: where a store kept
+    /// for the environment has its value, so the set computes it once
+    /// (``FHIRPath/sharingConstants(_:)``).
+    var constantSlot: Int? {
+        get { constant < 0 ? nil : Int(constant) }
+        set { constant = newValue.map { Int32($0) } ?? -1 }
+    }
     /// For a name after other names (`coding.code` in `code.coding.code`), set by
     /// ``fusingNames()``: all of them, navigated at once.
-    var names: Names? = nil
+    var names: Names? {
+        get { if case .names(let names)? = made { names } else { nil } }
+        set {
+            if let newValue {
+                made = .names(newValue)
+            } else if case .names? = made {
+                made = nil
+            }
+        }
+    }
 
     /// Names navigated one after another from a base, without a collection for each step.
     final class Names: Sendable {
@@ -98,8 +140,8 @@ struct FHIRPathNode: Sendable {
 
     init(kind: Kind, offset: Int) {
         self.kind = kind
-        self.offset = offset
-        literalCollection = Self.collection(of: kind)
+        self.storedOffset = Int32(clamping: offset)
+        made = Self.collection(of: kind).map { .collection($0) }
     }
 
     private static func collection(of kind: Kind) -> [FHIRPathValue]? {

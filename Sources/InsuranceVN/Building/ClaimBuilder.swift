@@ -119,6 +119,9 @@ extension ClaimBuilder {
         /// ``ClaimMapLibrary/numberingExpressions(_:)``): evaluated once per build, not once per
         /// line. An expression that fails is not kept (each evaluation reports it).
         var independentValues: [[FHIRPathValue]?]
+        /// The values of the subexpressions the maps share that depend only on the environment
+        /// (``ClaimMapLibrary/constantSlots``), for the whole build.
+        let constants: FHIRPathSharedValues?
 
         init(builder: ClaimBuilder, bundle: FHIR.Element) {
             self.builder = builder
@@ -142,24 +145,25 @@ extension ClaimBuilder {
             environment.indexBundles()
             self.environment = environment
             independentValues = Array(repeating: nil, count: builder.maps.expressionSlots)
+            constants = builder.maps.constantSlots > 0 ? FHIRPathSharedValues(slots: builder.maps.constantSlots) : nil
         }
 
         /// The records a map makes.
         mutating func records(of map: ClaimMap) -> [ClaimRecord] {
             if map.table.isFlat {
                 var record = ClaimRecord(table: map.table, number: 1)
-                let input = FHIRPathInput([.element(bundle)], environment: environment, sharedSlots: map.sharedSlots)
+                let input = FHIRPathInput([.element(bundle)], environment: environment, sharedSlots: map.sharedSlots, constants: constants)
                 apply(map.rules, of: map, on: input, place: "Bundle", into: &record)
                 return [record]
             }
             var records: [ClaimRecord] = []
-            let bundleInput = FHIRPathInput([.element(bundle)], environment: environment)
+            let bundleInput = FHIRPathInput([.element(bundle)], environment: environment, constants: constants)
             for block in map.blocks {
                 let items = evaluate(block.source, slot: block.sourceSlot, on: bundleInput, place: "Bundle", line: block.line, file: map.file)
                 let entries = self.entries
                 for item in items {
                     // The item, with the values the block's condition and rules share.
-                    let input = FHIRPathInput([item], environment: environment, sharedSlots: block.sharedSlots)
+                    let input = FHIRPathInput([item], environment: environment, sharedSlots: block.sharedSlots, constants: constants)
                     // Places are written only into issues: made when one is.
                     if let condition = block.condition,
                         !holds(

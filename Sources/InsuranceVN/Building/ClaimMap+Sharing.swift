@@ -55,3 +55,56 @@ extension ClaimMap {
         return (newRules, newCondition, slots)
     }
 }
+
+extension ClaimMap {
+    /// The maps with the subexpressions that depend only on the build's variables and that
+    /// several of their expressions compute numbered (``FHIR/FHIRPath/sharingConstants(_:)``:
+    /// `%bundle.entry.resource` begins a dozen), and how many there are; a build keeps their
+    /// values. Values do not change.
+    static func sharingConstants(_ maps: [ClaimMap]) -> (maps: [ClaimMap], slots: Int) {
+        // Every expression, in one order: each map's rules (condition, then source), then each
+        // block's source, condition and rules.
+        var paths: [FHIRPath] = []
+        func collect(_ rules: [Rule]) {
+            for rule in rules {
+                if let condition = rule.condition { paths.append(condition.path) }
+                if case .expression(let expression) = rule.source { paths.append(expression.path) }
+            }
+        }
+        for map in maps {
+            collect(map.rules)
+            for block in map.blocks {
+                paths.append(block.source.path)
+                if let condition = block.condition { paths.append(condition.path) }
+                collect(block.rules)
+            }
+        }
+        let (shared, slots) = FHIRPath.sharingConstants(paths)
+        guard slots > 0 else { return (maps, 0) }
+        var next = shared.makeIterator()
+        func replaced(_ rules: [Rule]) -> [Rule] {
+            rules.map { rule in
+                var rule = rule
+                if rule.condition != nil { rule.condition!.path = next.next()! }
+                if case .expression(var expression) = rule.source {
+                    expression.path = next.next()!
+                    rule.source = .expression(expression)
+                }
+                return rule
+            }
+        }
+        let sharedMaps = maps.map { map in
+            var map = map
+            map.rules = replaced(map.rules)
+            map.blocks = map.blocks.map { block in
+                var block = block
+                block.source.path = next.next()!
+                if block.condition != nil { block.condition!.path = next.next()! }
+                block.rules = replaced(block.rules)
+                return block
+            }
+            return map
+        }
+        return (sharedMaps, slots)
+    }
+}

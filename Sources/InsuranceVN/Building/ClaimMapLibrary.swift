@@ -91,8 +91,10 @@ public struct ClaimMapLibrary: Sendable {
         }
         guard errors.isEmpty else { throw MappingErrors(errors: errors) }
         let order = Dictionary(uniqueKeysWithValues: definitions.tables.enumerated().map { ($1.name, $0) })
-        (self.maps, self.expressionSlots) = Self.numberingExpressions(
+        let constants = ClaimMap.sharingConstants(
             maps.sorted { (order[$0.table.name] ?? .max) < (order[$1.table.name] ?? .max) }.map { $0.sharingSubexpressions() })
+        self.constantSlots = constants.slots
+        (self.maps, self.expressionSlots) = Self.numberingExpressions(constants.maps)
         self.vocabularies = vocabularies
         self.definitions = definitions
         self.fhirDefinitions = fhirDefinitions
@@ -100,6 +102,8 @@ public struct ClaimMapLibrary: Sendable {
 
     /// How many slots ``numberingExpressions(_:)`` gave.
     let expressionSlots: Int
+    /// How many constant subexpressions the maps share (``ClaimMap/sharingConstants(_:)``).
+    let constantSlots: Int
 
     /// The maps with each expression (source or condition, of a block or a rule) given a slot,
     /// one per distinct text, where a build keeps its value when it does not depend on the input
