@@ -35,6 +35,34 @@ struct JSONDocumentTests {
         #expect(throws: FormatError.self) { try parse("\"\(long)\u{01}\"") }
     }
 
+    @Test("a string's plain run ends at the first quote, backslash or control byte, at every place in a word, and says whether it is ASCII")
+    func plainRuns() {
+        // A reference: byte by byte.
+        func reference(_ bytes: [UInt8], _ start: Int) -> (end: Int, isASCII: Bool) {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+            return (end, bytes[start..<end].allSatisfy { $0 < 0x80 })
+        }
+        var checked = 0
+        for stop: UInt8 in [UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x00, 0x0A, 0x1F] {
+            for length in 0..<20 {
+                for high in [nil, 0, length / 2, max(0, length - 1)] as [Int?] {
+                    // Plain bytes (0x20 and 0x7F included, and one above 0x7F), the stop, more text.
+                    var bytes = (0..<length).map { UInt8(0x20 + ($0 * 7) % 0x60) }
+                    if let high, high < length { bytes[high] = 0xC3 }
+                    bytes += [stop] + Array("tail \u{1F}".utf8) + [0xC3, 0xA9]
+                    for start in 0...min(3, length) {
+                        let found = JSONDocument.Parser.plainRun(in: bytes, from: start)
+                        let expected = reference(bytes, start)
+                        #expect(found.end == expected.end && found.isASCII == expected.isASCII, "stop \(stop) length \(length) start \(start)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 300)
+    }
+
     @Test("a byte order mark is skipped; whitespace around the value is allowed")
     func bom() throws {
         let document = try JSONDocument(parsing: [0xEF, 0xBB, 0xBF] + Array(" \n {} \n".utf8))

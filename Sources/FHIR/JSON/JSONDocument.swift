@@ -252,7 +252,7 @@ import Darwin
 
 extension JSONDocument {
     /// The recursive-descent parser that fills the tape.
-    fileprivate struct Parser {
+    struct Parser {
         struct Failure: Error {
             var code: FormatError.Code
             var offset: Int
@@ -449,11 +449,19 @@ extension JSONDocument {
                     let ones: UInt64 = 0x0101_0101_0101_0101
                     let highBits: UInt64 = 0x8080_8080_8080_8080
                     while offset + 8 <= buffer.count {
-                        let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        // Byte i of memory is bits 8i… of the word on any platform.
+                        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
                         let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
                         let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-                        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-                        if special & highBits != 0 { break }
+                        let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highBits
+                        if special != 0 {
+                            // The lowest byte flagged is a special one (a test can flag a byte
+                            // above a special one, never one below): the run ends there.
+                            let plain = special.trailingZeroBitCount / 8
+                            if plain > 0 { highWords |= word & (UInt64.max >> (64 - 8 * plain)) }
+                            offset += plain
+                            return (offset, highWords & highBits == 0)
+                        }
                         highWords |= word
                         offset += 8
                     }
