@@ -42,67 +42,64 @@ extension FHIRPathNode {
     /// the targets, operands and indexes below it; not the arguments of functions (evaluated on
     /// other items by `where`, `select` …).
     func forEachOnInput(_ body: (FHIRPathNode) -> Void) {
+        forEachNode(arguments: false, body)
+    }
+
+    /// Calls `body` with this node and every node below it, function arguments included when
+    /// `arguments` is true.
+    func forEachNode(arguments: Bool = true, _ body: (FHIRPathNode) -> Void) {
         body(self)
         switch kind {
         case .empty, .literal, .this, .index, .total, .variable:
             break
-        case .member(let target, _), .call(let target, _):
-            target?.forEachOnInput(body)
+        case .member(let target, _):
+            target?.forEachNode(arguments: arguments, body)
+        case .call(let target, let call):
+            target?.forEachNode(arguments: arguments, body)
+            if arguments {
+                for argument in call.arguments { argument.forEachNode(arguments: arguments, body) }
+            }
         case .indexer(let target, let index):
-            target.forEachOnInput(body)
-            index.forEachOnInput(body)
+            target.forEachNode(arguments: arguments, body)
+            index.forEachNode(arguments: arguments, body)
         case .negate(let operand), .type(_, let operand, _):
-            operand.forEachOnInput(body)
+            operand.forEachNode(arguments: arguments, body)
         case .binary(_, let left, let right):
-            left.forEachOnInput(body)
-            right.forEachOnInput(body)
+            left.forEachNode(arguments: arguments, body)
+            right.forEachNode(arguments: arguments, body)
         }
     }
 
     /// This node with ``sharedSlot`` set on the nodes evaluated on the input whose key has a
     /// slot in `slots`.
     func sharing(_ slots: [String: Int]) -> FHIRPathNode {
+        var node = mappingChildren(arguments: false) { $0.sharing(slots) }
+        node.sharedSlot = isWorthSharing ? slots[key] : nil
+        return node
+    }
+
+    /// This node with `transform` applied to each node right below it: targets, operands and
+    /// indexes, and function arguments when `arguments` is true.
+    func mappingChildren(arguments: Bool, _ transform: (FHIRPathNode) -> FHIRPathNode) -> FHIRPathNode {
         var node = self
-        node.sharedSlot = node.isWorthSharing ? slots[key] : nil
         switch kind {
         case .empty, .literal, .this, .index, .total, .variable:
             break
         case .member(let target, let name):
-            node.kind = .member(target?.sharing(slots), name)
-        case .call(let target, let call):
-            node.kind = .call(target?.sharing(slots), call)
+            node.kind = .member(target.map(transform), name)
+        case .call(let target, var call):
+            if arguments { call.arguments = call.arguments.map(transform) }
+            node.kind = .call(target.map(transform), call)
         case .indexer(let target, let index):
-            node.kind = .indexer(target.sharing(slots), index.sharing(slots))
+            node.kind = .indexer(transform(target), transform(index))
         case .negate(let operand):
-            node.kind = .negate(operand.sharing(slots))
+            node.kind = .negate(transform(operand))
         case .type(let isOperator, let operand, let type):
-            node.kind = .type(isOperator: isOperator, operand.sharing(slots), type)
+            node.kind = .type(isOperator: isOperator, transform(operand), type)
         case .binary(let op, let left, let right):
-            node.kind = .binary(op, left.sharing(slots), right.sharing(slots))
+            node.kind = .binary(op, transform(left), transform(right))
         }
         return node
-    }
-
-    /// Calls `body` with this node and every node below it, function arguments included.
-    func forEachNode(_ body: (FHIRPathNode) -> Void) {
-        body(self)
-        switch kind {
-        case .empty, .literal, .this, .index, .total, .variable:
-            break
-        case .member(let target, _):
-            target?.forEachNode(body)
-        case .call(let target, let call):
-            target?.forEachNode(body)
-            for argument in call.arguments { argument.forEachNode(body) }
-        case .indexer(let target, let index):
-            target.forEachNode(body)
-            index.forEachNode(body)
-        case .negate(let operand), .type(_, let operand, _):
-            operand.forEachNode(body)
-        case .binary(_, let left, let right):
-            left.forEachNode(body)
-            right.forEachNode(body)
-        }
     }
 
     /// Whether the value depends on the environment's variables and definitions alone, and is
@@ -112,25 +109,8 @@ extension FHIRPathNode {
     /// This node with ``constantSlot`` set on every node below it (function arguments
     /// included) that depends only on the environment and whose key has a slot in `slots`.
     func sharingConstants(_ slots: [String: Int]) -> FHIRPathNode {
-        var node = self
-        node.constantSlot = node.isSharedConstant ? slots[key] : nil
-        switch kind {
-        case .empty, .literal, .this, .index, .total, .variable:
-            break
-        case .member(let target, let name):
-            node.kind = .member(target?.sharingConstants(slots), name)
-        case .call(let target, var call):
-            call.arguments = call.arguments.map { $0.sharingConstants(slots) }
-            node.kind = .call(target?.sharingConstants(slots), call)
-        case .indexer(let target, let index):
-            node.kind = .indexer(target.sharingConstants(slots), index.sharingConstants(slots))
-        case .negate(let operand):
-            node.kind = .negate(operand.sharingConstants(slots))
-        case .type(let isOperator, let operand, let type):
-            node.kind = .type(isOperator: isOperator, operand.sharingConstants(slots), type)
-        case .binary(let op, let left, let right):
-            node.kind = .binary(op, left.sharingConstants(slots), right.sharingConstants(slots))
-        }
+        var node = mappingChildren(arguments: true) { $0.sharingConstants(slots) }
+        node.constantSlot = isSharedConstant ? slots[key] : nil
         return node
     }
 

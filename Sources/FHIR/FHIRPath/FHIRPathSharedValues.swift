@@ -21,47 +21,45 @@ extension FHIRPath {
     public static func sharingSubexpressions(_ paths: [FHIRPath]) -> (paths: [FHIRPath], slots: Int) {
         // Every occurrence counts: a subexpression repeated within one expression on the input
         // (`a.b.c | a.b.d`) is shared too.
+        numbering(paths) { root, report in
+            root.forEachOnInput { node in if node.isWorthSharing { report(node) } }
+        } number: { node, slots in
+            node.sharing(slots)
+        }
+    }
+
+    /// Slots, in key order, for the keys of the nodes `visit` reports more than once over all
+    /// of `paths`, and the paths with them given by `number`; the paths unchanged when there are
+    /// none.
+    private static func numbering(
+        _ paths: [FHIRPath], visit: (FHIRPathNode, (FHIRPathNode) -> Void) -> Void,
+        number: (FHIRPathNode, [String: Int]) -> FHIRPathNode
+    ) -> (paths: [FHIRPath], slots: Int) {
         var counts: [String: Int] = [:]
         for path in paths {
-            path.root.forEachOnInput { node in
-                guard node.isWorthSharing else { return }
-                counts[node.key, default: 0] += 1
-            }
+            visit(path.root) { node in counts[node.key, default: 0] += 1 }
         }
         var slots: [String: Int] = [:]
         for (key, count) in counts.sorted(by: { $0.key < $1.key }) where count > 1 { slots[key] = slots.count }
         guard !slots.isEmpty else { return (paths, 0) }
-        let shared = paths.map { path in
+        let numbered = paths.map { path in
             var path = path
-            path.root = path.root.sharing(slots)
+            path.root = number(path.root, slots)
             return path
         }
-        return (shared, slots.count)
+        return (numbered, slots.count)
     }
-}
 
-extension FHIRPath {
     /// The expressions with the subexpressions that depend only on the environment's variables
     /// and definitions (`%bundle.entry.resource`, `%encounter.diagnosis`) and that more than one
     /// of them computes numbered, anywhere in them, and how many there are: evaluated on inputs
     /// made with one ``FHIRPathSharedValues`` of that many slots (and one environment), such a
     /// subexpression is computed once. The expressions' values do not change.
     public static func sharingConstants(_ paths: [FHIRPath]) -> (paths: [FHIRPath], slots: Int) {
-        var counts: [String: Int] = [:]
-        for path in paths {
-            path.root.forEachNode { node in
-                guard node.isSharedConstant else { return }
-                counts[node.key, default: 0] += 1
-            }
+        numbering(paths) { root, report in
+            root.forEachNode { node in if node.isSharedConstant { report(node) } }
+        } number: { node, slots in
+            node.sharingConstants(slots)
         }
-        var slots: [String: Int] = [:]
-        for (key, count) in counts.sorted(by: { $0.key < $1.key }) where count > 1 { slots[key] = slots.count }
-        guard !slots.isEmpty else { return (paths, 0) }
-        let shared = paths.map { path in
-            var path = path
-            path.root = path.root.sharingConstants(slots)
-            return path
-        }
-        return (shared, slots.count)
     }
 }

@@ -34,16 +34,29 @@ extension ClaimMap {
         // condition and source.
         var paths: [FHIRPath] = []
         if let condition { paths.append(condition.path) }
-        for rule in rules {
-            if let condition = rule.condition { paths.append(condition.path) }
-            if case .expression(let expression) = rule.source { paths.append(expression.path) }
-        }
+        paths += Self.paths(of: rules)
         let (shared, slots) = FHIRPath.sharingSubexpressions(paths)
         guard slots > 0 else { return (rules, condition, 0) }
         var next = shared.makeIterator()
         var newCondition = condition
         if newCondition != nil { newCondition!.path = next.next()! }
-        let newRules = rules.map { rule in
+        return (Self.rules(rules, withPathsFrom: &next), newCondition, slots)
+    }
+
+    /// The expressions of rules, in order: each rule's condition, then its source.
+    private static func paths(of rules: [Rule]) -> [FHIRPath] {
+        var paths: [FHIRPath] = []
+        for rule in rules {
+            if let condition = rule.condition { paths.append(condition.path) }
+            if case .expression(let expression) = rule.source { paths.append(expression.path) }
+        }
+        return paths
+    }
+
+    /// The rules with their expressions replaced, in the order of ``paths(of:)``, by the next of
+    /// `next`.
+    private static func rules(_ rules: [Rule], withPathsFrom next: inout IndexingIterator<[FHIRPath]>) -> [Rule] {
+        rules.map { rule in
             var rule = rule
             if rule.condition != nil { rule.condition!.path = next.next()! }
             if case .expression(var expression) = rule.source {
@@ -52,7 +65,6 @@ extension ClaimMap {
             }
             return rule
         }
-        return (newRules, newCondition, slots)
     }
 }
 
@@ -65,42 +77,25 @@ extension ClaimMap {
         // Every expression, in one order: each map's rules (condition, then source), then each
         // block's source, condition and rules.
         var paths: [FHIRPath] = []
-        func collect(_ rules: [Rule]) {
-            for rule in rules {
-                if let condition = rule.condition { paths.append(condition.path) }
-                if case .expression(let expression) = rule.source { paths.append(expression.path) }
-            }
-        }
         for map in maps {
-            collect(map.rules)
+            paths += Self.paths(of: map.rules)
             for block in map.blocks {
                 paths.append(block.source.path)
                 if let condition = block.condition { paths.append(condition.path) }
-                collect(block.rules)
+                paths += Self.paths(of: block.rules)
             }
         }
         let (shared, slots) = FHIRPath.sharingConstants(paths)
         guard slots > 0 else { return (maps, 0) }
         var next = shared.makeIterator()
-        func replaced(_ rules: [Rule]) -> [Rule] {
-            rules.map { rule in
-                var rule = rule
-                if rule.condition != nil { rule.condition!.path = next.next()! }
-                if case .expression(var expression) = rule.source {
-                    expression.path = next.next()!
-                    rule.source = .expression(expression)
-                }
-                return rule
-            }
-        }
         let sharedMaps = maps.map { map in
             var map = map
-            map.rules = replaced(map.rules)
+            map.rules = Self.rules(map.rules, withPathsFrom: &next)
             map.blocks = map.blocks.map { block in
                 var block = block
                 block.source.path = next.next()!
                 if block.condition != nil { block.condition!.path = next.next()! }
-                block.rules = replaced(block.rules)
+                block.rules = Self.rules(block.rules, withPathsFrom: &next)
                 return block
             }
             return map
