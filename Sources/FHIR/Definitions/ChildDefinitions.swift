@@ -206,26 +206,8 @@ final class ChildDefinitions: Sendable {
     /// ``elements`` of each); items of one element keep their document order.
     static func inDefinitionOrder(_ read: [Element], orders: ArraySlice<Int>) -> [Element] {
         let base = orders.startIndex
-        var next = base + 1
-        while next < orders.endIndex, orders[next - 1] <= orders[next] { next += 1 }
-        if next >= orders.endIndex { return read }
-        // An object has a few children: their places sorted by insertion, which keeps the
-        // document order of equal ones (the items of one element).
-        guard read.count <= 32 else {
-            return read.indices.sorted { (orders[base + $0], $0) < (orders[base + $1], $1) }.map { read[$0] }
-        }
-        var places = Array(read.indices)
-        for end in 1..<places.count {
-            let place = places[end]
-            let order = orders[base + place]
-            var slot = end
-            while slot > 0, orders[base + places[slot - 1]] > order {
-                places[slot] = places[slot - 1]
-                slot -= 1
-            }
-            places[slot] = place
-        }
-        return places.map { read[$0] }
+        if zip(orders, orders.dropFirst()).allSatisfy({ $0 <= $1 }) { return read }
+        return read.indices.sorted { (orders[base + $0], $0) < (orders[base + $1], $1) }.map { read[$0] }
     }
 
     /// The definitions of the children of child `number` when it holds a `type`: under

@@ -136,8 +136,7 @@ extension FHIRPathEvaluator {
     static func childComparison(_ op: Node.BinaryOperator, _ left: Node, _ right: Node) -> ChildComparison? {
         guard op == .equal || op == .notEqual,
             case .member(nil, let name) = left.kind, left.memoSlot == nil, left.sharedSlot == nil,
-            case .literal(let literal) = right.kind,
-            let first = name.utf8.first, !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first)
+            case .literal(let literal) = right.kind, !Self.startsUppercase(name)
         else { return nil }
         return ChildComparison(name: name, literal: literal, isEqual: op == .equal)
     }

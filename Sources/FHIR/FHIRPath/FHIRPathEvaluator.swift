@@ -19,8 +19,8 @@ final class FHIRPathEvaluator {
     let definitions: Definitions
     /// The collection the evaluation started on.
     let input: [Value]
-    // `%resource`, `%rootResource` and `%context`, made when asked for: most evaluations ask
-    // none of them (a claim build evaluates hundreds of rules, each its own evaluation).
+    // `%resource`, `%rootResource` and `%context`, made when asked for: most expressions ask
+    // none of them.
     var resource: Value? { environment.resource.map { Value.element($0) } ?? (input.count == 1 ? input[0] : nil) }
     var rootResource: Value? { environment.rootResource.map { Value.element($0) } ?? resource }
     var context: [Value] { environment.context.map { [Value.element($0)] } ?? input }
@@ -192,11 +192,7 @@ final class FHIRPathEvaluator {
                 result.append(.element(children[index]))
                 found = true
             }
-            // Type names are ASCII: an upper-case first byte, not the Unicode properties of the
-            // first scalar (a table lookup per name).
-            if !found, isFirst, let first = name.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first),
-                derives(element.type, from: name)
-            {
+            if !found, isFirst, isSelected(element, byTypeName: name) {
                 result.append(item)
             }
         }
@@ -218,13 +214,17 @@ final class FHIRPathEvaluator {
                 Self.descend(children[index], names, from: 1, into: &result)
                 found = true
             }
-            if !found, isFirst, let byte = first.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte),
-                derives(element.type, from: first)
-            {
+            if !found, isFirst, isSelected(element, byTypeName: first) {
                 Self.descend(element, names, from: 1, into: &result)
             }
         }
         return result
+    }
+
+    /// Whether the first name of a path, with no child of that name, selects the element itself:
+    /// a type name (`Patient.name`) of the element's type or an ancestor.
+    private func isSelected(_ element: Element, byTypeName name: String) -> Bool {
+        Self.startsUppercase(name) && derives(element.type, from: name)
     }
 
     /// Appends the elements reached from `element` by `names` from `depth` on.
@@ -333,6 +333,13 @@ final class FHIRPathEvaluator {
     static func startsLowercase(_ name: String) -> Bool {
         guard let first = name.utf8.first else { return false }
         return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
+    }
+
+    /// Whether a name starts with an upper-case letter, as type names do (`Patient`): they are
+    /// ASCII, so the first byte tells, not the Unicode properties of the first scalar.
+    static func startsUppercase(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z")
     }
 
     /// The names ``systemTypeName(_:)`` gives.

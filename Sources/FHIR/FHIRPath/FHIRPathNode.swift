@@ -75,6 +75,9 @@ struct FHIRPathNode: Sendable {
     private var memo: Int32 = -1
     private var shared: Int32 = -1
     private var constant: Int32 = -1
+
+    private static func slot(_ stored: Int32) -> Int? { stored < 0 ? nil : Int(stored) }
+    private static func stored(_ slot: Int?) -> Int32 { slot.map { Int32($0) } ?? -1 }
     /// The collection of a literal's one value, made once: a literal in a `where` criterion is
     /// evaluated once per item, and a new one-item array is a heap allocation.
     var literalCollection: [FHIRPathValue]? {
@@ -92,24 +95,24 @@ struct FHIRPathNode: Sendable {
     /// `%resource.descendants()` in `contained.where('#' + id in %resource.descendants()…)`):
     /// where the evaluation keeps its value, so it is computed once, not once per item.
     var memoSlot: Int? {
-        get { memo < 0 ? nil : Int(memo) }
-        set { memo = newValue.map { Int32($0) } ?? -1 }
+        get { Self.slot(memo) }
+        set { memo = Self.stored(newValue) }
     }
     /// For a subexpression evaluated on the expression's input (the root, and the targets and
     /// operands below it outside function arguments) that several expressions of a set share:
     /// where ``FHIRPathSharedValues`` keeps its value, so expressions evaluated on the same
     /// input compute it once (``FHIRPath/sharingSubexpressions(_:)``).
     var sharedSlot: Int? {
-        get { shared < 0 ? nil : Int(shared) }
-        set { shared = newValue.map { Int32($0) } ?? -1 }
+        get { Self.slot(shared) }
+        set { shared = Self.stored(newValue) }
     }
     /// For a subexpression that depends only on the environment's variables
     /// (`%bundle.entry.resource`) that several expressions of a set compute: where a store kept
     /// for the environment has its value, so the set computes it once
     /// (``FHIRPath/sharingConstants(_:)``).
     var constantSlot: Int? {
-        get { constant < 0 ? nil : Int(constant) }
-        set { constant = newValue.map { Int32($0) } ?? -1 }
+        get { Self.slot(constant) }
+        set { constant = Self.stored(newValue) }
     }
     /// For a name after other names (`coding.code` in `code.coding.code`), set by
     /// ``fusingNames()``: all of them, navigated at once.

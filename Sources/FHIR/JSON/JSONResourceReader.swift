@@ -323,13 +323,6 @@ struct JSONResourceReader {
 
     /// The FHIRPath text of ``path``; `nil` before the root's type is known.
     private var pathText: String? {
-        guard !path.isEmpty else { return nil }
-        var text = ""
-        for (offset, step) in path.enumerated() {
-            if offset > 0 { text += "." }
-            text += step.name
-            if let index = step.index { text += "[\(index)]" }
-        }
-        return text
+        path.isEmpty ? nil : ElementPath.text(of: path)
     }
 }

@@ -60,11 +60,17 @@ struct ElementPath: Sendable, CustomStringConvertible {
             links.append((link.name, link.index))
             current = link.parent
         }
+        return Self.text(of: links.reversed())
+    }
+
+    /// The FHIRPath text of names from the root, each with its index when it repeats
+    /// (`Bundle.entry[0].resource`).
+    static func text(of steps: some Sequence<(name: String, index: Int?)>) -> String {
         var text = ""
-        for (offset, link) in links.reversed().enumerated() {
+        for (offset, step) in steps.enumerated() {
             if offset > 0 { text += "." }
-            text += link.name
-            if let index = link.index { text += "[\(index)]" }
+            text += step.name
+            if let index = step.index { text += "[\(index)]" }
         }
         return text
     }

@@ -205,20 +205,22 @@ extension ClaimBuilder {
                         guard case .constant(let text) = rules[number].source else { continue }
                         value = text
                     } else {
+                        // Where a value comes from, for issues (made only for one).
+                        func sourcePlace() -> String { "\(place()).\(rules[number].sourceExpression!.text)" }
                         let items = evaluate(
                             rules[number].sourceExpression!, slot: rules[number].sourceSlot, on: input,
-                            place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file)
+                            place: sourcePlace(), line: rule.line, file: map.file)
                         if items.count == 1 {
                             // One value (most fields): written without an array of texts.
                             value = format(
                                 items[0], for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
-                                place: "\(place()).\(rules[number].sourceExpression!.text)", line: rule.line, file: map.file) ?? ""
+                                place: sourcePlace(), line: rule.line, file: map.file) ?? ""
                         } else {
                             var formatted: [String] = []
                             for (index, item) in items.enumerated() {
                                 if let text = format(
                                     item, for: rule.fieldIndex, of: map.table, conversion: rule.conversion,
-                                    place: "\(place()).\(rules[number].sourceExpression!.text)" + (items.count > 1 ? "[\(index)]" : ""),
+                                    place: sourcePlace() + (items.count > 1 ? "[\(index)]" : ""),
                                     line: rule.line,
                                     file: map.file), !text.isEmpty
                                 {
